@@ -1,0 +1,51 @@
+// Snapshot loading: recognizes an export of the CRM from its content (not its
+// name) and loads it into an in-memory SQLite database in the canonical form of
+// spec §1. The user's bytes are kept unmodified as the "before" original.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/sqlite.hpp"
+
+namespace redline {
+
+enum class Format {
+  Sqlite,     // a SQLite database file
+  PgDump,     // pg_dump plain SQL
+  DumpData,   // Django dumpdata JSON
+  PgCustom,   // pg_dump -Fc (recognized, not loadable)
+  Compressed, // gzip / zstd / xz / bzip2 / zip (recognized, not loadable)
+  Unknown,
+};
+
+const char* format_name(Format f);  // "sqlite", "pgdump", "dumpdata", ...
+
+// Decide the format from the first bytes of the file.
+Format detect_format(const std::uint8_t* data, std::size_t size);
+
+struct LoadSummary {
+  std::string name;
+  Format format = Format::Unknown;
+  std::map<std::string, std::int64_t> tables;  // table -> rows
+  std::map<std::string, std::int64_t> skipped; // kind of skipped statement -> count
+  std::vector<std::string> warnings;
+  double ms = 0;
+  std::uint64_t bytes = 0;
+};
+
+struct Snapshot {
+  sql::Database db;
+  LoadSummary summary;
+};
+
+// Load `bytes` (named `name` for messages) into a new in-memory database.
+Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std::string& name);
+
+// Row counts of every user table (sqlite_* excluded), in name order.
+Result<std::map<std::string, std::int64_t>> table_row_counts(sql::Database& db);
+
+}  // namespace redline

@@ -1,0 +1,325 @@
+#include "core/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <cstring>
+
+namespace redline::sql {
+
+namespace {
+
+Error sqlite_error(sqlite3* db, int rc, std::string_view what, std::string_view sql = {}) {
+  std::string msg(what);
+  msg += ": ";
+  msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string ctx;
+  if (!sql.empty()) {
+    constexpr std::size_t kMax = 200;
+    ctx = "SQL: ";
+    ctx += sql.size() > kMax ? std::string(sql.substr(0, kMax)) + "..." : std::string(sql);
+  }
+  return make_error(ErrorCode::Sqlite, std::move(msg), std::move(ctx));
+}
+
+}  // namespace
+
+std::string quote_ident(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string quote_literal(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+// ---- Database ---------------------------------------------------------------
+
+Database::Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+Database& Database::operator=(Database&& o) noexcept {
+  if (this != &o) {
+    if (db_) sqlite3_close_v2(db_);
+    db_ = o.db_;
+    o.db_ = nullptr;
+  }
+  return *this;
+}
+Database::~Database() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Result<Database> Database::open_memory() {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    Error e = sqlite_error(db, rc, "cannot open an in-memory database");
+    sqlite3_close_v2(db);
+    return e;
+  }
+  return Database(db);
+}
+
+Result<Database> Database::open_file(const std::string& path, bool read_only) {
+  sqlite3* db = nullptr;
+  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Error e = sqlite_error(db, rc, "cannot open database file");
+    e.context = path;
+    sqlite3_close_v2(db);
+    return e;
+  }
+  return Database(db);
+}
+
+Result<Database> Database::deserialize(const std::vector<std::uint8_t>& bytes,
+                                       const std::string& name) {
+  if (bytes.empty()) {
+    return make_error(ErrorCode::BadInput, "the SQLite file is empty", name);
+  }
+  auto opened = open_memory();
+  if (!opened) return opened.error();
+  Database db = std::move(opened.value());
+
+  // Harden before the untrusted image is attached: defensive mode forbids writes to
+  // the schema and shadow tables; trusted_schema=OFF keeps functions in views and
+  // triggers from running with side effects.
+  sqlite3_db_config(db.db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db.db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+
+  // SQLite takes ownership of a buffer from sqlite3_malloc64 and may grow it; the
+  // caller's vector is copied and never touched.
+  auto size = static_cast<sqlite3_int64>(bytes.size());
+  auto* buf = static_cast<unsigned char*>(sqlite3_malloc64(static_cast<sqlite3_uint64>(size)));
+  if (!buf) return make_error(ErrorCode::Io, "out of memory copying the SQLite file", name);
+  std::memcpy(buf, bytes.data(), bytes.size());
+  int rc = sqlite3_deserialize(db.db_, "main", buf, size, size,
+                               SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+  if (rc != SQLITE_OK) {
+    Error e = sqlite_error(db.db_, rc, "cannot read the SQLite file");
+    e.code = ErrorCode::BadInput;
+    e.context = name;
+    return e;
+  }
+  REDLINE_TRY(db.exec("PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON;"));
+
+  // quick_check reads every page and checks the b-tree structure; a corrupt or
+  // truncated file fails here (or at prepare time, when the header is bad).
+  auto st = db.prepare("PRAGMA quick_check");
+  if (!st) {
+    Error e = st.error();
+    e.code = ErrorCode::BadInput;
+    e.message = "not a valid SQLite database: " + e.message;
+    e.context = name;
+    return e;
+  }
+  std::string problems;
+  int count = 0;
+  for (;;) {
+    auto r = st->step();
+    if (!r) {
+      Error e = r.error();
+      e.code = ErrorCode::BadInput;
+      e.message = "the SQLite file is corrupt: " + e.message;
+      e.context = name;
+      return e;
+    }
+    if (*r == StepResult::Done) break;
+    std::string line = st->column_text(0);
+    if (line == "ok") continue;
+    if (count++ < 3) problems += (problems.empty() ? "" : "; ") + line;
+  }
+  if (count > 0) {
+    return make_error(ErrorCode::BadInput,
+                      "the SQLite file is corrupt (" + std::to_string(count) +
+                          " problem(s)): " + problems,
+                      name);
+  }
+  return db;
+}
+
+Status Database::exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return make_error(ErrorCode::Sqlite, "SQL failed: " + msg,
+                      "SQL: " + (s.size() > 200 ? s.substr(0, 200) + "..." : s));
+  }
+  return ok_status();
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return sqlite_error(db_, rc, "cannot prepare statement", sql);
+  }
+  return Statement(stmt, db_);
+}
+
+Result<std::vector<std::uint8_t>> Database::serialize() {
+  sqlite3_int64 size = 0;
+  unsigned char* data = sqlite3_serialize(db_, "main", &size, 0);
+  if (!data) {
+    if (size == 0) {
+      // An empty database serializes to nothing useful; vacuum gives a page image.
+      return make_error(ErrorCode::Sqlite, "cannot serialize the database", last_message());
+    }
+    return make_error(ErrorCode::Sqlite, "out of memory serializing the database");
+  }
+  std::vector<std::uint8_t> out(data, data + size);
+  sqlite3_free(data);
+  return out;
+}
+
+Status Database::save_to_file(const std::string& path) {
+  auto target = open_file(path);
+  if (!target) return target.error();
+  sqlite3_backup* b = sqlite3_backup_init(target->db_, "main", db_, "main");
+  if (!b) return sqlite_error(target->db_, SQLITE_ERROR, "cannot start writing " + path);
+  int rc = sqlite3_backup_step(b, -1);
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) {
+    Error e = sqlite_error(target->db_, rc, "cannot write database file");
+    e.context = path;
+    return e;
+  }
+  return ok_status();
+}
+
+Result<std::optional<std::int64_t>> Database::query_int(std::string_view sql) {
+  auto st = prepare(sql);
+  if (!st) return st.error();
+  auto r = st->step();
+  if (!r) return r.error();
+  if (*r == StepResult::Done || st->column_is_null(0)) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>{st->column_int(0)};
+}
+
+std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+std::string Database::last_message() const { return db_ ? sqlite3_errmsg(db_) : ""; }
+
+// ---- Statement ----------------------------------------------------------------
+
+Statement::Statement(Statement&& o) noexcept : stmt_(o.stmt_), db_(o.db_) {
+  o.stmt_ = nullptr;
+}
+Statement& Statement::operator=(Statement&& o) noexcept {
+  if (this != &o) {
+    sqlite3_finalize(stmt_);
+    stmt_ = o.stmt_;
+    db_ = o.db_;
+    o.stmt_ = nullptr;
+  }
+  return *this;
+}
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Status Statement::check_bind(int rc, int i) {
+  if (rc == SQLITE_OK) return ok_status();
+  return sqlite_error(db_, rc, "cannot bind parameter " + std::to_string(i), sql());
+}
+
+Status Statement::bind_null(int i) { return check_bind(sqlite3_bind_null(stmt_, i), i); }
+Status Statement::bind_int(int i, std::int64_t v) {
+  return check_bind(sqlite3_bind_int64(stmt_, i, v), i);
+}
+Status Statement::bind_double(int i, double v) {
+  return check_bind(sqlite3_bind_double(stmt_, i, v), i);
+}
+Status Statement::bind_text(int i, std::string_view v) {
+  return check_bind(sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT,
+                                        SQLITE_UTF8),
+                    i);
+}
+Status Statement::bind_blob(int i, const void* data, std::size_t n) {
+  return check_bind(sqlite3_bind_blob64(stmt_, i, data, n, SQLITE_TRANSIENT), i);
+}
+Status Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  return ok_status();
+}
+
+Result<StepResult> Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return StepResult::Row;
+  if (rc == SQLITE_DONE) return StepResult::Done;
+  Error e = sqlite_error(db_, rc, "statement failed", sql());
+  sqlite3_reset(stmt_);
+  return e;
+}
+
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+std::string Statement::column_name(int i) const {
+  const char* n = sqlite3_column_name(stmt_, i);
+  return n ? n : "";
+}
+int Statement::column_type(int i) const { return sqlite3_column_type(stmt_, i); }
+bool Statement::column_is_null(int i) const {
+  return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
+}
+std::int64_t Statement::column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
+double Statement::column_double(int i) const { return sqlite3_column_double(stmt_, i); }
+std::string Statement::column_text(int i) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+  if (!p) return {};
+  return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
+}
+std::vector<std::uint8_t> Statement::column_blob(int i) const {
+  const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, i));
+  auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i));
+  if (!p) return {};
+  return std::vector<std::uint8_t>(p, p + n);
+}
+std::string Statement::sql() const {
+  const char* s = stmt_ ? sqlite3_sql(stmt_) : nullptr;
+  return s ? s : "";
+}
+
+// ---- Savepoint ----------------------------------------------------------------
+
+Result<Savepoint> Savepoint::begin(Database& db, std::string name) {
+  REDLINE_TRY(db.exec("SAVEPOINT " + quote_ident(name)));
+  return Savepoint(&db, std::move(name));
+}
+
+Savepoint::Savepoint(Savepoint&& o) noexcept : db_(o.db_), name_(std::move(o.name_)) {
+  o.db_ = nullptr;
+}
+
+Savepoint::~Savepoint() {
+  if (db_) (void)rollback();
+}
+
+Status Savepoint::release() {
+  if (!db_) return make_error(ErrorCode::Internal, "savepoint already ended", name_);
+  Database* db = db_;
+  db_ = nullptr;
+  return db->exec("RELEASE " + quote_ident(name_));
+}
+
+Status Savepoint::rollback() {
+  if (!db_) return make_error(ErrorCode::Internal, "savepoint already ended", name_);
+  Database* db = db_;
+  db_ = nullptr;
+  std::string q = quote_ident(name_);
+  return db->exec("ROLLBACK TO " + q + "; RELEASE " + q);
+}
+
+}  // namespace redline::sql

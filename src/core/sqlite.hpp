@@ -1,0 +1,132 @@
+// A small RAII wrapper over the SQLite C API: a Database that owns a connection,
+// a Statement that owns a prepared statement, and a Savepoint that rolls back unless
+// released. Every fallible call returns a Result carrying SQLite's own message and
+// the SQL that failed, so callers can say what went wrong and where.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace redline::sql {
+
+class Statement;
+
+class Database {
+ public:
+  Database() = default;
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // A fresh, empty in-memory database.
+  static Result<Database> open_memory();
+  // A database file on disk (created if missing unless read_only).
+  static Result<Database> open_file(const std::string& path, bool read_only = false);
+  // An in-memory database holding a copy of `bytes` (a whole SQLite file image),
+  // hardened for untrusted input: defensive mode, trusted_schema=OFF,
+  // cell_size_check=ON, and a quick_check before it is handed back. The caller's
+  // bytes are copied, never modified.
+  static Result<Database> deserialize(const std::vector<std::uint8_t>& bytes,
+                                      const std::string& name);
+
+  // Run one or more statements that return no rows.
+  Status exec(std::string_view sql);
+  Result<Statement> prepare(std::string_view sql);
+
+  // The whole database as a SQLite file image.
+  Result<std::vector<std::uint8_t>> serialize();
+  // Copy the whole database into a file (via the backup API).
+  Status save_to_file(const std::string& path);
+
+  // Convenience for single-value queries: first column of the first row.
+  Result<std::optional<std::int64_t>> query_int(std::string_view sql);
+
+  std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const;
+  std::string last_message() const;
+  sqlite3* handle() const { return db_; }
+  bool valid() const { return db_ != nullptr; }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+enum class StepResult { Row, Done };
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(Statement&&) noexcept;
+  Statement& operator=(Statement&&) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binding (1-based indices, as SQLite).
+  Status bind_null(int i);
+  Status bind_int(int i, std::int64_t v);
+  Status bind_double(int i, double v);
+  Status bind_text(int i, std::string_view v);  // copied (SQLITE_TRANSIENT)
+  Status bind_blob(int i, const void* data, std::size_t n);
+  Status reset();  // reset and clear bindings
+
+  Result<StepResult> step();
+
+  int column_count() const;
+  std::string column_name(int i) const;
+  int column_type(int i) const;  // SQLITE_INTEGER, SQLITE_TEXT, ...
+  bool column_is_null(int i) const;
+  std::int64_t column_int(int i) const;
+  double column_double(int i) const;
+  std::string column_text(int i) const;
+  std::vector<std::uint8_t> column_blob(int i) const;
+
+  std::string sql() const;
+  sqlite3_stmt* handle() const { return stmt_; }
+
+ private:
+  friend class Database;
+  Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  Status check_bind(int rc, int i);
+  sqlite3_stmt* stmt_ = nullptr;
+  sqlite3* db_ = nullptr;
+};
+
+// SAVEPOINT name ... RELEASE name; rolled back (and released) on destruction unless
+// release() was called. Nests like SQLite savepoints do.
+class Savepoint {
+ public:
+  static Result<Savepoint> begin(Database& db, std::string name);
+  Savepoint(Savepoint&&) noexcept;
+  Savepoint& operator=(Savepoint&&) = delete;
+  Savepoint(const Savepoint&) = delete;
+  ~Savepoint();
+
+  Status release();
+  Status rollback();  // roll back to the savepoint and release it
+  bool active() const { return db_ != nullptr; }
+
+ private:
+  Savepoint(Database* db, std::string name) : db_(db), name_(std::move(name)) {}
+  Database* db_ = nullptr;
+  std::string name_;
+};
+
+// Quote an identifier for SQL ("name" with doubled quotes).
+std::string quote_ident(std::string_view name);
+// Quote a string literal ('text' with doubled quotes).
+std::string quote_literal(std::string_view text);
+
+}  // namespace redline::sql
