@@ -40,5 +40,6 @@ struct Command {
 };
 
 int cmd_load(int argc, char** argv);
+int cmd_demo(int argc, char** argv);
 
 }  // namespace redline::cli

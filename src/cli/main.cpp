@@ -13,6 +13,7 @@ namespace {
 // Every command, in the order `redline --help` lists them.
 const Command kCommands[] = {
     {"load", "redline load SNAPSHOT --out FILE.sqlite3", cmd_load},
+    {"demo", "redline demo --employees N --seed S [--profile clean|dirty] --out FILE.sqlite3", cmd_demo},
 };
 
 std::string usage_text() {
