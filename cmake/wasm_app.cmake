@@ -1,0 +1,44 @@
+# The browser app: Dear ImGui (GLFW + WebGL2 backends) over the same core library,
+# linked to dist/redline.js (+ .wasm) and, with REDLINE_SINGLE_FILE, a self-contained
+# dist-single/redline.js that opens from file:// with no server.
+set(IMGUI_DIR "${REDLINE_DEPS_DIR}/imgui")
+add_library(redline_imgui STATIC
+  ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_tables.cpp
+  ${IMGUI_DIR}/imgui_widgets.cpp
+  ${IMGUI_DIR}/backends/imgui_impl_glfw.cpp ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+target_include_directories(redline_imgui SYSTEM PUBLIC ${IMGUI_DIR} ${IMGUI_DIR}/backends)
+target_compile_options(redline_imgui PRIVATE -O2)
+target_compile_definitions(redline_imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_IMPL_OPENGL_ES3)
+
+file(GLOB REDLINE_APP_SOURCES CONFIGURE_DEPENDS src/app/*.cpp src/platform/*.cpp)
+
+set(REDLINE_FONT_DIR "/usr/share/fonts/truetype" CACHE PATH "Debian font packages' TTF folder")
+set(REDLINE_UI_FONT "${REDLINE_FONT_DIR}/dejavu/DejaVuSans.ttf")
+if(NOT EXISTS "${REDLINE_UI_FONT}")
+  message(FATAL_ERROR "UI font ${REDLINE_UI_FONT} missing: install fonts-dejavu-core (scripts/setup does).")
+endif()
+
+set(REDLINE_WASM_LINK_FLAGS
+  -sUSE_GLFW=3 -sUSE_WEBGL2=1 -sFULL_ES3=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+  -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=64MB
+  -sMODULARIZE=1 -sEXPORT_NAME=createRedline -sENVIRONMENT=web
+  -sEXPORTED_FUNCTIONS=_main,_malloc,_free
+  -sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8,HEAPU8
+  -sNO_EXIT_RUNTIME=1 -sFILESYSTEM=1
+  "--embed-file=${REDLINE_UI_FONT}@/fonts/ui.ttf"
+  -fwasm-exceptions)
+
+function(redline_add_app target outdir extra_flags)
+  add_executable(${target} ${REDLINE_APP_SOURCES})
+  target_link_libraries(${target} PRIVATE redline_core redline_imgui)
+  target_compile_options(${target} PRIVATE ${REDLINE_WARNINGS} -fwasm-exceptions)
+  target_link_options(${target} PRIVATE ${REDLINE_WASM_LINK_FLAGS} ${extra_flags})
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME redline SUFFIX ".js"
+    RUNTIME_OUTPUT_DIRECTORY "${outdir}")
+  # The page shell (HTML, CSS, JS glue) goes beside the module.
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/web" "${outdir}")
+endfunction()
+
+redline_add_app(redline_app "${CMAKE_SOURCE_DIR}/dist" "")
+redline_add_app(redline_app_single "${CMAKE_SOURCE_DIR}/dist-single" "-sSINGLE_FILE=1")

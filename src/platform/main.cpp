@@ -1,0 +1,152 @@
+// Entry point and frame loop. One loop body (frame()) serves both targets: the
+// browser calls it from requestAnimationFrame via emscripten_set_main_loop_arg, the
+// native build from a plain while loop, as Dear ImGui's emscripten examples do.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cmath>
+#include <cstdio>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#include <GLES3/gl3.h>
+#else
+#include <GL/gl.h>
+#endif
+
+#include "app/app.hpp"
+#include "platform/platform.hpp"
+#include "platform/web.hpp"
+
+namespace redline::platform {
+
+namespace {
+
+Platform g_platform;
+app::App* g_app = nullptr;
+
+// Keep the framebuffer at device-pixel resolution of the canvas' CSS size, so text
+// is crisp on hi-DPI screens and the canvas follows the window.
+void sync_size(Platform& p) {
+  float ratio = web::device_pixel_ratio();
+  int css_w = 0, css_h = 0;
+  web::canvas_css_size(&css_w, &css_h);
+  if (css_w <= 0 || css_h <= 0) glfwGetWindowSize(p.window, &css_w, &css_h);
+#ifdef __EMSCRIPTEN__
+  int want_w = static_cast<int>(std::lround(css_w * ratio));
+  int want_h = static_cast<int>(std::lround(css_h * ratio));
+  int cur_w = 0, cur_h = 0;
+  glfwGetWindowSize(p.window, &cur_w, &cur_h);
+  if (want_w > 0 && want_h > 0 && (want_w != cur_w || want_h != cur_h)) {
+    glfwSetWindowSize(p.window, want_w, want_h);
+  }
+#endif
+  if (std::fabs(ratio - p.pixel_ratio) > 0.01f) {
+    p.pixel_ratio = ratio;
+    p.fonts_dirty = true;
+  }
+  glfwGetFramebufferSize(p.window, &p.width, &p.height);
+}
+
+void frame(void*) {
+  Platform& p = g_platform;
+  glfwPollEvents();
+  sync_size(p);
+  if (p.context_lost) return;  // nothing can be drawn until the browser restores it
+
+  if (p.renderer_dirty) {
+    // The old GL objects died with the lost context: make new ones.
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+    p.renderer_dirty = false;
+  }
+  if (p.fonts_dirty) {
+    g_app->rebuild_fonts(p.pixel_ratio);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    p.fonts_dirty = false;
+  }
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  // ImGui works in device pixels (mouse events arrive in canvas pixels); fonts and
+  // sizes are scaled by the pixel ratio instead.
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(static_cast<float>(p.width), static_cast<float>(p.height));
+  io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
+  ImGui::NewFrame();
+
+  g_app->frame();
+
+  ImGui::Render();
+  glViewport(0, 0, p.width, p.height);
+  const ImVec4 bg = g_app->clear_color();
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+#ifndef __EMSCRIPTEN__
+  glfwSwapBuffers(p.window);
+#endif
+  if (++p.frames == 2) web::notify_ready();  // the first frames are on screen
+}
+
+}  // namespace
+
+Platform& instance() { return g_platform; }
+app::App* current_app() { return g_app; }
+
+void on_context_lost() { g_platform.context_lost = true; }
+void on_context_restored() {
+  g_platform.context_lost = false;
+  g_platform.renderer_dirty = true;
+  g_platform.fonts_dirty = true;
+}
+
+}  // namespace redline::platform
+
+int main() {
+  using namespace redline;
+  platform::Platform& p = platform::instance();
+  if (!glfwInit()) {
+    std::fprintf(stderr, "redline: cannot initialise GLFW\n");
+    web::report_fatal("Cannot start the graphics layer (GLFW).");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  p.window = glfwCreateWindow(1280, 800, "Redline", nullptr, nullptr);
+  if (!p.window) {
+    web::report_fatal("This browser could not create a WebGL2 context.");
+    return 1;
+  }
+  glfwMakeContextCurrent(p.window);
+  glfwSwapInterval(1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // nothing is written behind the user's back
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  ImGui_ImplGlfw_InitForOpenGL(p.window, true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+
+  static app::App application;  // lives for the whole page
+  platform::g_app = &application;
+  p.pixel_ratio = web::device_pixel_ratio();
+  application.init(p.pixel_ratio);
+  web::install_context_handlers();
+
+#ifdef __EMSCRIPTEN__
+  emscripten_set_main_loop_arg(platform::frame, nullptr, 0, true);
+#else
+  while (!glfwWindowShouldClose(p.window)) platform::frame(nullptr);
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwTerminate();
+#endif
+  return 0;
+}

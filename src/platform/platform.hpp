@@ -1,0 +1,31 @@
+// The platform layer: the GLFW window, the WebGL2/OpenGL ES3 context, Dear ImGui's
+// backends and the frame loop, shared by the browser build (Emscripten) and a native
+// build. The app (src/app) sees none of this: it gets one call per frame.
+#pragma once
+
+struct GLFWwindow;
+
+namespace redline::app {
+class App;
+}
+
+namespace redline::platform {
+
+struct Platform {
+  GLFWwindow* window = nullptr;
+  float pixel_ratio = 1.0f;   // device pixels per CSS pixel (hi-DPI screens: 2, 3, ...)
+  int width = 0, height = 0;  // framebuffer size in device pixels
+  bool context_lost = false;  // WebGL context lost: skip rendering until restored
+  bool renderer_dirty = false;  // renderer objects must be recreated (context restored)
+  bool fonts_dirty = false;     // font atlas must be rebuilt (pixel ratio changed)
+  long long frames = 0;
+};
+
+Platform& instance();
+app::App* current_app();  // nullptr until main() has set it up
+
+// Called by JavaScript (web_bridge.cpp) or the native loop.
+void on_context_lost();
+void on_context_restored();
+
+}  // namespace redline::platform

@@ -1,0 +1,64 @@
+#include "platform/web.hpp"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+
+#include "platform/platform.hpp"
+
+// clang-format off
+EM_JS(double, js_device_pixel_ratio, (), {
+  return (typeof window !== 'undefined' && window.devicePixelRatio) || 1;
+});
+EM_JS(void, js_canvas_css_size, (int* w, int* h), {
+  var c = Module['canvas'];
+  var r = c ? c.getBoundingClientRect() : {width: 0, height: 0};
+  HEAP32[w >> 2] = Math.round(r.width);
+  HEAP32[h >> 2] = Math.round(r.height);
+});
+EM_JS(void, js_notify_ready, (), {
+  if (Module['onRedlineReady']) Module['onRedlineReady']();
+});
+EM_JS(void, js_report_fatal, (const char* msg), {
+  var text = UTF8ToString(msg);
+  if (Module['onRedlineFatal']) Module['onRedlineFatal'](text); else console.error(text);
+});
+EM_JS(void, js_install_context_handlers, (), {
+  var c = Module['canvas'];
+  c.addEventListener('webglcontextlost', function(e) {
+    e.preventDefault();  // tells the browser we want the context back
+    Module['_redline_context_lost']();
+    if (Module['onRedlineContextLost']) Module['onRedlineContextLost']();
+  }, false);
+  c.addEventListener('webglcontextrestored', function() {
+    Module['_redline_context_restored']();
+    if (Module['onRedlineContextRestored']) Module['onRedlineContextRestored']();
+  }, false);
+});
+// clang-format on
+
+extern "C" {
+EMSCRIPTEN_KEEPALIVE void redline_context_lost() { redline::platform::on_context_lost(); }
+EMSCRIPTEN_KEEPALIVE void redline_context_restored() { redline::platform::on_context_restored(); }
+}
+
+namespace redline::web {
+float device_pixel_ratio() { return static_cast<float>(js_device_pixel_ratio()); }
+void canvas_css_size(int* width, int* height) { js_canvas_css_size(width, height); }
+void notify_ready() { js_notify_ready(); }
+void report_fatal(const char* message) { js_report_fatal(message); }
+void install_context_handlers() { js_install_context_handlers(); }
+}  // namespace redline::web
+
+#else
+
+#include <cstdio>
+
+namespace redline::web {
+float device_pixel_ratio() { return 1.0f; }
+void canvas_css_size(int* width, int* height) { *width = 0; *height = 0; }
+void notify_ready() {}
+void report_fatal(const char* message) { std::fprintf(stderr, "redline: %s\n", message); }
+void install_context_handlers() {}
+}  // namespace redline::web
+
+#endif

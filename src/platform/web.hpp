@@ -1,0 +1,14 @@
+// The few things the platform layer asks of the page (devicePixelRatio, the
+// canvas' CSS size, the ready signal, WebGL context events). In a native build they
+// are harmless defaults.
+#pragma once
+
+namespace redline::web {
+
+float device_pixel_ratio();
+void canvas_css_size(int* width, int* height);
+void notify_ready();                        // resolves window.redline.ready
+void report_fatal(const char* message);     // shown in the page when the app cannot start
+void install_context_handlers();            // webglcontextlost / webglcontextrestored
+
+}  // namespace redline::web

@@ -1,0 +1,86 @@
+// Shared set-up for the browser tests: Debian's Chromium driven by playwright-core,
+// the built page served from 127.0.0.1, and a record of every request and console
+// message so tests can assert that nothing leaves the machine.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = process.env.REDLINE_DIST || path.join(ROOT, 'dist');
+export const SHOTS = path.join(ROOT, 'build', 'screenshots');
+
+const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+export async function launch() {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redline-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+  });
+  const close = async () => {
+    await context.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+// Open the page from a fresh local server; returns the page and logs.
+export async function openPage(context, { dir = DIST, query = '' } = {}) {
+  const server = await serve(dir, 0);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const page = await context.newPage();
+  const log = { requests: [], console: [], pageErrors: [] };
+  page.on('request', (r) => log.requests.push(r.url()));
+  page.on('console', (m) => log.console.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => log.pageErrors.push(String(e)));
+  await page.goto(`${origin}/index.html${query}`);
+  return { page, log, origin, server };
+}
+
+// Requests whose origin is not the page's own (data: and blob: URLs stay local).
+export function foreignRequests(log, origin) {
+  return log.requests.filter((u) => !(u.startsWith(origin + '/') || u.startsWith('data:') || u.startsWith('blob:')));
+}
+
+export function consoleErrors(log) {
+  return log.console.filter((m) => m.type === 'error').map((m) => m.text).concat(log.pageErrors);
+}
+
+// Mean and variance of the luminance of a PNG screenshot's pixels, computed in the
+// page (no image library needed in Node).
+export async function pixelStats(page, png) {
+  const b64 = png.toString('base64');
+  return page.evaluate(async (data) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + data;
+    await img.decode();
+    const c = new OffscreenCanvas(img.width, img.height);
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const px = g.getImageData(0, 0, img.width, img.height).data;
+    let n = 0, sum = 0, sq = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      const y = 0.2126 * px[i] + 0.7152 * px[i + 1] + 0.0722 * px[i + 2];
+      sum += y; sq += y * y; n++;
+    }
+    const mean = sum / n;
+    return { mean, variance: sq / n - mean * mean, width: img.width, height: img.height };
+  }, b64);
+}
+
+export function saveShot(name, png) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, name);
+  fs.writeFileSync(file, png);
+  return file;
+}
