@@ -83,20 +83,48 @@ struct Slot {
   const ManyToMany* m2m = nullptr;
 };
 
+struct Model {
+  std::string label;              // normalized: "crmApp.user"
+  const ModelInfo* info = nullptr;
+  struct Table* table = nullptr;  // set by the model's first object
+  bool skipped = false;
+};
+
+// A value waiting in a table's batch, already in the form SQLite gets.
+struct Param {
+  enum class Kind : std::uint8_t { Null, Int, Text };
+  Kind kind = Kind::Null;
+  std::int64_t i = 0;             // Int
+  std::size_t off = 0, len = 0;   // Text: a range of Table::text
+};
+
+// The object a waiting row came from, to name it if SQLite refuses the row.
+struct RowOrigin {
+  std::int64_t obj_index = 0;
+  std::size_t offset = 0;
+  std::int64_t pk = 0;
+  const Model* model = nullptr;
+  const ManyToMany* m2m = nullptr;  // a junction row: owner pk, then target
+  std::int64_t target = 0;
+};
+
+// Rows go to SQLite kBatch at a time, in one multi-row INSERT: an INSERT into an
+// AUTOINCREMENT table reads and writes sqlite_sequence once per statement, which
+// one-row statements paid for every row.
+constexpr std::size_t kBatch = 32;
+
 struct Table {
   const crm::TableDef* def = nullptr;
   std::vector<ColumnKind> kinds;  // per column of def
   int id_column = -1;
-  sql::Statement insert;          // every column, in def order
+  sql::Statement insert;          // one row, every column in def order
+  sql::Statement batch;           // kBatch rows (prepared when first needed)
   std::vector<Slot> slots;        // in the field order of the model's first object
   std::int64_t next_id = 1;       // junction tables: Django's numbering 1..
-};
-
-struct Model {
-  std::string label;              // normalized: "crmApp.user"
-  const ModelInfo* info = nullptr;
-  Table* table = nullptr;         // set by the model's first object
-  bool skipped = false;
+  // The batch being filled.
+  std::vector<Param> params;      // rows x columns
+  std::string text;               // the text values of params
+  std::vector<RowOrigin> origins; // one per row
 };
 
 // Tables whose rows Django's own migrations copy while rebuilding them on SQLite:
@@ -197,7 +225,12 @@ class Loader {
     const char* end_pos = end_;
     bool parsed = json::sax_parse(TrackedIterator(&cursor_), TrackedIterator(&end_pos), this,
                                   json::input_format_t::json, /*strict=*/true);
-    if (error_) return *error_;
+    if (error_) {
+      // Rows still waiting in batches come before the error in the file: if SQLite
+      // refuses one of them, that is the first problem (row_failed keeps the earliest).
+      (void)flush_all();
+      return *error_;
+    }
     if (!parsed || state_ != State::Done) {
       return make_error(ErrorCode::Internal, "the JSON parser stopped without saying why",
                         context(offset(), false));
@@ -438,6 +471,22 @@ class Loader {
   // "<file>, format: dumpdata, byte offset N (line L, column C), object index K
   //  (model crmApp.deal, pk 5)"
   std::string context(std::size_t at, bool with_object) const {
+    std::string c = where(at);
+    if (with_object) {
+      std::string about;
+      if (has_model_ && model_.type == VType::String) about = "model " + shown(model_.text);
+      if (has_pk_) about += std::string(about.empty() ? "" : ", ") + "pk " + describe(pk_);
+      c += object_part(obj_index_, about);
+    }
+    return c;
+  }
+
+  static std::string object_part(std::int64_t index, const std::string& about) {
+    return ", object index " + std::to_string(index) + (about.empty() ? "" : " (" + about + ")");
+  }
+
+  // "<file>, format: dumpdata, byte offset N (line L, column C)"
+  std::string where(std::size_t at) const {
     std::size_t size = static_cast<std::size_t>(end_ - begin_);
     if (at > size) at = size;
     // Lines are counted only here, on the error path, to keep parsing fast.
@@ -445,20 +494,15 @@ class Loader {
     const char* line_start = begin_ + at;
     while (line_start > begin_ && line_start[-1] != '\n') --line_start;
     std::size_t column = static_cast<std::size_t>(begin_ + at - line_start) + 1;
-    std::string c = name_ + ", format: dumpdata, byte offset " + std::to_string(at) + " (line " +
-                    std::to_string(line) + ", column " + std::to_string(column) + ")";
-    if (with_object) {
-      c += ", object index " + std::to_string(obj_index_);
-      std::string about;
-      if (has_model_ && model_.type == VType::String) about = "model " + shown(model_.text);
-      if (has_pk_) about += std::string(about.empty() ? "" : ", ") + "pk " + describe(pk_);
-      if (!about.empty()) c += " (" + about + ")";
-    }
-    return c;
+    return name_ + ", format: dumpdata, byte offset " + std::to_string(at) + " (line " + std::to_string(line) +
+           ", column " + std::to_string(column) + ")";
   }
 
   bool fail(std::string message, std::size_t at, bool with_object = true) {
-    if (!error_) error_ = make_error(ErrorCode::BadInput, std::move(message), context(at, with_object && in_object_));
+    if (!error_) {
+      error_ = make_error(ErrorCode::BadInput, std::move(message), context(at, with_object && in_object_));
+      error_at_ = at;
+    }
     return false;
   }
 
@@ -558,16 +602,125 @@ class Loader {
                           params + ")");
     if (!st) return st.error();
     t.insert = std::move(st.value());
+    t.batch = sql::Statement();
     return ok_status();
+  }
+
+  Status prepare_batch(Table& t) {
+    std::string cols, row, rows;
+    for (std::size_t i = 0; i < t.def->columns.size(); ++i) {
+      cols += (i ? ", " : "") + sql::quote_ident(t.def->columns[i].name);
+      row += (i ? ", ?" : "(?");
+    }
+    row += ")";
+    for (std::size_t r = 0; r < kBatch; ++r) rows += (r ? ", " : "") + row;
+    auto st = db_.prepare("INSERT INTO " + sql::quote_ident(t.def->name) + " (" + cols + ") VALUES " + rows);
+    if (!st) return st.error();
+    t.batch = std::move(st.value());
+    return ok_status();
+  }
+
+  // ---- batches -----------------------------------------------------------------
+
+  // A new row of `t`, all NULL; returns its first parameter.
+  Param* begin_row(Table& t, const RowOrigin& origin) {
+    t.origins.push_back(origin);
+    std::size_t base = t.params.size();
+    t.params.resize(base + t.kinds.size());
+    return &t.params[base];
+  }
+
+  static void set_int(Param* row, int column, std::int64_t v) {
+    row[column].kind = Param::Kind::Int;
+    row[column].i = v;
+  }
+
+  static void set_text(Table& t, Param* row, int column, std::string_view v) {
+    row[column].kind = Param::Kind::Text;
+    row[column].off = t.text.size();
+    row[column].len = v.size();
+    t.text.append(v);
+  }
+
+  bool end_row(Table& t) { return t.origins.size() < kBatch || flush(t); }
+
+  void bind_row(Table& t, sqlite3_stmt* st, std::size_t row, int first_param) {
+    std::size_t n = t.kinds.size();
+    for (std::size_t c = 0; c < n; ++c) {
+      const Param& p = t.params[row * n + c];
+      int i = first_param + static_cast<int>(c);
+      // The batch's text outlives the statement's step: no copy needed.
+      if (p.kind == Param::Kind::Int) sqlite3_bind_int64(st, i, p.i);
+      else if (p.kind == Param::Kind::Text)
+        sqlite3_bind_text64(st, i, t.text.data() + p.off, p.len, SQLITE_STATIC, SQLITE_UTF8);
+      else sqlite3_bind_null(st, i);
+    }
+  }
+
+  // Send the waiting rows of `t` to SQLite: all at once when the batch is full;
+  // one by one for a partial batch, or to find the row SQLite refused the batch for
+  // (a failed statement leaves no row behind).
+  bool flush(Table& t) {
+    std::size_t rows = t.origins.size();
+    if (rows == 0) return true;
+    bool done = false;
+    if (rows == kBatch) {
+      if (!t.batch.handle()) {
+        auto r = prepare_batch(t);
+        if (!r) return fail_sql(r.error());
+      }
+      sqlite3_stmt* st = t.batch.handle();
+      for (std::size_t r = 0; r < rows; ++r) bind_row(t, st, r, static_cast<int>(r * t.kinds.size()) + 1);
+      done = sqlite3_step(st) == SQLITE_DONE;
+      sqlite3_reset(st);
+    }
+    bool ok = true;
+    if (!done) {
+      sqlite3_stmt* st = t.insert.handle();
+      for (std::size_t r = 0; r < rows && ok; ++r) {
+        bind_row(t, st, r, 1);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) ok = row_failed(t, t.origins[r]);
+      }
+    }
+    // The rows are used up either way: a failed batch is never sent again.
+    t.params.clear();
+    t.text.clear();
+    t.origins.clear();
+    return ok;
+  }
+
+  bool flush_all() {
+    bool ok = true;
+    for (auto& [name, t] : tables_) ok = flush(t) && ok;  // every table: the earliest failure wins
+    return ok;
+  }
+
+  bool row_failed(const Table& t, const RowOrigin& o) {
+    std::string what = o.model->label + " pk " + std::to_string(o.pk);
+    if (o.m2m) what += ": " + std::string(o.m2m->field) + " " + std::to_string(o.target);
+    std::string message = what + " cannot be stored in " + t.def->name + ": " + sqlite3_errmsg(db_.handle());
+    std::string context = where(o.offset) + object_part(o.obj_index, "model " + o.model->label + ", pk " +
+                                                                         std::to_string(o.pk));
+    // Rows wait in batches, so a later object may have failed first: the earliest
+    // problem in the file is the one reported.
+    if (!error_ || o.offset < error_at_) {
+      error_ = make_error(ErrorCode::BadInput, std::move(message), std::move(context));
+      error_at_ = o.offset;
+    }
+    return false;
   }
 
   // Recreate table `t` with the definition of the other shape, keeping its rows: for
   // a table whose fields fit both shapes, loaded before the file showed its shape.
   Status rebuild(Table& t, const crm::TableDef* def) {
+    if (!flush(t)) return *error_;
     std::string name = sql::quote_ident(def->name);
     std::string cols;
     for (const auto& c : def->columns) cols += (cols.empty() ? "" : ", ") + sql::quote_ident(c.name);
     t.insert = sql::Statement();  // a prepared statement would keep the table locked
+    t.batch = sql::Statement();
     REDLINE_TRY(db_.exec("CREATE TEMP TABLE redline_stash AS SELECT * FROM " + name + "; DROP TABLE " + name));
     REDLINE_TRY(db_.exec(def->create_sql));
     REDLINE_TRY(create_indexes(*def, /*unique=*/true));
@@ -747,25 +900,34 @@ class Loader {
     if (!m->table && !init_model_table(*m)) return false;
     Table& t = *m->table;
 
-    sqlite3_stmt* st = t.insert.handle();
-    sqlite3_bind_int64(st, t.id_column + 1, pk);
+    Param* row = begin_row(t, RowOrigin{obj_index_, obj_offset_, pk, m, nullptr, 0});
+    set_int(row, t.id_column, pk);
     bool has_m2m = false;
+    if (!fill_row(t, row, *m, has_m2m)) {
+      // Drop the half-made row, so that flushing after the error cannot store it.
+      t.origins.pop_back();
+      t.params.resize(t.params.size() - t.kinds.size());
+      return false;
+    }
+    if (!end_row(t)) return false;
+    if (has_m2m && !store_m2m(t, *m, pk)) return false;
+    return true;
+  }
+
+  bool fill_row(Table& t, Param* row, const Model& m, bool& has_m2m) {
     for (std::size_t i = 0; i < n_fields_; ++i) {
       const Field& f = fields_[i];
-      const Slot* s = find_slot(t, *m, f.name, i);
+      const Slot* s = find_slot(t, m, f.name, i);
       if (!s) {
-        return fail("field '" + shown(f.name) + "' of " + m->label + " is not a column of table " +
-                        t.def->name,
+        return fail("field '" + shown(f.name) + "' of " + m.label + " is not a column of table " + t.def->name,
                     f.offset);
       }
       if (s->m2m) {
         has_m2m = true;
         continue;
       }
-      if (!bind(t, s->column, f, *m)) return false;
+      if (!bind(t, row, s->column, f, m)) return false;
     }
-    if (!step(t, *m, pk)) return false;
-    if (has_m2m && !store_m2m(t, *m, pk)) return false;
     return true;
   }
 
@@ -790,26 +952,23 @@ class Loader {
     return fail(std::move(msg), f.offset);
   }
 
-  // Bind one field as Django's SQLite backend would write it to this column.
-  bool bind(Table& t, int column, const Field& f, const Model& m) {
-    sqlite3_stmt* st = t.insert.handle();
-    const int p = column + 1;
+  // Set one field as Django's SQLite backend would write it to this column.
+  bool bind(Table& t, Param* row, int column, const Field& f, const Model& m) {
     const Value& v = f.value;
-    if (v.type == VType::Null) return sqlite3_bind_null(st, p) == SQLITE_OK || sql_bind_failed();
-    int rc = SQLITE_OK;
+    if (v.type == VType::Null) return true;  // rows start all NULL
     switch (t.kinds[static_cast<std::size_t>(column)]) {
       case ColumnKind::Integer: {
         std::int64_t i;
         if (!integer_of(v, i)) return bad_value(f, m, "an integer");
-        rc = sqlite3_bind_int64(st, p, i);
-        break;
+        set_int(row, column, i);
+        return true;
       }
       case ColumnKind::Bool: {
-        if (v.type == VType::Bool) rc = sqlite3_bind_int(st, p, v.b ? 1 : 0);
-        else if ((v.type == VType::Int && (v.i == 0 || v.i == 1)) || (v.type == VType::Uint && v.u <= 1))
-          rc = sqlite3_bind_int(st, p, v.type == VType::Int ? static_cast<int>(v.i) : static_cast<int>(v.u));
+        if (v.type == VType::Bool) set_int(row, column, v.b ? 1 : 0);
+        else if (v.type == VType::Int && (v.i == 0 || v.i == 1)) set_int(row, column, v.i);
+        else if (v.type == VType::Uint && v.u <= 1) set_int(row, column, static_cast<std::int64_t>(v.u));
         else return bad_value(f, m, "true or false");
-        break;
+        return true;
       }
       case ColumnKind::DateTime: {
         if (v.type != VType::String) return bad_value(f, m, "a datetime string such as \"2023-02-21T21:44:10Z\"");
@@ -817,15 +976,15 @@ class Loader {
         if (const char* why = canonical_datetime(v.text, scratch_, naive))
           return bad_value(f, m, "a datetime such as \"2023-02-21T21:44:10Z\"", why);
         if (naive) ++naive_datetimes_;
-        rc = sqlite3_bind_text64(st, p, scratch_.data(), scratch_.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-        break;
+        set_text(t, row, column, scratch_);
+        return true;
       }
       case ColumnKind::Date: {
         if (v.type != VType::String) return bad_value(f, m, "a date string such as \"2023-07-23\"");
         if (const char* why = canonical_date(v.text, scratch_))
           return bad_value(f, m, "a date such as \"2023-07-23\"", why);
-        rc = sqlite3_bind_text64(st, p, scratch_.data(), scratch_.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-        break;
+        set_text(t, row, column, scratch_);
+        return true;
       }
       case ColumnKind::Decimal: {
         // Django writes decimals as text ("123421.30"); the column's NUMERIC
@@ -833,47 +992,28 @@ class Loader {
         // for Django, so the text is handed over unchanged.
         if (v.type == VType::String) {
           if (!is_decimal_literal(v.text)) return bad_value(f, m, "a decimal number such as \"123.45\"");
-          rc = sqlite3_bind_text64(st, p, v.text.data(), v.text.size(), SQLITE_STATIC, SQLITE_UTF8);
+          set_text(t, row, column, v.text);
         } else if (v.type == VType::Int) {
-          rc = sqlite3_bind_int64(st, p, v.i);
-        } else if (v.type == VType::Uint || v.type == VType::Float) {
-          scratch_ = v.type == VType::Uint ? std::to_string(v.u) : v.text;
-          rc = sqlite3_bind_text64(st, p, scratch_.data(), scratch_.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+          set_int(row, column, v.i);
+        } else if (v.type == VType::Uint) {
+          set_text(t, row, column, std::to_string(v.u));
+        } else if (v.type == VType::Float) {
+          set_text(t, row, column, v.text);
         } else {
           return bad_value(f, m, "a decimal number such as \"123.45\"");
         }
-        break;
+        return true;
       }
       case ColumnKind::Text: {
-        if (v.type == VType::String) {
-          rc = sqlite3_bind_text64(st, p, v.text.data(), v.text.size(), SQLITE_STATIC, SQLITE_UTF8);
-        } else if (v.type == VType::Int || v.type == VType::Uint) {
-          // CharField.to_python(5) is "5".
-          scratch_ = v.type == VType::Int ? std::to_string(v.i) : std::to_string(v.u);
-          rc = sqlite3_bind_text64(st, p, scratch_.data(), scratch_.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-        } else {
-          return bad_value(f, m, "a string");
-        }
-        break;
+        if (v.type == VType::String) set_text(t, row, column, v.text);
+        // CharField.to_python(5) is "5".
+        else if (v.type == VType::Int) set_text(t, row, column, std::to_string(v.i));
+        else if (v.type == VType::Uint) set_text(t, row, column, std::to_string(v.u));
+        else return bad_value(f, m, "a string");
+        return true;
       }
     }
-    return rc == SQLITE_OK || sql_bind_failed();
-  }
-
-  bool sql_bind_failed() {
-    return fail(std::string("cannot bind a value: ") + sqlite3_errmsg(db_.handle()), obj_offset_);
-  }
-
-  bool step(Table& t, const Model& m, std::int64_t pk) {
-    sqlite3_stmt* st = t.insert.handle();
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    // Unbound columns must be NULL for the next object: a field it lacks is NULL.
-    sqlite3_clear_bindings(st);
-    if (rc == SQLITE_DONE) return true;
-    return fail(m.label + " pk " + std::to_string(pk) + " cannot be stored in " + t.def->name + ": " +
-                    sqlite3_errmsg(db_.handle()),
-                obj_offset_);
+    return true;
   }
 
   bool store_m2m(Table& owner, const Model& m, std::int64_t pk) {
@@ -885,7 +1025,6 @@ class Loader {
       auto jt = create_table(def_for(s->m2m->table));
       if (!jt) return fail_sql(jt.error());
       Table& j = *jt.value();
-      sqlite3_stmt* st = j.insert.handle();
       int owner_col = -1, target_col = -1;
       for (std::size_t c = 0; c < j.def->columns.size(); ++c) {
         if (j.def->columns[c].name == s->m2m->owner_column) owner_col = static_cast<int>(c);
@@ -898,18 +1037,11 @@ class Loader {
                           describe(items_[k]) + " in it",
                       f.offset);
         }
-        sqlite3_bind_int64(st, j.id_column + 1, j.next_id);
-        sqlite3_bind_int64(st, owner_col + 1, pk);
-        sqlite3_bind_int64(st, target_col + 1, target);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        if (rc != SQLITE_DONE) {
-          return fail(m.label + " pk " + std::to_string(pk) + ": " + f.name + " " + std::to_string(target) +
-                          " cannot be stored in " + j.def->name + ": " + sqlite3_errmsg(db_.handle()),
-                      f.offset);
-        }
-        ++j.next_id;
+        Param* row = begin_row(j, RowOrigin{obj_index_, f.offset, pk, &m, s->m2m, target});
+        set_int(row, j.id_column, j.next_id++);
+        set_int(row, owner_col, pk);
+        set_int(row, target_col, target);
+        if (!end_row(j)) return false;
       }
     }
     return true;
@@ -926,6 +1058,7 @@ class Loader {
   // ---- end of file ---------------------------------------------------------------
 
   Status finish() {
+    if (!flush_all()) return *error_;
     crm::Shape shape = shape_.value_or(crm::Shape::Before);
     // The loaded database has Django's table set, whatever the file held rows for.
     for (const auto& def : crm::tables(shape)) {
@@ -934,6 +1067,7 @@ class Loader {
     }
     for (auto& [name, t] : tables_) {
       t.insert = sql::Statement();
+      t.batch = sql::Statement();
       REDLINE_TRY(create_indexes(*t.def, /*unique=*/false));
     }
     std::vector<const char*> rebuilt(std::begin(kRebuiltBefore), std::end(kRebuiltBefore));
@@ -992,6 +1126,7 @@ class Loader {
   std::string scratch_;
   std::int64_t naive_datetimes_ = 0;
   std::optional<Error> error_;
+  std::size_t error_at_ = 0;  // the byte offset error_ is about
 };
 
 }  // namespace

@@ -508,6 +508,31 @@ TEST(DumpDataErrors, BadValuesSayWhatWasExpected) {
   EXPECT_TRUE(has(e.context, "object index 1 (model crmApp.user, pk 1)")) << e.context;
 }
 
+TEST(DumpDataErrors, RowsRefusedInsideABatchNameTheirObject) {
+  // Rows reach SQLite in batches; the refused row is still named exactly.
+  std::string json = "[";
+  for (int pk = 1; pk <= 40; ++pk) {
+    std::string u = user(pk);
+    if (pk == 20) u.replace(u.find("\"u20\""), 5, "\"u5\"");  // username taken by pk 5
+    json += (pk > 1 ? ",\n" : "") + u;
+  }
+  Error e = load_error(json + "]");
+  EXPECT_TRUE(has(e.message, "crmApp.user pk 20 cannot be stored in users: UNIQUE constraint failed: users.username"))
+      << e.message;
+  EXPECT_TRUE(has(e.context, "line 20, column 1)")) << e.context;
+  EXPECT_TRUE(has(e.context, "object index 19 (model crmApp.user, pk 20)")) << e.context;
+
+  // A refused row waiting in a batch comes before a later syntax error: it is reported.
+  e = load_error("[" + user(1) + ",\n" + user(1) + ",\n" + user(3) + ",\n" + user(4, R"(, "is_staff": nope)") + "]");
+  EXPECT_TRUE(has(e.message, "UNIQUE constraint failed")) << e.message;
+  EXPECT_TRUE(has(e.context, "object index 1 (model crmApp.user, pk 1)")) << e.context;
+
+  // Junction rows too.
+  e = load_error("[" + user(7, R"(, "groups": [2, 2])") + "]");
+  EXPECT_TRUE(has(e.message, "crmApp.user pk 7: groups 2 cannot be stored in users_groups: UNIQUE constraint failed"))
+      << e.message;
+}
+
 TEST(DumpDataErrors, MixedShapesAreRefused) {
   std::string after_employee = R"({"model": "crmApp.employee", "pk": 1, "fields": {"organization": 1,
       "employee_code": "E1", "department": "", "job_title": "", "hire_date": null, "salary": null,
