@@ -1,0 +1,34 @@
+// SHA-256 (FIPS 180-4), written here so the core has no crypto dependency: the
+// report identifies its input by the SHA-256 of the exact bytes the user loaded.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace redline {
+
+class Sha256 {
+ public:
+  Sha256();
+  void update(const void* data, std::size_t size);
+  // The digest; the object must not be updated afterwards.
+  std::array<std::uint8_t, 32> finish();
+
+ private:
+  void block(const std::uint8_t* p);
+  std::array<std::uint32_t, 8> h_;
+  std::array<std::uint8_t, 64> buf_{};
+  std::size_t used_ = 0;       // bytes waiting in buf_
+  std::uint64_t total_ = 0;    // message length in bytes
+};
+
+// Lower-case hex digest of the whole input.
+std::string sha256_hex(const void* data, std::size_t size);
+std::string sha256_hex(const std::vector<std::uint8_t>& bytes);
+std::string sha256_hex(std::string_view text);
+
+}  // namespace redline
