@@ -1,0 +1,44 @@
+// Preflight (spec §3): every hazard of the normalization found before anything
+// runs, each with the rows involved, by set-based queries over the loaded snapshot.
+// Hazards describe the data; the options' resolutions say what the run will do
+// about them (the messages say it too).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/normalize_options.hpp"
+#include "core/result.hpp"
+#include "core/sqlite.hpp"
+
+namespace redline {
+
+enum class Severity { Info, Warning, Blocker };
+const char* to_string(Severity s);  // "info", "warning", "blocker"
+
+struct Hazard {
+  std::string kind;      // username_collision, contact_overwrite, placeholder_email,
+                         // currency_tie, nonstandard_currency, dangling_reference
+  Severity severity = Severity::Warning;
+  std::string table;     // the table whose ids are listed
+  std::vector<std::int64_t> ids;  // sorted, distinct
+  std::string message;   // one line for people, resolution included
+  // Row-level facts for the report and the UI, e.g. contact_overwrite's
+  // [{employee_id, user_id, field, old, new}]. Always a JSON array.
+  nlohmann::ordered_json details = nlohmann::ordered_json::array();
+
+  nlohmann::ordered_json to_json() const;  // {kind, severity, table, ids, message, details}
+};
+
+// All hazards of running the normalization on `db` with `options`, in the order of
+// spec §3's table (one entry per kind; nonstandard_currency per table;
+// dangling_reference per table and column). Steps the snapshot has already done
+// contribute no hazards. Read-only. Fails (BadInput) on a database that is not the CRM.
+Result<std::vector<Hazard>> find_hazards(sql::Database& db, const NormalizeOptions& options);
+
+bool has_blocker(const std::vector<Hazard>& hazards);
+
+}  // namespace redline

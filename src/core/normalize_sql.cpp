@@ -1,0 +1,277 @@
+#include "core/normalize_sql.hpp"
+
+#include <algorithm>
+
+#include "core/crm_schema.hpp"
+
+namespace redline::norm {
+
+const char* const kContactColumns[4] = {"first_name", "last_name", "email", "phone"};
+const char* const kMigrationNames[4] = {"0002_expand", "0003_migrate_redundant_data", "0004_contract",
+                                        "0005_indexes"};
+
+namespace {
+
+// The CRM tables a snapshot must have; everything else is carried through.
+const char* const kCrmTables[] = {"users",  "employees", "organizations", "customers", "vendors",
+                                  "leads",  "deals",     "orders",        "payments",  "django_content_type"};
+// Tables the normalization rebuilds into the after shape (an unknown column there
+// would be lost).
+const char* const kRebuilt[] = {"employees", "organizations", "customers", "vendors",
+                                "leads",     "deals",         "orders",    "payments"};
+
+}  // namespace
+
+const ColumnInfo* TableInfo::col(std::string_view c) const {
+  for (const auto& x : columns)
+    if (x.name == c) return &x;
+  return nullptr;
+}
+
+const TableInfo* DbState::table(std::string_view t) const {
+  auto it = tables.find(std::string(t));
+  return it == tables.end() ? nullptr : &it->second;
+}
+
+bool DbState::has(std::string_view t, std::string_view c) const {
+  const TableInfo* ti = table(t);
+  return ti && ti->has(c);
+}
+
+Result<DbState> inspect(sql::Database& db) {
+  DbState s;
+  // One query for every column of every table (table-valued pragma joined to the schema).
+  auto cols = db.prepare(
+      "SELECT m.name, p.name, p.type, p.\"notnull\", p.pk FROM sqlite_schema AS m "
+      "JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table' ORDER BY m.name, p.cid");
+  if (!cols) return cols.error();
+  for (;;) {
+    auto r = cols->step();
+    if (!r) return r.error();
+    if (*r == sql::StepResult::Done) break;
+    auto& t = s.tables[cols->column_text(0)];
+    t.name = cols->column_text(0);
+    t.columns.push_back({cols->column_text(1), cols->column_text(2), cols->column_int(3) != 0,
+                         cols->column_int(4) != 0});
+  }
+  auto idx = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index'");
+  if (!idx) return idx.error();
+  for (;;) {
+    auto r = idx->step();
+    if (!r) return r.error();
+    if (*r == sql::StepResult::Done) break;
+    s.indexes.insert(idx->column_text(0));
+  }
+  if (s.has("django_migrations", "app") && s.has("django_migrations", "name")) {
+    auto mig = db.prepare("SELECT name FROM django_migrations WHERE app = 'crmApp'");
+    if (!mig) return mig.error();
+    for (;;) {
+      auto r = mig->step();
+      if (!r) return r.error();
+      if (*r == sql::StepResult::Done) break;
+      s.crm_migrations.insert(mig->column_text(0));
+    }
+  }
+  return s;
+}
+
+Status check_is_crm(const DbState& s) {
+  std::vector<std::string> missing_tables, missing_columns, unknown_columns;
+  for (const char* t : kCrmTables) {
+    const TableInfo* have = s.table(t);
+    if (!have) {
+      missing_tables.push_back(t);
+      continue;
+    }
+    const auto* before = crm::find_table(crm::Shape::Before, t);
+    const auto* after = crm::find_table(crm::Shape::After, t);
+    // Required: the columns both shapes have. The others come and go with the steps.
+    for (const auto& c : before->columns)
+      if (after->column(c.name) && !have->has(c.name)) missing_columns.push_back(std::string(t) + "." + c.name);
+    bool rebuilt = std::find_if(std::begin(kRebuilt), std::end(kRebuilt),
+                                [&](const char* r) { return std::string_view(r) == t; }) != std::end(kRebuilt);
+    if (rebuilt) {
+      for (const auto& c : have->columns)
+        if (!before->column(c.name) && !after->column(c.name))
+          unknown_columns.push_back(std::string(t) + "." + c.name);
+    }
+  }
+  // The new tables, when present, must be the ones the after shape defines.
+  for (const char* t : {"addresses", "addressables"}) {
+    const TableInfo* have = s.table(t);
+    if (!have) continue;
+    const auto* after = crm::find_table(crm::Shape::After, t);
+    for (const auto& c : after->columns)
+      if (!have->has(c.name)) missing_columns.push_back(std::string(t) + "." + c.name);
+    for (const auto& c : have->columns)
+      if (!after->column(c.name)) unknown_columns.push_back(std::string(t) + "." + c.name);
+  }
+  if (missing_tables.empty() && missing_columns.empty() && unknown_columns.empty()) return ok_status();
+
+  auto list = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  std::string msg = "this is not a snapshot of the CRM Redline normalizes";
+  if (!missing_tables.empty()) msg += "; missing tables: " + list(missing_tables);
+  if (!missing_columns.empty()) msg += "; missing columns: " + list(missing_columns);
+  if (!unknown_columns.empty())
+    msg += "; columns the CRM does not have (normalizing would lose them): " + list(unknown_columns);
+  return make_error(ErrorCode::BadInput, msg);
+}
+
+const std::vector<AddressTable>& address_tables() {
+  static const std::vector<AddressTable> t = {{"organizations", "organization"},
+                                              {"customers", "customer"},
+                                              {"vendors", "vendor"},
+                                              {"leads", "lead"},
+                                              {"employees", "employee"}};
+  return t;
+}
+
+std::vector<std::string> dropped_columns(std::string_view table) {
+  std::vector<std::string> out;
+  const auto* before = crm::find_table(crm::Shape::Before, table);
+  const auto* after = crm::find_table(crm::Shape::After, table);
+  if (!before || !after) return out;
+  for (const auto& c : before->columns)
+    if (!after->column(c.name)) out.push_back(c.name);
+  return out;
+}
+
+std::vector<std::string> address_columns(std::string_view table) {
+  std::vector<std::string> out;
+  for (const auto& c : dropped_columns(table))
+    if (c == "address" || c == "city" || c == "state" || c == "country" || c == "postal_code" ||
+        c == "zip_code")
+      out.push_back(c);
+  return out;
+}
+
+Result<Done> already_done(sql::Database& db, const DbState& s) {
+  Done d;
+  d.e1 = s.table("addresses") && s.table("addressables");
+  d.e2 = s.has("organizations", "default_currency");
+  d.e3 = true;
+  for (const char* t : {"deals", "orders", "payments"}) {
+    const TableInfo* ti = s.table(t);
+    const ColumnInfo* c = ti ? ti->col("currency") : nullptr;
+    if (c && c->not_null) d.e3 = false;
+  }
+
+  // M1 and M2 change data in ways the data cannot show afterwards, so they count as
+  // done when Django recorded the data migration, or when the contract has started
+  // (a column the contract drops is gone: the contract only runs after them).
+  bool recorded = s.crm_migrations.count(kMigrationNames[1]) > 0;
+  std::string contract_started;
+  for (const auto& at : address_tables()) {
+    for (const auto& c : dropped_columns(at.table)) {
+      if (!s.has(at.table, c)) {
+        contract_started = std::string(at.table) + "." + c;
+        break;
+      }
+    }
+    if (!contract_started.empty()) break;
+  }
+  if (recorded) d.migrate_reason = "django_migrations records crmApp.0003_migrate_redundant_data";
+  else if (!contract_started.empty())
+    d.migrate_reason = "the contract has started (" + contract_started + " is gone)";
+  d.m1 = d.m2 = !d.migrate_reason.empty();
+
+  // M3 only fills NULLs, so the data tells: done when every organization has one.
+  if (d.e2) {
+    auto nulls = db.query_int("SELECT count(*) FROM organizations WHERE default_currency IS NULL");
+    if (!nulls) return nulls.error();
+    d.m3 = nulls->value_or(0) == 0;
+  }
+
+  d.c1 = true;
+  for (const auto& c : dropped_columns("employees"))
+    if (s.has("employees", c)) d.c1 = false;
+  d.c2 = true;
+  for (const char* t : {"organizations", "customers", "vendors", "leads"})
+    for (const auto& c : dropped_columns(t))
+      if (s.has(t, c)) d.c2 = false;
+  const ColumnInfo* uid = s.table("employees") ? s.table("employees")->col("user_id") : nullptr;
+  d.c3 = uid && uid->not_null;
+
+  d.i1 = true;
+  for (const char* i : {"idx_addressables_content_type", "idx_addresses_is_primary", "idx_employees_user"})
+    if (!s.indexes.count(i)) d.i1 = false;
+
+  d.p1 = true;
+  for (const char* m : kMigrationNames)
+    if (!s.crm_migrations.count(m)) d.p1 = false;
+  if (d.p1) {
+    auto cts = db.query_int(
+        "SELECT count(*) FROM django_content_type WHERE app_label = 'crmApp' AND model IN ('address', 'addressable')");
+    if (!cts) return cts.error();
+    d.p1 = cts->value_or(0) == 2;
+  }
+  return d;
+}
+
+std::string text_or_empty(const DbState& s, std::string_view table, std::string_view col,
+                          std::string_view alias) {
+  if (!s.has(table, col)) return "''";
+  return "coalesce(" + std::string(alias) + "." + sql::quote_ident(col) + ", '')";
+}
+
+std::string m1_plan_sql(const DbState& s, CollisionResolution resolution) {
+  const bool link = resolution == CollisionResolution::Link;
+  const bool suffix = resolution == CollisionResolution::Suffix;
+  std::string fn = text_or_empty(s, "employees", "first_name", "e");
+  std::string ln = text_or_empty(s, "employees", "last_name", "e");
+  std::string em = text_or_empty(s, "employees", "email", "e");
+  std::string ph = text_or_empty(s, "employees", "phone", "e");
+  // The largest id AUTOINCREMENT has handed out: Django's next user gets this + 1.
+  std::string base =
+      "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'users'), 0), "
+      "coalesce((SELECT max(id) FROM users), 0))";
+  if (!s.table("sqlite_sequence")) base = "coalesce((SELECT max(id) FROM users), 0)";
+
+  std::string q;
+  q += "WITH e AS (\n";
+  // A user_id pointing at a missing user counts as no user (decision: the employee
+  // gets a new user, so its contact data is kept).
+  q += "  SELECT e.id AS emp_id, u.id AS uid, " + fn + " AS fn, " + ln + " AS ln, " + em + " AS em, " + ph +
+       " AS ph\n";
+  q += "  FROM employees AS e LEFT JOIN users AS u ON u.id = e.user_id\n";
+  q += "), c AS (\n";
+  q += "  SELECT emp_id, CASE WHEN em <> '' THEN em ELSE 'employee_' || emp_id END AS want FROM e WHERE uid IS NULL\n";
+  q += "), g AS (\n";
+  q += "  SELECT c.emp_id, c.want, (SELECT u.id FROM users AS u WHERE u.username = c.want) AS taken_by,\n";
+  q += "         row_number() OVER (PARTITION BY c.want ORDER BY c.emp_id) AS rn,\n";
+  q += "         count(*) OVER (PARTITION BY c.want) AS grp_n,\n";
+  q += "         min(c.emp_id) OVER (PARTITION BY c.want) AS first_id\n";
+  q += "  FROM c\n";
+  q += "), k AS (\n";
+  q += "  SELECT e.emp_id, e.uid, e.fn, e.ln, e.em, e.ph, g.want, g.taken_by, g.grp_n, g.first_id,\n";
+  q += "    CASE WHEN e.uid IS NOT NULL THEN 'update'\n";
+  if (link) {
+    q += "         WHEN g.taken_by IS NOT NULL THEN 'link'\n";
+    q += "         WHEN g.rn > 1 THEN 'link_new'\n";
+  }
+  q += "         ELSE 'create' END AS kind,\n";
+  if (suffix) {
+    q += "    CASE WHEN e.uid IS NULL AND (g.taken_by IS NOT NULL OR g.rn > 1) THEN g.want || '-' || e.emp_id\n";
+    q += "         ELSE g.want END AS username\n";
+  } else {
+    q += "    g.want AS username\n";
+  }
+  q += "  FROM e LEFT JOIN g ON g.emp_id = e.emp_id\n";
+  q += "), n AS (\n";
+  q += "  SELECT emp_id, (SELECT " + base + ") + row_number() OVER (ORDER BY emp_id) AS new_uid\n";
+  q += "  FROM k WHERE kind = 'create'\n";
+  q += ")\n";
+  q += "SELECT k.emp_id, k.kind,\n";
+  q += "  CASE k.kind WHEN 'update' THEN k.uid WHEN 'link' THEN k.taken_by WHEN 'create' THEN n.new_uid\n";
+  q += "    ELSE (SELECT n2.new_uid FROM n AS n2 WHERE n2.emp_id = k.first_id) END AS target,\n";
+  q += "  CASE WHEN k.kind = 'create' THEN k.username END AS username,\n";
+  q += "  k.fn, k.ln, k.em, k.ph, k.want, k.taken_by, k.grp_n\n";
+  q += "FROM k LEFT JOIN n ON n.emp_id = k.emp_id\n";
+  return q;
+}
+
+}  // namespace redline::norm
