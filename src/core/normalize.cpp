@@ -1,0 +1,823 @@
+// The normalization steps as SQL, and the job that runs them. Every step reads the
+// database's current shape first, so a snapshot that is half-migrated gets only the
+// work it still needs; the statements each step ran are kept for the report.
+#include "core/normalize.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+
+#include "core/crm_schema.hpp"
+#include "core/normalize_sql.hpp"
+
+namespace redline {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// The name in "CREATE [UNIQUE] INDEX name ON ..." (quoted or not).
+std::string index_name(const std::string& create_index) {
+  auto at = create_index.find("INDEX ");
+  if (at == std::string::npos) return {};
+  at += 6;
+  if (at < create_index.size() && create_index[at] == '"') {
+    auto end = create_index.find('"', at + 1);
+    return create_index.substr(at + 1, end - at - 1);
+  }
+  auto end = create_index.find(' ', at);
+  return create_index.substr(at, end - at);
+}
+
+bool is_redline_index(const std::string& name) { return name.rfind("idx_", 0) == 0; }
+
+// The run's transaction: a SAVEPOINT, so it nests inside a caller's transaction.
+// When it is the outermost one, undoing it is a plain ROLLBACK: "ROLLBACK TO; RELEASE"
+// would commit an empty transaction and bump the file change counter in the header,
+// and the snapshot would no longer be byte-identical to what was loaded.
+class RunTransaction {
+ public:
+  static Result<RunTransaction> begin(sql::Database& db) {
+    bool outermost = sqlite3_get_autocommit(db.handle()) != 0;
+    REDLINE_TRY(db.exec("SAVEPOINT redline_normalize"));
+    return RunTransaction(&db, outermost);
+  }
+  RunTransaction(RunTransaction&& o) noexcept : db_(o.db_), outermost_(o.outermost_) { o.db_ = nullptr; }
+  RunTransaction& operator=(RunTransaction&&) = delete;
+  ~RunTransaction() { (void)rollback(); }
+
+  Status release() {
+    if (!db_) return ok_status();
+    sql::Database* db = db_;
+    db_ = nullptr;
+    return db->exec("RELEASE redline_normalize");
+  }
+  Status rollback() {
+    if (!db_) return ok_status();
+    sql::Database* db = db_;
+    db_ = nullptr;
+    return db->exec(outermost_ ? "ROLLBACK" : "ROLLBACK TO redline_normalize; RELEASE redline_normalize");
+  }
+
+ private:
+  RunTransaction(sql::Database* db, bool outermost) : db_(db), outermost_(outermost) {}
+  sql::Database* db_;
+  bool outermost_;
+};
+
+struct StepDef {
+  const char* id;
+  const char* title;
+};
+
+constexpr StepDef kSteps[] = {
+    {"E1", "Create addresses and addressables"},
+    {"E2", "Add organizations.default_currency"},
+    {"E3", "Make deals, orders and payments currency nullable"},
+    {"M1", "Move employee contact data to users; create missing users"},
+    {"M2", "Move address columns to addresses and addressables"},
+    {"M3", "Set each organization's default currency from its deals"},
+    {"C1", "Drop contact and address columns from employees"},
+    {"C2", "Drop address columns from organizations, customers, vendors, leads"},
+    {"C3", "Make employees.user_id NOT NULL"},
+    {"I1", "Create the indexes of the guide's phase 6.3"},
+    {"P1", "Record the migrations; register the new models' content types and permissions"},
+};
+constexpr std::size_t kStepCount = sizeof(kSteps) / sizeof(kSteps[0]);
+// Units of work: the preflight, the steps, the final checks and commit.
+constexpr std::size_t kUnits = kStepCount + 2;
+
+}  // namespace
+
+struct NormalizeJob::Impl {
+  sql::Database& db;
+  NormalizeOptions opt;
+  std::vector<Hazard> hazards;
+  std::vector<StepRecord> steps;
+  norm::Done done;
+  norm::DbState cur;               // the shape right now (refreshed by each step)
+  std::optional<RunTransaction> sp;
+  bool restore_foreign_keys = false;
+  std::int64_t content_types_at_start = 0;  // largest django_content_type id before the run
+  bool m1_ran = false;
+
+  std::size_t next = 0;            // next unit
+  bool ended = false;
+  std::string status;              // "", ok, refused, failed, cancelled
+  std::optional<Error> error;
+  std::string phase = "not started";
+  StatementHook hook;
+  CommitCheck check;
+
+  Impl(sql::Database& d, NormalizeOptions o) : db(d), opt(std::move(o)) {
+    if (opt.now.empty()) opt.now = current_utc_timestamp();
+    for (const auto& s : kSteps) {
+      StepRecord r;
+      r.id = s.id;
+      r.title = s.title;
+      r.status = "pending";
+      steps.push_back(std::move(r));
+    }
+  }
+
+  // ---- running statements ---------------------------------------------------------
+
+  // Run one statement as part of `rec`: recorded (even when it fails), its row
+  // changes counted, then the test hook.
+  Status run(StepRecord& rec, const std::string& sql) {
+    rec.sql.push_back(sql);
+    auto before = sqlite3_total_changes64(db.handle());
+    REDLINE_TRY(db.exec(sql));
+    rec.rows_affected += sqlite3_total_changes64(db.handle()) - before;
+    if (hook) REDLINE_TRY(hook(rec.id, rec.sql.size() - 1, sql));
+    return ok_status();
+  }
+
+  // A query a step makes to decide what to do (recorded too: "the exact SQL it ran").
+  Result<std::optional<std::int64_t>> query_int(StepRecord& rec, const std::string& sql) {
+    rec.sql.push_back(sql);
+    auto r = db.query_int(sql);
+    if (r && hook) REDLINE_TRY(hook(rec.id, rec.sql.size() - 1, sql));
+    return r;
+  }
+
+  Result<std::optional<std::string>> query_text(StepRecord& rec, const std::string& sql) {
+    rec.sql.push_back(sql);
+    auto st = db.prepare(sql);
+    if (!st) return st.error();
+    auto r = st->step();
+    if (!r) return r.error();
+    std::optional<std::string> out;
+    if (*r == sql::StepResult::Row && !st->column_is_null(0)) out = st->column_text(0);
+    if (hook) REDLINE_TRY(hook(rec.id, rec.sql.size() - 1, sql));
+    return out;
+  }
+
+  Status refresh() {
+    auto s = norm::inspect(db);
+    if (!s) return s.error();
+    cur = std::move(s.value());
+    return ok_status();
+  }
+
+  // ---- the 12-step table rebuild (sqlite.org/lang_altertable.html#otheralter) -------
+  //
+  // SQLite cannot drop NOT NULL, add it, or drop columns that indexes use, so the table
+  // is recreated: the target DDL under a temporary name, the rows copied, the old table
+  // dropped, the new one renamed, its indexes and triggers recreated. Foreign key
+  // enforcement is off for the whole run (set before the savepoint: the pragma is a
+  // no-op inside a transaction), which is what lets the old table be dropped while
+  // other tables reference it; the final checks verify the keys afterwards.
+  Status rebuild(StepRecord& rec, const crm::TableDef& def, const std::string& create_sql) {
+    const std::string& table = def.name;
+    const std::string tmp = "new__" + table;
+    const std::string prefix = "CREATE TABLE " + sql::quote_ident(table) + " (";
+    if (create_sql.rfind(prefix, 0) != 0)
+      return make_error(ErrorCode::Internal, "unexpected DDL for " + table, create_sql.substr(0, 80));
+    REDLINE_TRY(refresh());
+    if (cur.table(tmp))
+      return make_error(ErrorCode::BadInput, "a table named " + tmp + " already exists; Redline needs that name",
+                        "table " + tmp);
+    const norm::TableInfo* have = cur.table(table);
+    if (!have) return make_error(ErrorCode::Internal, "table " + table + " is missing");
+
+    // Columns carried over: the target's, where the old table has them (in the
+    // target's order; the others are the ones this rebuild drops).
+    std::string cols;
+    for (const auto& c : def.columns) {
+      if (!have->has(c.name)) continue;
+      cols += (cols.empty() ? "" : ", ") + sql::quote_ident(c.name);
+    }
+
+    // The indexes and triggers to recreate: the old table's own, except indexes on a
+    // column that goes away; then the target's indexes it lacks (Django recreates
+    // those from the model). The guide's idx_ indexes are I1's business.
+    std::vector<std::string> recreate;
+    std::vector<std::string> kept_names;
+    auto st = db.prepare(
+        "SELECT s.type, s.name, s.sql FROM sqlite_schema AS s WHERE s.tbl_name = ?1 "
+        "AND s.type IN ('index', 'trigger') AND s.sql IS NOT NULL ORDER BY s.rowid");
+    if (!st) return st.error();
+    REDLINE_TRY(st->bind_text(1, table));
+    std::vector<std::pair<std::string, std::string>> found;  // name, sql; type index/trigger
+    std::vector<std::string> types;
+    for (;;) {
+      auto r = st->step();
+      if (!r) return r.error();
+      if (*r == sql::StepResult::Done) break;
+      types.push_back(st->column_text(0));
+      found.emplace_back(st->column_text(1), st->column_text(2));
+    }
+    for (std::size_t k = 0; k < found.size(); ++k) {
+      const auto& [name, ddl] = found[k];
+      if (types[k] == "index") {
+        auto ic = db.prepare("SELECT name FROM pragma_index_info(?1)");
+        if (!ic) return ic.error();
+        REDLINE_TRY(ic->bind_text(1, name));
+        bool drops = false;
+        for (;;) {
+          auto r = ic->step();
+          if (!r) return r.error();
+          if (*r == sql::StepResult::Done) break;
+          if (!ic->column_is_null(0) && !def.column(ic->column_text(0))) drops = true;
+        }
+        if (drops) {
+          rec.note += (rec.note.empty() ? "" : "; ") + ("index " + name + " dropped with its column");
+          continue;
+        }
+      }
+      recreate.push_back(ddl);
+      kept_names.push_back(name);
+    }
+    for (const auto& idx : def.index_sql) {
+      std::string name = index_name(idx);
+      if (is_redline_index(name)) continue;
+      if (std::find(kept_names.begin(), kept_names.end(), name) == kept_names.end()) recreate.push_back(idx);
+    }
+
+    REDLINE_TRY(run(rec, "CREATE TABLE " + sql::quote_ident(tmp) + " (" + create_sql.substr(prefix.size())));
+    REDLINE_TRY(run(rec, "INSERT INTO " + sql::quote_ident(tmp) + " (" + cols + ") SELECT " + cols + " FROM " +
+                             sql::quote_ident(table)));
+    REDLINE_TRY(run(rec, "DROP TABLE " + sql::quote_ident(table)));
+    REDLINE_TRY(run(rec, "ALTER TABLE " + sql::quote_ident(tmp) + " RENAME TO " + sql::quote_ident(table)));
+    for (const auto& ddl : recreate) REDLINE_TRY(run(rec, ddl));
+    return ok_status();
+  }
+
+  // ---- E: expand ------------------------------------------------------------------
+
+  Status e1(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    for (const char* t : {"addresses", "addressables"}) {
+      if (cur.table(t)) {
+        rec.note += (rec.note.empty() ? "" : "; ") + std::string(t) + " existed already";
+        continue;
+      }
+      const auto* def = crm::find_table(crm::Shape::After, t);
+      REDLINE_TRY(run(rec, def->create_sql));
+      for (const auto& idx : def->index_sql) {
+        std::string name = index_name(idx);
+        if (!is_redline_index(name) && !cur.indexes.count(name)) REDLINE_TRY(run(rec, idx));
+      }
+    }
+    return ok_status();
+  }
+
+  Status e2(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    if (cur.has("organizations", "default_currency")) return ok_status();
+    // A nullable column without default: SQLite adds it without touching a row. The
+    // column text is the after shape's, so the table's DDL ends as Django's does.
+    return run(rec, "ALTER TABLE \"organizations\" ADD COLUMN \"default_currency\" varchar(3) NULL");
+  }
+
+  Status e3(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    for (const char* t : {"deals", "orders", "payments"}) {
+      const auto* c = cur.table(t)->col("currency");
+      if (c && !c->not_null) {
+        rec.note += (rec.note.empty() ? "" : "; ") + std::string(t) + ".currency was nullable already";
+        continue;
+      }
+      const auto* def = crm::find_table(crm::Shape::After, t);
+      REDLINE_TRY(rebuild(rec, *def, def->create_sql));
+    }
+    return ok_status();
+  }
+
+  // ---- M: migrate data -----------------------------------------------------------
+
+  Status m1(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    m1_ran = true;
+    // The plan (who gets which user) is materialized once; the three writes read it.
+    REDLINE_TRY(run(rec,
+        "CREATE TEMP TABLE redline_m1 (emp_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, target INTEGER, "
+        "username TEXT, fn TEXT NOT NULL, ln TEXT NOT NULL, em TEXT NOT NULL, ph TEXT NOT NULL)"));
+    REDLINE_TRY(run(rec, "INSERT INTO temp.redline_m1 (emp_id, kind, target, username, fn, ln, em, ph)\n"
+                         "SELECT emp_id, kind, target, username, fn, ln, em, ph FROM (\n" +
+                             norm::m1_plan_sql(cur, opt.username_collision) + ") ORDER BY emp_id"));
+
+    // A suffixed username can itself be taken; say so rather than let UNIQUE fail.
+    auto still = query_text(rec,
+        "SELECT group_concat(emp_id, ', ') FROM (SELECT p.emp_id, p.username, "
+        "count(*) OVER (PARTITION BY p.username) AS n FROM temp.redline_m1 AS p WHERE p.kind = 'create') AS q "
+        "WHERE q.n > 1 OR EXISTS (SELECT 1 FROM users AS u WHERE u.username = q.username)");
+    if (!still) return still.error();
+    if (*still) {
+      return make_error(ErrorCode::Hazard,
+                        "username collision not resolved by '" + std::string(to_string(opt.username_collision)) +
+                            "': the usernames of employees " + **still + " are still taken",
+                        "users.username");
+    }
+
+    REDLINE_TRY(run(rec,
+        "INSERT INTO users (id, password, last_login, is_superuser, username, first_name, last_name, email, "
+        "is_staff, is_active, date_joined, phone)\n"
+        "SELECT target, '', NULL, 0, username, fn, ln, "
+        "CASE WHEN em <> '' THEN em ELSE 'employee_' || emp_id || '@temp.com' END, 0, 1, " +
+            sql::quote_literal(opt.now) + ", ph\n"
+        "FROM temp.redline_m1 WHERE kind = 'create' ORDER BY emp_id"));
+
+    if (opt.contact_overwrite != OverwriteResolution::UserWins) {
+      // Every employee of a user applies its values in employee id order, as the
+      // guide's loop does: with employee_wins the last non-empty value wins; with
+      // fill_blanks the user's own value if non-empty, else the first non-empty one.
+      const bool ew = opt.contact_overwrite == OverwriteResolution::EmployeeWins;
+      const char* order = ew ? "emp_id DESC" : "emp_id";
+      auto pick = [&](const char* f) {
+        return std::string("first_value(") + f + ") OVER (PARTITION BY target ORDER BY " + f + " <> '' DESC, " +
+               order + ") AS " + f;
+      };
+      auto merge = [&](const char* f, const char* col) {
+        std::string u = std::string("u.") + col;
+        return ew ? std::string("CASE WHEN m.") + f + " <> '' THEN m." + f + " ELSE " + u + " END AS " + f
+                  : "CASE WHEN coalesce(" + u + ", '') <> '' THEN " + u + " ELSE m." + f + " END AS " + f;
+      };
+      REDLINE_TRY(run(rec,
+          "UPDATE users SET first_name = a.fn, last_name = a.ln, email = a.em, phone = a.ph\n"
+          "FROM (SELECT m.target, " + merge("fn", "first_name") + ", " + merge("ln", "last_name") + ", " +
+              merge("em", "email") + ", " + merge("ph", "phone") + "\n"
+          "      FROM (SELECT DISTINCT target, " + pick("fn") + ", " + pick("ln") + ", " + pick("em") + ", " +
+              pick("ph") + "\n"
+          "            FROM temp.redline_m1 WHERE kind IN ('update', 'link', 'link_new')) AS m\n"
+          "      JOIN users AS u ON u.id = m.target) AS a\n"
+          "WHERE users.id = a.target AND (users.first_name IS NOT a.fn OR users.last_name IS NOT a.ln "
+          "OR users.email IS NOT a.em OR users.phone IS NOT a.ph)"));
+    }
+    REDLINE_TRY(run(rec,
+        "UPDATE employees SET user_id = p.target FROM temp.redline_m1 AS p "
+        "WHERE employees.id = p.emp_id AND p.kind <> 'update'"));
+    return run(rec, "DROP TABLE temp.redline_m1");
+  }
+
+  Status m2(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    // Django's get_for_model() creates a missing content type for each model, in order.
+    std::string values;
+    int order = 0;
+    for (const auto& at : norm::address_tables()) {
+      values += (values.empty() ? "" : ", ") + std::string("(") + std::to_string(++order) + ", " +
+                sql::quote_literal(at.model) + ")";
+    }
+    REDLINE_TRY(run(rec,
+        "INSERT INTO django_content_type (app_label, model) SELECT 'crmApp', v.column2 FROM (VALUES " + values +
+            ") AS v WHERE NOT EXISTS (SELECT 1 FROM django_content_type AS ct WHERE ct.app_label = 'crmApp' "
+            "AND ct.model = v.column2) ORDER BY v.column1"));
+
+    // Half-migrated input: rows that already have an address link are left alone.
+    auto linked = query_int(rec, "SELECT EXISTS (SELECT 1 FROM addressables)");
+    if (!linked) return linked.error();
+    const bool skip_linked = linked->value_or(0) != 0;
+
+    // One branch per table, in M2's order; rows in id order. A row has address data
+    // when any of its address columns is non-empty (NULL reads as empty).
+    std::string src;
+    int k = 0;
+    for (const auto& at : norm::address_tables()) {
+      ++k;
+      std::vector<std::string> have;
+      for (const auto& c : norm::address_columns(at.table))
+        if (cur.has(at.table, c)) have.push_back(c);
+      if (have.empty()) {
+        rec.note += (rec.note.empty() ? "" : "; ") + std::string(at.table) + " has no address columns left";
+        continue;
+      }
+      auto col = [&](const char* c) { return norm::text_or_empty(cur, at.table, c, "t"); };
+      std::string any;
+      for (const auto& c : have) any += (any.empty() ? "" : " OR ") + col(c.c_str()) + " <> ''";
+      // postal_code if non-empty, else zip_code (vendors have only the latter).
+      std::string postal = cur.has(at.table, "postal_code") && cur.has(at.table, "zip_code")
+                               ? "CASE WHEN " + col("postal_code") + " <> '' THEN " + col("postal_code") +
+                                     " ELSE " + col("zip_code") + " END"
+                               : cur.has(at.table, "zip_code") ? col("zip_code") : col("postal_code");
+      std::string ct = "(SELECT id FROM django_content_type WHERE app_label = 'crmApp' AND model = " +
+                       sql::quote_literal(at.model) + ")";
+      src += src.empty() ? "" : "\n  UNION ALL\n";
+      src += "  SELECT " + std::to_string(k) + " AS k, t.id AS oid, " + ct + " AS ct, " + col("address") +
+             " AS line1, " + col("city") + " AS city, " + col("state") + " AS state, " + postal + " AS postal, " +
+             col("country") + " AS country FROM " + sql::quote_ident(at.table) + " AS t WHERE (" + any + ")";
+      if (skip_linked)
+        src += " AND NOT EXISTS (SELECT 1 FROM addressables AS x WHERE x.content_type_id = " + ct +
+               " AND x.object_id = t.id)";
+    }
+    if (src.empty()) return ok_status();
+
+    // Ids continue where AUTOINCREMENT would (Django inserts one by one, address then
+    // its link), so address n and its addressable are numbered alike.
+    auto next_id = [&](const char* t) {
+      return query_int(rec, std::string("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '") + t +
+                                "'), 0), coalesce((SELECT max(id) FROM " + t + "), 0))");
+    };
+    auto a0 = next_id("addresses");
+    if (!a0) return a0.error();
+    auto l0 = next_id("addressables");
+    if (!l0) return l0.error();
+    std::string abase = std::to_string(a0->value_or(0)), lbase = std::to_string(l0->value_or(0));
+
+    REDLINE_TRY(run(rec,
+        "INSERT INTO addresses (id, address_line1, address_line2, city, state, postal_code, country, "
+        "address_type, is_primary)\n"
+        "SELECT " + abase + " + row_number() OVER (ORDER BY k, oid), line1, '', city, state, postal, country, "
+        "'primary', 1 FROM (\n" + src + "\n) ORDER BY k, oid"));
+    return run(rec,
+        "INSERT INTO addressables (id, object_id, address_id, content_type_id)\n"
+        "SELECT " + lbase + " + rn, oid, " + abase + " + rn, ct FROM (SELECT row_number() OVER (ORDER BY k, oid) "
+        "AS rn, oid, ct FROM (\n" + src + "\n)) ORDER BY rn");
+  }
+
+  Status m3(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    // The vote: one GROUP BY over deals, ranked per organization by count, ties to
+    // the smallest code (byte order, the column's BINARY collation).
+    REDLINE_TRY(run(rec,
+        "UPDATE organizations SET default_currency = v.cur\n"
+        "FROM (SELECT organization_id AS org, currency AS cur,\n"
+        "        row_number() OVER (PARTITION BY organization_id ORDER BY count(*) DESC, currency) AS rk\n"
+        "      FROM deals WHERE currency IS NOT NULL GROUP BY organization_id, currency) AS v\n"
+        "WHERE organizations.id = v.org AND v.rk = 1 AND organizations.default_currency IS NULL"));
+    return run(rec, "UPDATE organizations SET default_currency = 'USD' WHERE default_currency IS NULL");
+  }
+
+  // ---- C: contract ----------------------------------------------------------------
+
+  Status c1(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    const auto* def = crm::find_table(crm::Shape::After, "employees");
+    std::string ddl = def->create_sql;
+    const auto* uid = cur.table("employees")->col("user_id");
+    if (uid && !uid->not_null) {
+      // Until C3, user_id stays nullable: the after DDL with that one column relaxed.
+      const std::string strict_col = "\"user_id\" integer NOT NULL REFERENCES";
+      auto at = ddl.find(strict_col);
+      if (at == std::string::npos) return make_error(ErrorCode::Internal, "after DDL of employees changed", ddl);
+      ddl.replace(at, strict_col.size(), "\"user_id\" integer NULL REFERENCES");
+    }
+    return rebuild(rec, *def, ddl);
+  }
+
+  Status c2(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    for (const char* t : {"organizations", "customers", "vendors", "leads"}) {
+      bool any = false;
+      for (const auto& c : norm::dropped_columns(t)) any = any || cur.has(t, c);
+      if (!any) {
+        rec.note += (rec.note.empty() ? "" : "; ") + std::string(t) + " had no address columns left";
+        continue;
+      }
+      const auto* def = crm::find_table(crm::Shape::After, t);
+      REDLINE_TRY(rebuild(rec, *def, def->create_sql));
+    }
+    return ok_status();
+  }
+
+  Status c3(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    const auto* uid = cur.table("employees")->col("user_id");
+    if (uid && uid->not_null) return ok_status();
+    auto missing = query_text(rec,
+        "SELECT count(*) || ' (ids ' || group_concat(id, ', ') || ')' FROM (SELECT id FROM employees "
+        "WHERE user_id IS NULL ORDER BY id LIMIT 20) HAVING count(*) > 0");
+    if (!missing) return missing.error();
+    if (*missing)
+      return make_error(ErrorCode::BadInput, "employees without a user remain: " + **missing, "employees.user_id");
+    const auto* def = crm::find_table(crm::Shape::After, "employees");
+    return rebuild(rec, *def, def->create_sql);
+  }
+
+  // ---- I, P ------------------------------------------------------------------------
+
+  Status i1(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    for (const char* t : {"addressables", "addresses", "employees"}) {
+      for (const auto& idx : crm::find_table(crm::Shape::After, t)->index_sql) {
+        std::string name = index_name(idx);
+        if (is_redline_index(name) && !cur.indexes.count(name)) REDLINE_TRY(run(rec, idx));
+      }
+    }
+    return ok_status();
+  }
+
+  Status p1(StepRecord& rec) {
+    REDLINE_TRY(refresh());
+    // What Django's migrate leaves besides the schema and data: the migration records
+    // (one per migration of the guide), and from its post_migrate signal the content
+    // types of the new models and the default permissions of every content type this
+    // run created.
+    if (cur.table("django_migrations")) {
+      std::string values;
+      for (std::size_t k = 0; k < 4; ++k)
+        values += (k ? ", " : "") + ("(" + std::to_string(k) + ", " + sql::quote_literal(norm::kMigrationNames[k]) + ")");
+      REDLINE_TRY(run(rec,
+          "INSERT INTO django_migrations (app, name, applied) SELECT 'crmApp', v.column2, " +
+              sql::quote_literal(opt.now) + " FROM (VALUES " + values +
+              ") AS v WHERE NOT EXISTS (SELECT 1 FROM django_migrations AS m WHERE m.app = 'crmApp' "
+              "AND m.name = v.column2) ORDER BY v.column1"));
+    }
+    REDLINE_TRY(run(rec,
+        "INSERT INTO django_content_type (app_label, model) SELECT 'crmApp', v.column2 FROM "
+        "(VALUES (1, 'address'), (2, 'addressable')) AS v WHERE NOT EXISTS (SELECT 1 FROM django_content_type "
+        "AS ct WHERE ct.app_label = 'crmApp' AND ct.model = v.column2) ORDER BY v.column1"));
+    if (cur.has("auth_permission", "codename")) {
+      REDLINE_TRY(run(rec,
+          "INSERT INTO auth_permission (content_type_id, codename, name)\n"
+          "SELECT ct.id, p.column2 || '_' || ct.model, 'Can ' || p.column2 || ' ' || ct.model\n"
+          "FROM django_content_type AS ct, (VALUES (1, 'add'), (2, 'change'), (3, 'delete'), (4, 'view')) AS p\n"
+          "WHERE ct.id > " + std::to_string(content_types_at_start) +
+              " AND NOT EXISTS (SELECT 1 FROM auth_permission AS ap WHERE ap.content_type_id = ct.id "
+              "AND ap.codename = p.column2 || '_' || ct.model)\n"
+              "ORDER BY ct.id, p.column1"));
+    }
+    return ok_status();
+  }
+
+  Status run_step(std::size_t k, StepRecord& rec) {
+    switch (k) {
+      case 0: return e1(rec);
+      case 1: return e2(rec);
+      case 2: return e3(rec);
+      case 3: return m1(rec);
+      case 4: return m2(rec);
+      case 5: return m3(rec);
+      case 6: return c1(rec);
+      case 7: return c2(rec);
+      case 8: return c3(rec);
+      case 9: return i1(rec);
+      case 10: return p1(rec);
+    }
+    return make_error(ErrorCode::Internal, "no such step");
+  }
+
+  // Was step k done by the snapshot already? (and why, for the report)
+  bool already(std::size_t k, std::string& why) const {
+    switch (k) {
+      case 0: why = "addresses and addressables exist"; return done.e1;
+      case 1: why = "organizations.default_currency exists"; return done.e2;
+      case 2: why = "deals, orders and payments currency are nullable"; return done.e3;
+      case 3: why = done.migrate_reason; return done.m1;
+      case 4: why = done.migrate_reason; return done.m2;
+      case 5: why = "every organization has a default currency"; return done.m3;
+      case 6: why = "employees has none of the dropped columns"; return done.c1;
+      case 7: why = "organizations, customers, vendors and leads have no address columns"; return done.c2;
+      case 8: why = "employees.user_id is NOT NULL"; return done.c3;
+      case 9: why = "the three indexes exist"; return done.i1;
+      case 10: why = "the migrations are recorded and the content types exist"; return done.p1;
+    }
+    return false;
+  }
+
+  // ---- units ------------------------------------------------------------------------
+
+  Status preflight() {
+    REDLINE_TRY(refresh());
+    REDLINE_TRY(norm::check_is_crm(cur));
+    auto d = norm::already_done(db, cur);
+    if (!d) return d.error();
+    done = std::move(d.value());
+    auto h = find_hazards(db, opt);
+    if (!h) return h.error();
+    hazards = std::move(h.value());
+
+    if (opt.username_collision == CollisionResolution::Stop) {
+      for (const auto& hz : hazards) {
+        if (hz.kind != "username_collision") continue;
+        status = "refused";
+        return make_error(ErrorCode::Hazard,
+                          "stopped before any change: " + hz.message, "resolution 'stop'");
+      }
+    }
+
+    auto ct = db.query_int("SELECT max(id) FROM django_content_type");
+    if (!ct) return ct.error();
+    content_types_at_start = ct->value_or(0);
+
+    // Foreign keys off before the transaction (see rebuild()).
+    auto fk = db.query_int("PRAGMA foreign_keys");
+    if (!fk) return fk.error();
+    if (fk->value_or(0) != 0) {
+      if (!sqlite3_get_autocommit(db.handle()))
+        return make_error(ErrorCode::Usage,
+                          "foreign key enforcement is on inside an open transaction; the table rebuilds need it "
+                          "off (commit first or turn PRAGMA foreign_keys off)");
+      REDLINE_TRY(db.exec("PRAGMA foreign_keys = OFF"));
+      restore_foreign_keys = true;
+    }
+    auto s = RunTransaction::begin(db);
+    if (!s) return s.error();
+    sp.emplace(std::move(s.value()));
+    return ok_status();
+  }
+
+  // The result against the after shape (columns, types, nullability, keys, indexes)
+  // and the keys the run wrote; a mismatch is a bug, and rolls the run back.
+  Status verify() {
+    REDLINE_TRY(refresh());
+    std::string problems;
+    for (const auto& def : crm::tables(crm::Shape::After)) {
+      const norm::TableInfo* have = cur.table(def.name);
+      if (!have) {
+        problems += "; table " + def.name + " is missing";
+        continue;
+      }
+      bool same = have->columns.size() == def.columns.size();
+      for (std::size_t k = 0; same && k < def.columns.size(); ++k) {
+        const auto& a = have->columns[k];
+        const auto& b = def.columns[k];
+        same = a.name == b.name && a.type == b.type && a.not_null == b.not_null && a.pk == b.primary_key;
+      }
+      if (!same) problems += "; table " + def.name + " does not have the after shape's columns";
+      for (const auto& idx : def.index_sql)
+        if (!cur.indexes.count(index_name(idx))) problems += "; index " + index_name(idx) + " is missing";
+    }
+    auto bad_links = db.query_int("SELECT count(*) FROM pragma_foreign_key_check('addressables')");
+    if (!bad_links) return bad_links.error();
+    if (bad_links->value_or(0) > 0)
+      problems += "; " + std::to_string(*bad_links.value()) + " addressables point at missing rows";
+    if (m1_ran) {
+      auto bad_users = db.query_int(
+          "SELECT count(*) FROM employees AS e WHERE NOT EXISTS (SELECT 1 FROM users AS u WHERE u.id = e.user_id)");
+      if (!bad_users) return bad_users.error();
+      if (bad_users->value_or(0) > 0)
+        problems += "; " + std::to_string(*bad_users.value()) + " employees point at missing users";
+    }
+    if (!problems.empty())
+      return make_error(ErrorCode::Internal, "the result failed verification: " + problems.substr(2));
+    return ok_status();
+  }
+
+  Status finish() {
+    REDLINE_TRY(verify());
+    if (opt.strict && has_blocker(hazards)) {
+      std::string kinds;
+      for (const auto& h : hazards)
+        if (h.severity == Severity::Blocker) kinds += (kinds.empty() ? "" : ", ") + h.kind;
+      status = "refused";
+      return make_error(ErrorCode::Hazard, "refused (--strict): blocker hazards remain: " + kinds);
+    }
+    if (check) {
+      Status c = check(db);
+      if (!c) {
+        status = "refused";
+        return c.error();
+      }
+    }
+    REDLINE_TRY(sp->release());
+    sp.reset();
+    restore_fk();
+    return ok_status();
+  }
+
+  void restore_fk() {
+    if (restore_foreign_keys) {
+      (void)db.exec("PRAGMA foreign_keys = ON");
+      restore_foreign_keys = false;
+    }
+  }
+
+  // Undo everything: the savepoint rolls the database back to the loaded snapshot.
+  void roll_back() {
+    if (sp) {
+      (void)sp->rollback();
+      sp.reset();
+      for (auto& s : steps)
+        if (s.status == "done") s.status = "rolled_back";
+    }
+    // Temp tables are inside the savepoint too; nothing else to clean.
+    restore_fk();
+  }
+
+  void fail(Error e, std::string why_status) {
+    roll_back();
+    if (status.empty()) status = std::move(why_status);
+    error = std::move(e);
+    ended = true;
+  }
+
+  // Run unit `next`; false when the job ended (done or error).
+  bool unit() {
+    if (next == 0) {
+      phase = "preflight";
+      Status s = preflight();
+      if (!s) {
+        fail(s.error(), "failed");
+        return false;
+      }
+    } else if (next <= kStepCount) {
+      std::size_t k = next - 1;
+      StepRecord& rec = steps[k];
+      phase = rec.id + " " + rec.title;
+      std::string why;
+      if (already(k, why)) {
+        rec.status = "already_done";
+        rec.note = why;
+      } else {
+        auto t0 = Clock::now();
+        Status s = run_step(k, rec);
+        rec.ms = ms_since(t0);
+        if (!s) {
+          rec.status = "failed";
+          Error e = s.error();
+          e.message = "step " + rec.id + " (" + rec.title + ") failed: " + e.message;
+          fail(std::move(e), "failed");
+          return false;
+        }
+        rec.status = "done";
+      }
+    } else {
+      phase = "final checks and commit";
+      Status s = finish();
+      if (!s) {
+        fail(s.error(), "failed");
+        return false;
+      }
+      status = "ok";
+      phase = "done";
+      ended = true;
+      ++next;
+      return false;
+    }
+    ++next;
+    return true;
+  }
+
+  Progress progress() const {
+    Progress p;
+    p.phase = phase;
+    p.fraction = ended && !error ? 1.0 : static_cast<double>(next) / static_cast<double>(kUnits);
+    if (error) {
+      p.state = JobState::Error;
+      p.error = error;
+    } else {
+      p.state = ended ? JobState::Done : JobState::More;
+    }
+    return p;
+  }
+};
+
+NormalizeJob::NormalizeJob(sql::Database& db, NormalizeOptions options)
+    : impl_(std::make_unique<Impl>(db, std::move(options))) {}
+
+NormalizeJob::~NormalizeJob() {
+  if (impl_ && !impl_->ended) impl_->roll_back();
+}
+
+Progress NormalizeJob::step(double budget_ms) {
+  Impl& m = *impl_;
+  if (m.ended) return m.progress();
+  auto t0 = Clock::now();
+  // Nothing thrown may leave the core: a throw (allocation failure, a bug) ends the
+  // job like an error would, rolled back.
+  try {
+    while (m.unit()) {
+      if (ms_since(t0) >= budget_ms) break;
+    }
+  } catch (const std::exception& e) {
+    m.fail(make_error(ErrorCode::Internal, std::string("unexpected failure: ") + e.what(), m.phase), "failed");
+  } catch (...) {
+    m.fail(make_error(ErrorCode::Internal, "unexpected failure", m.phase), "failed");
+  }
+  return m.progress();
+}
+
+void NormalizeJob::cancel() {
+  Impl& m = *impl_;
+  if (m.ended) return;
+  m.status = "cancelled";
+  m.fail(make_error(ErrorCode::Cancelled, "cancelled: the snapshot is unchanged", m.phase), "cancelled");
+}
+
+const NormalizeOptions& NormalizeJob::options() const { return impl_->opt; }
+const std::vector<Hazard>& NormalizeJob::hazards() const { return impl_->hazards; }
+const std::vector<StepRecord>& NormalizeJob::steps() const { return impl_->steps; }
+void NormalizeJob::set_statement_hook(StatementHook hook) { impl_->hook = std::move(hook); }
+void NormalizeJob::set_commit_check(CommitCheck check) { impl_->check = std::move(check); }
+
+void NormalizeJob::fill_report(Report& report) const {
+  const Impl& m = *impl_;
+  report.options = options_to_json(m.opt);
+  report.hazards = m.hazards;
+  report.steps = m.steps;
+  report.status = m.status;
+  report.error = m.error;
+  report.timings = m.opt.record_timings;
+}
+
+Report normalize(sql::Database& db, const NormalizeOptions& options, ReportInput input) {
+  Report r;
+  r.input = std::move(input);
+  NormalizeJob job(db, options);
+  Progress p;
+  do {
+    p = job.step(1e300);
+  } while (p.state == JobState::More);
+  job.fill_report(r);
+  return r;
+}
+
+}  // namespace redline

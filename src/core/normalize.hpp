@@ -1,0 +1,63 @@
+// The normalization itself (spec §2): expand (E1-E3), migrate data (M1-M3), contract
+// (C1-C3), index (I1), then Django's bookkeeping (P1), run on the loaded snapshot
+// exactly as Django would, as set-based SQL. A resumable job: every step is a unit
+// of work, all of them inside one SAVEPOINT, so a failure, a cancel or a --strict
+// refusal leaves the database byte-identical to what was loaded.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/hazards.hpp"
+#include "core/job.hpp"
+#include "core/normalize_options.hpp"
+#include "core/report.hpp"
+#include "core/sqlite.hpp"
+
+namespace redline {
+
+class NormalizeJob final {
+ public:
+  // `db` (the loaded snapshot) must outlive the job. Nothing happens before step().
+  NormalizeJob(sql::Database& db, NormalizeOptions options);
+  ~NormalizeJob();  // a job that has not finished is rolled back
+  NormalizeJob(const NormalizeJob&) = delete;
+  NormalizeJob& operator=(const NormalizeJob&) = delete;
+
+  // The first call runs the preflight (hazards, what is already done); then the
+  // steps E1 E2 E3 M1 M2 M3 C1 C2 C3 I1 P1, as many as fit in budget_ms (at least
+  // one); then the final checks and the commit.
+  Progress step(double budget_ms);
+  // Stop and undo: the next step() reports Error with ErrorCode::Cancelled.
+  void cancel();
+
+  const NormalizeOptions& options() const;  // with `now` filled in
+  const std::vector<Hazard>& hazards() const;
+  const std::vector<StepRecord>& steps() const;
+  // Options, hazards, steps, status and error into `report` (input, diff and checks
+  // are left as they are).
+  void fill_report(Report& report) const;
+
+  // Test hook, called after every statement a step runs (index counts from 0 within
+  // the step); an error it returns fails the step like an SQL error would.
+  using StatementHook = std::function<Status(std::string_view step_id, std::size_t index, std::string_view sql)>;
+  void set_statement_hook(StatementHook hook);
+
+  // Called after the last step, before the changes are kept: an error rolls the run
+  // back and ends it as "refused" (the verification checklist plugs in here).
+  using CommitCheck = std::function<Status(sql::Database& db)>;
+  void set_commit_check(CommitCheck check);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Run the whole normalization at once. The report's error is set when the run did
+// not finish (the database is then unchanged).
+Report normalize(sql::Database& db, const NormalizeOptions& options, ReportInput input = {});
+
+}  // namespace redline
