@@ -41,5 +41,6 @@ struct Command {
 
 int cmd_load(int argc, char** argv);
 int cmd_demo(int argc, char** argv);
+int cmd_normalize(int argc, char** argv);
 
 }  // namespace redline::cli
