@@ -1,10 +1,17 @@
 // The page side of window.redline (spec §5), defined before the module loads so
 // `redline.ready` exists from the first moment. The wasm module fills it in.
+//   ready            promise, resolves once the app runs
+//   version          the app's version (after ready)
+//   state()          the app's state: job, snapshot (load summary), error, ...
+//   load(bytes, name)  load a snapshot; resolves to its load summary, rejects with
+//                    the error (message names the file, format and where)
+//   startDemo({employees, seed, profile})  generate the built-in demo snapshot
 (function () {
   'use strict';
   var resolveReady, rejectReady;
   var ready = new Promise(function (resolve, reject) { resolveReady = resolve; rejectReady = reject; });
   var overlay = function () { return document.getElementById('overlay'); };
+  var params = new URLSearchParams(window.location.search);
 
   function showOverlay(text, isError) {
     var el = overlay();
@@ -15,21 +22,98 @@
   }
   function hideOverlay() { var el = overlay(); if (el) el.classList.add('hidden'); }
 
+  function mod() {
+    if (!api.module) throw new Error('Redline is not running yet: await redline.ready first');
+    return api.module;
+  }
+  function cString(m, text) {
+    var n = m.lengthBytesUTF8(text) + 1;
+    var p = m._malloc(n);
+    m.stringToUTF8(text, p, n);
+    return p;
+  }
+
+  // Resolve when the session has finished one more load (or failed one).
+  function waitForJob(before) {
+    return new Promise(function (resolve, reject) {
+      function poll() {
+        var s = api.state();
+        if (s.failures > before.failures) {
+          var e = new Error(s.error ? s.error.message + (s.error.context ? ' (' + s.error.context + ')' : '') : 'load failed');
+          e.code = s.error && s.error.code;
+          e.context = s.error && s.error.context;
+          reject(e);
+        } else if (s.generation > before.generation) {
+          resolve(s.snapshot);
+        } else if (!s.job.active && s.generation === before.generation) {
+          reject(new Error('cancelled'));
+        } else {
+          requestAnimationFrame(poll);
+        }
+      }
+      requestAnimationFrame(poll);
+    });
+  }
+
   var api = {
     ready: ready,
     version: null,
-    // JSON of the app's state (version, frames, theme, ...).
     state: function () {
       if (!api.module) return { ready: false };
       var s = JSON.parse(api.module.UTF8ToString(api.module._redline_state()));
       s.ready = true;
       return s;
     },
+    load: function (bytes, name) {
+      var m = mod();
+      var data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      var before = api.state();
+      var ptr = m._malloc(Math.max(1, data.length));
+      if (!ptr) return Promise.reject(new Error('not enough memory for ' + name + ' (' + data.length + ' bytes)'));
+      m.HEAPU8.set(data, ptr);  // HEAPU8 read after malloc: memory may have grown
+      var namePtr = cString(m, String(name || 'snapshot'));
+      var rc = m._redline_load(ptr, data.length, namePtr);
+      m._free(ptr);
+      m._free(namePtr);
+      if (rc !== 0) return Promise.reject(new Error('Redline is not running'));
+      return waitForJob(before);
+    },
+    startDemo: function (opts) {
+      var m = mod();
+      opts = opts || {};
+      var before = api.state();
+      m._redline_start_demo(opts.employees || 300, opts.seed === undefined ? 1 : opts.seed,
+                            opts.profile === 'clean' ? 0 : 1);
+      return waitForJob(before);
+    },
+    cancel: function () { mod()._redline_cancel(); },
   };
   // The module (with its whole heap) must never be serialized by accident, e.g. by
   // a test framework returning redline from the page: keep it non-enumerable.
   Object.defineProperty(api, 'module', { value: null, writable: true, enumerable: false });
   window.redline = api;
+
+  // ---- Files: the picker and drag-and-drop anywhere on the page ----
+  var picker = document.createElement('input');
+  picker.type = 'file';
+  picker.accept = '.sqlite3,.sqlite,.db,.sql,.json,application/json,application/sql';
+  picker.style.display = 'none';
+  picker.id = 'file-input';
+  document.body.appendChild(picker);
+  function loadFile(file) {
+    file.arrayBuffer().then(function (buf) { return api.load(buf, file.name); })
+      .catch(function (e) { console.warn('Redline: ' + e.message); });
+  }
+  picker.addEventListener('change', function () {
+    if (picker.files && picker.files[0]) loadFile(picker.files[0]);
+    picker.value = '';
+  });
+  window.addEventListener('dragover', function (e) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
+  window.addEventListener('drop', function (e) {
+    e.preventDefault();
+    var f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (f) loadFile(f);
+  });
 
   // Hooks the module calls (see src/platform/web.cpp).
   window.redlineModuleConfig = {
@@ -40,7 +124,14 @@
       api.version = api.module.UTF8ToString(api.module._redline_version());
       hideOverlay();
       resolveReady(api);
+      // The built-in demo snapshot, unless the URL says ?demo=off (or asks for a size).
+      var demo = params.get('demo');
+      if (demo !== 'off') {
+        api.startDemo({ employees: Number(demo) > 0 ? Number(demo) : 300, profile: params.get('profile') || 'dirty' })
+          .catch(function (e) { console.warn('Redline: demo: ' + e.message); });
+      }
     },
+    onRedlineOpenFile: function () { picker.click(); },
     onRedlineFatal: function (msg) { showOverlay(msg, true); rejectReady(new Error(msg)); },
     onRedlineContextLost: function () { showOverlay('The graphics context was lost; restoring it…', false); },
     onRedlineContextRestored: function () { hideOverlay(); },

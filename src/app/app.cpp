@@ -1,6 +1,6 @@
 #include "app/app.hpp"
 
-#include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "core/version.hpp"
 
@@ -9,6 +9,9 @@ namespace redline::app {
 namespace {
 constexpr float kUiFontCssPx = 16.0f;
 constexpr const char* kUiFontPath = "/fonts/ui.ttf";  // embedded at link time
+// Work per frame for long jobs: with drawing, a frame stays well under the 100 ms
+// a user notices as a freeze, even with software WebGL.
+constexpr double kJobBudgetMs = 20.0;
 }  // namespace
 
 void App::init(float pixel_ratio) {
@@ -52,10 +55,23 @@ ImVec4 App::clear_color() const {
   return theme_ == Theme::Dark ? ImVec4(0.09f, 0.10f, 0.12f, 1.0f) : ImVec4(0.93f, 0.94f, 0.96f, 1.0f);
 }
 
+void App::apply(const Actions& actions) {
+  if (actions.cancel_job) session_.cancel();
+  if (actions.start_demo) session_.start_demo(*actions.start_demo);
+  if (actions.open_file && open_file_dialog) open_file_dialog();
+  if (actions.set_theme && *actions.set_theme != theme_) {
+    theme_ = *actions.set_theme;
+    apply_theme();
+  }
+}
+
 void App::frame() {
   ++frames_;
+  session_.pump(kJobBudgetMs);
+
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const float status_h = ImGui::GetFrameHeight() * 1.2f;
+  const float status_h = ImGui::GetFrameHeight() * 1.3f;
+  Actions actions;
 
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - status_h));
@@ -63,41 +79,68 @@ void App::frame() {
                            ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar |
                            ImGuiWindowFlags_NoSavedSettings;
   ImGui::Begin("Redline##main", nullptr, flags);
-  WelcomeActions actions;
   if (ImGui::BeginMenuBar()) {
-    ImGui::TextUnformatted("Redline");
+    ImGui::TextColored(ImVec4(0.91f, 0.30f, 0.24f, 1.0f), "Redline");
     ImGui::TextDisabled("%s", kVersion);
+    if (ImGui::BeginMenu("File")) {
+      if (ImGui::MenuItem("Open file...", nullptr, false, !session_.job().active)) actions.open_file = true;
+      ImGui::EndMenu();
+    }
     if (ImGui::BeginMenu("View")) {
-      if (ImGui::MenuItem("Dark theme", nullptr, theme_ == Theme::Dark)) {
-        theme_ = Theme::Dark;
-        apply_theme();
-      }
-      if (ImGui::MenuItem("Light theme", nullptr, theme_ == Theme::Light)) {
-        theme_ = Theme::Light;
-        apply_theme();
-      }
+      if (ImGui::MenuItem("Dark theme", nullptr, theme_ == Theme::Dark)) actions.set_theme = Theme::Dark;
+      if (ImGui::MenuItem("Light theme", nullptr, theme_ == Theme::Light)) actions.set_theme = Theme::Light;
       ImGui::EndMenu();
     }
     ImGui::EndMenuBar();
   }
-  draw_welcome(welcome_, theme_, actions);
+
+  if (session_.error()) draw_error_box(*session_.error());
+  auto loaded = session_.loaded();
+  if (!loaded) {
+    draw_welcome(welcome_, session_, actions);
+  } else if (ImGui::BeginTabBar("##panels")) {
+    if (ImGui::BeginTabItem("Overview")) {
+      draw_overview(overview_, *loaded);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Open")) {
+      draw_welcome(welcome_, session_, actions);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
   ImGui::End();
 
-  if (actions.toggle_theme) {
-    theme_ = theme_ == Theme::Dark ? Theme::Light : Theme::Dark;
-    apply_theme();
-  }
-  draw_status_line(status_, status_h);
+  draw_status_line(session_, status_h, actions);
+  apply(actions);
 }
 
 std::string App::state_json() const {
-  char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "{\"version\":\"%s\",\"frames\":%lld,\"theme\":\"%s\",\"pixel_ratio\":%.3f,"
-                "\"status\":\"%s\"}",
-                kVersion, frames_, theme_ == Theme::Dark ? "dark" : "light",
-                static_cast<double>(pixel_ratio_), status_.error ? "error" : "ok");
-  return buf;
+  nlohmann::json j;
+  j["version"] = kVersion;
+  j["frames"] = frames_;
+  j["theme"] = theme_ == Theme::Dark ? "dark" : "light";
+  j["pixel_ratio"] = pixel_ratio_;
+  j["generation"] = session_.generation();
+  j["failures"] = session_.failures();
+  const JobView& job = session_.job();
+  j["job"] = {{"active", job.active}, {"title", job.title}, {"phase", job.phase}, {"fraction", job.fraction}};
+  if (session_.error()) {
+    const Error& e = *session_.error();
+    j["error"] = {{"code", to_string(e.code)}, {"message", e.message}, {"context", e.context}};
+  } else {
+    j["error"] = nullptr;
+  }
+  if (auto loaded = session_.loaded()) {
+    const LoadSummary& s = loaded->summary;
+    j["snapshot"] = {{"name", s.name}, {"format", format_name(s.format)}, {"bytes", s.bytes},
+                     {"ms", s.ms}, {"tables", s.tables}, {"rows", loaded->total_rows},
+                     {"skipped", s.skipped}, {"warnings", s.warnings}, {"demo", loaded->is_demo}};
+  } else {
+    j["snapshot"] = nullptr;
+  }
+  // Invalid UTF-8 in a file name or message must not make the state unreadable.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace redline::app

@@ -1,27 +1,42 @@
 // Each panel's own state (a struct, not statics) and its draw function, one file
-// per panel under src/app/.
+// per panel under src/app/. Panels read what the session published and report what
+// the user asked for in an Actions struct; the app carries the actions out after
+// drawing, so no panel changes the session mid-frame.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
+
+#include "app/session.hpp"
+#include "core/demo.hpp"
 
 namespace redline::app {
 
 enum class Theme { Dark, Light };
 
-struct StatusLine {
-  std::string text = "Ready";
-  bool error = false;
+// What the user asked for this frame.
+struct Actions {
+  std::optional<DemoOptions> start_demo;
+  bool open_file = false;
+  bool cancel_job = false;
+  std::optional<Theme> set_theme;
 };
 
 struct WelcomePanel {
-  bool open = true;
+  int demo_employees = 300;
+  int demo_profile = 1;  // 0 clean, 1 dirty
+  int demo_seed = 1;
 };
 
-struct WelcomeActions {
-  bool toggle_theme = false;
+struct OverviewPanel {
+  int sort_column = 0;  // 0 name, 1 rows
+  bool sort_descending = false;
 };
 
-void draw_welcome(WelcomePanel& panel, Theme theme, WelcomeActions& actions);
-void draw_status_line(const StatusLine& status, float height);
+void draw_welcome(WelcomePanel& panel, const Session& session, Actions& actions);
+void draw_overview(OverviewPanel& panel, const LoadedView& loaded);
+void draw_error_box(const Error& error);
+void draw_status_line(const Session& session, float height, Actions& actions);
 
 }  // namespace redline::app

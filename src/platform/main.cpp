@@ -136,6 +136,7 @@ int main() {
   static app::App application;  // lives for the whole page
   platform::g_app = &application;
   p.pixel_ratio = web::device_pixel_ratio();
+  application.open_file_dialog = web::open_file_dialog;
   application.init(p.pixel_ratio);
   web::install_context_handlers();
 

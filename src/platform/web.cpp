@@ -34,6 +34,9 @@ EM_JS(void, js_install_context_handlers, (), {
     if (Module['onRedlineContextRestored']) Module['onRedlineContextRestored']();
   }, false);
 });
+EM_JS(void, js_open_file_dialog, (), {
+  if (Module['onRedlineOpenFile']) Module['onRedlineOpenFile']();
+});
 // clang-format on
 
 extern "C" {
@@ -47,6 +50,7 @@ void canvas_css_size(int* width, int* height) { js_canvas_css_size(width, height
 void notify_ready() { js_notify_ready(); }
 void report_fatal(const char* message) { js_report_fatal(message); }
 void install_context_handlers() { js_install_context_handlers(); }
+void open_file_dialog() { js_open_file_dialog(); }
 }  // namespace redline::web
 
 #else
@@ -59,6 +63,7 @@ void canvas_css_size(int* width, int* height) { *width = 0; *height = 0; }
 void notify_ready() {}
 void report_fatal(const char* message) { std::fprintf(stderr, "redline: %s\n", message); }
 void install_context_handlers() {}
+void open_file_dialog() {}
 }  // namespace redline::web
 
 #endif

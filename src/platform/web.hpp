@@ -10,5 +10,6 @@ void canvas_css_size(int* width, int* height);
 void notify_ready();                        // resolves window.redline.ready
 void report_fatal(const char* message);     // shown in the page when the app cannot start
 void install_context_handlers();            // webglcontextlost / webglcontextrestored
+void open_file_dialog();                    // the page's file picker
 
 }  // namespace redline::web

@@ -1,0 +1,95 @@
+#include "app/session.hpp"
+
+#include <chrono>
+
+namespace redline::app {
+
+void Session::start_demo(const DemoOptions& options) {
+  cancel();
+  auto job = DemoJob::start(options);
+  if (!job) {
+    fail(job.error());
+    return;
+  }
+  demo_.emplace(std::move(job.value()));
+  demo_options_ = options;
+  error_.reset();
+  job_ = JobView{true, "Generating the demo snapshot", "", 0.0};
+}
+
+void Session::start_load(std::vector<std::uint8_t> bytes, std::string name) {
+  cancel();
+  error_.reset();
+  job_ = JobView{true, "Loading " + name, "reading", 0.0};
+  pending_ = PendingLoad{std::move(bytes), std::move(name), 0};
+}
+
+void Session::cancel() {
+  if (demo_) demo_->cancel();
+  demo_.reset();
+  pending_.reset();
+  job_ = JobView{};
+}
+
+void Session::pump(double budget_ms) {
+  if (demo_) {
+    Progress p = demo_->step(budget_ms);
+    job_.phase = p.phase;
+    job_.fraction = p.fraction;
+    if (p.state == JobState::Error) {
+      demo_.reset();
+      fail(p.error.value_or(make_error(ErrorCode::Internal, "demo generation failed")));
+    } else if (p.state == JobState::Done) {
+      auto t0 = std::chrono::steady_clock::now();
+      auto db = demo_->take_database();
+      demo_.reset();
+      if (!db) return fail(db.error());
+      auto image = db->serialize();
+      if (!image) return fail(image.error());
+      std::string name = std::string("demo-") + to_string(demo_options_.profile) + "-" +
+                         std::to_string(demo_options_.employees) + ".sqlite3";
+      auto counts = table_row_counts(*db);
+      if (!counts) return fail(counts.error());
+      Snapshot snap{std::move(db.value()), LoadSummary{}};
+      snap.summary.name = name;
+      snap.summary.format = Format::Sqlite;
+      snap.summary.tables = std::move(counts.value());
+      snap.summary.bytes = image->size();
+      snap.summary.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      publish(std::move(snap), std::move(image.value()), true);
+    }
+    return;
+  }
+  if (pending_) {
+    // Show the progress bar for a frame before the load, which runs in one piece.
+    if (pending_->frames_shown++ < 1) return;
+    PendingLoad load = std::move(*pending_);
+    pending_.reset();
+    auto snap = load_snapshot(load.bytes, load.name);
+    if (!snap) return fail(snap.error());
+    publish(std::move(snap.value()), std::move(load.bytes), false);
+  }
+}
+
+void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo) {
+  auto view = std::make_shared<LoadedView>();
+  view->summary = snapshot.summary;
+  for (const auto& [t, n] : view->summary.tables) view->total_rows += n;
+  view->is_demo = is_demo;
+  db_ = std::move(snapshot.db);
+  original_ = std::move(original);
+  loaded_ = std::move(view);
+  job_ = JobView{};
+  error_.reset();
+  ++generation_;
+}
+
+void Session::fail(Error e) {
+  // The previous snapshot (if any) stays loaded: a bad file never costs the user
+  // what they already had.
+  error_ = std::move(e);
+  job_ = JobView{};
+  ++failures_;
+}
+
+}  // namespace redline::app

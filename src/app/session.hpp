@@ -1,0 +1,71 @@
+// The app's working session: the snapshot the user loaded (or the generated demo),
+// the long job in progress, and the results the core published for the panels.
+// Only the session touches SQLite; panels read the immutable results it publishes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/demo.hpp"
+#include "core/result.hpp"
+#include "core/snapshot.hpp"
+
+namespace redline::app {
+
+// What the progress bar shows about the job in progress.
+struct JobView {
+  bool active = false;
+  std::string title;   // "Generating the demo snapshot", "Loading crm.sql", ...
+  std::string phase;   // the core's current phase ("deals", ...)
+  double fraction = 0; // 0..1
+};
+
+// A loaded snapshot as the panels see it: immutable once published.
+struct LoadedView {
+  LoadSummary summary;
+  std::int64_t total_rows = 0;
+  bool is_demo = false;
+};
+
+class Session {
+ public:
+  void start_demo(const DemoOptions& options);
+  // Takes the user's bytes; they are kept unmodified as the "before" original.
+  void start_load(std::vector<std::uint8_t> bytes, std::string name);
+  void cancel();
+
+  // Advance the job in progress by about budget_ms (called once per frame).
+  void pump(double budget_ms);
+
+  const JobView& job() const { return job_; }
+  std::shared_ptr<const LoadedView> loaded() const { return loaded_; }
+  const std::optional<Error>& error() const { return error_; }
+  int generation() const { return generation_; }  // completed loads so far
+  int failures() const { return failures_; }      // failed loads so far
+
+ private:
+  void publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo);
+  void fail(Error e);
+
+  std::optional<DemoJob> demo_;
+  DemoOptions demo_options_;
+  struct PendingLoad {
+    std::vector<std::uint8_t> bytes;
+    std::string name;
+    int frames_shown = 0;  // let the progress bar appear before the blocking part
+  };
+  std::optional<PendingLoad> pending_;
+
+  std::optional<sql::Database> db_;              // the working database
+  std::vector<std::uint8_t> original_;           // the user's bytes, untouched
+  std::shared_ptr<const LoadedView> loaded_;
+  JobView job_;
+  std::optional<Error> error_;
+  int generation_ = 0;
+  int failures_ = 0;
+};
+
+}  // namespace redline::app
