@@ -1,11 +1,13 @@
 // The Django dumpdata JSON loader: streams a list of {"model", "pk", "fields"}
-// objects through nlohmann/json's SAX interface (one object in memory at a time)
-// into the CRM's tables, created with the exact DDL Django uses on SQLite, writing
-// values as Django's SQLite backend would (spec §1, canonical form).
+// objects through nlohmann/json's SAX interface (one object in memory at a time,
+// plus a short batch of rows per table waiting for SQLite) into the CRM's tables,
+// created with the exact DDL Django uses on SQLite, writing values as Django's
+// SQLite backend would (spec §1, canonical form). Every error names the file, the
+// byte offset (with line and column) and the object (index, model, pk).
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cstring>
+#include <cstdio>
 #include <iterator>
 #include <limits>
 #include <map>
