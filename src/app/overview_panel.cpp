@@ -18,6 +18,12 @@ void draw_overview(OverviewPanel& panel, const LoadedView& loaded) {
                       loaded.is_demo ? "built-in demo, " : "", format_name(s.format),
                       static_cast<double>(s.bytes) / 1e6, static_cast<long long>(loaded.total_rows),
                       s.tables.size(), s.ms);
+  const ImVec4 kind_color = s.kind == "not_crm" ? ImVec4(0.95f, 0.35f, 0.3f, 1.0f)
+                            : s.kind == "before"  ? ImVec4(0.45f, 0.8f, 0.45f, 1.0f)
+                                                  : ImVec4(0.95f, 0.75f, 0.3f, 1.0f);
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextColored(kind_color, "This snapshot is %s.", s.recognition.c_str());
+  ImGui::PopTextWrapPos();
   for (const auto& w : s.warnings) ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.3f, 1.0f), "warning: %s", w.c_str());
   if (!s.skipped.empty()) {
     std::string line = "skipped:";

@@ -48,12 +48,10 @@ void Session::pump(double budget_ms) {
       if (!image) return fail(image.error());
       std::string name = std::string("demo-") + to_string(demo_options_.profile) + "-" +
                          std::to_string(demo_options_.employees) + ".sqlite3";
-      auto counts = table_row_counts(*db);
-      if (!counts) return fail(counts.error());
       Snapshot snap{std::move(db.value()), LoadSummary{}};
       snap.summary.name = name;
       snap.summary.format = Format::Sqlite;
-      snap.summary.tables = std::move(counts.value());
+      if (Status d = describe_snapshot(snap.db, snap.summary); !d) return fail(d.error());
       snap.summary.bytes = image->size();
       snap.summary.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       publish(std::move(snap), std::move(image.value()), true);

@@ -29,6 +29,7 @@ int cmd_load(int argc, char** argv) {
   std::printf("loaded %s (%s, %llu bytes): %zu tables, %lld rows in %.1f ms -> %s\n", in.c_str(),
               format_name(s.format), static_cast<unsigned long long>(s.bytes), s.tables.size(), rows,
               s.ms, out.c_str());
+  std::printf("snapshot: %s\n", s.recognition.c_str());
   for (const auto& [kind, n] : s.skipped) std::printf("skipped: %lld %s\n", static_cast<long long>(n), kind.c_str());
   for (const auto& w : s.warnings) std::printf("warning: %s\n", w.c_str());
   return kExitOk;

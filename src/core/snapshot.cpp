@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/loaders.hpp"
+#include "core/recognize.hpp"
 
 namespace redline {
 
@@ -80,6 +81,17 @@ Result<std::map<std::string, std::int64_t>> table_row_counts(sql::Database& db) 
   return out;
 }
 
+Status describe_snapshot(sql::Database& db, LoadSummary& summary) {
+  auto counts = table_row_counts(db);
+  if (!counts) return counts.error();
+  summary.tables = std::move(counts.value());
+  auto recognized = recognize_snapshot(db);
+  if (!recognized) return recognized.error();
+  summary.kind = to_string(recognized->kind);
+  summary.recognition = recognized->description;
+  return ok_status();
+}
+
 Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std::string& name) {
   auto t0 = std::chrono::steady_clock::now();
   LoadSummary summary;
@@ -125,9 +137,7 @@ Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std
                         "Django dumpdata JSON",
                         name + ", byte 0");
   }
-  auto counts = table_row_counts(db);
-  if (!counts) return counts.error();
-  summary.tables = std::move(counts.value());
+  REDLINE_TRY(describe_snapshot(db, summary));
   summary.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return Snapshot{std::move(db), std::move(summary)};
 }

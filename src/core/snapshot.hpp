@@ -35,6 +35,10 @@ struct LoadSummary {
   std::vector<std::string> warnings;
   double ms = 0;
   std::uint64_t bytes = 0;
+  // What the snapshot is (see recognize.hpp): "before", "after", "partial" or
+  // "not_crm", and a sentence saying so (with what is missing, or which steps are done).
+  std::string kind;
+  std::string recognition;
 };
 
 struct Snapshot {
@@ -44,6 +48,10 @@ struct Snapshot {
 
 // Load `bytes` (named `name` for messages) into a new in-memory database.
 Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std::string& name);
+
+// Fill the summary's table row counts and recognition from a loaded database
+// (load_snapshot does this; so does the page for the generated demo).
+Status describe_snapshot(sql::Database& db, LoadSummary& summary);
 
 // Row counts of every user table (sqlite_* excluded), in name order.
 Result<std::map<std::string, std::int64_t>> table_row_counts(sql::Database& db);
