@@ -44,6 +44,10 @@ using pgdump::Token;
 // a new AUTOINCREMENT one), which leaves a sqlite_sequence row with seq 0 even when
 // no row was ever inserted. A database Django made always has these rows, so the
 // canonical form has them too.
+// Rows per multi-row INSERT, and the parameters one may have at most.
+constexpr std::size_t kBatchRows = 64;
+constexpr std::size_t kBatchParams = 4096;
+
 constexpr std::array<std::string_view, 3> kRemadeWhileEmpty = {"auth_group", "auth_permission",
                                                                "django_content_type"};
 
@@ -86,15 +90,35 @@ struct Table {
   }
 };
 
-// A prepared INSERT for one table and one list of columns, with per-value scratch
-// space that lives as long as the statement (values are bound SQLITE_STATIC).
+// One converted value waiting to be bound: a view (into the input or into its slot's
+// scratch space), an integer, or NULL.
+struct Slot {
+  enum class Kind : std::uint8_t { Null, Text, Int, Blob };
+  Kind kind = Kind::Null;
+  std::int64_t i = 0;
+  const char* p = nullptr;
+  std::size_t n = 0;
+};
+
+// Prepared INSERTs for one table and one list of columns. Rows are collected in
+// slots and written `batch` at a time by one multi-row INSERT: one statement run per
+// batch instead of per row is what makes bulk loading fast in SQLite (an
+// AUTOINCREMENT table, for one, reads and writes sqlite_sequence once per run).
+// Slots own scratch space for values that are not views into the input, so a value
+// stays valid until its batch is written.
 struct Inserter {
   Table* table = nullptr;
   std::vector<int> cols;  // positions in table->columns, in the order values arrive
   bool or_ignore = false;
-  sql::Statement stmt;
-  std::vector<std::string> scratch;
-  std::vector<std::array<char, pgdump::kDateTimeBuf>> small;
+  sql::Statement one;     // INSERT of one row
+  sql::Statement many;    // INSERT of `batch` rows
+  std::size_t batch = 1;
+  std::size_t pending = 0;               // complete rows waiting in `slots`
+  std::vector<Slot> slots;               // batch x cols
+  std::vector<std::size_t> row_at;       // byte offset of each pending row, for errors
+  std::vector<std::string> scratch;      // per slot
+  std::vector<std::array<char, pgdump::kDateTimeBuf>> small;  // per slot
+  std::size_t slot(std::size_t col) const { return pending * cols.size() + col; }
 };
 
 struct QName {
@@ -213,8 +237,13 @@ class Loader {
 
   // ---- loading ----
   Result<Inserter*> inserter(Table* t, const std::vector<int>& cols, bool or_ignore, std::size_t at);
-  Status bind(Inserter& ins, int i, std::string_view v, bool is_null, std::size_t at);
-  Status step(Inserter& ins, std::size_t at);
+  // The value of column i of the row being collected.
+  void set(Inserter& ins, std::size_t i, std::string_view v, bool is_null, std::size_t at);
+  // The row being collected is complete; writes a batch when one is full.
+  Status end_row(Inserter& ins, std::size_t at);
+  // Write the rows still waiting (before anything else touches the database).
+  Status flush();
+  Status bind_row(sqlite3_stmt* st, const Inserter& ins, std::size_t row, int first_param);
   void odd(const Table& t, const Column& c, std::string_view v, std::size_t at, const char* why);
   std::string unknown_ddl(const Table& t, const std::string& sql_name);
   Status exec(const std::string& sql, std::size_t at, std::string_view table, const char* what);
@@ -279,6 +308,15 @@ Status Loader::run() {
     pos = next_pos;
   }
   REDLINE_TRY(finish());
+
+  // pg_dump opens with "-- PostgreSQL database dump" and closes with "-- PostgreSQL
+  // database dump complete": a dump cut between two statements is otherwise whole.
+  std::string_view head = in_.substr(0, 4096);
+  std::string_view tail = in_.substr(in_.size() > 4096 ? in_.size() - 4096 : 0);
+  if (head.find("-- PostgreSQL database dump") != std::string_view::npos &&
+      tail.find("-- PostgreSQL database dump complete") == std::string_view::npos) {
+    warn("the file does not end with pg_dump's \"PostgreSQL database dump complete\" line: it may be truncated");
+  }
   return tx->release();
 }
 
@@ -289,6 +327,10 @@ Status Loader::statement(const Chunk& c, std::size_t& next_pos) {
   if (first.kind == Tok::Bad) return fail("cannot read this statement: " + describe_token(first), first.offset);
   if (first.kind == Tok::End) return ok_status();  // a lone ';'
   if (first.kind != Tok::Ident) return fail("expected an SQL statement, found " + describe_token(first), first.offset);
+
+  // Rows of --inserts dumps are batched across INSERT statements; anything else
+  // writes them first.
+  if (!first.kw("INSERT")) REDLINE_TRY(flush());
 
   if (first.kw("SET")) return set_stmt(lx, c.begin);
   if (first.kw("RESET")) {
@@ -1189,6 +1231,7 @@ Result<Inserter*> Loader::inserter(Table* t, const std::vector<int>& cols, bool 
       last_inserter_->or_ignore == or_ignore) {
     return last_inserter_;
   }
+  REDLINE_TRY(flush());  // rows of the previous table go first
   for (auto& p : inserters_) {
     if (p->table == t && p->cols == cols && p->or_ignore == or_ignore) {
       last_inserter_ = p.get();
@@ -1199,23 +1242,37 @@ Result<Inserter*> Loader::inserter(Table* t, const std::vector<int>& cols, bool 
   ins->table = t;
   ins->cols = cols;
   ins->or_ignore = or_ignore;
-  std::string sql = or_ignore ? "INSERT OR IGNORE INTO " : "INSERT INTO ";
-  sql += sql::quote_ident(t->name) + " (";
-  for (std::size_t i = 0; i < cols.size(); ++i) {
-    if (i) sql += ", ";
-    sql += sql::quote_ident(t->columns[static_cast<std::size_t>(cols[i])].name);
+  const std::size_t nc = cols.size();
+  // Rows per statement: enough to amortize running a statement, few enough to stay
+  // well under SQLite's limit on parameters (32766).
+  ins->batch = std::clamp<std::size_t>(kBatchParams / std::max<std::size_t>(nc, 1), 1, kBatchRows);
+  std::string head = or_ignore ? "INSERT OR IGNORE INTO " : "INSERT INTO ";
+  head += sql::quote_ident(t->name) + " (";
+  for (std::size_t i = 0; i < nc; ++i) {
+    if (i) head += ", ";
+    head += sql::quote_ident(t->columns[static_cast<std::size_t>(cols[i])].name);
   }
-  sql += ") VALUES (";
-  for (std::size_t i = 0; i < cols.size(); ++i) sql += i ? ", ?" : "?";
-  sql += ")";
-  auto st = db_.prepare(sql);
-  if (!st) {
-    Error e = st.error();
-    return fail("cannot prepare the insert: " + e.message, at, t->name, ErrorCode::Sqlite);
+  head += ") VALUES ";
+  std::string tuple = "(";
+  for (std::size_t i = 0; i < nc; ++i) tuple += i ? ", ?" : "?";
+  tuple += ")";
+  auto one = db_.prepare(head + tuple);
+  if (!one) return fail("cannot prepare the insert: " + one.error().message, at, t->name, ErrorCode::Sqlite);
+  ins->one = std::move(*one);
+  if (ins->batch > 1) {
+    std::string sql = head;
+    for (std::size_t r = 0; r < ins->batch; ++r) {
+      if (r) sql += ", ";
+      sql += tuple;
+    }
+    auto many = db_.prepare(sql);
+    if (!many) return fail("cannot prepare the insert: " + many.error().message, at, t->name, ErrorCode::Sqlite);
+    ins->many = std::move(*many);
   }
-  ins->stmt = std::move(*st);
-  ins->scratch.resize(cols.size());
-  ins->small.resize(cols.size());
+  ins->slots.resize(ins->batch * nc);
+  ins->scratch.resize(ins->batch * nc);
+  ins->small.resize(ins->batch * nc);
+  ins->row_at.resize(ins->batch);
   inserters_.push_back(std::move(ins));
   last_inserter_ = inserters_.back().get();
   return last_inserter_;
@@ -1230,103 +1287,144 @@ void Loader::odd(const Table& t, const Column& c, std::string_view v, std::size_
   }
 }
 
-Status Loader::bind(Inserter& ins, int i, std::string_view v, bool is_null, std::size_t at) {
-  sqlite3_stmt* st = ins.stmt.handle();
-  const int p = i + 1;
+void Loader::set(Inserter& ins, std::size_t i, std::string_view v, bool is_null, std::size_t at) {
+  const std::size_t k = ins.slot(i);
+  Slot& out = ins.slots[k];
   const Table& t = *ins.table;
-  const Column& col = t.columns[static_cast<std::size_t>(ins.cols[static_cast<std::size_t>(i)])];
-  auto text = [&](const char* s, std::size_t n) {
-    // An empty view may have no data pointer; SQLite would read that as NULL.
-    return sqlite3_bind_text64(st, p, n ? s : "", n, SQLITE_STATIC, SQLITE_UTF8);
+  const Column& col = t.columns[static_cast<std::size_t>(ins.cols[i])];
+  auto text = [&](const char* p, std::size_t n) {
+    out.kind = Slot::Kind::Text;
+    out.p = p;
+    out.n = n;
   };
-  int rc;
   if (is_null) {
-    rc = sqlite3_bind_null(st, p);
-  } else {
-    switch (col.kind) {
-      case PgKind::Integer: {
-        std::int64_t x;
-        rc = pgdump::parse_int64(v, x) ? sqlite3_bind_int64(st, p, x) : text(v.data(), v.size());
-        break;
-      }
-      case PgKind::Bool: {
-        bool b;
-        if (pgdump::parse_bool(v, b)) {
-          rc = sqlite3_bind_int(st, p, b ? 1 : 0);
-        } else {
-          odd(t, col, v, at, "not a boolean");
-          rc = text(v.data(), v.size());
-        }
-        break;
-      }
-      case PgKind::TimestampTz:
-      case PgKind::Timestamp:
-      case PgKind::Time: {
-        char* buf = ins.small[static_cast<std::size_t>(i)].data();
-        std::size_t n = col.kind == PgKind::TimestampTz ? pgdump::timestamptz_to_utc(v, buf)
-                        : col.kind == PgKind::Timestamp ? pgdump::timestamp_normalize(v, buf)
-                                                        : pgdump::time_normalize(v, buf);
-        if (n) {
-          rc = text(buf, n);
-        } else {
-          odd(t, col, v, at, col.kind == PgKind::Time ? "not a time Django can store" : "not a datetime Django can store");
-          rc = text(v.data(), v.size());
-        }
-        break;
-      }
-      case PgKind::Date:
-        if (!pgdump::valid_date(v)) odd(t, col, v, at, "not a date Django can store");
-        rc = text(v.data(), v.size());
-        break;
-      case PgKind::Uuid: {
-        char* buf = ins.small[static_cast<std::size_t>(i)].data();
-        if (pgdump::uuid_to_hex32(v, buf)) {
-          rc = text(buf, 32);
-        } else {
-          odd(t, col, v, at, "not a UUID");
-          rc = text(v.data(), v.size());
-        }
-        break;
-      }
-      case PgKind::Bytea: {
-        std::string& s = ins.scratch[static_cast<std::size_t>(i)];
-        // The text may already live in this scratch buffer (decoded escapes): decode
-        // through a temporary then.
-        if (v.data() >= s.data() && v.data() < s.data() + s.size() + 1) {
-          std::string tmp;
-          if (pgdump::decode_bytea_hex(v, tmp)) {
-            s = std::move(tmp);
-            rc = sqlite3_bind_blob64(st, p, s.data(), s.size(), SQLITE_STATIC);
-            break;
-          }
-        } else if (pgdump::decode_bytea_hex(v, s)) {
-          rc = sqlite3_bind_blob64(st, p, s.data(), s.size(), SQLITE_STATIC);
-          break;
-        }
-        odd(t, col, v, at, "not bytea in hex format");
-        rc = text(v.data(), v.size());
-        break;
-      }
-      default:  // Text, Numeric, Float, Json, Interval, Other: PostgreSQL's text as is
-        rc = text(v.data(), v.size());
-    }
+    out.kind = Slot::Kind::Null;
+    return;
   }
-  if (rc != SQLITE_OK) {
-    return fail("cannot bind the value of column " + col.name + ": " + sqlite3_errmsg(db_.handle()), at, t.name,
-                rc == SQLITE_TOOBIG ? ErrorCode::BadInput : ErrorCode::Sqlite);
+  switch (col.kind) {
+    case PgKind::Integer:
+      // Binding the integer gives what SQLite's affinity would make of the text,
+      // without SQLite parsing it again.
+      if (pgdump::parse_int64(v, out.i)) out.kind = Slot::Kind::Int;
+      else text(v.data(), v.size());
+      return;
+    case PgKind::Bool: {
+      bool b;
+      if (pgdump::parse_bool(v, b)) {
+        out.kind = Slot::Kind::Int;
+        out.i = b ? 1 : 0;
+      } else {
+        odd(t, col, v, at, "not a boolean");
+        text(v.data(), v.size());
+      }
+      return;
+    }
+    case PgKind::TimestampTz:
+    case PgKind::Timestamp:
+    case PgKind::Time: {
+      char* buf = ins.small[k].data();
+      std::size_t n = col.kind == PgKind::TimestampTz ? pgdump::timestamptz_to_utc(v, buf)
+                      : col.kind == PgKind::Timestamp ? pgdump::timestamp_normalize(v, buf)
+                                                      : pgdump::time_normalize(v, buf);
+      if (n) {
+        text(buf, n);
+      } else {
+        odd(t, col, v, at, col.kind == PgKind::Time ? "not a time Django can store" : "not a datetime Django can store");
+        text(v.data(), v.size());
+      }
+      return;
+    }
+    case PgKind::Date:
+      if (!pgdump::valid_date(v)) odd(t, col, v, at, "not a date Django can store");
+      text(v.data(), v.size());
+      return;
+    case PgKind::Uuid: {
+      char* buf = ins.small[k].data();
+      if (pgdump::uuid_to_hex32(v, buf)) {
+        text(buf, 32);
+      } else {
+        odd(t, col, v, at, "not a UUID");
+        text(v.data(), v.size());
+      }
+      return;
+    }
+    case PgKind::Bytea: {
+      std::string& s = ins.scratch[k];
+      // The text may itself live in this slot's scratch (COPY escapes undone there).
+      std::string bytes;
+      if (pgdump::decode_bytea_hex(v, bytes)) {
+        s = std::move(bytes);
+        out.kind = Slot::Kind::Blob;
+        out.p = s.data();
+        out.n = s.size();
+      } else {
+        odd(t, col, v, at, "not bytea in hex format");
+        text(v.data(), v.size());
+      }
+      return;
+    }
+    default:  // Text, Numeric, Float, Json, Interval, Other: PostgreSQL's text as is
+      text(v.data(), v.size());
+  }
+}
+
+Status Loader::bind_row(sqlite3_stmt* st, const Inserter& ins, std::size_t row, int first_param) {
+  const std::size_t nc = ins.cols.size();
+  for (std::size_t i = 0; i < nc; ++i) {
+    const Slot& v = ins.slots[row * nc + i];
+    const int p = first_param + static_cast<int>(i);
+    int rc;
+    switch (v.kind) {
+      case Slot::Kind::Null: rc = sqlite3_bind_null(st, p); break;
+      case Slot::Kind::Int: rc = sqlite3_bind_int64(st, p, v.i); break;
+      // An empty view may have no data pointer; SQLite would read that as NULL.
+      case Slot::Kind::Text: rc = sqlite3_bind_text64(st, p, v.n ? v.p : "", v.n, SQLITE_STATIC, SQLITE_UTF8); break;
+      case Slot::Kind::Blob: rc = sqlite3_bind_blob64(st, p, v.n ? v.p : "", v.n, SQLITE_STATIC); break;
+      default: rc = SQLITE_MISUSE;
+    }
+    if (rc != SQLITE_OK) {
+      const Column& col = ins.table->columns[static_cast<std::size_t>(ins.cols[i])];
+      return fail("cannot take the value of column " + col.name + ": " + sqlite3_errmsg(db_.handle()),
+                  ins.row_at[row], ins.table->name, rc == SQLITE_TOOBIG ? ErrorCode::BadInput : ErrorCode::Sqlite);
+    }
   }
   return ok_status();
 }
 
-Status Loader::step(Inserter& ins, std::size_t at) {
-  sqlite3_stmt* st = ins.stmt.handle();
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_DONE) {
-    std::string msg = sqlite3_errmsg(db_.handle());
+Status Loader::end_row(Inserter& ins, std::size_t at) {
+  ins.row_at[ins.pending] = at;
+  if (++ins.pending == ins.batch) return flush();
+  return ok_status();
+}
+
+Status Loader::flush() {
+  Inserter* ins = last_inserter_;
+  if (!ins || ins->pending == 0) return ok_status();
+  const std::size_t nc = ins->cols.size();
+  if (ins->pending == ins->batch && ins->batch > 1) {
+    sqlite3_stmt* st = ins->many.handle();
+    for (std::size_t r = 0; r < ins->pending; ++r) REDLINE_TRY(bind_row(st, *ins, r, static_cast<int>(r * nc) + 1));
+    int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return fail("the row is rejected: " + msg, at, ins.table->name);
+    if (rc == SQLITE_DONE) {
+      ins->pending = 0;
+      return ok_status();
+    }
+    // The statement was undone as a whole; row by row below finds the row to blame.
   }
-  sqlite3_reset(st);
+  sqlite3_stmt* st = ins->one.handle();
+  for (std::size_t r = 0; r < ins->pending; ++r) {
+    REDLINE_TRY(bind_row(st, *ins, r, 1));
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) {
+      std::string msg = sqlite3_errmsg(db_.handle());
+      sqlite3_reset(st);
+      ins->pending = 0;
+      return fail("the row is rejected: " + msg, ins->row_at[r], ins->table->name);
+    }
+    sqlite3_reset(st);
+  }
+  ins->pending = 0;
   return ok_status();
 }
 
@@ -1393,6 +1491,7 @@ Result<std::size_t> Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stm
     skip("COPY (table not loaded)");
   }
   const std::size_t ncols = ins ? ins->cols.size() : 0;
+  fields_.resize(ncols + 2);
 
   // Row by row: one line, split on unescaped tabs, each field bound as a view into
   // the input (or into the column's scratch buffer when it had escapes).
@@ -1407,7 +1506,10 @@ Result<std::size_t> Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stm
     std::size_t len = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - line) : n - p;
     const std::size_t next = nl ? p + len + 1 : n;
     if (len && line[len - 1] == '\r') --len;  // a dump saved with CRLF line ends
-    if (len == 2 && line[0] == '\\' && line[1] == '.') return next;
+    if (len == 2 && line[0] == '\\' && line[1] == '.') {
+      REDLINE_TRY(flush());
+      return next;
+    }
     if (!nl) {
       return fail("unterminated COPY: the file ends inside a data row of table " + t->name +
                       ", before the \\. line (truncated?)",
@@ -1420,20 +1522,22 @@ Result<std::size_t> Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stm
       continue;
     }
 
-    fields_.clear();
+    // Split into fields_[0..nf): at most ncols + 1, so a line of a million tabs
+    // costs no more than a normal one before it is rejected.
     const char* e = line + len;
     const bool any_escape = std::memchr(line, '\\', len) != nullptr;
+    std::size_t nf = 0;
     if (!any_escape) {
       const char* s = line;
       for (;;) {
         const void* tab = std::memchr(s, '\t', static_cast<std::size_t>(e - s));
         if (!tab) {
-          fields_.emplace_back(s, static_cast<std::size_t>(e - s));
+          fields_[nf++] = std::string_view(s, static_cast<std::size_t>(e - s));
           break;
         }
-        fields_.emplace_back(s, static_cast<std::size_t>(static_cast<const char*>(tab) - s));
+        fields_[nf++] = std::string_view(s, static_cast<std::size_t>(static_cast<const char*>(tab) - s));
         s = static_cast<const char*>(tab) + 1;
-        if (fields_.size() > ncols) break;  // too many already: no need to split a huge line further
+        if (nf > ncols) break;
       }
     } else {
       const char* s = line;
@@ -1444,16 +1548,16 @@ Result<std::size_t> Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stm
           continue;
         }
         if (*c == '\t') {
-          fields_.emplace_back(s, static_cast<std::size_t>(c - s));
+          fields_[nf++] = std::string_view(s, static_cast<std::size_t>(c - s));
           s = c + 1;
-          if (fields_.size() > ncols) break;
+          if (nf > ncols) break;
         }
         ++c;
       }
-      if (fields_.size() <= ncols) fields_.emplace_back(s, static_cast<std::size_t>(std::min(c, e) - s));
+      if (nf <= ncols) fields_[nf++] = std::string_view(s, static_cast<std::size_t>(std::min(c, e) - s));
     }
-    if (fields_.size() != ncols) {
-      return fail("COPY row has " + std::string(fields_.size() > ncols ? "more than " + std::to_string(ncols) : std::to_string(fields_.size())) +
+    if (nf != ncols) {
+      return fail("COPY row has " + std::string(nf > ncols ? "more than " + std::to_string(ncols) : std::to_string(nf)) +
                       " field(s), but the COPY of table " + t->name + " lists " + std::to_string(ncols) + " column(s)",
                   p, t->name);
     }
@@ -1464,16 +1568,16 @@ Result<std::size_t> Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stm
         if (f.size() == 2 && f[0] == '\\' && f[1] == 'N') {
           is_null = true;
         } else if (std::memchr(f.data(), '\\', f.size())) {
-          std::string& s = ins->scratch[i];
+          std::string& s = ins->scratch[ins->slot(i)];
           if (!pgdump::decode_copy_field(f, s, err_))
             return fail(err_ + " (column " + t->columns[static_cast<std::size_t>(ins->cols[i])].name + ")",
                         static_cast<std::size_t>(f.data() - d), t->name);
           f = s;
         }
       }
-      REDLINE_TRY(bind(*ins, static_cast<int>(i), f, is_null, p));
+      set(*ins, i, f, is_null, p);
     }
-    REDLINE_TRY(step(*ins, p));
+    REDLINE_TRY(end_row(*ins, p));
     p = next;
   }
 }
@@ -1560,7 +1664,7 @@ Status Loader::insert_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
       bool is_null = false;
       std::size_t value_at = tk.offset;
       if (tk.kind == Tok::String) {
-        std::string& s = i < ncols ? ins.scratch[i] : err_;
+        std::string& s = i < ncols ? ins.scratch[ins.slot(i)] : err_;
         if (!pgdump::decode_string(tk, s, value, err_)) return fail(err_, tk.offset, t->name);
       } else if (tk.kind == Tok::Number) {
         value = tk.text;
@@ -1572,7 +1676,7 @@ Status Loader::insert_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
         } else if (num.offset == tk.offset + 1) {
           value = in_.substr(tk.offset, num.text.size() + 1);  // "-12.5" as written
         } else {
-          std::string& s = i < ncols ? ins.scratch[i] : err_;
+          std::string& s = i < ncols ? ins.scratch[ins.slot(i)] : err_;
           s.clear();
           s.push_back('-');
           s.append(num.text.data(), num.text.size());
@@ -1602,7 +1706,7 @@ Status Loader::insert_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
                         " column(s)",
                     row_at, t->name);
       }
-      REDLINE_TRY(bind(ins, static_cast<int>(i), value, is_null, value_at));
+      set(ins, i, value, is_null, value_at);
       ++i;
       Token sep = lx.next();
       if (sep.punct(')')) break;
@@ -1614,7 +1718,7 @@ Status Loader::insert_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
                       " column(s)",
                   row_at, t->name);
     }
-    REDLINE_TRY(step(ins, row_at));
+    REDLINE_TRY(end_row(ins, row_at));
     const Token& after = lx.peek();
     if (after.punct(',')) {
       lx.next();
@@ -1702,6 +1806,7 @@ Status Loader::exec(const std::string& sql, std::size_t at, std::string_view tab
 }
 
 Status Loader::finish() {
+  REDLINE_TRY(flush());
   // Statements must not hold the tables while they are rebuilt.
   last_inserter_ = nullptr;
   inserters_.clear();
