@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <iterator>
 #include <limits>
 #include <map>
@@ -224,6 +225,14 @@ class Loader {
   Status run() {
     auto sp = sql::Savepoint::begin(db_, "redline_dumpdata");
     if (!sp) return sp.error();
+    // nlohmann's lexer reads a NUL byte as the end of the input, so "[...]\0more"
+    // would load without what follows the NUL. JSON text never holds a raw NUL.
+    if (const void* nul = end_ == begin_ ? nullptr : std::memchr(begin_, '\0', static_cast<std::size_t>(end_ - begin_))) {
+      std::size_t at = static_cast<std::size_t>(static_cast<const char*>(nul) - begin_);
+      return make_error(ErrorCode::BadInput,
+                        "NUL byte in the file: JSON text never contains one (binary or corrupt file?)",
+                        where(at));
+    }
     const char* end_pos = end_;
     bool parsed = json::sax_parse(TrackedIterator(&cursor_), TrackedIterator(&end_pos), this,
                                   json::input_format_t::json, /*strict=*/true);

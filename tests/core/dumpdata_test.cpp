@@ -608,6 +608,19 @@ TEST(DumpDataErrors, InvalidUtf8IsRefusedWithItsOffset) {
   EXPECT_TRUE(has(e.message, "surrogate")) << e.message;
 }
 
+TEST(DumpDataErrors, NulBytesAreRefusedNotTakenAsTheEnd) {
+  // nlohmann's lexer reads a NUL as the end of the input: what follows would be lost.
+  std::string json = "[" + user(1) + "]";
+  std::size_t at = json.size();
+  Error e = load_error(json + std::string(1, '\0') + ", garbage");
+  EXPECT_TRUE(has(e.message, "NUL byte")) << e.message;
+  EXPECT_TRUE(has(e.context, "byte offset " + std::to_string(at))) << e.context;
+  json = "[" + user(1) + ",\n";
+  e = load_error(json + std::string(1, '\0') + user(2) + "]");
+  EXPECT_TRUE(has(e.message, "NUL byte")) << e.message;
+  EXPECT_TRUE(has(e.context, "byte offset " + std::to_string(json.size()) + " (line 2, column 1)")) << e.context;
+}
+
 TEST(DumpDataErrors, TruncatedFilesSaySo) {
   auto bytes = read_file(test::fixture("crm-small/before.json"));
   ASSERT_TRUE(bytes.ok());
