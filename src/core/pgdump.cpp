@@ -80,7 +80,7 @@ struct Table {
   std::vector<std::string> pk;
   std::vector<std::pair<std::string, std::vector<std::string>>> uniques;  // name, columns
   std::vector<ForeignKey> fks;
-  bool ddl_dirty = false;        // constraints arrived after the table was created
+  std::string created_ddl;       // outside the CRM: the DDL it was created with
   std::string autoinc_column;    // the AUTOINCREMENT primary key, if any
 
   int find(std::string_view col) const {
@@ -290,14 +290,26 @@ Status Loader::run() {
     if (c.kind == Chunk::Kind::Eof) break;
     if (c.kind == Chunk::Kind::Error) {
       // Say which statement the file ended in: its first words.
-      Lexer lx(in_, c.error_at, std::min(in_.size(), c.error_at + 200), standard_strings_);
+      Lexer lx(in_, c.begin, std::min({in_.size(), c.begin + 200, c.error_at > c.begin ? c.error_at : in_.size()}),
+               standard_strings_);
       Token a = lx.next(), b = lx.next();
       std::string what = a.kind == Tok::Ident ? upper(a.text) + (b.kind == Tok::Ident ? " " + upper(b.text) : "") : "";
       return fail(c.error + (what.empty() ? "" : " (statement " + what + ")"), c.error_at);
     }
     // Everything outside COPY data is checked here, one statement at a time.
     std::size_t bad = pgdump::find_bad_utf8(in_.data() + pos, c.end - pos);
-    if (bad != pgdump::npos) return bad_bytes(pos + bad);
+    if (bad != pgdump::npos) {
+      // Name the table when the bad bytes are in an INSERT's values.
+      std::string table;
+      if (c.kind == Chunk::Kind::Statement && pos + bad >= c.begin) {
+        Lexer lx(in_, c.begin, std::min(c.end, pos + bad), standard_strings_);
+        if (lx.next().kw("INSERT") && lx.next().kw("INTO")) {
+          auto q = qname(lx, "a table name");
+          if (q) table = q->name;
+        }
+      }
+      return bad_bytes(pos + bad, table);
+    }
     if (c.kind == Chunk::Kind::Meta) {
       REDLINE_TRY(meta(c));
       pos = c.end;
@@ -823,7 +835,8 @@ Status Loader::create_table(Lexer& lx, std::size_t at) {
           } else if (w.kw("GENERATED")) {
             // GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY [(...)] or GENERATED ALWAYS AS (expr) STORED
             bool identity = false;
-            while (lx.peek().kind == Tok::Ident) {
+            while (lx.peek().kw("ALWAYS") || lx.peek().kw("BY") || lx.peek().kw("DEFAULT") || lx.peek().kw("AS") ||
+                   lx.peek().kw("IDENTITY") || lx.peek().kw("STORED")) {
               Token g = lx.next();
               if (g.kw("IDENTITY")) identity = true;
               if (g.kw("AS") && lx.peek().punct('(')) {
@@ -890,7 +903,7 @@ Status Loader::create_table(Lexer& lx, std::size_t at) {
   for (const auto& c : t->columns) names.push_back(c.name);
   const crm::TableDef* def = crm::match_table(t->name, names);
   if (def) {
-    const crm::TableDef* exact = nullptr;
+    const crm::TableDef* exact[2] = {nullptr, nullptr};
     int shape_index = 0;
     for (crm::Shape s : {crm::Shape::Before, crm::Shape::After}) {
       const crm::TableDef* cand = crm::find_table(s, t->name);
@@ -903,18 +916,18 @@ Status Loader::create_table(Lexer& lx, std::size_t at) {
             break;
           }
         }
-        if (same) {
-          exact = cand;
-          crm_shapes_.insert(shape_index);
-          break;
-        }
+        if (same) exact[shape_index] = cand;
       }
       ++shape_index;
     }
-    if (!exact) {
+    // Only a table that differs between the shapes tells which shape the dump has.
+    if (exact[0] && !exact[1]) crm_shapes_.insert(0);
+    if (exact[1] && !exact[0]) crm_shapes_.insert(1);
+    const crm::TableDef* chosen = exact[0] ? exact[0] : exact[1];
+    if (!chosen) {
       warn("table " + t->name + ": the NOT NULL constraints differ from Django's; loaded with Django's definition");
     }
-    t->crm = exact ? exact : def;
+    t->crm = chosen ? chosen : def;
     REDLINE_TRY(exec(t->crm->create_sql, at, t->name, "cannot create the table"));
   } else {
     if (crm::find_table(crm::Shape::Before, t->name) || crm::find_table(crm::Shape::After, t->name)) {
@@ -931,7 +944,8 @@ Status Loader::create_table(Lexer& lx, std::size_t at) {
       skip("CHECK constraint (not translated)");
       warn("table " + t->name + ": CHECK constraints are not translated to SQLite");
     }
-    REDLINE_TRY(exec(unknown_ddl(*t, t->name), at, t->name, "cannot create the table"));
+    t->created_ddl = unknown_ddl(*t, t->name);
+    REDLINE_TRY(exec(t->created_ddl, at, t->name, "cannot create the table"));
   }
   by_name_[t->name] = t.get();
   tables_.push_back(std::move(t));
@@ -953,7 +967,6 @@ const std::set<std::string>& Loader::crm_index_names(const crm::TableDef* def) {
       }
     }
   }
-  // Inline UNIQUE columns are indexes too, under PostgreSQL's constraint names.
   return crm_index_names_[def] = std::move(names);
 }
 
@@ -1139,7 +1152,6 @@ Status Loader::alter_table(Lexer& lx, std::size_t at) {
       if (t) {
         int ci = t->find(*col);
         if (ci >= 0) t->columns[static_cast<std::size_t>(ci)].identity = true;
-        if (!t->crm) t->ddl_dirty = true;
       }
       skip("ALTER TABLE ADD IDENTITY");
       return ok_status();
@@ -1171,15 +1183,12 @@ Status Loader::alter_table(Lexer& lx, std::size_t at) {
     switch (c->kind) {
       case Constraint::Kind::PrimaryKey:
         t->pk = c->cols;
-        t->ddl_dirty = true;
         break;
       case Constraint::Kind::Unique:
         t->uniques.emplace_back(c->name, c->cols);
-        if (c->cols.size() == 1) t->ddl_dirty = true;
         break;
       case Constraint::Kind::ForeignKey:
         t->fks.push_back({c->cols, c->ref_table, c->ref_cols});
-        t->ddl_dirty = true;
         break;
       case Constraint::Kind::Check:
         skip("CHECK constraint (not translated)");
@@ -1816,7 +1825,8 @@ Status Loader::finish() {
   for (auto& tp : tables_) {
     Table& t = *tp;
     if (!t.loaded || t.crm) continue;
-    if (t.ddl_dirty) {
+    const std::string final_ddl = unknown_ddl(t, t.name);
+    if (final_ddl != t.created_ddl) {
       std::string tmp = t.name + "__redline_rebuild";
       std::string cols;
       for (std::size_t i = 0; i < t.columns.size(); ++i) cols += (i ? ", " : "") + sql::quote_ident(t.columns[i].name);
@@ -1839,8 +1849,7 @@ Status Loader::finish() {
       indexes_.push_back(std::move(idx));
     }
     // Which column (if any) ended up as the AUTOINCREMENT key.
-    std::string ddl = unknown_ddl(t, t.name);
-    if (ddl.find("AUTOINCREMENT") != std::string::npos) {
+    if (final_ddl.find("AUTOINCREMENT") != std::string::npos) {
       for (const auto& c : t.columns)
         if (c.primary_key || (t.pk.size() == 1 && t.pk[0] == c.name)) t.autoinc_column = c.name;
     }

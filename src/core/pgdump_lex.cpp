@@ -202,7 +202,7 @@ Chunk next_chunk(std::string_view in, std::size_t pos, bool standard_strings) {
       if (e == npos) {
         c.kind = Chunk::Kind::Error;
         c.error = "unterminated /* comment: the file ends inside it";
-        c.error_at = pos;
+        c.begin = c.error_at = pos;
         return c;
       }
       pos = e;
@@ -220,10 +220,11 @@ Chunk next_chunk(std::string_view in, std::size_t pos, bool standard_strings) {
     return c;
   }
 
-  auto truncated = [&](std::string what) {
+  // `at`: where the unclosed thing opens (the statement itself by default).
+  auto truncated = [&](std::string what, std::size_t at = npos) {
     c.kind = Chunk::Kind::Error;
     c.error = std::move(what);
-    c.error_at = pos;
+    c.error_at = at == npos ? pos : at;
     return c;
   };
 
@@ -251,13 +252,13 @@ Chunk next_chunk(std::string_view in, std::size_t pos, bool standard_strings) {
       case '\'': {
         bool bs = !standard_strings || e_prefix(in, i, pos);
         std::size_t e = skip_single_quoted(in, i, n, bs);
-        if (e == npos) return truncated("the file ends inside a string literal that starts in this statement (truncated?)");
+        if (e == npos) return truncated("the file ends inside a string literal that opens here: a quote is missing, or the file is truncated", i);
         i = e;
         break;
       }
       case '"': {
         std::size_t e = skip_double_quoted(in, i, n);
-        if (e == npos) return truncated("the file ends inside a quoted identifier that starts in this statement (truncated?)");
+        if (e == npos) return truncated("the file ends inside a quoted identifier that opens here: a quote is missing, or the file is truncated", i);
         i = e;
         break;
       }
@@ -268,7 +269,7 @@ Chunk next_chunk(std::string_view in, std::size_t pos, bool standard_strings) {
           break;
         }
         std::size_t e = skip_dollar_quoted(in, i, tag, n);
-        if (e == npos) return truncated("the file ends inside a dollar-quoted string that starts in this statement (truncated?)");
+        if (e == npos) return truncated("the file ends inside a dollar-quoted string that opens here: its closing tag is missing, or the file is truncated", i);
         i = e;
         break;
       }
@@ -283,7 +284,7 @@ Chunk next_chunk(std::string_view in, std::size_t pos, bool standard_strings) {
       case '/':
         if (i + 1 < n && d[i + 1] == '*') {
           std::size_t e = skip_block_comment(in, i);
-          if (e == npos) return truncated("the file ends inside a /* comment */ in this statement (truncated?)");
+          if (e == npos) return truncated("the file ends inside a /* comment that opens here (truncated?)", i);
           i = e;
         } else {
           ++i;

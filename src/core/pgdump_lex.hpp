@@ -35,7 +35,7 @@ inline bool is_ident_start(char c) {
 struct Chunk {
   enum class Kind { Eof, Meta, Statement, Error };
   Kind kind = Kind::Eof;
-  std::size_t begin = 0;  // first byte after leading blanks and comments
+  std::size_t begin = 0;  // first byte after leading blanks and comments (Error: of the statement)
   std::size_t end = 0;    // Statement: one past its ';'; Meta: end of its line (before '\n')
   std::string error;      // Kind::Error: what went wrong ...
   std::size_t error_at = 0;  // ... and where (byte offset)
