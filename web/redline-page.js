@@ -33,6 +33,13 @@
     return p;
   }
 
+  function reportText(m, format) {
+    var f = cString(m, format);
+    var text = m.UTF8ToString(m._redline_report(f));
+    m._free(f);
+    return text;
+  }
+
   // Resolve when the session has finished one more load (or failed one).
   function waitForJob(before) {
     return new Promise(function (resolve, reject) {
@@ -85,6 +92,51 @@
       m._redline_start_demo(opts.employees || 300, opts.seed === undefined ? 1 : opts.seed,
                             opts.profile === 'clean' ? 0 : 1);
       return waitForJob(before);
+    },
+    // Normalize the loaded snapshot; resolves to the report (spec §5).
+    normalize: function (options) {
+      var m = mod();
+      var before = api.state();
+      var p = cString(m, JSON.stringify(options || {}));
+      var rc = m._redline_normalize(p);
+      m._free(p);
+      if (rc !== 0) {
+        var s = api.state();
+        return Promise.reject(new Error(s.error ? s.error.message + (s.error.context ? ' (' + s.error.context + ')' : '') : 'cannot normalize'));
+      }
+      return new Promise(function (resolve, reject) {
+        function poll() {
+          var s = api.state();
+          if (s.runs > before.runs) {
+            var text = reportText(m, 'json');
+            var report = text ? JSON.parse(text) : null;
+            if (s.run && s.run.ok) resolve(report);
+            else {
+              var e = new Error(report && report.error ? report.error.message : (s.error ? s.error.message : 'the run did not finish'));
+              e.report = report;
+              reject(e);
+            }
+          } else requestAnimationFrame(poll);
+        }
+        requestAnimationFrame(poll);
+      });
+    },
+    // The normalized database, as SQLite file bytes (Uint8Array).
+    exportAfter: function () {
+      var m = mod();
+      var n = m._redline_export_after();
+      if (n < 0) throw new Error(api.state().error.message);
+      var ptr = m._redline_export_data();
+      var out = m.HEAPU8.slice(ptr, ptr + n);
+      m._redline_export_release();
+      return out;
+    },
+    // The report of the last run as text: 'json'.
+    exportReport: function (format) {
+      var m = mod();
+      var text = reportText(m, format || 'json');
+      if (!text) throw new Error('no report in format ' + (format || 'json') + ': run the normalization first');
+      return text;
     },
     cancel: function () { mod()._redline_cancel(); },
   };

@@ -131,12 +131,18 @@ std::string App::state_json() const {
   } else {
     j["error"] = nullptr;
   }
+  j["runs"] = session_.runs();
+  if (auto run = session_.run()) {
+    j["run"] = {{"ok", run->ok}, {"status", run->report.status}};
+  } else {
+    j["run"] = nullptr;
+  }
   if (auto loaded = session_.loaded()) {
     const LoadSummary& s = loaded->summary;
     j["snapshot"] = {{"name", s.name}, {"format", format_name(s.format)}, {"bytes", s.bytes},
                      {"ms", s.ms}, {"tables", s.tables}, {"rows", loaded->total_rows},
                      {"skipped", s.skipped}, {"warnings", s.warnings}, {"demo", loaded->is_demo},
-                     {"kind", s.kind}, {"recognition", s.recognition}};
+                     {"kind", s.kind}, {"recognition", s.recognition}, {"hazards", loaded->hazards.size()}};
   } else {
     j["snapshot"] = nullptr;
   }

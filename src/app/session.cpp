@@ -24,14 +24,58 @@ void Session::start_load(std::vector<std::uint8_t> bytes, std::string name) {
   pending_ = PendingLoad{std::move(bytes), std::move(name), 0};
 }
 
+void Session::start_run(const NormalizeOptions& options) {
+  if (!db_ || !loaded_) {
+    error_ = make_error(ErrorCode::Usage, "load a snapshot before normalizing");
+    ++runs_;
+    return;
+  }
+  cancel();
+  error_.reset();
+  run_ = std::make_unique<RunJob>(*db_, loaded_->input, options);
+  run_active_ = true;
+  run_view_.reset();
+  job_ = JobView{true, "Normalizing " + loaded_->summary.name, "", 0.0};
+}
+
 void Session::cancel() {
   if (demo_) demo_->cancel();
   demo_.reset();
   pending_.reset();
+  if (run_active_ && run_) {
+    run_->cancel();
+    run_active_ = false;
+    run_.reset();
+    ++runs_;
+  }
   job_ = JobView{};
 }
 
+Result<std::vector<std::uint8_t>> Session::export_after() {
+  if (!run_ || run_active_ || !run_view_ || !run_view_->ok) {
+    return make_error(ErrorCode::Usage, "there is no normalized database yet: run the normalization first");
+  }
+  return run_->after().serialize();
+}
+
 void Session::pump(double budget_ms) {
+  if (run_active_) {
+    Progress p = run_->step(budget_ms);
+    job_.phase = p.phase;
+    job_.fraction = p.fraction;
+    if (p.state == JobState::More) return;
+    auto view = std::make_shared<RunView>();
+    view->report = run_->report();
+    view->report_json = view->report.to_json_text();
+    view->diff = run_->diff();
+    view->ok = p.state == JobState::Done;
+    run_view_ = std::move(view);
+    run_active_ = false;
+    job_ = JobView{};
+    if (p.state == JobState::Error && p.error && p.error->code != ErrorCode::Cancelled) error_ = p.error;
+    ++runs_;
+    return;
+  }
   if (demo_) {
     Progress p = demo_->step(budget_ms);
     job_.phase = p.phase;
@@ -46,6 +90,11 @@ void Session::pump(double budget_ms) {
       if (!db) return fail(db.error());
       auto image = db->serialize();
       if (!image) return fail(image.error());
+      // Continue from the image, as the CLI does after `redline demo --out`: the same
+      // bytes in, so the same bytes out of the normalization.
+      auto reloaded = sql::Database::deserialize(*image, "demo");
+      if (!reloaded) return fail(reloaded.error());
+      db = std::move(reloaded.value());
       std::string name = std::string("demo-") + to_string(demo_options_.profile) + "-" +
                          std::to_string(demo_options_.employees) + ".sqlite3";
       Snapshot snap{std::move(db.value()), LoadSummary{}};
@@ -74,6 +123,17 @@ void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, boo
   view->summary = snapshot.summary;
   for (const auto& [t, n] : view->summary.tables) view->total_rows += n;
   view->is_demo = is_demo;
+  view->input = report_input(view->summary, original);
+  if (view->summary.kind != "not_crm") {
+    auto hazards = find_hazards(snapshot.db, NormalizeOptions{});
+    if (hazards) {
+      view->hazards = std::move(hazards.value());
+    } else {
+      view->preflight_error = hazards.error();
+    }
+  }
+  run_.reset();
+  run_view_.reset();
   db_ = std::move(snapshot.db);
   original_ = std::move(original);
   loaded_ = std::move(view);

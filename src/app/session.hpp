@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "core/demo.hpp"
+#include "core/hazards.hpp"
+#include "core/normalize_options.hpp"
+#include "core/pipeline.hpp"
 #include "core/result.hpp"
 #include "core/snapshot.hpp"
 
@@ -28,6 +31,17 @@ struct LoadedView {
   LoadSummary summary;
   std::int64_t total_rows = 0;
   bool is_demo = false;
+  ReportInput input;                  // name, format, sha256, tables: for the report
+  std::vector<Hazard> hazards;        // preflight with default options
+  std::optional<Error> preflight_error;  // e.g. not the CRM
+};
+
+// A finished run as the panels see it: immutable once published.
+struct RunView {
+  Report report;
+  std::string report_json;  // report.to_json_text(), what normalize() resolves to
+  std::shared_ptr<const diff::DiffResult> diff;
+  bool ok = false;          // the run finished (report.status "ok")
 };
 
 class Session {
@@ -35,7 +49,12 @@ class Session {
   void start_demo(const DemoOptions& options);
   // Takes the user's bytes; they are kept unmodified as the "before" original.
   void start_load(std::vector<std::uint8_t> bytes, std::string name);
+  // Normalize the loaded snapshot (a copy of it: the before stays as loaded).
+  void start_run(const NormalizeOptions& options);
   void cancel();
+  // An error from outside a job (bad options, an export without a run): shown like
+  // a job's error.
+  void report_error(Error e) { error_ = std::move(e); }
 
   // Advance the job in progress by about budget_ms (called once per frame).
   void pump(double budget_ms);
@@ -45,6 +64,11 @@ class Session {
   const std::optional<Error>& error() const { return error_; }
   int generation() const { return generation_; }  // completed loads so far
   int failures() const { return failures_; }      // failed loads so far
+  std::shared_ptr<const RunView> run() const { return run_view_; }
+  int runs() const { return runs_; }              // finished runs (ok or not)
+
+  // The normalized database as a SQLite file image (after a successful run).
+  Result<std::vector<std::uint8_t>> export_after();
 
  private:
   void publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo);
@@ -59,7 +83,12 @@ class Session {
   };
   std::optional<PendingLoad> pending_;
 
-  std::optional<sql::Database> db_;              // the working database
+  std::unique_ptr<RunJob> run_;                  // owns the after database once done
+  bool run_active_ = false;
+  std::shared_ptr<const RunView> run_view_;
+  int runs_ = 0;
+
+  std::optional<sql::Database> db_;              // the loaded snapshot (before)
   std::vector<std::uint8_t> original_;           // the user's bytes, untouched
   std::shared_ptr<const LoadedView> loaded_;
   JobView job_;

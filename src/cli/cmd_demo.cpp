@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/cli.hpp"
+#include "core/io.hpp"
 #include "core/demo.hpp"
 
 namespace redline::cli {
@@ -75,7 +76,11 @@ int cmd_demo(int argc, char** argv) {
   auto db = job->take_database();
   if (!db) return fail(db.error());
   auto t1 = Clock::now();
-  auto saved = db->save_to_file(out);
+  // The in-memory image written as is: the page's built-in demo serializes the very
+  // same bytes, so the two are interchangeable (and so are their normalized results).
+  auto image = db->serialize();
+  if (!image) return fail(image.error());
+  auto saved = write_file(out, *image);
   if (!saved) return fail(saved.error());
   auto t2 = Clock::now();
 

@@ -7,6 +7,7 @@
 #include "cli/cli.hpp"
 #include "core/io.hpp"
 #include "core/normalize.hpp"
+#include "core/pipeline.hpp"
 #include "core/snapshot.hpp"
 
 namespace redline::cli {
@@ -40,14 +41,10 @@ int cmd_normalize(int argc, char** argv) {
   auto snap = load_snapshot(*bytes, in);
   if (!snap) return fail(snap.error());
 
-  Report report;
-  report.input = report_input(snap->summary, *bytes);
-  NormalizeJob job(snap->db, options);
-  Progress p;
-  do {
-    p = job.step(1e300);
-  } while (p.state == JobState::More);
-  job.fill_report(report);
+  // The same pipeline as the page (copy, normalize, diff, report), so the same input,
+  // options and --now give the same bytes here and there.
+  RunOutput run = run_pipeline(snap->db, report_input(snap->summary, *bytes), options);
+  Report& report = run.report;
 
   for (const auto& h : report.hazards)
     std::printf("hazard %s (%s): %s\n", h.kind.c_str(), to_string(h.severity), h.message.c_str());
@@ -59,8 +56,8 @@ int cmd_normalize(int argc, char** argv) {
     auto w = write_file(args->get("--report"), report.to_json_text());
     if (!w) return fail(w.error());
   }
-  if (p.state == JobState::Error) {
-    const Error& e = *p.error;
+  if (run.error) {
+    const Error& e = *run.error;
     if (report.status == "refused") {
       std::fprintf(stderr, "redline: refused: %s\n", e.describe().c_str());
       return kExitStrict;
@@ -72,7 +69,7 @@ int cmd_normalize(int argc, char** argv) {
 
   // The image SQLite holds in memory, written as is: same input, options and --now
   // give a byte-identical file.
-  auto image = snap->db.serialize();
+  auto image = run.after.serialize();
   if (!image) return fail(image.error());
   auto w = write_file(out, *image);
   if (!w) return fail(w.error());

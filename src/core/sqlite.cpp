@@ -186,6 +186,20 @@ Result<std::vector<std::uint8_t>> Database::serialize() {
   return out;
 }
 
+Result<Database> Database::clone() {
+  auto copy = open_memory();
+  if (!copy) return copy.error();
+  sqlite3_backup* b = sqlite3_backup_init(copy->db_, "main", db_, "main");
+  if (!b) return sqlite_error(copy->db_, SQLITE_ERROR, "cannot copy the database");
+  int rc = sqlite3_backup_step(b, -1);
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) return sqlite_error(copy->db_, rc, "cannot copy the database");
+  // The copy must be as hardened as the original for the same untrusted content.
+  sqlite3_db_config(copy->db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(copy->db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  return copy;
+}
+
 Status Database::save_to_file(const std::string& path) {
   auto target = open_file(path);
   if (!target) return target.error();

@@ -40,6 +40,9 @@ class Database {
   static Result<Database> deserialize(const std::vector<std::uint8_t>& bytes,
                                       const std::string& name);
 
+  // A new in-memory database holding a copy of this one (SQLite's backup API).
+  Result<Database> clone();
+
   // Run one or more statements that return no rows.
   Status exec(std::string_view sql);
   Result<Statement> prepare(std::string_view sql);

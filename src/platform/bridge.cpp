@@ -9,11 +9,13 @@
 
 #include "app/app.hpp"
 #include "core/demo.hpp"
+#include "core/normalize_options.hpp"
 #include "core/version.hpp"
 #include "platform/platform.hpp"
 
 namespace {
 std::string g_last_json;  // kept alive until the next call; JS copies it at once
+std::vector<std::uint8_t> g_export;  // the last export, until the next one
 }
 
 extern "C" {
@@ -46,6 +48,48 @@ EMSCRIPTEN_KEEPALIVE int redline_start_demo(int employees, double seed, int dirt
   app->session().start_demo(o);
   return 0;
 }
+
+// Start a normalization with options JSON (spec §3 resolutions, now, strict).
+// Returns 0 when started, -2 when the options are invalid (state().error says why).
+EMSCRIPTEN_KEEPALIVE int redline_normalize(const char* options_json) {
+  redline::app::App* app = redline::platform::current_app();
+  if (!app) return -1;
+  std::string text = options_json && *options_json ? options_json : "{}";
+  auto options = redline::options_from_json(std::string_view(text), "normalize() options");
+  if (!options) {
+    app->session().report_error(options.error());
+    return -2;
+  }
+  app->session().start_run(*options);
+  return 0;
+}
+
+// The report of the last run: "json" (spec §5). Returns "" when there is none.
+EMSCRIPTEN_KEEPALIVE const char* redline_report(const char* format) {
+  redline::app::App* app = redline::platform::current_app();
+  g_last_json.clear();
+  if (!app) return g_last_json.c_str();
+  auto run = app->session().run();
+  std::string f = format ? format : "json";
+  if (run && f == "json") g_last_json = run->report_json;
+  return g_last_json.c_str();
+}
+
+// Serialize the normalized database; returns its size (or -1 with state().error
+// set). The bytes are at redline_export_data() until the next export.
+EMSCRIPTEN_KEEPALIVE double redline_export_after() {
+  redline::app::App* app = redline::platform::current_app();
+  if (!app) return -1;
+  auto bytes = app->session().export_after();
+  if (!bytes) {
+    app->session().report_error(bytes.error());
+    return -1;
+  }
+  g_export = std::move(bytes.value());
+  return static_cast<double>(g_export.size());
+}
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* redline_export_data() { return g_export.data(); }
+EMSCRIPTEN_KEEPALIVE void redline_export_release() { std::vector<std::uint8_t>().swap(g_export); }
 
 EMSCRIPTEN_KEEPALIVE void redline_cancel() {
   if (redline::app::App* app = redline::platform::current_app()) app->session().cancel();

@@ -208,3 +208,14 @@ TEST(SqliteWrapper, QuoteHelpers) {
   EXPECT_EQ(sql::quote_ident("a\"b"), "\"a\"\"b\"");
   EXPECT_EQ(sql::quote_literal("O'Brien"), "'O''Brien'");
 }
+
+TEST(SqliteWrapper, CloneIsIndependent) {
+  auto db = Database::open_memory();
+  ASSERT_TRUE(db->exec("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)").ok());
+  auto copy = db->clone();
+  ASSERT_TRUE(copy.ok()) << copy.error().describe();
+  ASSERT_TRUE(copy->exec("DELETE FROM t WHERE x = 1").ok());
+  EXPECT_EQ(db->query_int("SELECT count(*) FROM t")->value_or(-1), 2);
+  EXPECT_EQ(copy->query_int("SELECT count(*) FROM t")->value_or(-1), 1);
+  EXPECT_EQ(db->serialize()->size(), copy->serialize()->size());
+}

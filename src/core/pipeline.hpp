@@ -1,0 +1,49 @@
+// The whole run that the page and the CLI share, so they produce the same bytes:
+// copy the loaded snapshot (the "before" stays untouched), normalize the copy, diff
+// before against after, and fill the report (spec §5). A resumable job: each
+// step(budget_ms) advances one phase by about budget_ms.
+#pragma once
+
+#include <memory>
+
+#include "core/diff.hpp"
+#include "core/job.hpp"
+#include "core/normalize_options.hpp"
+#include "core/report.hpp"
+#include "core/sqlite.hpp"
+
+namespace redline {
+
+class RunJob final {
+ public:
+  // `before` must outlive the job and is never modified.
+  RunJob(sql::Database& before, ReportInput input, NormalizeOptions options);
+  ~RunJob();
+  RunJob(const RunJob&) = delete;
+  RunJob& operator=(const RunJob&) = delete;
+
+  Progress step(double budget_ms);
+  void cancel();  // the next step() reports Error (Cancelled); nothing is kept
+
+  // The report so far; complete once step() returned Done (or Error: then it says
+  // which step failed and why, and `after` is unchanged from before).
+  const Report& report() const;
+  // After Done: the normalized database and the diff of before against it.
+  sql::Database& after();
+  std::shared_ptr<const diff::DiffResult> diff() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Run the whole pipeline at once (the CLI).
+struct RunOutput {
+  sql::Database after;
+  Report report;
+  std::shared_ptr<const diff::DiffResult> diff;
+  std::optional<Error> error;  // set when the run did not finish
+};
+RunOutput run_pipeline(sql::Database& before, ReportInput input, const NormalizeOptions& options);
+
+}  // namespace redline

@@ -1,0 +1,113 @@
+// The page runs the whole normalization: demo snapshot (or a fixture), normalize(),
+// exportAfter() byte-identical to the CLI's output for the same input, options and
+// --now; the report has the spec §5 shape.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, openPage, consoleErrors, foreignRequests, saveShot, ROOT } from './harness.mjs';
+
+const CLI = path.join(ROOT, 'build/native/redline');
+const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
+const NOW = '2026-01-02 03:04:05';
+const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+
+let browser;
+let tmp;
+before(async () => { browser = await launch(); tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redline-norm-')); });
+after(async () => { await browser.close(); fs.rmSync(tmp, { recursive: true, force: true }); });
+
+async function ready(query = '?demo=off') {
+  const o = await openPage(browser.context, { query });
+  await o.page.evaluate(async () => { await window.redline.ready; });
+  return o;
+}
+
+async function pageRun(page, fileB64, name, options) {
+  return page.evaluate(async ({ d, name, options }) => {
+    await window.redline.load(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)), name);
+    const report = await window.redline.normalize(options);
+    const bytes = window.redline.exportAfter();
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return { report, after: btoa(s) };
+  }, { d: fileB64, name, options });
+}
+
+function cliRun(input, options) {
+  const out = path.join(tmp, `cli-${path.basename(input)}.sqlite3`);
+  const report = path.join(tmp, `cli-${path.basename(input)}.json`);
+  const optFile = path.join(tmp, 'options.json');
+  fs.writeFileSync(optFile, JSON.stringify(options));
+  execFileSync(CLI, ['normalize', input, '--out', out, '--report', report, '--options', optFile, '--now', NOW]);
+  return { after: fs.readFileSync(out), report: JSON.parse(fs.readFileSync(report, 'utf8')) };
+}
+
+test('demo snapshot: normalize in the page, after.sqlite3 byte-identical to the CLI', async () => {
+  const demoFile = path.join(tmp, 'demo-dirty-300.sqlite3');
+  execFileSync(CLI, ['demo', '--employees', '300', '--seed', '1', '--profile', 'dirty', '--out', demoFile]);
+  const { page, log, origin, server } = await ready('?demo=300&profile=dirty');
+  try {
+    await page.waitForFunction(() => window.redline.state().generation > 0, null, { timeout: 60000 });
+    const snap = await page.evaluate(() => window.redline.state().snapshot);
+    assert.equal(snap.name, 'demo-dirty-300.sqlite3');
+    const result = await page.evaluate(async (now) => {
+      const report = await window.redline.normalize({ now });
+      const bytes = window.redline.exportAfter();
+      let s = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+      return { report, after: btoa(s) };
+    }, NOW);
+    const pageAfter = Buffer.from(result.after, 'base64');
+    const cli = cliRun(demoFile, { now: NOW });
+    // The page's demo is generated in wasm; the CLI's from the same options natively.
+    assert.equal(result.report.input.sha256, sha(fs.readFileSync(demoFile)), 'the same demo bytes in both');
+    assert.equal(sha(pageAfter), sha(cli.after), 'after.sqlite3 from the page equals the CLI output byte for byte');
+    assert.equal(result.report.steps.length, cli.report.steps.length);
+    assert.deepEqual(result.report.hazards.map((h) => [h.kind, h.ids]), cli.report.hazards.map((h) => [h.kind, h.ids]));
+    const kinds = new Set(result.report.hazards.map((h) => h.kind));
+    for (const k of ['username_collision', 'contact_overwrite', 'placeholder_email', 'currency_tie', 'nonstandard_currency', 'dangling_reference']) {
+      assert.ok(kinds.has(k), `the dirty demo shows ${k}`);
+    }
+    saveShot('normalized-demo.png', await page.screenshot());
+    assert.deepEqual(consoleErrors(log), []);
+    assert.deepEqual(foreignRequests(log, origin), []);
+  } finally { await page.close(); server.close(); }
+});
+
+test('crm-small in the page: report shape of spec §5 and after.sqlite3 equal to the CLI', async () => {
+  const file = path.join(FIXTURES, 'crm-small/before.sqlite3');
+  const { page, server } = await ready();
+  try {
+    const r = await pageRun(page, fs.readFileSync(file).toString('base64'), 'before.sqlite3', { now: NOW });
+    const cli = cliRun(file, { now: NOW });
+    assert.equal(sha(Buffer.from(r.after, 'base64')), sha(cli.after));
+    const rep = r.report;
+    for (const key of ['input', 'options', 'hazards', 'steps', 'diff', 'checks']) assert.ok(key in rep, `report has ${key}`);
+    assert.equal(rep.input.format, 'sqlite');
+    assert.equal(rep.input.sha256, sha(fs.readFileSync(file)));
+    assert.deepEqual(rep.steps.map((s) => s.id).slice(0, 10), ['E1', 'E2', 'E3', 'M1', 'M2', 'M3', 'C1', 'C2', 'C3', 'I1']);
+    for (const s of rep.steps) {
+      assert.ok(Array.isArray(s.sql) && typeof s.rows_affected === 'number' && typeof s.ms === 'number', `step ${s.id} has sql, rows_affected, ms`);
+    }
+    assert.ok(rep.diff.tables.employees, 'the diff covers employees');
+    assert.ok(rep.diff.tables.addresses.added > 0, 'addresses were added');
+  } finally { await page.close(); server.close(); }
+});
+
+test('bad options are refused with a message and the page stays usable', async () => {
+  const { page, server } = await ready();
+  try {
+    const file = fs.readFileSync(path.join(FIXTURES, 'crm-small/before.sqlite3')).toString('base64');
+    const msg = await page.evaluate(async (d) => {
+      await window.redline.load(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)), 'before.sqlite3');
+      try { await window.redline.normalize({ username_collision: 'explode' }); return null; } catch (e) { return e.message; }
+    }, file);
+    assert.ok(msg && /username_collision/.test(msg), `names the bad option: ${msg}`);
+    const ok = await page.evaluate(async () => (await window.redline.normalize({ now: '2026-01-02 03:04:05' })).steps.length);
+    assert.ok(ok >= 10);
+  } finally { await page.close(); server.close(); }
+});
