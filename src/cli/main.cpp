@@ -14,6 +14,7 @@ namespace {
 const Command kCommands[] = {
     {"load", "redline load SNAPSHOT --out FILE.sqlite3", cmd_load},
     {"demo", "redline demo --employees N --seed S [--profile clean|dirty] --out FILE.sqlite3", cmd_demo},
+    {"diff", "redline diff BEFORE AFTER [--json D.json]", cmd_diff},
     {"normalize", "redline normalize SNAPSHOT --out AFTER.sqlite3 [--report R.json] [--options O.json] [--now TS] [--strict]", cmd_normalize},
 };
 
