@@ -1,7 +1,11 @@
 #include "core/snapshot.hpp"
 
+#include <sqlite3.h>
+
+#include <cctype>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 #include "core/loaders.hpp"
 #include "core/recognize.hpp"
@@ -41,6 +45,8 @@ bool starts_with_word(const std::uint8_t* d, std::size_t n, const char* word) {
 
 Format detect_format(const std::uint8_t* d, std::size_t n) {
   if (starts_with(d, n, "SQLite format 3\0", 16)) return Format::Sqlite;
+  // A SQLite file cut inside its 16-byte magic string: the SQLite loader says so.
+  if (n >= 6 && n < 16 && std::memcmp(d, "SQLite format 3\0", n) == 0) return Format::Sqlite;
   if (starts_with(d, n, "PGDMP", 5)) return Format::PgCustom;
   if (starts_with(d, n, "\x1f\x8b", 2) || starts_with(d, n, "\x28\xb5\x2f\xfd", 4) ||
       starts_with(d, n, "\xfd" "7zXZ\0", 6) || starts_with(d, n, "BZh", 3) ||
@@ -92,13 +98,68 @@ Status describe_snapshot(sql::Database& db, LoadSummary& summary) {
   return ok_status();
 }
 
+namespace {
+
+const char* compression_name(const std::vector<std::uint8_t>& b) {
+  if (b.size() >= 2 && b[0] == 0x1f && b[1] == 0x8b) return "gzip";
+  if (b.size() >= 4 && b[0] == 0x28 && b[1] == 0xb5) return "zstd";
+  if (b.size() >= 1 && b[0] == 0xfd) return "xz";
+  if (b.size() >= 1 && b[0] == 'B') return "bzip2";
+  return "zip";
+}
+
+// Why a file is none of the three formats, and where its content starts.
+Error unrecognized(const std::vector<std::uint8_t>& b, const std::string& name) {
+  const std::size_t n = b.size();
+  // UTF-16 text: a byte order mark, or ASCII with every other byte NUL.
+  const char* utf16 = nullptr;
+  if (n >= 2 && b[0] == 0xff && b[1] == 0xfe) utf16 = "UTF-16 little-endian (byte order mark FF FE)";
+  else if (n >= 2 && b[0] == 0xfe && b[1] == 0xff) utf16 = "UTF-16 big-endian (byte order mark FE FF)";
+  else if (n >= 4 && b[0] != 0 && b[0] < 0x80 && b[1] == 0 && b[2] != 0 && b[2] < 0x80 && b[3] == 0)
+    utf16 = "UTF-16 little-endian";
+  else if (n >= 4 && b[0] == 0 && b[1] != 0 && b[1] < 0x80 && b[2] == 0 && b[3] != 0 && b[3] < 0x80)
+    utf16 = "UTF-16 big-endian";
+  if (utf16) {
+    return make_error(ErrorCode::BadInput,
+                      std::string("the file is text in ") + utf16 +
+                          "; Redline reads UTF-8 exports: convert it first (iconv -f UTF-16 -t UTF-8)",
+                      name + ", format: unknown (UTF-16 text), byte 0");
+  }
+  std::size_t i = n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf ? 3 : 0;
+  while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) ++i;
+  if (i >= n) {
+    return make_error(ErrorCode::BadInput,
+                      "the file holds only blank space (" + std::to_string(n) + " bytes): nothing to load",
+                      name + ", format: unknown, byte " + std::to_string(n));
+  }
+  // Show the first bytes: printable ASCII as is, anything else as \xNN.
+  std::string shown;
+  for (std::size_t k = i; k < n && k < i + 16; ++k) {
+    if (b[k] >= 0x20 && b[k] < 0x7f) {
+      shown += static_cast<char>(b[k]);
+    } else {
+      static const char* kHex = "0123456789abcdef";
+      shown += "\\x";
+      shown += kHex[b[k] >> 4];
+      shown += kHex[b[k] & 15];
+    }
+  }
+  return make_error(ErrorCode::BadInput,
+                    "unrecognized file: expected a SQLite database, pg_dump plain SQL or Django dumpdata "
+                    "JSON, found '" + shown + (n > i + 16 ? "...'" : "'"),
+                    name + ", format: unknown, byte " + std::to_string(i));
+}
+
+}  // namespace
+
 Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std::string& name) {
   auto t0 = std::chrono::steady_clock::now();
   LoadSummary summary;
   summary.name = name;
   summary.bytes = bytes.size();
   if (bytes.empty()) {
-    return make_error(ErrorCode::BadInput, "the file is empty: nothing to load", name);
+    return make_error(ErrorCode::BadInput, "the file is empty: nothing to load",
+                      name + ", format: unknown, byte 0");
   }
   summary.format = detect_format(bytes.data(), bytes.size());
 
@@ -125,17 +186,15 @@ Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std
       return make_error(ErrorCode::Unsupported,
                         "this is a pg_dump custom-format archive (-Fc), which Redline cannot read; "
                         "convert it to plain SQL with: pg_restore -f backup.sql " + name,
-                        name + ", format: pg_dump custom");
+                        name + ", format: pg_dump custom, byte 0 (signature PGDMP)");
     case Format::Compressed:
       return make_error(ErrorCode::Unsupported,
-                        "this file is compressed; decompress it first (for example "
-                        "gunzip, unzstd, unxz or unzip) and load the plain file",
-                        name + ", format: compressed");
+                        std::string("this file is ") + compression_name(bytes) +
+                            "-compressed; decompress it first (for example gunzip, unzstd, unxz, "
+                            "bunzip2 or unzip) and load the plain file",
+                        name + ", format: compressed (" + compression_name(bytes) + "), byte 0");
     case Format::Unknown:
-      return make_error(ErrorCode::BadInput,
-                        "unrecognized file: expected a SQLite database, pg_dump plain SQL or "
-                        "Django dumpdata JSON",
-                        name + ", byte 0");
+      return unrecognized(bytes, name);
   }
   REDLINE_TRY(describe_snapshot(db, summary));
   summary.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -144,12 +203,180 @@ Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std
 
 namespace detail {
 
+namespace {
+
+std::uint32_t be16(const std::uint8_t* p) { return (std::uint32_t{p[0]} << 8) | p[1]; }
+std::uint32_t be32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
+// A SQLite file is a 100-byte header and whole pages of the size it declares. What
+// SQLite would only call "malformed" is said here precisely, with the byte offset.
+std::optional<Error> check_sqlite_header(const std::vector<std::uint8_t>& b, const std::string& name) {
+  const std::string ctx = name + ", format: sqlite, byte ";
+  const std::size_t n = b.size();
+  if (n < 100) {
+    return make_error(ErrorCode::BadInput,
+                      "the file ends inside the 100-byte SQLite header, after " + std::to_string(n) +
+                          " byte(s) (truncated?)",
+                      ctx + std::to_string(n) + " (end of file)");
+  }
+  std::uint32_t page = be16(&b[16]);
+  if (page == 1) page = 65536;
+  if (page < 512 || (page & (page - 1)) != 0) {
+    return make_error(ErrorCode::BadInput,
+                      "the header's page size is " + std::to_string(page) +
+                          ", which is not a SQLite page size (a power of two from 512 to 65536)",
+                      ctx + "16 (header: page size)");
+  }
+  if (b[18] < 1 || b[18] > 2 || b[19] < 1 || b[19] > 2) {
+    return make_error(ErrorCode::BadInput,
+                      "the header's file format versions are " + std::to_string(b[18]) + " and " +
+                          std::to_string(b[19]) + " (SQLite writes 1 or 2)",
+                      ctx + "18 (header: file format versions)");
+  }
+  if (b[21] != 64 || b[22] != 32 || b[23] != 32) {
+    return make_error(ErrorCode::BadInput,
+                      "the header's payload fractions are " + std::to_string(b[21]) + "/" +
+                          std::to_string(b[22]) + "/" + std::to_string(b[23]) + " (SQLite writes 64/32/32)",
+                      ctx + "21 (header: payload fractions)");
+  }
+  if (b[20] > page - 480) {
+    return make_error(ErrorCode::BadInput,
+                      "the header reserves " + std::to_string(b[20]) + " bytes of each " + std::to_string(page) +
+                          "-byte page, leaving too little for data",
+                      ctx + "20 (header: reserved bytes per page)");
+  }
+  const std::size_t whole = n / page;
+  if (n % page != 0) {
+    return make_error(ErrorCode::BadInput,
+                      "the file is " + std::to_string(n) + " bytes, not a whole number of the " +
+                          std::to_string(page) + "-byte pages its header declares at byte 16: it is " +
+                          "truncated (or the page size in the header is wrong)",
+                      ctx + std::to_string(n) + " (end of file, inside page " + std::to_string(whole + 1) + ")");
+  }
+  // The page count in the header counts when it is "valid" (SQLite's rule: non-zero,
+  // and the change counter at 24 equals the version-valid-for number at 92).
+  std::uint32_t declared = be32(&b[28]);
+  if (declared != 0 && be32(&b[24]) == be32(&b[92]) && declared > whole) {
+    return make_error(ErrorCode::BadInput,
+                      "the header says the database has " + std::to_string(declared) +
+                          " pages (byte 28), but the file holds only " + std::to_string(whole) + " pages of " +
+                          std::to_string(page) + " bytes: it is truncated",
+                      ctx + std::to_string(n) + " (end of file, where page " + std::to_string(whole + 1) +
+                          " should start)");
+  }
+  return std::nullopt;
+}
+
+// The first "page N" in a quick_check line ("Page 4: ...", "On tree page 4 cell 0: ...").
+std::string page_in(const std::string& line) {
+  for (std::size_t i = 0; i + 5 < line.size(); ++i) {
+    if ((line[i] == 'p' || line[i] == 'P') && line.compare(i + 1, 4, "age ") == 0 &&
+        std::isdigit(static_cast<unsigned char>(line[i + 5]))) {
+      std::size_t j = i + 5;
+      while (j < line.size() && std::isdigit(static_cast<unsigned char>(line[j]))) ++j;
+      return line.substr(i + 5, j - i - 5);
+    }
+  }
+  return {};
+}
+
+// Where a file SQLite called corrupt is damaged: which table (each table's b-tree is
+// checked on its own) and which page. Only on the error path; never fails.
+std::string locate_damage(const std::vector<std::uint8_t>& bytes, std::string& problem) {
+  auto m = sql::Database::open_memory();
+  if (!m) return {};
+  sqlite3* db = m->handle();
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  auto* buf = static_cast<unsigned char*>(sqlite3_malloc64(bytes.size()));
+  if (!buf) return {};
+  std::memcpy(buf, bytes.data(), bytes.size());
+  auto size = static_cast<sqlite3_int64>(bytes.size());
+  if (sqlite3_deserialize(db, "main", buf, size, size,
+                          SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY) != SQLITE_OK) {
+    return {};
+  }
+  auto rows = [&](const std::string& sql, std::vector<std::string>& out) {
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+      const unsigned char* t = sqlite3_column_text(st, 0);
+      out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+      rc = SQLITE_OK;
+    }
+    std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db);
+    sqlite3_finalize(st);
+    return err;
+  };
+  std::vector<std::string> tables;
+  std::string err = rows("SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 ORDER BY rootpage",
+                         tables);
+  if (!err.empty()) {
+    // "malformed database schema (organizations) - ...": the entry that does not parse.
+    auto open = err.find("schema (");
+    auto close = open == std::string::npos ? std::string::npos : err.find(')', open);
+    if (close != std::string::npos) return "table " + err.substr(open + 8, close - open - 8) + " (its sqlite_schema entry), page 1";
+    return "page 1 (the schema)";
+  }
+  // quick_check's rows: "ok", or problems, the first one prefixed with a line
+  // "*** in database main ***".
+  auto first_problem = [](const std::vector<std::string>& lines) {
+    for (std::string l : lines) {
+      if (l.rfind("*** in database", 0) == 0) {
+        auto nl = l.find('\n');
+        l = nl == std::string::npos ? std::string() : l.substr(nl + 1);
+      }
+      l = l.substr(0, l.find('\n'));
+      if (!l.empty() && l != "ok") return l;
+    }
+    return std::string();
+  };
+  std::vector<std::string> all;
+  (void)rows("PRAGMA quick_check", all);
+  problem = first_problem(all);
+  std::string where, page = page_in(problem);
+  for (const auto& t : tables) {
+    std::vector<std::string> out;
+    std::string e = rows("PRAGMA quick_check(" + sql::quote_ident(t) + ")", out);
+    std::string line = first_problem(out);
+    if (e.empty() && line.empty()) continue;
+    where = "table " + t;
+    if (problem.empty()) problem = line.empty() ? e : line;
+    if (!page_in(line).empty()) page = page_in(line);
+    break;
+  }
+  if (!page.empty()) where += (where.empty() ? "" : ", ") + std::string("page ") + page;
+  return where;
+}
+
+}  // namespace
+
 Result<sql::Database> load_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
-                                  LoadSummary& /*summary*/) {
-  auto db = sql::Database::deserialize(bytes, name);
+                                  LoadSummary& summary) {
+  if (auto bad = check_sqlite_header(bytes, name)) return *bad;
+  // A database left in WAL mode (header bytes 18 and 19 are 2) is read like a
+  // rollback-journal one: an in-memory image has no -wal file beside it. The
+  // caller's bytes stay as they are; only this copy is changed.
+  std::vector<std::uint8_t> rollback;
+  const std::vector<std::uint8_t>* image = &bytes;
+  if (bytes[18] == 2 && bytes[19] == 2) {
+    rollback = bytes;
+    rollback[18] = rollback[19] = 1;
+    image = &rollback;
+    summary.warnings.push_back(
+        "the database is in WAL mode: changes still in its -wal file (if one was left beside it) "
+        "are not in this file");
+  }
+  auto db = sql::Database::deserialize(*image, name);
   if (!db) {
     Error e = db.error();
-    e.context = name + ", format: sqlite" + (e.context == name ? "" : "; " + e.context);
+    std::string problem;
+    std::string where = locate_damage(*image, problem);
+    if (!problem.empty() && e.message.find(problem) == std::string::npos) e.message += " (" + problem + ")";
+    e.context = name + ", format: sqlite" + (where.empty() ? std::string(", page 1") : ", " + where) +
+                (e.context == name ? "" : "; " + e.context);
     return e;
   }
   return db;
