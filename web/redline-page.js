@@ -139,6 +139,13 @@
       return text;
     },
     cancel: function () { mod()._redline_cancel(); },
+    // Bring a panel to the front: 'overview', 'hazards', 'run', 'open'.
+    show: function (panel) {
+      var m = mod();
+      var p = cString(m, String(panel));
+      m._redline_show(p);
+      m._free(p);
+    },
   };
   // The module (with its whole heap) must never be serialized by accident, e.g. by
   // a test framework returning redline from the page: keep it non-enumerable.

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 #include "core/version.hpp"
 
 namespace redline::app {
@@ -59,6 +61,45 @@ void App::apply(const Actions& actions) {
   if (actions.cancel_job) session_.cancel();
   if (actions.start_demo) session_.start_demo(*actions.start_demo);
   if (actions.open_file && open_file_dialog) open_file_dialog();
+  if (actions.start_run) {
+    session_.start_run(*actions.start_run);
+    show_panel_ = "run";
+  }
+  auto offer = [&](const std::string& name, const std::string& mime, std::vector<std::uint8_t> bytes) {
+    if (download) download(name, mime, bytes);
+  };
+  auto stem = [&]() {
+    auto loaded = session_.loaded();
+    std::string n = loaded ? loaded->summary.name : "snapshot";
+    auto dot = n.find_last_of('.');
+    return dot == std::string::npos ? n : n.substr(0, dot);
+  };
+  if (actions.download_after) {
+    auto bytes = session_.export_after();
+    if (bytes) {
+      offer(stem() + "-after.sqlite3", "application/vnd.sqlite3", std::move(bytes.value()));
+    } else {
+      session_.report_error(bytes.error());
+    }
+  }
+  if (!actions.download_report.empty()) {
+    if (auto run = session_.run()) {
+      offer(stem() + "-report.json", "application/json",
+            std::vector<std::uint8_t>(run->report_json.begin(), run->report_json.end()));
+    }
+  }
+  if (actions.download_options) {
+    NormalizeOptions o;
+    o.username_collision = hazards_.collision == 0   ? CollisionResolution::Suffix
+                           : hazards_.collision == 1 ? CollisionResolution::Link
+                                                     : CollisionResolution::Stop;
+    o.contact_overwrite = hazards_.overwrite == 0   ? OverwriteResolution::EmployeeWins
+                          : hazards_.overwrite == 1 ? OverwriteResolution::UserWins
+                                                    : OverwriteResolution::FillBlanks;
+    o.strict = hazards_.strict;
+    std::string text = options_to_json(o).dump(2) + "\n";
+    offer("redline-options.json", "application/json", std::vector<std::uint8_t>(text.begin(), text.end()));
+  }
   if (actions.set_theme && *actions.set_theme != theme_) {
     theme_ = *actions.set_theme;
     apply_theme();
@@ -99,15 +140,29 @@ void App::frame() {
   if (!loaded) {
     draw_welcome(welcome_, session_, actions);
   } else if (ImGui::BeginTabBar("##panels")) {
-    if (ImGui::BeginTabItem("Overview")) {
+    auto tab_flags = [&](const char* name) -> ImGuiTabItemFlags {
+      return show_panel_ == name ? ImGuiTabItemFlags_SetSelected : 0;
+    };
+    if (ImGui::BeginTabItem("Overview", nullptr, tab_flags("overview"))) {
       draw_overview(overview_, *loaded);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Open")) {
+    char hazards_label[48];
+    std::snprintf(hazards_label, sizeof hazards_label, "Hazards (%zu)###hazards", loaded->hazards.size());
+    if (ImGui::BeginTabItem(hazards_label, nullptr, tab_flags("hazards"))) {
+      draw_hazards(hazards_, *loaded, session_.job().active, actions);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Run", nullptr, tab_flags("run"))) {
+      draw_run(run_, session_, actions);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Open", nullptr, tab_flags("open"))) {
       draw_welcome(welcome_, session_, actions);
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
+    show_panel_.clear();
   }
   ImGui::End();
 

@@ -6,7 +6,9 @@
 #include <imgui.h>
 
 #include <functional>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "app/panels.hpp"
 #include "app/session.hpp"
@@ -17,6 +19,8 @@ class App {
  public:
   // Platform services the app may ask for (set by src/platform).
   std::function<void()> open_file_dialog;
+  // Offer bytes to the user as a download named `name`.
+  std::function<void(const std::string& name, const std::string& mime, const std::vector<std::uint8_t>& bytes)> download;
 
   void init(float pixel_ratio);
   void frame();  // build this frame's UI (between ImGui::NewFrame and ImGui::Render)
@@ -24,6 +28,8 @@ class App {
   ImVec4 clear_color() const;
 
   Session& session() { return session_; }
+  // Bring a panel to the front: "overview", "hazards", "run", "open" (automation).
+  void show(const std::string& panel) { show_panel_ = panel; }
 
   // Snapshot of the app's state for window.redline.state() (JSON text).
   std::string state_json() const;
@@ -37,6 +43,9 @@ class App {
   Session session_;
   WelcomePanel welcome_;
   OverviewPanel overview_;
+  HazardsPanel hazards_;
+  RunPanel run_;
+  std::string show_panel_;  // the tab to select on the next frame ("" none)
   long long frames_ = 0;
 };
 

@@ -18,8 +18,12 @@ enum class Theme { Dark, Light };
 // What the user asked for this frame.
 struct Actions {
   std::optional<DemoOptions> start_demo;
+  std::optional<NormalizeOptions> start_run;
   bool open_file = false;
   bool cancel_job = false;
+  bool download_after = false;
+  bool download_options = false;
+  std::string download_report;  // "json", ... ("" none)
   std::optional<Theme> set_theme;
 };
 
@@ -34,6 +38,18 @@ struct OverviewPanel {
   bool sort_descending = false;
 };
 
+struct HazardsPanel {
+  int collision = 0;  // suffix, link, stop
+  int overwrite = 0;  // employee wins, user wins, fill blanks
+  bool strict = false;
+};
+
+struct RunPanel {
+  int selected_step = -1;
+};
+
+void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Actions& actions);
+void draw_run(RunPanel& panel, const Session& session, Actions& actions);
 void draw_welcome(WelcomePanel& panel, const Session& session, Actions& actions);
 void draw_overview(OverviewPanel& panel, const LoadedView& loaded);
 void draw_error_box(const Error& error);

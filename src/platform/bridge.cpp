@@ -61,6 +61,7 @@ EMSCRIPTEN_KEEPALIVE int redline_normalize(const char* options_json) {
     return -2;
   }
   app->session().start_run(*options);
+  app->show("run");
   return 0;
 }
 
@@ -90,6 +91,10 @@ EMSCRIPTEN_KEEPALIVE double redline_export_after() {
 }
 EMSCRIPTEN_KEEPALIVE const std::uint8_t* redline_export_data() { return g_export.data(); }
 EMSCRIPTEN_KEEPALIVE void redline_export_release() { std::vector<std::uint8_t>().swap(g_export); }
+
+EMSCRIPTEN_KEEPALIVE void redline_show(const char* panel) {
+  if (redline::app::App* app = redline::platform::current_app()) app->show(panel ? panel : "");
+}
 
 EMSCRIPTEN_KEEPALIVE void redline_cancel() {
   if (redline::app::App* app = redline::platform::current_app()) app->session().cancel();

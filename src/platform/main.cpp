@@ -137,6 +137,7 @@ int main() {
   platform::g_app = &application;
   p.pixel_ratio = web::device_pixel_ratio();
   application.open_file_dialog = web::open_file_dialog;
+  application.download = web::download;
   application.init(p.pixel_ratio);
   web::install_context_handlers();
 

@@ -37,6 +37,17 @@ EM_JS(void, js_install_context_handlers, (), {
 EM_JS(void, js_open_file_dialog, (), {
   if (Module['onRedlineOpenFile']) Module['onRedlineOpenFile']();
 });
+EM_JS(void, js_download, (const char* name, const char* mime, const std::uint8_t* data, double size), {
+  var bytes = HEAPU8.slice(data, data + size);  // a copy: the heap may move
+  var blob = new Blob([bytes], {type: UTF8ToString(mime)});
+  var a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = UTF8ToString(name);
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(function() { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  if (Module['onRedlineDownload']) Module['onRedlineDownload'](a.download, bytes.length);
+});
 // clang-format on
 
 extern "C" {
@@ -51,6 +62,9 @@ void notify_ready() { js_notify_ready(); }
 void report_fatal(const char* message) { js_report_fatal(message); }
 void install_context_handlers() { js_install_context_handlers(); }
 void open_file_dialog() { js_open_file_dialog(); }
+void download(const std::string& name, const std::string& mime, const std::vector<std::uint8_t>& bytes) {
+  js_download(name.c_str(), mime.c_str(), bytes.data(), static_cast<double>(bytes.size()));
+}
 }  // namespace redline::web
 
 #else
@@ -64,6 +78,7 @@ void notify_ready() {}
 void report_fatal(const char* message) { std::fprintf(stderr, "redline: %s\n", message); }
 void install_context_handlers() {}
 void open_file_dialog() {}
+void download(const std::string&, const std::string&, const std::vector<std::uint8_t>&) {}
 }  // namespace redline::web
 
 #endif

@@ -3,6 +3,10 @@
 // are harmless defaults.
 #pragma once
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 namespace redline::web {
 
 float device_pixel_ratio();
@@ -11,5 +15,7 @@ void notify_ready();                        // resolves window.redline.ready
 void report_fatal(const char* message);     // shown in the page when the app cannot start
 void install_context_handlers();            // webglcontextlost / webglcontextrestored
 void open_file_dialog();                    // the page's file picker
+// Offer bytes as a browser download (a Blob; nothing leaves the machine).
+void download(const std::string& name, const std::string& mime, const std::vector<std::uint8_t>& bytes);
 
 }  // namespace redline::web
