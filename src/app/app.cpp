@@ -157,6 +157,10 @@ void App::frame() {
       draw_run(run_, session_, actions);
       ImGui::EndTabItem();
     }
+    if (ImGui::BeginTabItem("Diff", nullptr, tab_flags("diff"))) {
+      draw_diff(diff_, session_);
+      ImGui::EndTabItem();
+    }
     if (ImGui::BeginTabItem("Open", nullptr, tab_flags("open"))) {
       draw_welcome(welcome_, session_, actions);
       ImGui::EndTabItem();

@@ -45,6 +45,7 @@ class App {
   OverviewPanel overview_;
   HazardsPanel hazards_;
   RunPanel run_;
+  DiffPanel diff_;
   std::string show_panel_;  // the tab to select on the next frame ("" none)
   long long frames_ = 0;
 };

@@ -48,6 +48,17 @@ struct RunPanel {
   int selected_step = -1;
 };
 
+struct DiffPanel {
+  std::string table;         // the table shown
+  int kind = 0;              // 0 changed, 1 added, 2 removed
+  bool descending = false;
+  bool show_unchanged = false;
+  long long selected_row = -1;  // index in the kind's id order, -1 none
+  std::optional<std::size_t> scroll_to;
+  char jump[24] = {};
+};
+
+void draw_diff(DiffPanel& panel, Session& session);
 void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Actions& actions);
 void draw_run(RunPanel& panel, const Session& session, Actions& actions);
 void draw_welcome(WelcomePanel& panel, const Session& session, Actions& actions);

@@ -32,6 +32,9 @@ void Session::start_run(const NormalizeOptions& options) {
   }
   cancel();
   error_.reset();
+  page_.reset();
+  page_request_.reset();
+  page_served_.reset();
   run_ = std::make_unique<RunJob>(*db_, loaded_->input, options);
   run_active_ = true;
   run_view_.reset();
@@ -59,6 +62,17 @@ Result<std::vector<std::uint8_t>> Session::export_after() {
 }
 
 void Session::pump(double budget_ms) {
+  if (page_request_ && !run_active_ && run_view_ && run_view_->ok && run_view_->diff &&
+      !(page_served_ && *page_served_ == *page_request_)) {
+    const PageRequest& r = *page_request_;
+    auto page = diff::fetch_rows(*db_, run_->after(), *run_view_->diff, r.table, r.kind, r.offset, r.limit);
+    if (page) {
+      page_ = std::make_shared<diff::RowPage>(std::move(page.value()));
+    } else {
+      error_ = page.error();
+    }
+    page_served_ = page_request_;
+  }
   if (run_active_) {
     Progress p = run_->step(budget_ms);
     job_.phase = p.phase;
@@ -134,6 +148,9 @@ void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, boo
   }
   run_.reset();
   run_view_.reset();
+  page_.reset();
+  page_request_.reset();
+  page_served_.reset();
   db_ = std::move(snapshot.db);
   original_ = std::move(original);
   loaded_ = std::move(view);

@@ -67,6 +67,20 @@ class Session {
   std::shared_ptr<const RunView> run() const { return run_view_; }
   int runs() const { return runs_; }              // finished runs (ok or not)
 
+  // Ask for rows of the last run's diff; fetched before the next frame (panels never
+  // query SQLite while drawing) and published as page().
+  struct PageRequest {
+    std::string table;
+    diff::RowChange kind = diff::RowChange::Changed;
+    std::size_t offset = 0;
+    std::size_t limit = 0;
+    bool operator==(const PageRequest& o) const {
+      return table == o.table && kind == o.kind && offset == o.offset && limit == o.limit;
+    }
+  };
+  void request_page(PageRequest request) { page_request_ = std::move(request); }
+  std::shared_ptr<const diff::RowPage> page() const { return page_; }
+
   // The normalized database as a SQLite file image (after a successful run).
   Result<std::vector<std::uint8_t>> export_after();
 
@@ -87,6 +101,9 @@ class Session {
   bool run_active_ = false;
   std::shared_ptr<const RunView> run_view_;
   int runs_ = 0;
+  std::optional<PageRequest> page_request_;
+  std::optional<PageRequest> page_served_;
+  std::shared_ptr<const diff::RowPage> page_;
 
   std::optional<sql::Database> db_;              // the loaded snapshot (before)
   std::vector<std::uint8_t> original_;           // the user's bytes, untouched
