@@ -47,6 +47,11 @@ using pgdump::Token;
 // Rows per multi-row INSERT, and the parameters one may have at most.
 constexpr std::size_t kBatchRows = 64;
 constexpr std::size_t kBatchParams = 4096;
+// A batch is written early once its rows hold this much decoded text, and scratch
+// buffers grown past kScratchKeep are given back: rows of huge escaped values must
+// not multiply into batch-size copies.
+constexpr std::size_t kBatchBytes = 8u << 20;
+constexpr std::size_t kScratchKeep = 1u << 20;
 
 constexpr std::array<std::string_view, 3> kRemadeWhileEmpty = {"auth_group", "auth_permission",
                                                                "django_content_type"};
@@ -114,6 +119,7 @@ struct Inserter {
   sql::Statement many;    // INSERT of `batch` rows
   std::size_t batch = 1;
   std::size_t pending = 0;               // complete rows waiting in `slots`
+  std::size_t pending_bytes = 0;         // scratch bytes those rows hold
   std::vector<Slot> slots;               // batch x cols
   std::vector<std::size_t> row_at;       // byte offset of each pending row, for errors
   std::vector<std::string> scratch;      // per slot
@@ -244,6 +250,8 @@ class Loader {
   // Write the rows still waiting (before anything else touches the database).
   Status flush();
   Status bind_row(sqlite3_stmt* st, const Inserter& ins, std::size_t row, int first_param);
+  // The batch is written: forget its rows, and give back scratch grown for huge values.
+  void release_scratch(Inserter& ins);
   void odd(const Table& t, const Column& c, std::string_view v, std::size_t at, const char* why);
   std::string unknown_ddl(const Table& t, const std::string& sql_name);
   Status exec(const std::string& sql, std::size_t at, std::string_view table, const char* what);
@@ -1402,7 +1410,7 @@ Status Loader::bind_row(sqlite3_stmt* st, const Inserter& ins, std::size_t row, 
 
 Status Loader::end_row(Inserter& ins, std::size_t at) {
   ins.row_at[ins.pending] = at;
-  if (++ins.pending == ins.batch) return flush();
+  if (++ins.pending == ins.batch || ins.pending_bytes > kBatchBytes) return flush();
   return ok_status();
 }
 
@@ -1416,7 +1424,7 @@ Status Loader::flush() {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) {
-      ins->pending = 0;
+      release_scratch(*ins);
       return ok_status();
     }
     // The statement was undone as a whole; row by row below finds the row to blame.
@@ -1433,8 +1441,17 @@ Status Loader::flush() {
     }
     sqlite3_reset(st);
   }
-  ins->pending = 0;
+  release_scratch(*ins);
   return ok_status();
+}
+
+void Loader::release_scratch(Inserter& ins) {
+  if (ins.pending_bytes > kScratchKeep) {
+    for (auto& s : ins.scratch)
+      if (s.capacity() > kScratchKeep) std::string().swap(s);
+  }
+  ins.pending = 0;
+  ins.pending_bytes = 0;
 }
 
 Result<std::size_t> Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
@@ -1581,6 +1598,7 @@ Result<std::size_t> Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stm
           if (!pgdump::decode_copy_field(f, s, err_))
             return fail(err_ + " (column " + t->columns[static_cast<std::size_t>(ins->cols[i])].name + ")",
                         static_cast<std::size_t>(f.data() - d), t->name);
+          ins->pending_bytes += s.size();
           f = s;
         }
       }
@@ -1675,6 +1693,7 @@ Status Loader::insert_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
       if (tk.kind == Tok::String) {
         std::string& s = i < ncols ? ins.scratch[ins.slot(i)] : err_;
         if (!pgdump::decode_string(tk, s, value, err_)) return fail(err_, tk.offset, t->name);
+        if (value.data() == s.data()) ins.pending_bytes += s.size();
       } else if (tk.kind == Tok::Number) {
         value = tk.text;
       } else if (tk.is(Tok::Op, "-") || tk.is(Tok::Op, "+")) {
