@@ -666,6 +666,13 @@ TEST(PgDumpErrors, HugeLinesAreHandledOrRejectedCleanly) {
   auto snap = load_text(sql);
   ASSERT_TRUE(snap.ok()) << snap.error().describe();
   EXPECT_EQ(one(snap->db, "SELECT length(name) FROM t"), "integer:" + std::to_string(big.size()));
+  // Many big values with escapes (decoded into scratch space, written early).
+  std::string escaped;
+  for (int i = 0; i < 40; ++i) escaped += std::to_string(i) + "\t" + std::string(512 * 1024, 'y') + "\\n\n";
+  auto many = load_text(std::string(kUsersHead) + "COPY public.t (id, name) FROM stdin;\n" + escaped + "\\.\n");
+  ASSERT_TRUE(many.ok()) << many.error().describe();
+  EXPECT_EQ(one(many->db, "SELECT count(*), sum(length(name)), sum(name LIKE '%' || char(10)) FROM t"),
+            "integer:40|integer:" + std::to_string(40 * (512 * 1024 + 1)) + "|integer:40");
   // A 10 MB line with no end is rejected, quickly.
   std::string junk = "INSERT INTO public.t VALUES (" + std::string(10 * 1024 * 1024, '(');
   Error e = error_of(std::string(kUsersHead) + junk);
@@ -743,7 +750,8 @@ TEST(PgRealDumps, EveryDumpFormLoadsIdenticalToDjangosSqlite) {
                     "server) and set REDLINE_PG_DUMPS_DIR=OUTDIR to test dumps from a real pg_dump";
   }
   for (const char* f : {"plain.sql", "inserts.sql", "column-inserts.sql", "rows-per-insert.sql",
-                        "plain-tz-kolkata.sql", "column-inserts-tz-new-york.sql"}) {
+                        "plain-tz-kolkata.sql", "column-inserts-tz-new-york.sql", "clean-create.sql",
+                        "quoted-column-inserts.sql", "on-conflict.sql"}) {
     SCOPED_TRACE(f);
     std::string path = std::string(dir) + "/" + f;
     ASSERT_TRUE(std::filesystem::exists(path)) << path << " is missing: rerun tests/pg/make_dumps.sh";

@@ -7,7 +7,8 @@
 #   tests/pg/make_dumps.sh OUTDIR [FIXTURE.pg.sql]
 #
 # Writes OUTDIR/plain.sql, inserts.sql, column-inserts.sql, rows-per-insert.sql (in
-# UTC), plain-tz-kolkata.sql and column-inserts-tz-new-york.sql (other offsets).
+# UTC), plain-tz-kolkata.sql and column-inserts-tz-new-york.sql (other offsets),
+# clean-create.sql, quoted-column-inserts.sql and on-conflict.sql (other options).
 # FIXTURE defaults to $REDLINE_PG_FIXTURE, else the repo's shared fixtures
 # (../shared/fixtures/crm-small/before.pg.sql from the repo root).
 # Then: REDLINE_PG_DUMPS_DIR=OUTDIR ctest -R PgRealDumps (or run redline_tests).
@@ -72,5 +73,9 @@ dump rows-per-insert.sql UTC --rows-per-insert=50
 # The same data seen from other time zones: +05:30 and -05/-04 offsets to convert.
 dump plain-tz-kolkata.sql Asia/Kolkata
 dump column-inserts-tz-new-york.sql America/New_York --column-inserts
+# Options that change the text around the data.
+dump clean-create.sql UTC --clean --if-exists --create
+dump quoted-column-inserts.sql UTC --column-inserts --quote-all-identifiers
+dump on-conflict.sql UTC --rows-per-insert=50 --on-conflict-do-nothing
 
 echo "done; now: REDLINE_PG_DUMPS_DIR=$outdir ctest -R PgRealDumps"
