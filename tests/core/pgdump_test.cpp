@@ -532,6 +532,23 @@ TEST(PgDumpLoad, IdentityColumnsAndLateDefaultsFeedSqliteSequence) {
   EXPECT_EQ(one(snap->db, "SELECT * FROM tags"), "integer:3|text:'x'");
 }
 
+TEST(PgDumpLoad, QuotedNamesEverywhere) {
+  std::string sql =
+      "CREATE TABLE public.\"Extra Notes\" (\"Id\" integer NOT NULL, \"order\" text, \"we\"\"ird\" text);\n"
+      "ALTER TABLE ONLY public.\"Extra Notes\" ALTER COLUMN \"Id\" SET DEFAULT nextval('public.\"Extra Notes_Id_seq\"'::regclass);\n"
+      "COPY public.\"Extra Notes\" (\"Id\", \"order\", \"we\"\"ird\") FROM stdin;\n1\ta\tb\n\\.\n"
+      "INSERT INTO public.\"Extra Notes\" (\"Id\", \"we\"\"ird\", \"order\") VALUES (2, 'c', 'd');\n"
+      "SELECT pg_catalog.setval('public.\"Extra Notes_Id_seq\"', 5, true);\n"
+      "SELECT pg_catalog.setval('public.Extra Notes_Id_seq', 5, true);\n"  // not a valid name: warned, skipped
+      "ALTER TABLE ONLY public.\"Extra Notes\" ADD CONSTRAINT \"Extra Notes_pkey\" PRIMARY KEY (\"Id\");\n";
+  auto snap = load_text(sql);
+  ASSERT_TRUE(snap.ok()) << snap.error().describe();
+  EXPECT_EQ(rows(snap->db, "SELECT * FROM \"Extra Notes\" ORDER BY 1"),
+            (std::vector<std::string>{"integer:1|text:'a'|text:'b'", "integer:2|text:'d'|text:'c'"}));
+  EXPECT_EQ(one(snap->db, "SELECT seq FROM sqlite_sequence WHERE name = 'Extra Notes'"), "integer:5");
+  EXPECT_EQ(snap->summary.skipped.at("SELECT setval (unreadable name)"), 1);
+}
+
 TEST(PgDumpLoad, SkipsWhatItDoesNotNeedAndSaysSo) {
   std::string sql =
       "--\n-- PostgreSQL database dump\n--\n"
