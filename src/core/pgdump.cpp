@@ -1144,9 +1144,14 @@ Status Loader::alter_table(Lexer& lx, std::size_t at) {
       Token f = lx.next();
       if (f.kind == Tok::Ident && pgdump::ident_value(f) == "nextval" && lx.peek().punct('(')) {
         lx.next();
-        auto sq = qname_in_string(lx.next());
-        if (!sq) return sq.error();
-        seq_owner_.emplace(seq_key(*sq), std::make_pair(t ? t->name : q->name, *col));
+        Token name = lx.next();
+        auto sq = qname_in_string(name);
+        if (!sq) {
+          warn("nextval() at " + line_ref(at) + " names the sequence " + describe_token(name) +
+               ", which is not a valid (quoted) name: its sequence is not followed");
+        } else {
+          seq_owner_.emplace(seq_key(*sq), std::make_pair(t ? t->name : q->name, *col));
+        }
       }
       skip("ALTER TABLE SET DEFAULT");
       return ok_status();

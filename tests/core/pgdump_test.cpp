@@ -540,6 +540,7 @@ TEST(PgDumpLoad, QuotedNamesEverywhere) {
       "INSERT INTO public.\"Extra Notes\" (\"Id\", \"we\"\"ird\", \"order\") VALUES (2, 'c', 'd');\n"
       "SELECT pg_catalog.setval('public.\"Extra Notes_Id_seq\"', 5, true);\n"
       "SELECT pg_catalog.setval('public.Extra Notes_Id_seq', 5, true);\n"  // not a valid name: warned, skipped
+      "ALTER TABLE ONLY public.\"Extra Notes\" ALTER COLUMN \"order\" SET DEFAULT nextval('public.bad name'::regclass);\n"
       "ALTER TABLE ONLY public.\"Extra Notes\" ADD CONSTRAINT \"Extra Notes_pkey\" PRIMARY KEY (\"Id\");\n";
   auto snap = load_text(sql);
   ASSERT_TRUE(snap.ok()) << snap.error().describe();
@@ -547,6 +548,9 @@ TEST(PgDumpLoad, QuotedNamesEverywhere) {
             (std::vector<std::string>{"integer:1|text:'a'|text:'b'", "integer:2|text:'d'|text:'c'"}));
   EXPECT_EQ(one(snap->db, "SELECT seq FROM sqlite_sequence WHERE name = 'Extra Notes'"), "integer:5");
   EXPECT_EQ(snap->summary.skipped.at("SELECT setval (unreadable name)"), 1);
+  std::string all;
+  for (const auto& w : snap->summary.warnings) all += w + "\n";
+  EXPECT_NE(all.find("nextval() at line 7 names the sequence"), std::string::npos) << all;
 }
 
 TEST(PgDumpLoad, SkipsWhatItDoesNotNeedAndSaysSo) {
