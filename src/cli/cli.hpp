@@ -42,6 +42,7 @@ struct Command {
 int cmd_load(int argc, char** argv);
 int cmd_demo(int argc, char** argv);
 int cmd_diff(int argc, char** argv);
+int cmd_export(int argc, char** argv);
 int cmd_normalize(int argc, char** argv);
 
 }  // namespace redline::cli
