@@ -172,6 +172,7 @@ std::string upper(std::string_view s) {
 std::string describe_token(const Token& t) {
   if (t.kind == Tok::End) return "the end of the statement";
   std::string s(t.text.substr(0, 40));
+  if (t.kind == Tok::String) return s + (t.text.size() > 40 ? "..." : "");  // already quoted
   return "'" + s + (t.text.size() > 40 ? "...'" : "'");
 }
 
