@@ -86,35 +86,84 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 Status m1_hazards(sql::Database& db, const DbState& s, const NormalizeOptions& o, std::vector<Hazard>& out) {
   const std::string plan = norm::m1_plan_sql(s, o.username_collision);
 
-  // username_collision: employees without a user whose username is taken, by an
-  // existing user or by another employee created in the same run.
-  auto coll = rows_of(db, "SELECT emp_id, want, taken_by, kind, username, target FROM (" + plan +
-                              ") WHERE kind <> 'update' AND (taken_by IS NOT NULL OR grp_n > 1) ORDER BY emp_id");
-  if (!coll) return coll.error();
-  if (!coll->empty()) {
+  // One pass over the plan (materialized once) gives every row the three M1 hazards
+  // need:
+  //  'c' rows: employees without a user whose username is taken (by an existing user,
+  //      or by another employee created in the same run), or whose created user gets
+  //      the placeholder email;
+  //  'o' rows: employees that apply their values to a user (M1's update branch),
+  //      with the value each field has before them, when something differs. Where a
+  //      user has several such employees ('multi'), all of them come back, and the
+  //      guide's loop (employees in id order, each replacing the current value) is
+  //      replayed below; alone, the user's value is the one replaced. A user created
+  //      in this run (only under "link") starts from its creator's values.
+  const bool link = o.username_collision == CollisionResolution::Link;
+  auto base = [&](const char* ucol, const std::string& created) {
+    return link ? "coalesce(u." + std::string(ucol) + ", " + created + ")" : "u." + std::string(ucol);
+  };
+  const std::string b1 = base("first_name", "c.fn"), b2 = base("last_name", "c.ln"),
+                    b3 = base("email", "CASE WHEN c.em <> '' THEN c.em ELSE 'employee_' || c.emp_id || '@temp.com' END"),
+                    b4 = base("phone", "c.ph");
+  auto differs = [](const std::string& mine, const std::string& theirs) {
+    return "(m." + mine + " <> '' AND coalesce(" + theirs + ", '') <> '' AND m." + mine + " IS NOT " + theirs + ")";
+  };
+  const std::string q =
+      "WITH plan AS MATERIALIZED (" + plan + "),\n"
+      "m AS MATERIALIZED (SELECT emp_id, target, fn, ln, em, ph FROM plan WHERE kind IN ('update', 'link', 'link_new')),\n"
+      "multi AS MATERIALIZED (SELECT target FROM m GROUP BY target HAVING count(*) > 1)\n"
+      "SELECT 'c', emp_id, target, want, taken_by, kind, username, grp_n, em = '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL\n"
+      "FROM plan WHERE kind <> 'update' AND (taken_by IS NOT NULL OR grp_n > 1 OR (kind = 'create' AND em = ''))\n"
+      "UNION ALL\n"
+      "SELECT 'o', m.emp_id, m.target, NULL, NULL, NULL, NULL, NULL, NULL, m.fn, " + b1 + ", m.ln, " + b2 + ", m.em, " + b3 +
+      ", m.ph, " + b4 + "\n"
+      "FROM m LEFT JOIN users AS u ON u.id = m.target\n" +
+      (link ? "LEFT JOIN plan AS c ON c.kind = 'create' AND c.target = m.target\n" : "") +
+      "WHERE m.target IN multi OR " + differs("fn", b1) + " OR " + differs("ln", b2) + " OR " + differs("em", b3) +
+      " OR " + differs("ph", b4) + "\n"
+      "ORDER BY 1, 3, 2";
+  auto all = rows_of(db, q);
+  if (!all) return all.error();
+  std::vector<Row> coll, placeholder, members;
+  for (auto& r : *all) {
+    if (r.s(0) == "o") {
+      members.push_back(r);
+      continue;
+    }
+    if (r.i(8) != 0 && r.s(5) == "create") placeholder.push_back(r);
+    if (!r.null(4) || r.i(7) > 1) coll.push_back(r);
+  }
+  // Without the tag, a 'c' row starts with emp_id; in employee id order.
+  for (auto* v : {&coll, &placeholder}) {
+    for (auto& r : *v) {
+      r.v.erase(r.v.begin());
+      r.n.erase(r.n.begin());
+    }
+    std::sort(v->begin(), v->end(), [](const Row& a, const Row& b) { return a.i(0) < b.i(0); });
+  }
+  if (!coll.empty()) {
     Hazard h;
     h.kind = "username_collision";
     h.severity = Severity::Blocker;
     h.table = "employees";
     std::map<std::string, std::vector<std::int64_t>> by_name;
-    for (const auto& r : *coll) by_name[r.s(1)].push_back(r.i(0));
+    for (const auto& r : coll) by_name[r.s(2)].push_back(r.i(0));
     std::size_t with_existing = 0;
-    for (const auto& r : *coll) {
+    for (const auto& r : coll) {
       std::int64_t emp = r.i(0);
       h.ids.push_back(emp);
       nlohmann::ordered_json d = nlohmann::ordered_json::object();
       d["employee_id"] = emp;
-      d["username"] = r.s(1);
-      d["taken_by_user"] = r.null(2) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.i(2));
-      if (!r.null(2)) ++with_existing;
+      d["username"] = r.s(2);
+      d["taken_by_user"] = r.null(3) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.i(3));
+      if (!r.null(3)) ++with_existing;
       nlohmann::ordered_json others = nlohmann::ordered_json::array();
-      for (auto other : by_name[r.s(1)])
+      for (auto other : by_name[r.s(2)])
         if (other != emp) others.push_back(other);
       d["same_username_as_employees"] = others;
-      std::string kind = r.s(3);
+      std::string kind = r.s(4);
       if (o.username_collision == CollisionResolution::Stop) d["resolution"] = "stop";
-      else if (kind == "create") d["resolution"] = "create user '" + r.s(4) + "'";
-      else d["resolution"] = "link to user " + r.s(5);
+      else if (kind == "create") d["resolution"] = "create user '" + r.s(5) + "'";
+      else d["resolution"] = "link to user " + r.s(1);
       h.details.push_back(std::move(d));
     }
     sort_unique(h.ids);
@@ -130,49 +179,47 @@ Status m1_hazards(sql::Database& db, const DbState& s, const NormalizeOptions& o
     out.push_back(std::move(h));
   }
 
-  // contact_overwrite: M1 (the guide's semantics, employees in id order) replaces a
-  // non-empty user value with a different one. The value replaced is the user's, or
-  // the one an earlier employee of the same user wrote (lag over the members), or,
-  // for a user created in this run and linked to again, its creator's.
-  std::string ow =
-      "WITH plan AS MATERIALIZED (" + plan + "),\n"
-      "m AS (SELECT emp_id, target, kind, fn, ln, em, ph FROM plan WHERE kind IN ('update', 'link', 'link_new')),\n"
-      "v(emp_id, target, fi, val) AS (\n"
-      "  SELECT emp_id, target, 1, fn FROM m WHERE fn <> '' UNION ALL\n"
-      "  SELECT emp_id, target, 2, ln FROM m WHERE ln <> '' UNION ALL\n"
-      "  SELECT emp_id, target, 3, em FROM m WHERE em <> '' UNION ALL\n"
-      "  SELECT emp_id, target, 4, ph FROM m WHERE ph <> ''),\n"
-      "b(target, fi, val) AS (\n"
-      "  SELECT u.id, 1, u.first_name FROM users AS u WHERE u.id IN (SELECT target FROM m) UNION ALL\n"
-      "  SELECT u.id, 2, u.last_name FROM users AS u WHERE u.id IN (SELECT target FROM m) UNION ALL\n"
-      "  SELECT u.id, 3, u.email FROM users AS u WHERE u.id IN (SELECT target FROM m) UNION ALL\n"
-      "  SELECT u.id, 4, u.phone FROM users AS u WHERE u.id IN (SELECT target FROM m) UNION ALL\n"
-      "  SELECT p.target, 1, p.fn FROM plan AS p WHERE p.kind = 'create' AND p.target IN (SELECT target FROM m) UNION ALL\n"
-      "  SELECT p.target, 2, p.ln FROM plan AS p WHERE p.kind = 'create' AND p.target IN (SELECT target FROM m) UNION ALL\n"
-      "  SELECT p.target, 3, CASE WHEN p.em <> '' THEN p.em ELSE 'employee_' || p.emp_id || '@temp.com' END\n"
-      "    FROM plan AS p WHERE p.kind = 'create' AND p.target IN (SELECT target FROM m) UNION ALL\n"
-      "  SELECT p.target, 4, p.ph FROM plan AS p WHERE p.kind = 'create' AND p.target IN (SELECT target FROM m)),\n"
-      "s AS (SELECT v.emp_id, v.target, v.fi, v.val AS new_val,\n"
-      "        coalesce(lag(v.val) OVER (PARTITION BY v.target, v.fi ORDER BY v.emp_id), b.val) AS old_val\n"
-      "      FROM v LEFT JOIN b ON b.target = v.target AND b.fi = v.fi)\n"
-      "SELECT emp_id, target, fi, old_val, new_val FROM s\n"
-      "WHERE coalesce(old_val, '') <> '' AND old_val IS NOT new_val ORDER BY emp_id, fi";
-  auto over = rows_of(db, ow);
-  if (!over) return over.error();
+  // contact_overwrite: replay M1's update branch (the guide's semantics) on the
+  // selected members, user by user, employees in id order: a non-empty employee value
+  // replaces the current one; replacing a different non-empty value is the hazard.
+  struct Overwrite {
+    std::int64_t emp, user;
+    int field;
+    std::string old_val, new_val;
+  };
+  std::vector<Overwrite> conflicts;
+  for (std::size_t k = 0; k < members.size();) {
+    std::int64_t target = members[k].i(2);
+    std::string current[4];
+    for (int f = 0; f < 4; ++f) current[f] = members[k].s(10 + 2 * f);
+    for (; k < members.size() && members[k].i(2) == target; ++k) {
+      const Row& r = members[k];
+      for (int f = 0; f < 4; ++f) {
+        std::string mine = r.s(9 + 2 * f);
+        if (mine.empty()) continue;
+        if (!current[f].empty() && current[f] != mine) conflicts.push_back({r.i(1), target, f + 1, current[f], mine});
+        current[f] = mine;
+      }
+    }
+  }
+  std::sort(conflicts.begin(), conflicts.end(), [](const Overwrite& a, const Overwrite& b) {
+    return a.emp != b.emp ? a.emp < b.emp : a.field < b.field;
+  });
+  const auto* over = &conflicts;
   if (!over->empty()) {
     static const char* kField[] = {"", "first_name", "last_name", "email", "phone"};
     Hazard h;
     h.kind = "contact_overwrite";
     h.severity = Severity::Warning;
     h.table = "employees";
-    for (const auto& r : *over) {
-      h.ids.push_back(r.i(0));
+    for (const auto& c : *over) {
+      h.ids.push_back(c.emp);
       nlohmann::ordered_json d = nlohmann::ordered_json::object();
-      d["employee_id"] = r.i(0);
-      d["user_id"] = r.i(1);
-      d["field"] = kField[r.i(2)];
-      d["old"] = r.s(3);
-      d["new"] = r.s(4);
+      d["employee_id"] = c.emp;
+      d["user_id"] = c.user;
+      d["field"] = kField[c.field];
+      d["old"] = c.old_val;
+      d["new"] = c.new_val;
       h.details.push_back(std::move(d));
     }
     sort_unique(h.ids);
@@ -189,16 +236,14 @@ Status m1_hazards(sql::Database& db, const DbState& s, const NormalizeOptions& o
   }
 
   // placeholder_email: a created user gets employee_<id>@temp.com.
-  auto ph = rows_of(db, "SELECT emp_id FROM (" + plan + ") WHERE kind = 'create' AND em = '' ORDER BY emp_id");
-  if (!ph) return ph.error();
-  if (!ph->empty()) {
+  if (!placeholder.empty()) {
     Hazard h;
     h.kind = "placeholder_email";
     h.severity = Severity::Info;
     h.table = "employees";
-    for (const auto& r : *ph) {
+    for (const auto& r : placeholder) {
       h.ids.push_back(r.i(0));
-      h.details.push_back({{"employee_id", r.i(0)}, {"email", "employee_" + r.s(0) + "@temp.com"}});
+      h.details.push_back({{"employee_id", r.i(0)}, {"email", "employee_" + std::to_string(r.i(0)) + "@temp.com"}});
     }
     sort_unique(h.ids);
     h.message = plural(h.ids.size(), "employee has", "employees have") +

@@ -129,12 +129,13 @@ struct NormalizeJob::Impl {
   // ---- running statements ---------------------------------------------------------
 
   // Run one statement as part of `rec`: recorded (even when it fails), its row
-  // changes counted, then the test hook.
-  Status run(StepRecord& rec, const std::string& sql) {
+  // changes counted (unless it only fills a scratch table in temp), then the test hook.
+  enum class Rows { Count, Scratch };
+  Status run(StepRecord& rec, const std::string& sql, Rows rows = Rows::Count) {
     rec.sql.push_back(sql);
     auto before = sqlite3_total_changes64(db.handle());
     REDLINE_TRY(db.exec(sql));
-    rec.rows_affected += sqlite3_total_changes64(db.handle()) - before;
+    if (rows == Rows::Count) rec.rows_affected += sqlite3_total_changes64(db.handle()) - before;
     if (hook) REDLINE_TRY(hook(rec.id, rec.sql.size() - 1, sql));
     return ok_status();
   }
@@ -302,7 +303,8 @@ struct NormalizeJob::Impl {
         "username TEXT, fn TEXT NOT NULL, ln TEXT NOT NULL, em TEXT NOT NULL, ph TEXT NOT NULL)"));
     REDLINE_TRY(run(rec, "INSERT INTO temp.redline_m1 (emp_id, kind, target, username, fn, ln, em, ph)\n"
                          "SELECT emp_id, kind, target, username, fn, ln, em, ph FROM (\n" +
-                             norm::m1_plan_sql(cur, opt.username_collision) + ") ORDER BY emp_id"));
+                             norm::m1_plan_sql(cur, opt.username_collision) + ") ORDER BY emp_id",
+                    Rows::Scratch));
 
     // A suffixed username can itself be taken; say so rather than let UNIQUE fail.
     auto still = query_text(rec,
@@ -329,24 +331,44 @@ struct NormalizeJob::Impl {
       // Every employee of a user applies its values in employee id order, as the
       // guide's loop does: with employee_wins the last non-empty value wins; with
       // fill_blanks the user's own value if non-empty, else the first non-empty one.
+      // Most users have one such employee: a plain join does them; the few with
+      // several get the windowed form.
       const bool ew = opt.contact_overwrite == OverwriteResolution::EmployeeWins;
+      const std::string members = "kind IN ('update', 'link', 'link_new')";
+      const std::string multi =
+          "(SELECT target FROM temp.redline_m1 WHERE " + members + " GROUP BY target HAVING count(*) > 1)";
+      // The new value of users.<col> given the employees' value expression `e`.
+      auto merged = [&](const std::string& e, const char* col, const std::string& u) {
+        return ew ? "CASE WHEN " + e + " <> '' THEN " + e + " ELSE " + u + "." + col + " END"
+                  : "CASE WHEN coalesce(" + u + "." + col + ", '') <> '' THEN " + u + "." + col + " ELSE " + e + " END";
+      };
+      const char* cols[] = {"first_name", "last_name", "email", "phone"};
+      const char* vals[] = {"fn", "ln", "em", "ph"};
+      std::string set_one, changed_one;
+      for (int f = 0; f < 4; ++f) {
+        std::string v = merged(std::string("p.") + vals[f], cols[f], "users");
+        set_one += (f ? ", " : "") + std::string(cols[f]) + " = " + v;
+        changed_one += (f ? " OR " : "") + std::string("users.") + cols[f] + " IS NOT (" + v + ")";
+      }
+      REDLINE_TRY(run(rec,
+          "UPDATE users SET " + set_one + "\nFROM temp.redline_m1 AS p\n"
+          "WHERE users.id = p.target AND p." + members + " AND p.target NOT IN " + multi + "\n  AND (" +
+              changed_one + ")"));
+
       const char* order = ew ? "emp_id DESC" : "emp_id";
       auto pick = [&](const char* f) {
         return std::string("first_value(") + f + ") OVER (PARTITION BY target ORDER BY " + f + " <> '' DESC, " +
                order + ") AS " + f;
       };
-      auto merge = [&](const char* f, const char* col) {
-        std::string u = std::string("u.") + col;
-        return ew ? std::string("CASE WHEN m.") + f + " <> '' THEN m." + f + " ELSE " + u + " END AS " + f
-                  : "CASE WHEN coalesce(" + u + ", '') <> '' THEN " + u + " ELSE m." + f + " END AS " + f;
-      };
+      std::string merge_many;
+      for (int f = 0; f < 4; ++f)
+        merge_many += (f ? ", " : "") + merged(std::string("m.") + vals[f], cols[f], "u") + " AS " + vals[f];
       REDLINE_TRY(run(rec,
           "UPDATE users SET first_name = a.fn, last_name = a.ln, email = a.em, phone = a.ph\n"
-          "FROM (SELECT m.target, " + merge("fn", "first_name") + ", " + merge("ln", "last_name") + ", " +
-              merge("em", "email") + ", " + merge("ph", "phone") + "\n"
+          "FROM (SELECT m.target, " + merge_many + "\n"
           "      FROM (SELECT DISTINCT target, " + pick("fn") + ", " + pick("ln") + ", " + pick("em") + ", " +
               pick("ph") + "\n"
-          "            FROM temp.redline_m1 WHERE kind IN ('update', 'link', 'link_new')) AS m\n"
+          "            FROM temp.redline_m1 WHERE " + members + " AND target IN " + multi + ") AS m\n"
           "      JOIN users AS u ON u.id = m.target) AS a\n"
           "WHERE users.id = a.target AND (users.first_name IS NOT a.fn OR users.last_name IS NOT a.ln "
           "OR users.email IS NOT a.em OR users.phone IS NOT a.ph)"));
@@ -399,15 +421,24 @@ struct NormalizeJob::Impl {
                                : cur.has(at.table, "zip_code") ? col("zip_code") : col("postal_code");
       std::string ct = "(SELECT id FROM django_content_type WHERE app_label = 'crmApp' AND model = " +
                        sql::quote_literal(at.model) + ")";
-      src += src.empty() ? "" : "\n  UNION ALL\n";
-      src += "  SELECT " + std::to_string(k) + " AS k, t.id AS oid, " + ct + " AS ct, " + col("address") +
-             " AS line1, " + col("city") + " AS city, " + col("state") + " AS state, " + postal + " AS postal, " +
-             col("country") + " AS country FROM " + sql::quote_ident(at.table) + " AS t WHERE (" + any + ")";
+      src += src.empty() ? "" : "\nUNION ALL\n";
+      src += "SELECT " + std::to_string(k) + ", t.id, " + ct + ", " + col("address") + ", " + col("city") + ", " +
+             col("state") + ", " + postal + ", " + col("country") + " FROM " + sql::quote_ident(at.table) +
+             " AS t WHERE (" + any + ")";
       if (skip_linked)
         src += " AND NOT EXISTS (SELECT 1 FROM addressables AS x WHERE x.content_type_id = " + ct +
                " AND x.object_id = t.id)";
     }
     if (src.empty()) return ok_status();
+
+    // The rows to migrate, numbered once in M2's order (tables in order, rows in id
+    // order: the compound's ORDER BY merges the id-ordered table scans, no sort).
+    REDLINE_TRY(run(rec,
+        "CREATE TEMP TABLE redline_m2 (rn INTEGER PRIMARY KEY, k INTEGER NOT NULL, oid INTEGER NOT NULL, ct INTEGER, "
+        "line1, city, state, postal, country)"));
+    REDLINE_TRY(run(rec,
+        "INSERT INTO temp.redline_m2 (k, oid, ct, line1, city, state, postal, country)\n" + src + "\nORDER BY 1, 2",
+        Rows::Scratch));
 
     // Ids continue where AUTOINCREMENT would (Django inserts one by one, address then
     // its link), so address n and its addressable are numbered alike.
@@ -424,12 +455,12 @@ struct NormalizeJob::Impl {
     REDLINE_TRY(run(rec,
         "INSERT INTO addresses (id, address_line1, address_line2, city, state, postal_code, country, "
         "address_type, is_primary)\n"
-        "SELECT " + abase + " + row_number() OVER (ORDER BY k, oid), line1, '', city, state, postal, country, "
-        "'primary', 1 FROM (\n" + src + "\n) ORDER BY k, oid"));
-    return run(rec,
+        "SELECT " + abase + " + rn, line1, '', city, state, postal, country, 'primary', 1 "
+        "FROM temp.redline_m2 ORDER BY rn"));
+    REDLINE_TRY(run(rec,
         "INSERT INTO addressables (id, object_id, address_id, content_type_id)\n"
-        "SELECT " + lbase + " + rn, oid, " + abase + " + rn, ct FROM (SELECT row_number() OVER (ORDER BY k, oid) "
-        "AS rn, oid, ct FROM (\n" + src + "\n)) ORDER BY rn");
+        "SELECT " + lbase + " + rn, oid, " + abase + " + rn, ct FROM temp.redline_m2 ORDER BY rn"));
+    return run(rec, "DROP TABLE temp.redline_m2");
   }
 
   Status m3(StepRecord& rec) {
