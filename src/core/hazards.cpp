@@ -350,9 +350,21 @@ Status dangling_hazards(sql::Database& db, std::vector<Hazard>& out) {
   return ok_status();
 }
 
+Result<std::vector<Hazard>> find_hazards_unguarded(sql::Database& db, const NormalizeOptions& options);
+
 }  // namespace
 
 Result<std::vector<Hazard>> find_hazards(sql::Database& db, const NormalizeOptions& options) {
+  // Building the details can throw (nlohmann, allocation); nothing thrown leaves the core.
+  try {
+    return find_hazards_unguarded(db, options);
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::Internal, std::string("preflight failed: ") + e.what());
+  }
+}
+
+namespace {
+Result<std::vector<Hazard>> find_hazards_unguarded(sql::Database& db, const NormalizeOptions& options) {
   auto state = norm::inspect(db);
   if (!state) return state.error();
   REDLINE_TRY(norm::check_is_crm(*state));
@@ -366,5 +378,6 @@ Result<std::vector<Hazard>> find_hazards(sql::Database& db, const NormalizeOptio
   REDLINE_TRY(dangling_hazards(db, out));
   return out;
 }
+}  // namespace
 
 }  // namespace redline

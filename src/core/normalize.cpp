@@ -606,6 +606,9 @@ struct NormalizeJob::Impl {
   // ---- units ------------------------------------------------------------------------
 
   Status preflight() {
+    if (!is_valid_timestamp(opt.now))
+      return make_error(ErrorCode::Usage, "the run's timestamp '" + opt.now +
+                                              "' is not 'YYYY-MM-DD HH:MM:SS[.ffffff]'", "option now");
     REDLINE_TRY(refresh());
     REDLINE_TRY(norm::check_is_crm(cur));
     auto d = norm::already_done(db, cur);

@@ -413,6 +413,40 @@ TEST(Normalize, ContractStartedMeansDataAlreadyMigrated) {
   EXPECT_EQ(schema_text(db), after_shape_text());
 }
 
+TEST(Normalize, MissingContentTypesAreCreatedAsDjangoWould) {
+  // crmApp.lead's content type missing: M2 creates it (get_for_model) before the new
+  // models' ones (post_migrate), and each created content type gets the four default
+  // permissions.
+  auto snap = load_fixture(kSmallBefore);
+  ASSERT_TRUE(snap.ok());
+  sql::Database& db = snap->db;
+  ASSERT_TRUE(db.exec("DELETE FROM auth_permission WHERE content_type_id = 10; "
+                      "DELETE FROM django_content_type WHERE app_label = 'crmApp' AND model = 'lead'").ok());
+  Report r = normalize(db, fixed_options());
+  ASSERT_FALSE(r.error) << r.error->describe();
+  EXPECT_EQ(rows(db, "SELECT id, model FROM django_content_type WHERE id > 12 ORDER BY id"),
+            (std::vector<std::string>{"13|lead", "14|address", "15|addressable"}));
+  EXPECT_EQ(rows(db, "SELECT content_type_id, codename, name FROM auth_permission WHERE content_type_id = 13 ORDER BY id"),
+            (std::vector<std::string>{"13|add_lead|Can add lead", "13|change_lead|Can change lead",
+                                      "13|delete_lead|Can delete lead", "13|view_lead|Can view lead"}));
+  EXPECT_EQ(one_int(db, "SELECT count(*) FROM auth_permission WHERE content_type_id IN (14, 15)"), 8);
+  EXPECT_EQ(one_int(db, "SELECT count(*) FROM addressables WHERE content_type_id = 13"),
+            one_int(db, "SELECT count(*) FROM addressables x JOIN django_content_type ct ON ct.id = x.content_type_id "
+                        "WHERE ct.model = 'lead'"));
+  EXPECT_GT(one_int(db, "SELECT count(*) FROM addressables WHERE content_type_id = 13"), 0);
+}
+
+TEST(Normalize, BadTimestampIsAUsageError) {
+  auto snap = load_fixture(kSmallBefore);
+  ASSERT_TRUE(snap.ok());
+  NormalizeOptions o = fixed_options();
+  o.now = "2025-01-01'); DROP TABLE users; --";
+  Report r = normalize(snap->db, o);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, ErrorCode::Usage);
+  EXPECT_EQ(one_int(snap->db, "SELECT count(*) FROM users"), 161);
+}
+
 TEST(Normalize, NonCrmDatabaseIsRefusedWithWhatIsMissing) {
   auto db = sql::Database::open_memory();
   ASSERT_TRUE(db->exec("CREATE TABLE notes (id integer primary key, body text); INSERT INTO notes VALUES (1, 'x')").ok());
