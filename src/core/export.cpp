@@ -169,7 +169,11 @@ Result<std::vector<Table>> read_schema(sql::Database& db, std::vector<std::strin
   // pg_dump orders objects by name, byte for byte.
   std::sort(names.begin(), names.end());
   std::vector<Table> tables;
-  for (const auto& [name, ddl] : names) {
+  for (const auto& entry : names) {
+    // Named copies, not structured bindings: lambdas below capture them, which
+    // clang 14 (Emscripten 3.1.6) does not allow for bindings.
+    const std::string& name = entry.first;
+    const std::string& ddl = entry.second;
     Table t;
     t.name = name;
     t.autoincrement = lower(ddl).find("autoincrement") != std::string::npos;
