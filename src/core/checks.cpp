@@ -1,0 +1,1187 @@
+// The verification checklist on the data. Each item is a few set-based queries on
+// one side (or a streamed comparison of both sides by id: the API items), so the two
+// databases never need to share a connection.
+#include "core/checks.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/crm_schema.hpp"
+#include "core/normalize_sql.hpp"
+
+namespace redline {
+
+const char* to_string(CheckStatus s) {
+  switch (s) {
+    case CheckStatus::Pass: return "pass";
+    case CheckStatus::Fail: return "fail";
+    case CheckStatus::Warn: return "warn";
+    case CheckStatus::Manual: return "manual";
+  }
+  return "fail";
+}
+
+namespace {
+
+using nlohmann::ordered_json;
+using norm::DbState;
+
+constexpr const char* kData = "data_integrity";
+constexpr const char* kApi = "api_compatibility";
+constexpr const char* kPerf = "performance";
+constexpr const char* kFront = "frontend";
+
+struct ManualDef {
+  const char* id;
+  const char* group;
+  const char* title;
+};
+constexpr ManualDef kManual[] = {
+    {"perf_response_times", kPerf, "API response times acceptable"},
+    {"perf_n_plus_one", kPerf, "No N+1 query issues (employee name/email/address now read through joins)"},
+    {"perf_memory", kPerf, "Memory usage normal"},
+    {"frontend_employee_list", kFront, "Employee list displays correctly"},
+    {"frontend_employee_create", kFront, "Employee creation flow works (POST /users/, then POST /employees/ with user_id)"},
+    {"frontend_org_settings", kFront, "Organization settings save correctly (default_currency)"},
+    {"frontend_deal_order_forms", kFront, "Deal/Order forms work (currency may be empty: resolved from the organization)"},
+    {"frontend_address_fields", kFront, "Address fields display/edit correctly"},
+};
+
+std::string text_of(const sql::Statement& st, int c) { return st.column_is_null(c) ? std::string() : st.column_text(c); }
+
+Result<std::vector<std::int64_t>> ids_of(sql::Database& db, const std::string& q) {
+  auto st = db.prepare(q);
+  if (!st) return st.error();
+  std::vector<std::int64_t> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (*r == sql::StepResult::Done) break;
+    out.push_back(st->column_int(0));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string id_list(const std::vector<std::int64_t>& ids, std::size_t max = 8) {
+  std::string out;
+  for (std::size_t k = 0; k < ids.size() && k < max; ++k) out += (k ? ", " : "") + std::to_string(ids[k]);
+  if (ids.size() > max) out += ", ...";
+  return out;
+}
+
+// Quoted for a one-line detail: control characters shown as escapes, long values cut.
+std::string shown(const std::string& v) {
+  std::string o = "'";
+  std::size_t n = 0;
+  for (unsigned char c : v) {
+    if (++n > 60) {
+      o += "...";
+      break;
+    }
+    if (c == '\n') o += "\\n";
+    else if (c == '\t') o += "\\t";
+    else if (c == '\r') o += "\\r";
+    else o += static_cast<char>(c);
+  }
+  return o + "'";
+}
+
+void add_rows(CheckItem& it, const std::string& table, std::vector<std::int64_t> ids) {
+  if (ids.empty()) return;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (auto& r : it.rows) {
+    if (r.table != table) continue;
+    r.ids.insert(r.ids.end(), ids.begin(), ids.end());
+    std::sort(r.ids.begin(), r.ids.end());
+    r.ids.erase(std::unique(r.ids.begin(), r.ids.end()), r.ids.end());
+    return;
+  }
+  it.rows.push_back({table, std::move(ids)});
+}
+
+std::size_t row_count(const CheckItem& it) {
+  std::size_t n = 0;
+  for (const auto& r : it.rows) n += r.ids.size();
+  return n;
+}
+
+CheckItem item(const char* id, const char* group, const char* title) {
+  CheckItem it;
+  it.id = id;
+  it.group = group;
+  it.title = title;
+  return it;
+}
+
+CheckItem missing_item(const char* id, const char* group, const char* title, const std::string& why) {
+  CheckItem it = item(id, group, title);
+  it.status = CheckStatus::Fail;
+  it.detail = "cannot be checked: " + why;
+  return it;
+}
+
+// A transaction that is always undone: the POST checks write into the after database
+// and take it all back. When it is the outermost transaction the undo is a plain
+// ROLLBACK (ROLLBACK TO + RELEASE would commit an empty transaction and bump the
+// file change counter, so the after image would no longer be byte-identical).
+class Scratch {
+ public:
+  static Result<Scratch> begin(sql::Database& db) {
+    const bool outer = sqlite3_get_autocommit(db.handle()) != 0;
+    REDLINE_TRY(db.exec(outer ? "BEGIN" : "SAVEPOINT redline_check"));
+    return Scratch(&db, outer);
+  }
+  Scratch(Scratch&& o) noexcept : db_(o.db_), outer_(o.outer_) { o.db_ = nullptr; }
+  Scratch& operator=(Scratch&&) = delete;
+  ~Scratch() {
+    if (db_) (void)db_->exec(outer_ ? "ROLLBACK" : "ROLLBACK TO redline_check; RELEASE redline_check");
+  }
+
+ private:
+  Scratch(sql::Database* db, bool outer) : db_(db), outer_(outer) {}
+  sql::Database* db_;
+  bool outer_;
+};
+
+// ---- what the API returns, as SQL over either side's schema -----------------------------
+
+const char* const kAddressApiFields[5] = {"address", "city", "state", "postal_code", "country"};
+const char* const kAddressTargets[5] = {"address_line1", "city", "state", "postal_code", "country"};
+
+bool has_addresses(const DbState& s) {
+  return s.has("addresses", "is_primary") && s.has("addressables", "object_id") && s.table("django_content_type");
+}
+
+// The primary address of row `alias`.id of `model`: the first (by id) primary address
+// linked to it, as the models' address properties read it.
+std::string primary_address_join(const std::string& model, const std::string& alias) {
+  return " LEFT JOIN addresses AS a ON a.id = (SELECT x.address_id FROM addressables AS x JOIN addresses AS p "
+         "ON p.id = x.address_id WHERE x.content_type_id = (SELECT id FROM django_content_type WHERE "
+         "app_label = 'crmApp' AND model = " + sql::quote_literal(model) + ") AND x.object_id = " + alias +
+         ".id AND coalesce(p.is_primary, 0) <> 0 ORDER BY p.id LIMIT 1)";
+}
+
+// GET /employees/ contact fields: the columns while the table has them, else the user's.
+std::string api_employee_contact(const DbState& s) {
+  std::string q = "SELECT e.id";
+  const bool via_user = s.has("employees", "user_id") && s.table("users");
+  for (const char* f : norm::kContactColumns) {
+    if (s.has("employees", f)) q += ", coalesce(e." + sql::quote_ident(f) + ", '')";
+    else if (via_user && s.has("users", f)) q += ", coalesce(u." + sql::quote_ident(f) + ", '')";
+    else q += ", ''";
+  }
+  q += " FROM employees AS e";
+  if (via_user) q += " LEFT JOIN users AS u ON u.id = e.user_id";
+  return q + " ORDER BY e.id";
+}
+
+// GET address fields of `table` (model `model`); `extra` adds after-only columns.
+std::string api_address(const DbState& s, const std::string& table, const std::string& model,
+                        const std::string& extra = {}) {
+  std::string q = "SELECT o.id";
+  const bool addr = has_addresses(s);
+  for (int k = 0; k < 5; ++k) {
+    const char* f = kAddressApiFields[k];
+    if (s.has(table, f)) q += ", coalesce(o." + sql::quote_ident(f) + ", '')";
+    else if (addr) q += ", coalesce(a." + std::string(kAddressTargets[k]) + ", '')";
+    else q += ", ''";
+  }
+  q += extra + " FROM " + sql::quote_ident(table) + " AS o";
+  if (addr) q += primary_address_join(model, "o");
+  return q + " ORDER BY o.id";
+}
+
+std::string resolved_currency(const DbState& s, const std::string& alias) {
+  if (!s.has("organizations", "default_currency")) return alias + ".currency";
+  return "CASE WHEN coalesce(" + alias + ".currency, '') <> '' THEN " + alias +
+         ".currency ELSE (SELECT o.default_currency FROM organizations AS o WHERE o.id = " + alias +
+         ".organization_id) END";
+}
+
+// GET /deals/ currency (old) / resolved_currency (new); `twice` repeats it as the
+// column that must not be empty.
+std::string api_deals(const DbState& s, bool twice = false) {
+  const std::string r = resolved_currency(s, "d");
+  return "SELECT d.id, " + r + (twice ? ", " + r : std::string()) + " FROM deals AS d ORDER BY d.id";
+}
+
+struct ApiResult {
+  std::vector<std::int64_t> failing;  // rows whose non-empty old value the new API does not return
+  std::vector<std::int64_t> missing;  // rows the after lacks
+  std::int64_t rows = 0, identical = 0, filled = 0;
+  ordered_json examples = ordered_json::array();  // up to 5: {id, field, old, new}
+};
+
+// Compare the old API (`bq` over before: id, n values) with the new (`aq` over after:
+// id, n values, then `required` more that must be non-empty), row by row by id.
+Result<ApiResult> compare_api(sql::Database& before, const std::string& bq, sql::Database& after,
+                              const std::string& aq, const std::vector<std::string>& fields,
+                              const std::vector<std::string>& required = {}) {
+  auto b = before.prepare(bq);
+  if (!b) return b.error();
+  auto a = after.prepare(aq);
+  if (!a) return a.error();
+  ApiResult out;
+  const int n = static_cast<int>(fields.size());
+  auto step = [](sql::Statement& st) -> Result<bool> {
+    auto r = st.step();
+    if (!r) return r.error();
+    return *r == sql::StepResult::Row;
+  };
+  auto hb = step(*b);
+  if (!hb) return hb.error();
+  auto ha = step(*a);
+  if (!ha) return ha.error();
+  bool more_b = *hb, more_a = *ha;
+  while (more_b) {
+    const std::int64_t id = b->column_int(0);
+    while (more_a && a->column_int(0) < id) {
+      auto r = step(*a);
+      if (!r) return r.error();
+      more_a = *r;
+    }
+    ++out.rows;
+    if (!more_a || a->column_int(0) != id) {
+      out.missing.push_back(id);
+    } else {
+      bool bad = false, same = true;
+      for (int c = 1; c <= n; ++c) {
+        std::string ov = text_of(*b, c), nv = text_of(*a, c);
+        if (ov == nv) continue;
+        same = false;
+        if (ov.empty()) {
+          continue;
+        }
+        bad = true;
+        if (out.examples.size() < 5)
+          out.examples.push_back({{"id", id}, {"field", fields[static_cast<std::size_t>(c - 1)]}, {"old", ov}, {"new", nv}});
+      }
+      for (std::size_t k = 0; k < required.size(); ++k) {
+        const int c = n + 1 + static_cast<int>(k);
+        if (!text_of(*a, c).empty()) continue;
+        bad = true;
+        if (out.examples.size() < 5)
+          out.examples.push_back({{"id", id}, {"field", required[k]}, {"old", nullptr}, {"new", a->column_is_null(c) ? ordered_json(nullptr) : ordered_json("")}});
+      }
+      if (bad) out.failing.push_back(id);
+      else if (same) ++out.identical;
+      else ++out.filled;
+    }
+    auto r = step(*b);
+    if (!r) return r.error();
+    more_b = *r;
+  }
+  return out;
+}
+
+CheckItem api_item(const char* id, const char* title, const char* endpoint, const char* table, ApiResult r) {
+  CheckItem it = item(id, kApi, title);
+  add_rows(it, table, r.failing);
+  add_rows(it, table, r.missing);
+  it.status = it.rows.empty() ? CheckStatus::Pass : CheckStatus::Fail;
+  const std::string n = std::to_string(r.rows);
+  if (it.rows.empty()) {
+    it.detail = std::string(endpoint) + ": all " + n + " rows compatible (" + std::to_string(r.identical) +
+                " identical, " + std::to_string(r.filled) + " with empty old values now filled)";
+  } else {
+    it.detail = std::string(endpoint) + ": " + plural(r.failing.size(), "row returns", "rows return") +
+                " other values than before";
+    if (!r.missing.empty()) it.detail += ", " + plural(r.missing.size(), "row is", "rows are") + " gone";
+    if (!r.examples.empty()) {
+      const auto& e = r.examples[0];
+      it.detail += " (e.g. " + std::string(table) + " " + std::to_string(e["id"].get<std::int64_t>()) + " " +
+                   e["field"].get<std::string>() + ": " +
+                   (e["old"].is_null() ? std::string("-") : shown(e["old"].get<std::string>())) + " -> " +
+                   (e["new"].is_null() ? std::string("NULL") : shown(e["new"].get<std::string>())) + ")";
+    }
+  }
+  if (!r.examples.empty()) it.extra["examples"] = std::move(r.examples);
+  return it;
+}
+
+// ---- the checklist ------------------------------------------------------------------------
+
+struct Ctx {
+  sql::Database& before;
+  sql::Database& after;
+  const ChecksInput& in;
+  DbState sb, sa;
+};
+
+Result<CheckItem> employees_have_users(Ctx& c) {
+  const char* title = "All employees have user accounts";
+  if (!c.sa.has("employees", "user_id") || !c.sa.table("users"))
+    return missing_item("employees_have_users", kData, title, "employees.user_id or users is missing");
+  CheckItem it = item("employees_have_users", kData, title);
+  auto ids = ids_of(c.after, "SELECT e.id FROM employees AS e WHERE e.user_id IS NULL OR NOT EXISTS "
+                             "(SELECT 1 FROM users AS u WHERE u.id = e.user_id)");
+  if (!ids) return ids.error();
+  add_rows(it, "employees", *ids);
+  auto total = c.after.query_int("SELECT count(*) FROM employees");
+  if (!total) return total.error();
+  it.status = ids->empty() ? CheckStatus::Pass : CheckStatus::Fail;
+  it.detail = ids->empty() ? "all " + std::to_string(total->value_or(0)) + " employees point at an existing user"
+                           : plural(ids->size(), "employee has", "employees have") + " no user (" + id_list(*ids) + ")";
+  return it;
+}
+
+Result<CheckItem> addresses_migrated(Ctx& c) {
+  CheckItem it = item("addresses_migrated", kData, "All address data migrated");
+  const Moves& mv = *c.in.moves;
+  std::int64_t with_data = 0, ok = 0;
+  std::string tables;
+  for (const auto& t : mv.address_tables) {
+    std::vector<std::int64_t> bad;
+    for (const auto& r : t.moved) {
+      if (!r.has_data) continue;
+      bool good = r.primaries == 1;
+      for (std::size_t k = 0; k < t.columns.size(); ++k) good = good && r.fields[k] != Fate::Lost;
+      if (good) ++ok;
+      else bad.push_back(r.object_id);
+    }
+    with_data += t.rows_with_data;
+    tables += (tables.empty() ? "" : ", ") + t.table;
+    add_rows(it, t.table, bad);
+  }
+  if (mv.address_tables.empty()) {
+    it.detail = "the before has no address columns: nothing to migrate";
+    return it;
+  }
+  it.status = it.rows.empty() ? CheckStatus::Pass : CheckStatus::Fail;
+  if (it.rows.empty()) {
+    it.detail = "all " + std::to_string(with_data) + " rows with address data (" + tables +
+                ") have exactly one primary address with their values";
+  } else {
+    it.detail = plural(row_count(it), "row with address data lacks", "rows with address data lack") +
+                " exactly one primary address with its values (" + it.rows.front().table + " " +
+                id_list(it.rows.front().ids) + ")";
+  }
+  return it;
+}
+
+Result<CheckItem> orgs_have_currency(Ctx& c) {
+  const char* title = "All organizations have default_currency";
+  if (!c.sa.has("organizations", "default_currency"))
+    return missing_item("orgs_have_currency", kData, title, "organizations.default_currency does not exist");
+  CheckItem it = item("orgs_have_currency", kData, title);
+  auto none = ids_of(c.after, "SELECT id FROM organizations WHERE coalesce(default_currency, '') = ''");
+  if (!none) return none.error();
+  auto odd = ids_of(c.after,
+                    "SELECT id FROM organizations WHERE coalesce(default_currency, '') <> '' AND NOT "
+                    "(length(default_currency) = 3 AND CAST(default_currency AS TEXT) GLOB '[A-Z][A-Z][A-Z]')");
+  if (!odd) return odd.error();
+  auto total = c.after.query_int("SELECT count(*) FROM organizations");
+  if (!total) return total.error();
+  add_rows(it, "organizations", *none);
+  add_rows(it, "organizations", *odd);
+  if (!none->empty()) {
+    it.status = CheckStatus::Fail;
+    it.detail = plural(none->size(), "organization has", "organizations have") + " no default currency (" +
+                id_list(*none) + ")";
+  } else if (!odd->empty()) {
+    it.status = CheckStatus::Warn;
+    it.detail = plural(odd->size(), "organization's default currency is", "organizations' default currencies are") +
+                " not three upper-case letters (" + id_list(*odd) + ")";
+  } else {
+    it.detail = "all " + std::to_string(total->value_or(0)) + " organizations have a three-letter default currency";
+  }
+  return it;
+}
+
+Result<CheckItem> required_not_null(Ctx& c) {
+  CheckItem it = item("required_not_null", kData, "No NULL values in required fields");
+  std::size_t columns = 0;
+  for (const auto& def : crm::tables(crm::Shape::After)) {
+    const norm::TableInfo* have = c.sa.table(def.name);
+    if (!have || !have->has("id")) continue;
+    std::string cond;
+    for (const auto& col : def.columns) {
+      if (!col.not_null || col.primary_key || !have->has(col.name)) continue;
+      cond += (cond.empty() ? "" : " OR ") + sql::quote_ident(col.name) + " IS NULL";
+      ++columns;
+    }
+    if (cond.empty()) continue;
+    auto ids = ids_of(c.after, "SELECT id FROM " + sql::quote_ident(def.name) + " WHERE " + cond);
+    if (!ids) return ids.error();
+    add_rows(it, def.name, *ids);
+  }
+  // Currency became nullable: what the API returns must still resolve to one.
+  std::size_t unresolved = 0;
+  if (c.sa.has("organizations", "default_currency")) {
+    for (const char* t : {"deals", "orders", "payments"}) {
+      if (!c.sa.has(t, "currency") || !c.sa.has(t, "organization_id")) continue;
+      auto ids = ids_of(c.after, std::string("SELECT x.id FROM ") + t +
+                                     " AS x WHERE coalesce(x.currency, '') = '' AND coalesce((SELECT o.default_currency "
+                                     "FROM organizations AS o WHERE o.id = x.organization_id), '') = ''");
+      if (!ids) return ids.error();
+      unresolved += ids->size();
+      add_rows(it, t, *ids);
+    }
+  }
+  it.status = it.rows.empty() ? CheckStatus::Pass : CheckStatus::Fail;
+  if (it.rows.empty()) {
+    it.detail = "no NULL in the " + std::to_string(columns) +
+                " NOT NULL columns of the new schema; every deal, order and payment resolves to a currency";
+  } else {
+    it.detail = plural(row_count(it), "row lacks", "rows lack") + " a required value (" + it.rows.front().table +
+                " " + id_list(it.rows.front().ids) + ")";
+    if (unresolved) it.detail += "; " + std::to_string(unresolved) + " without a resolvable currency";
+  }
+  return it;
+}
+
+// For each table, the condition (over alias c) under which a row's declared foreign
+// key points at no row: what PRAGMA foreign_key_check reports, as anti-joins (the
+// pragma itself is several times slower on large tables).
+Result<std::map<std::string, std::string>> dangling_conditions(sql::Database& db, const DbState& s) {
+  std::map<std::string, std::string> out;
+  for (const auto& [table, info] : s.tables) {
+    if (table.rfind("sqlite_", 0) == 0) continue;
+    auto fks = db.prepare("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq");
+    if (!fks) return fks.error();
+    REDLINE_TRY(fks->bind_text(1, table));
+    // One key may span several columns: id -> (parent, [(from, to)]).
+    std::map<std::int64_t, std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> keys;
+    for (;;) {
+      auto r = fks->step();
+      if (!r) return r.error();
+      if (*r == sql::StepResult::Done) break;
+      auto& k = keys[fks->column_int(0)];
+      k.first = text_of(*fks, 1);
+      k.second.emplace_back(text_of(*fks, 2), fks->column_is_null(3) ? std::string() : fks->column_text(3));
+    }
+    std::string any;
+    for (const auto& [id, key] : keys) {
+      (void)id;
+      const auto& [parent, cols] = key;
+      std::string set, match;
+      for (const auto& [from, to] : cols) {
+        set += (set.empty() ? "" : " AND ") + ("c." + sql::quote_ident(from) + " IS NOT NULL");
+        match += (match.empty() ? "" : " AND ") +
+                 ("p." + (to.empty() ? std::string("rowid") : sql::quote_ident(to)) + " = c." + sql::quote_ident(from));
+      }
+      std::string cond = set;
+      if (s.table(parent)) cond += " AND NOT EXISTS (SELECT 1 FROM " + sql::quote_ident(parent) + " AS p WHERE " + match + ")";
+      any += (any.empty() ? "(" : " OR (") + cond + ")";
+    }
+    if (!any.empty()) out[table] = any;
+  }
+  return out;
+}
+
+Result<CheckItem> foreign_keys_intact(Ctx& c) {
+  CheckItem it = item("foreign_keys_intact", kData, "Foreign key relationships intact");
+  // Every dangling row of the after; each then looked up in the before: dangling
+  // there already (a warning: the run did not break it) or broken by the run.
+  auto now = dangling_conditions(c.after, c.sa);
+  if (!now) return now.error();
+  auto was = dangling_conditions(c.before, c.sb);
+  if (!was) return was.error();
+  std::map<std::string, std::vector<std::int64_t>> broken, old;
+  for (const auto& [table, cond] : *now) {
+    auto ids = ids_of(c.after, "SELECT c.rowid FROM " + sql::quote_ident(table) + " AS c WHERE " + cond);
+    if (!ids) return ids.error();
+    if (ids->empty()) continue;
+    auto before_cond = was->find(table);
+    if (before_cond == was->end()) {
+      broken[table] = std::move(*ids);
+      continue;
+    }
+    auto st = c.before.prepare("SELECT EXISTS (SELECT 1 FROM " + sql::quote_ident(table) + " AS c WHERE c.rowid = ?1 AND (" +
+                               before_cond->second + "))");
+    if (!st) return st.error();
+    for (std::int64_t id : *ids) {
+      REDLINE_TRY(st->reset());
+      REDLINE_TRY(st->bind_int(1, id));
+      auto r = st->step();
+      if (!r) return r.error();
+      (st->column_int(0) ? old : broken)[table].push_back(id);
+    }
+  }
+
+  // Addressables: a generic key the schema cannot declare.
+  std::vector<std::int64_t> bad_links;
+  if (c.sa.has("addressables", "content_type_id") && c.sa.table("django_content_type")) {
+    std::string models;
+    for (const auto& at : norm::address_tables()) models += (models.empty() ? "" : ", ") + sql::quote_literal(at.model);
+    auto odd = ids_of(c.after,
+                      "SELECT x.id FROM addressables AS x LEFT JOIN django_content_type AS ct ON ct.id = "
+                      "x.content_type_id WHERE ct.id IS NULL OR ct.app_label <> 'crmApp' OR ct.model NOT IN (" +
+                          models + ")");
+    if (!odd) return odd.error();
+    bad_links = *odd;
+    for (const auto& at : norm::address_tables()) {
+      if (!c.sa.table(at.table)) continue;
+      auto gone = ids_of(c.after, "SELECT x.id FROM addressables AS x JOIN django_content_type AS ct ON ct.id = "
+                                  "x.content_type_id AND ct.app_label = 'crmApp' AND ct.model = " +
+                                      sql::quote_literal(at.model) + " WHERE NOT EXISTS (SELECT 1 FROM " +
+                                      sql::quote_ident(at.table) + " AS o WHERE o.id = x.object_id)");
+      if (!gone) return gone.error();
+      bad_links.insert(bad_links.end(), gone->begin(), gone->end());
+    }
+  }
+  std::size_t n_broken = bad_links.size(), n_old = 0;
+  for (const auto& [t, ids] : broken) {
+    n_broken += ids.size();
+    add_rows(it, t, ids);
+  }
+  add_rows(it, "addressables", bad_links);
+  for (const auto& [t, ids] : old) {
+    n_old += ids.size();
+    add_rows(it, t, ids);
+  }
+  if (n_broken) {
+    it.status = CheckStatus::Fail;
+    it.detail = plural(n_broken, "row points", "rows point") + " at a missing row (" + it.rows.front().table + " " +
+                id_list(it.rows.front().ids) + ")";
+    if (n_old) it.detail += "; " + std::to_string(n_old) + " more dangled before the run already";
+  } else if (n_old) {
+    it.status = CheckStatus::Warn;
+    it.detail = plural(n_old, "row points", "rows point") + " at a missing row, as before the run (" +
+                it.rows.front().table + " " + id_list(it.rows.front().ids) + ")";
+  } else {
+    it.detail = "every foreign key and every addressable points at an existing row";
+  }
+  return it;
+}
+
+Result<CheckItem> usernames_unique(Ctx& c) {
+  const char* title = "Usernames unique";
+  if (!c.sa.has("users", "username")) return missing_item("usernames_unique", kData, title, "users.username is missing");
+  CheckItem it = item("usernames_unique", kData, title);
+  auto same = ids_of(c.after, "SELECT id FROM users WHERE username IN (SELECT username FROM users GROUP BY username "
+                              "HAVING count(*) > 1)");
+  if (!same) return same.error();
+  auto folded = ids_of(c.after, "SELECT id FROM users WHERE lower(username) IN (SELECT lower(username) FROM users "
+                                "GROUP BY lower(username) HAVING count(DISTINCT username) > 1)");
+  if (!folded) return folded.error();
+  auto total = c.after.query_int("SELECT count(*) FROM users");
+  if (!total) return total.error();
+  add_rows(it, "users", *same);
+  add_rows(it, "users", *folded);
+  if (!same->empty()) {
+    it.status = CheckStatus::Fail;
+    it.detail = plural(same->size(), "user shares", "users share") + " a username (" + id_list(*same) + ")";
+  } else if (!folded->empty()) {
+    it.status = CheckStatus::Warn;
+    it.detail = plural(folded->size(), "user has", "users have") + " a username equal to another's but for case (" +
+                id_list(*folded) + ")";
+  } else {
+    it.detail = "all " + std::to_string(total->value_or(0)) + " usernames are distinct, also ignoring case";
+  }
+  return it;
+}
+
+Result<CheckItem> currency_codes_valid(Ctx& c) {
+  CheckItem it = item("currency_codes_valid", kData, "Currency codes are three upper-case letters");
+  std::string where;
+  for (const char* t : {"deals", "orders", "payments"}) {
+    if (!c.sa.has(t, "currency")) continue;
+    auto ids = ids_of(c.after, std::string("SELECT id FROM ") + t +
+                                   " WHERE currency IS NOT NULL AND NOT (length(currency) = 3 AND "
+                                   "CAST(currency AS TEXT) GLOB '[A-Z][A-Z][A-Z]')");
+    if (!ids) return ids.error();
+    if (!ids->empty()) where += (where.empty() ? "" : ", ") + std::to_string(ids->size()) + " " + t;
+    add_rows(it, t, *ids);
+  }
+  it.status = it.rows.empty() ? CheckStatus::Pass : CheckStatus::Warn;
+  it.detail = it.rows.empty() ? "every stored currency is NULL or three upper-case letters"
+                              : "currencies that are not three upper-case letters (blank included): " + where +
+                                    " (" + it.rows.front().table + " " + id_list(it.rows.front().ids) + ")";
+  return it;
+}
+
+Result<CheckItem> lossless(Ctx& c) {
+  CheckItem it = item("lossless", kData, "No data lost: every old value is in the new structure or listed as lost");
+  const Moves& mv = *c.in.moves;
+  auto lost = fetch_lost(c.before, c.after, mv);
+  if (!lost) return lost.error();
+  ordered_json list = ordered_json::array();
+  std::map<std::string, std::vector<std::int64_t>> unexplained;
+  std::size_t expected = 0;
+  for (const auto& v : *lost) {
+    ordered_json j = ordered_json::object();
+    j["table"] = v.cell.table;
+    j["id"] = v.cell.id;
+    j["column"] = v.cell.column;
+    j["old"] = v.old_value;
+    j["now"] = v.now_value;
+    j["to"] = v.cell.to_table.empty() ? ordered_json(nullptr)
+                                      : ordered_json(v.cell.to_table + "." + std::to_string(v.cell.to_id));
+    j["by_employee"] = v.cell.by_employee ? ordered_json(v.cell.by_employee) : ordered_json(nullptr);
+    j["expected"] = v.cell.expected;
+    j["reason"] = v.reason;
+    list.push_back(std::move(j));
+    if (v.cell.expected) ++expected;
+    else unexplained[v.cell.table].push_back(v.cell.id);
+  }
+
+  // Kept columns (with a diff): a changed or removed old value must be one M1's plan
+  // changed; the only columns the run drops are the ones the moves follow.
+  std::size_t other = 0;
+  std::string kept_note = "; kept columns not compared (no diff given)";
+  if (c.in.diff) {
+    kept_note.clear();
+    std::set<std::string> followed;
+    if (mv.has_m1)
+      for (const char* f : norm::kContactColumns) followed.insert(std::string("employees.") + f);
+    for (const auto& t : mv.address_tables)
+      for (const auto& col : t.columns) followed.insert(t.table + "." + col);
+    for (const auto& ch : c.in.diff->schema) {
+      if (ch.kind == diff::SchemaChangeKind::ColumnDropped && !followed.count(ch.table + "." + ch.name)) {
+        auto ids = ids_of(c.before, "SELECT id FROM " + sql::quote_ident(ch.table) + " WHERE coalesce(" +
+                                        sql::quote_ident(ch.name) + ", '') <> ''");
+        if (!ids) return ids.error();
+        other += ids->size();
+        unexplained[ch.table].insert(unexplained[ch.table].end(), ids->begin(), ids->end());
+      }
+    }
+    for (const auto& t : c.in.diff->tables) {
+      if (t.presence == diff::TablePresence::DroppedTable || !t.removed.empty()) {
+        other += t.removed.size();
+        unexplained[t.name].insert(unexplained[t.name].end(), t.removed.begin(), t.removed.end());
+      }
+      if (t.changed.size() == 0) continue;
+      const bool users = t.name == "users" && mv.has_m1;
+      for (std::size_t off = 0; off < t.changed.size(); off += 512) {
+        auto page = diff::fetch_rows(c.before, c.after, t, diff::RowChange::Changed, off, 512);
+        if (!page) return page.error();
+        for (const auto& row : page->rows) {
+          for (std::size_t col : row.changed_columns) {
+            const std::string& name = t.columns[col].name;
+            const diff::Value& old = row.before[col];
+            if (old.type == diff::Value::Type::Null || (old.type == diff::Value::Type::Text && old.bytes.empty()))
+              continue;  // nothing was there to lose
+            int f = -1;
+            for (int k = 0; k < 4; ++k)
+              if (name == norm::kContactColumns[k]) f = k;
+            if (users && f >= 0) {
+              const UserMove* u = mv.user(row.before_id);
+              if (u && u->fields[static_cast<std::size_t>(f)] == Fate::Lost) continue;  // listed above
+            }
+            if (mv.has_m1 && t.name == "employees" && name == "user_id") {
+              // A user_id that pointed at no user: M1's plan gives the employee a user.
+              const EmployeeMove* e = mv.employee(row.before_id);
+              if (e && e->link != UserLink::Updated && !e->plan_mismatch && !e->removed) {
+                const std::string now = row.after[col].display();
+                list.push_back({{"table", "employees"}, {"id", row.before_id}, {"column", "user_id"},
+                                {"old", old.display()}, {"now", now}, {"to", "employees." + std::to_string(row.before_id)},
+                                {"by_employee", nullptr}, {"expected", true},
+                                {"reason", "pointed at no existing user; M1 gave the employee user " + now}});
+                ++expected;
+                continue;
+              }
+            }
+            ++other;
+            unexplained[t.name].push_back(row.before_id);
+          }
+        }
+      }
+    }
+  }
+  for (auto& [t, ids] : unexplained) add_rows(it, t, ids);
+  it.extra["lost"] = std::move(list);
+  std::int64_t moved = 0, unchanged = 0;
+  for (const auto& s : mv.summaries()) {
+    moved += s.moved;
+    unchanged += s.unchanged;
+  }
+  if (it.rows.empty()) {
+    it.detail = std::to_string(moved) + " values moved, " + std::to_string(unchanged) + " already in place; " +
+                plural(expected, "value", "values") + " lost by M1's resolution, listed" + kept_note;
+  } else {
+    it.status = CheckStatus::Fail;
+    it.detail = plural(row_count(it), "row has", "rows have") + " a value lost that M1's plan does not explain (" +
+                it.rows.front().table + " " + id_list(it.rows.front().ids) + ")" +
+                (other ? "; " + std::to_string(other) + " of them in columns the run keeps" : std::string()) + kept_note;
+  }
+  return it;
+}
+
+// ---- API items ----------------------------------------------------------------------------
+
+Result<CheckItem> api_employees_contact(Ctx& c) {
+  const char* title = "GET /employees/ returns contact info";
+  if (!c.sb.table("employees") || !c.sa.table("employees"))
+    return missing_item("api_employees_contact", kApi, title, "employees is missing");
+  auto r = compare_api(c.before, api_employee_contact(c.sb), c.after, api_employee_contact(c.sa),
+                       {"first_name", "last_name", "email", "phone"});
+  if (!r) return r.error();
+  return api_item("api_employees_contact", title, "first_name, last_name, email, phone", "employees", std::move(*r));
+}
+
+Result<CheckItem> api_employees_address(Ctx& c) {
+  const char* title = "GET /employees/ returns address info";
+  if (!c.sb.table("employees") || !c.sa.table("employees"))
+    return missing_item("api_employees_address", kApi, title, "employees is missing");
+  auto r = compare_api(c.before, api_address(c.sb, "employees", "employee"), c.after,
+                       api_address(c.sa, "employees", "employee"),
+                       {"address", "city", "state", "postal_code", "country"});
+  if (!r) return r.error();
+  return api_item("api_employees_address", title, "address, city, state, postal_code, country", "employees",
+                  std::move(*r));
+}
+
+Result<CheckItem> api_organizations(Ctx& c) {
+  const char* title = "GET /organizations/ returns address info and default_currency";
+  if (!c.sb.table("organizations") || !c.sa.table("organizations"))
+    return missing_item("api_organizations", kApi, title, "organizations is missing");
+  std::string extra = c.sa.has("organizations", "default_currency") ? ", o.default_currency" : ", NULL";
+  auto r = compare_api(c.before, api_address(c.sb, "organizations", "organization"), c.after,
+                       api_address(c.sa, "organizations", "organization", extra),
+                       {"address", "city", "state", "postal_code", "country"}, {"default_currency"});
+  if (!r) return r.error();
+  return api_item("api_organizations", title, "address fields, default_currency", "organizations", std::move(*r));
+}
+
+Result<CheckItem> api_deals_currency(Ctx& c) {
+  const char* title = "GET /deals/ returns resolved currency";
+  if (!c.sb.has("deals", "currency") || !c.sa.has("deals", "currency"))
+    return missing_item("api_deals_currency", kApi, title, "deals.currency is missing");
+  auto r = compare_api(c.before, api_deals(c.sb), c.after, api_deals(c.sa, true), {"currency"}, {"resolved_currency"});
+  if (!r) return r.error();
+  return api_item("api_deals_currency", title, "currency -> resolved_currency", "deals", std::move(*r));
+}
+
+// INSERT INTO table with the given values for the columns the table has; columns the
+// table has and `values` lacks get nothing (so a NOT NULL column without a default
+// the new API cannot fill fails the insert, as it would in Django).
+Result<std::int64_t> insert_row(sql::Database& db, const DbState& s, const std::string& table,
+                                const std::vector<std::pair<std::string, std::string>>& values,
+                                std::vector<std::string>& statements) {
+  const norm::TableInfo* t = s.table(table);
+  if (!t) return make_error(ErrorCode::BadInput, "table " + table + " does not exist");
+  std::string cols, vals;
+  for (const auto& [col, lit] : values) {
+    if (!t->has(col)) continue;
+    cols += (cols.empty() ? "" : ", ") + sql::quote_ident(col);
+    vals += (vals.empty() ? "" : ", ") + lit;
+  }
+  std::string q = "INSERT INTO " + sql::quote_ident(table) + " (" + cols + ") VALUES (" + vals + ")";
+  statements.push_back(q);
+  REDLINE_TRY(db.exec(q));
+  return db.last_insert_rowid();
+}
+
+// Every declared foreign key of the row `rowid` of `table` points at an existing row
+// (checked directly: enforcement may be off, and the keys are deferred anyway).
+Status check_row_keys(sql::Database& db, const std::string& table, std::int64_t rowid) {
+  auto fks = db.prepare("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1)");
+  if (!fks) return fks.error();
+  REDLINE_TRY(fks->bind_text(1, table));
+  std::vector<std::array<std::string, 3>> keys;
+  for (;;) {
+    auto r = fks->step();
+    if (!r) return r.error();
+    if (*r == sql::StepResult::Done) break;
+    keys.push_back({text_of(*fks, 0), text_of(*fks, 1), fks->column_is_null(2) ? "rowid" : fks->column_text(2)});
+  }
+  for (const auto& [parent, from, to] : keys) {
+    auto ok = db.prepare("SELECT c." + sql::quote_ident(from) + " IS NULL OR EXISTS (SELECT 1 FROM " +
+                         sql::quote_ident(parent) + " AS p WHERE p." + sql::quote_ident(to) + " = c." +
+                         sql::quote_ident(from) + ") FROM " + sql::quote_ident(table) + " AS c WHERE c.rowid = ?1");
+    if (!ok) return ok.error();
+    REDLINE_TRY(ok->bind_int(1, rowid));
+    auto r = ok->step();
+    if (!r) return r.error();
+    if (*r != sql::StepResult::Row || ok->column_int(0) == 0)
+      return make_error(ErrorCode::BadInput, table + "." + from + " of the new row points at no row of " + parent);
+  }
+  return ok_status();
+}
+
+Result<std::int64_t> content_type(sql::Database& db, const DbState& s, const std::string& model,
+                                  std::vector<std::string>& statements) {
+  auto q = db.prepare("SELECT id FROM django_content_type WHERE app_label = 'crmApp' AND model = ?1");
+  if (!q) return q.error();
+  REDLINE_TRY(q->bind_text(1, model));
+  auto r = q->step();
+  if (!r) return r.error();
+  if (*r == sql::StepResult::Row) return q->column_int(0);
+  // Django's ContentType.objects.get_for_model() creates a missing one.
+  return insert_row(db, s, "django_content_type", {{"app_label", "'crmApp'"}, {"model", sql::quote_literal(model)}},
+                    statements);
+}
+
+// Read one row of an API projection (`q` ordered by id) for `id`.
+Result<std::vector<std::string>> api_row(sql::Database& db, const std::string& q, std::int64_t id) {
+  // The projections end in ORDER BY; wrap them and filter on their first column.
+  auto w = db.prepare("SELECT * FROM (" + q + ") AS v WHERE v.id = ?1");
+  if (!w) return w.error();
+  REDLINE_TRY(w->bind_int(1, id));
+  auto r = w->step();
+  if (!r) return r.error();
+  std::vector<std::string> out;
+  if (*r != sql::StepResult::Row) return out;
+  for (int k = 0; k < w->column_count(); ++k) out.push_back(text_of(*w, k));
+  return out;
+}
+
+Result<CheckItem> api_post_employee(Ctx& c) {
+  CheckItem it = item("api_post_employee", kApi, "POST /employees/ with user_id works");
+  std::vector<std::string> statements;
+  const std::string now = sql::quote_literal(c.in.now);
+  Status s = [&]() -> Status {
+    auto tx = Scratch::begin(c.after);
+    if (!tx) return tx.error();
+    // The frontend's step 1: POST /users/.
+    auto taken = c.after.query_int("SELECT count(*) FROM users WHERE username LIKE 'redline-post-check%'");
+    if (!taken) return taken.error();
+    const std::string username = "redline-post-check-" + std::to_string(taken->value_or(0) + 1);
+    auto uid = insert_row(c.after, c.sa, "users",
+                          {{"password", "''"}, {"last_login", "NULL"}, {"is_superuser", "0"},
+                           {"username", sql::quote_literal(username)}, {"first_name", "'Zoë'"},
+                           {"last_name", "'O''Brien <check>'"}, {"email", "'zoe.check@example.invalid'"},
+                           {"is_staff", "0"}, {"is_active", "1"}, {"date_joined", now}, {"phone", "'+1 555 0100'"}},
+                          statements);
+    if (!uid) return uid.error();
+    REDLINE_TRY(check_row_keys(c.after, "users", *uid));
+    // Step 2: POST /employees/ with user_id and the fields the new form sends; the
+    // backend turns its address fields into an address.
+    auto org = c.after.query_int("SELECT min(id) FROM organizations");
+    if (!org) return org.error();
+    if (!org->has_value()) return make_error(ErrorCode::BadInput, "no organization to attach the employee to");
+    auto eid = insert_row(c.after, c.sa, "employees",
+                          {{"employee_code", "'CHK-0001'"}, {"department", "'Quality'"}, {"job_title", "'Checker'"},
+                           {"hire_date", "NULL"}, {"salary", "NULL"}, {"status", "'active'"},
+                           {"emergency_contact_name", "''"}, {"emergency_contact_phone", "'+1 555 0199'"},
+                           {"created_at", now}, {"organization_id", std::to_string(**org)},
+                           {"user_id", std::to_string(*uid)}},
+                          statements);
+    if (!eid) return eid.error();
+    REDLINE_TRY(check_row_keys(c.after, "employees", *eid));
+    auto ct = content_type(c.after, c.sa, "employee", statements);
+    if (!ct) return ct.error();
+    auto aid = insert_row(c.after, c.sa, "addresses",
+                          {{"address_line1", "'1 Check Street'"}, {"address_line2", "''"}, {"city", "'Zürich'"},
+                           {"state", "'ZH'"}, {"postal_code", "'8001'"}, {"country", "''"},
+                           {"address_type", "'primary'"}, {"is_primary", "1"}},
+                          statements);
+    if (!aid) return aid.error();
+    auto xid = insert_row(c.after, c.sa, "addressables",
+                          {{"object_id", std::to_string(*eid)}, {"address_id", std::to_string(*aid)},
+                           {"content_type_id", std::to_string(*ct)}},
+                          statements);
+    if (!xid) return xid.error();
+    REDLINE_TRY(check_row_keys(c.after, "addressables", *xid));
+    // GET it back through the new properties.
+    auto contact = api_row(c.after, api_employee_contact(c.sa), *eid);
+    if (!contact) return contact.error();
+    auto addr = api_row(c.after, api_address(c.sa, "employees", "employee"), *eid);
+    if (!addr) return addr.error();
+    const std::vector<std::string> want_contact{std::to_string(*eid), "Zoë", "O'Brien <check>",
+                                                "zoe.check@example.invalid", "+1 555 0100"};
+    const std::vector<std::string> want_addr{std::to_string(*eid), "1 Check Street", "Zürich", "ZH", "8001", ""};
+    if (*contact != want_contact) return make_error(ErrorCode::BadInput, "the new employee's contact info does not read back from its user");
+    if (*addr != want_addr) return make_error(ErrorCode::BadInput, "the new employee's address does not read back from its primary address");
+    return ok_status();
+  }();
+  it.extra["statements"] = statements;
+  if (s) {
+    it.detail = "a user, then an employee with its user_id and an address, inserted into the new schema, "
+                "read back through the properties, rolled back";
+  } else {
+    it.status = CheckStatus::Fail;
+    it.detail = "the new schema refuses it: " + s.error().message;
+  }
+  return it;
+}
+
+Result<CheckItem> api_post_organization(Ctx& c) {
+  CheckItem it = item("api_post_organization", kApi, "POST /organizations/ with address works");
+  std::vector<std::string> statements;
+  const std::string now = sql::quote_literal(c.in.now);
+  Status s = [&]() -> Status {
+    auto tx = Scratch::begin(c.after);
+    if (!tx) return tx.error();
+    auto oid = insert_row(c.after, c.sa, "organizations",
+                          {{"name", "'Redline Check & Co'"}, {"email", "'org.check@example.invalid'"},
+                           {"phone", "'+44 20 7946 0000'"}, {"website", "''"}, {"created_at", now},
+                           {"default_currency", "'EUR'"}},
+                          statements);
+    if (!oid) return oid.error();
+    REDLINE_TRY(check_row_keys(c.after, "organizations", *oid));
+    auto ct = content_type(c.after, c.sa, "organization", statements);
+    if (!ct) return ct.error();
+    auto aid = insert_row(c.after, c.sa, "addresses",
+                          {{"address_line1", "'2 Check Road\nUnit 5'"}, {"address_line2", "''"},
+                           {"city", "'東京'"}, {"state", "'Tokyo'"}, {"postal_code", "'100-0001'"},
+                           {"country", "'Japan'"}, {"address_type", "'primary'"}, {"is_primary", "1"}},
+                          statements);
+    if (!aid) return aid.error();
+    auto xid = insert_row(c.after, c.sa, "addressables",
+                          {{"object_id", std::to_string(*oid)}, {"address_id", std::to_string(*aid)},
+                           {"content_type_id", std::to_string(*ct)}},
+                          statements);
+    if (!xid) return xid.error();
+    REDLINE_TRY(check_row_keys(c.after, "addressables", *xid));
+    std::string extra = c.sa.has("organizations", "default_currency") ? ", o.default_currency" : ", NULL";
+    auto got = api_row(c.after, api_address(c.sa, "organizations", "organization", extra), *oid);
+    if (!got) return got.error();
+    const std::vector<std::string> want{std::to_string(*oid), "2 Check Road\nUnit 5", "東京", "Tokyo", "100-0001",
+                                        "Japan", "EUR"};
+    if (*got != want)
+      return make_error(ErrorCode::BadInput, "the new organization's address or default currency does not read back");
+    return ok_status();
+  }();
+  it.extra["statements"] = statements;
+  if (s) {
+    it.detail = "an organization with default_currency and a primary address inserted into the new schema, "
+                "read back through the properties, rolled back";
+  } else {
+    it.status = CheckStatus::Fail;
+    it.detail = "the new schema refuses it: " + s.error().message;
+  }
+  return it;
+}
+
+// ---- performance --------------------------------------------------------------------------
+
+struct IndexDef {
+  const char* id;
+  const char* name;
+  const char* table;
+  const char* columns;  // "a, b", as pragma index_info lists them
+  const char* lookup;   // the query it serves
+  const char* serves;   // for people
+};
+constexpr IndexDef kIndexes[] = {
+    {"index_addressables_content_type", "idx_addressables_content_type", "addressables", "content_type_id, object_id",
+     "SELECT address_id FROM addressables WHERE content_type_id = ?1 AND object_id = ?2",
+     "the addresses of one object"},
+    {"index_addresses_is_primary", "idx_addresses_is_primary", "addresses", "is_primary",
+     "SELECT id FROM addresses WHERE is_primary = true", "the primary addresses"},
+    {"index_employees_user", "idx_employees_user", "employees", "user_id",
+     "SELECT id FROM employees WHERE user_id = ?1", "the employee of a user"},
+};
+
+Result<CheckItem> index_item(Ctx& c, const IndexDef& d) {
+  CheckItem it = item(d.id, kPerf, (std::string("Index ") + d.name + " exists and serves " + d.serves).c_str());
+  it.extra["query"] = d.lookup;
+  auto cols = c.after.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno");
+  if (!cols) return cols.error();
+  REDLINE_TRY(cols->bind_text(1, d.name));
+  std::string have;
+  for (;;) {
+    auto r = cols->step();
+    if (!r) return r.error();
+    if (*r == sql::StepResult::Done) break;
+    have += (have.empty() ? "" : ", ") + text_of(*cols, 0);
+  }
+  auto on = c.after.prepare("SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?1");
+  if (!on) return on.error();
+  REDLINE_TRY(on->bind_text(1, d.name));
+  auto r = on->step();
+  if (!r) return r.error();
+  if (*r != sql::StepResult::Row) {
+    it.status = CheckStatus::Fail;
+    it.detail = std::string("index ") + d.name + " does not exist";
+    return it;
+  }
+  if (text_of(*on, 0) != d.table || have != d.columns) {
+    it.status = CheckStatus::Fail;
+    it.detail = std::string("index ") + d.name + " is on " + text_of(*on, 0) + " (" + have + "), not " + d.table +
+                " (" + d.columns + ")";
+    return it;
+  }
+  if (!c.sa.table(d.table)) {
+    it.status = CheckStatus::Fail;
+    it.detail = std::string("table ") + d.table + " is missing";
+    return it;
+  }
+  auto plan = c.after.prepare(std::string("EXPLAIN QUERY PLAN ") + d.lookup);
+  if (!plan) return plan.error();
+  ordered_json lines = ordered_json::array();
+  bool used = false;
+  const std::string needle = std::string("INDEX ") + d.name;
+  for (;;) {
+    auto s = plan->step();
+    if (!s) return s.error();
+    if (*s == sql::StepResult::Done) break;
+    std::string line = text_of(*plan, 3);
+    auto at = line.find(needle);
+    if (at != std::string::npos && (at + needle.size() == line.size() || line[at + needle.size()] == ' ')) used = true;
+    lines.push_back(line);
+  }
+  it.extra["plan"] = lines;
+  std::string plan_text;
+  for (const auto& l : lines) plan_text += (plan_text.empty() ? "" : "; ") + l.get<std::string>();
+  if (used) {
+    it.detail = std::string("used by ") + d.lookup + " (" + plan_text + ")";
+    if (std::string_view(d.name) == "idx_addresses_is_primary")
+      it.detail += "; SQLite uses this partial index only for the spelling is_primary = true";
+  } else {
+    it.status = CheckStatus::Fail;
+    it.detail = std::string("not used by ") + d.lookup + " (" + plan_text + ")";
+  }
+  return it;
+}
+
+CheckItem manual_item(const ManualDef& d, const ManualTicks* ticks) {
+  CheckItem it = item(d.id, d.group, d.title);
+  it.status = CheckStatus::Manual;
+  const ManualTick* t = nullptr;
+  if (ticks) {
+    auto f = ticks->find(d.id);
+    if (f != ticks->end()) t = &f->second;
+  }
+  if (t && t->ticked) {
+    it.detail = "ticked" + (t->by.empty() ? std::string() : " by " + t->by) + (t->at.empty() ? std::string() : " on " + t->at) +
+                (t->note.empty() ? std::string() : ": " + t->note);
+  } else {
+    it.detail = "to be checked by a person in the running application; not ticked";
+  }
+  ordered_json tick = ordered_json::object();
+  tick["ticked"] = t && t->ticked;
+  tick["by"] = t ? t->by : "";
+  tick["at"] = t ? t->at : "";
+  tick["note"] = t ? t->note : "";
+  it.extra["tick"] = std::move(tick);
+  return it;
+}
+
+}  // namespace
+
+// ---- public ---------------------------------------------------------------------------------
+
+std::vector<std::int64_t> CheckItem::ids() const {
+  std::vector<std::int64_t> out;
+  for (const auto& r : rows) out.insert(out.end(), r.ids.begin(), r.ids.end());
+  return out;
+}
+
+nlohmann::ordered_json CheckItem::to_json() const {
+  ordered_json j = ordered_json::object();
+  j["id"] = id;
+  j["group"] = group;
+  j["title"] = title;
+  j["status"] = to_string(status);
+  j["detail"] = detail;
+  j["ids"] = ids();
+  j["table"] = rows.size() == 1 ? ordered_json(rows[0].table) : ordered_json(nullptr);
+  ordered_json r = ordered_json::object();
+  for (const auto& x : rows) r[x.table] = x.ids;
+  j["rows"] = std::move(r);
+  for (auto e = extra.begin(); e != extra.end(); ++e) j[e.key()] = e.value();
+  return j;
+}
+
+nlohmann::ordered_json checks_json(const std::vector<CheckItem>& items) {
+  ordered_json a = ordered_json::array();
+  for (const auto& it : items) a.push_back(it.to_json());
+  return a;
+}
+
+CheckCounts count_checks(const std::vector<CheckItem>& items) {
+  CheckCounts c;
+  for (const auto& it : items) {
+    switch (it.status) {
+      case CheckStatus::Pass: ++c.pass; break;
+      case CheckStatus::Fail: ++c.fail; break;
+      case CheckStatus::Warn: ++c.warn; break;
+      case CheckStatus::Manual: ++c.manual; break;
+    }
+  }
+  return c;
+}
+
+Status strict_verdict(const std::vector<CheckItem>& items) {
+  std::string failed;
+  for (const auto& it : items)
+    if (it.status == CheckStatus::Fail) failed += (failed.empty() ? "" : ", ") + it.id;
+  if (failed.empty()) return ok_status();
+  return make_error(ErrorCode::Hazard, "refused (--strict): failed checks: " + failed);
+}
+
+std::vector<std::string> manual_check_ids() {
+  std::vector<std::string> out;
+  for (const auto& m : kManual) out.emplace_back(m.id);
+  return out;
+}
+
+Result<ManualTicks> ticks_from_json(std::string_view text, const std::string& name) {
+  try {
+    auto j = nlohmann::json::parse(text.begin(), text.end());
+    if (!j.is_object()) return make_error(ErrorCode::Usage, "ticks must be a JSON object", name);
+    ManualTicks out;
+    const auto known = manual_check_ids();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        return make_error(ErrorCode::Usage, "'" + it.key() + "' is not a manual check (known: " + list + ")", name);
+      }
+      ManualTick t;
+      const auto& v = it.value();
+      if (v.is_boolean()) {
+        t.ticked = v.get<bool>();
+      } else if (v.is_object()) {
+        for (auto f = v.begin(); f != v.end(); ++f) {
+          if (f.key() == "ticked" && f.value().is_boolean()) t.ticked = f.value().get<bool>();
+          else if ((f.key() == "by" || f.key() == "at" || f.key() == "note") && f.value().is_string())
+            (f.key() == "by" ? t.by : f.key() == "at" ? t.at : t.note) = f.value().get<std::string>();
+          else
+            return make_error(ErrorCode::Usage, "tick '" + it.key() + "': '" + f.key() +
+                                                    "' must be ticked (true/false), by, at or note (strings)", name);
+        }
+      } else {
+        return make_error(ErrorCode::Usage, "tick '" + it.key() + "' must be true, false or an object", name);
+      }
+      out[it.key()] = std::move(t);
+    }
+    return out;
+  } catch (const nlohmann::json::parse_error& e) {
+    return make_error(ErrorCode::Usage, std::string("ticks are not valid JSON: ") + e.what(),
+                      name + ", byte " + std::to_string(e.byte));
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::Usage, std::string("cannot read ticks: ") + e.what(), name);
+  }
+}
+
+Result<std::vector<CheckItem>> run_checks(const ChecksInput& input) {
+  if (!input.before || !input.after || !input.moves)
+    return make_error(ErrorCode::Usage, "the checks need the before and after databases and the moves");
+  try {
+    auto sb = norm::inspect(*input.before);
+    if (!sb) return sb.error();
+    auto sa = norm::inspect(*input.after);
+    if (!sa) return sa.error();
+    Ctx c{*input.before, *input.after, input, std::move(sb.value()), std::move(sa.value())};
+    std::vector<CheckItem> out;
+    using Fn = Result<CheckItem> (*)(Ctx&);
+    const Fn data[] = {employees_have_users, addresses_migrated, orgs_have_currency,   required_not_null,
+                       foreign_keys_intact,  usernames_unique,   currency_codes_valid, lossless};
+    const Fn api[] = {api_employees_contact, api_employees_address, api_organizations,
+                      api_deals_currency,    api_post_employee,     api_post_organization};
+    for (Fn f : data) {
+      auto it = f(c);
+      if (!it) return it.error();
+      out.push_back(std::move(it.value()));
+    }
+    for (Fn f : api) {
+      auto it = f(c);
+      if (!it) return it.error();
+      out.push_back(std::move(it.value()));
+    }
+    for (const auto& d : kIndexes) {
+      auto it = index_item(c, d);
+      if (!it) return it.error();
+      out.push_back(std::move(it.value()));
+    }
+    for (const auto& m : kManual) out.push_back(manual_item(m, input.ticks));
+    return out;
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::Internal, std::string("checks: unexpected failure: ") + e.what());
+  }
+}
+
+}  // namespace redline
