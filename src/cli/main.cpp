@@ -16,7 +16,7 @@ const Command kCommands[] = {
     {"demo", "redline demo --employees N --seed S [--profile clean|dirty] --out FILE.sqlite3", cmd_demo},
     {"diff", "redline diff BEFORE AFTER [--json D.json]", cmd_diff},
     {"export", "redline export SNAPSHOT --format pgdump|dumpdata --out FILE", cmd_export},
-    {"normalize", "redline normalize SNAPSHOT --out AFTER.sqlite3 [--report R.json] [--options O.json] [--now TS] [--strict]", cmd_normalize},
+    {"normalize", "redline normalize SNAPSHOT --out AFTER.sqlite3 [--report R.json] [--report-md R.md] [--report-html R.html] [--csv-dir DIR] [--ticks T.json] [--options O.json] [--now TS] [--strict]", cmd_normalize},
 };
 
 std::string usage_text() {
