@@ -40,20 +40,25 @@ std::string valid_utf8(std::string_view s) {
   return out;
 }
 
+namespace {
+// One byte of valid UTF-8 into HTML text or an attribute value.
+void append_html(std::string& out, char c) {
+  switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    case '\'': out += "&#39;"; break;
+    default: out += c;  // multi-byte sequences pass byte by byte, whole
+  }
+}
+}  // namespace
+
 std::string html_escape(std::string_view text) {
   std::string s = valid_utf8(text);
   std::string out;
   out.reserve(s.size() + 16);
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
+  for (char c : s) append_html(out, c);
   return out;
 }
 
@@ -108,18 +113,8 @@ std::string html_value(std::string_view raw, std::size_t max = 120) {
       out += hex[c >> 4];
       out += hex[c & 15];
       out += "</span>";
-    } else if (ch == '&') {
-      out += "&amp;";
-    } else if (ch == '<') {
-      out += "&lt;";
-    } else if (ch == '>') {
-      out += "&gt;";
-    } else if (ch == '"') {
-      out += "&quot;";
-    } else if (ch == '\'') {
-      out += "&#39;";
     } else {
-      out += ch;  // valid UTF-8 already: multi-byte sequences pass whole
+      append_html(out, ch);
     }
   }
   if (cut) out += "<span class=\"muted\">&#8230;</span>";
@@ -449,7 +444,7 @@ void html_summary(Html& h, const ordered_json& j, const Tally& t) {
       return rank(a.first) < rank(b.first);
     });
     for (const auto& [cls, html] : items) {
-      h.raw("<li>").badge(cls, cls == "fail" ? "failed" : cls).raw(" ").raw(html).raw("</li>");
+      h.raw("<li>").badge(cls, cls == "fail" ? "failed" : cls == "warn" ? "warning" : cls).raw(" ").raw(html).raw("</li>");
     }
     h.raw("</ul>");
   }
