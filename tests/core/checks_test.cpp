@@ -17,10 +17,6 @@ using namespace redline::test;
 
 namespace {
 
-const char* const kSmall = "crm-small/before.sqlite3";
-const char* const kDirty = "crm-dirty/before.sqlite3";
-const char* const kFields[] = {"first_name", "last_name", "email", "phone"};
-
 std::vector<std::int64_t> sorted_ids(sql::Database& db, const std::string& q) {
   auto v = ints(db, q);
   std::sort(v.begin(), v.end());
@@ -102,7 +98,7 @@ Verdicts expected_verdicts(Reviewed& r) {
 
   // GET /employees/: an old non-empty value the user (after) does not hold.
   std::string contact;
-  for (const char* f : kFields)
+  for (const char* f : kContactColumnNames)
     contact += std::string(contact.empty() ? "" : " OR ") + "(be." + f + " <> '' AND coalesce(au." + f + ", '') <> be." + f + ")";
   put("api_employees_contact", "fail", "employees",
       sorted_ids(db, "SELECT be.id FROM b.employees AS be LEFT JOIN main.employees AS ae ON ae.id = be.id LEFT JOIN "
@@ -162,7 +158,7 @@ std::string text_of_file(const std::string& path) {
 }  // namespace
 
 TEST(Checks, SmallPassesEveryItem) {
-  auto r = review_fixture(kSmall);
+  auto r = review_fixture(kSmallFixture);
   ASSERT_TRUE(r);
   ASSERT_EQ(r->checks.size(), 25u);
   std::set<std::string> groups;
@@ -187,7 +183,7 @@ TEST(Checks, SmallPassesEveryItem) {
 }
 
 TEST(Checks, DirtyFailuresAndWarningsEqualIndependentSql) {
-  auto r = review_fixture(kDirty);
+  auto r = review_fixture(kDirtyFixture);
   ASSERT_TRUE(r);
   expect_checks_match_sql(*r);
   // The fixture's blank and lower-case deal currencies are kept: a warning on them.
@@ -201,7 +197,7 @@ TEST(Checks, DirtyFailuresAndWarningsEqualIndependentSql) {
 TEST(Checks, DirtyUserWinsFailsTheEmployeesApi) {
   NormalizeOptions o = fixed_options();
   o.contact_overwrite = OverwriteResolution::UserWins;
-  auto r = review_fixture(kDirty, o);
+  auto r = review_fixture(kDirtyFixture, o);
   ASSERT_TRUE(r);
   expect_checks_match_sql(*r);
   const CheckItem* api = r->check("api_employees_contact");
@@ -215,7 +211,7 @@ TEST(Checks, DirtyUserWinsFailsTheEmployeesApi) {
 }
 
 TEST(Checks, LosslessListsExactlyTheOverwrittenUserValues) {
-  auto r = review_fixture(kDirty);
+  auto r = review_fixture(kDirtyFixture);
   ASSERT_TRUE(r);
   const CheckItem* l = r->check("lossless");
   ASSERT_NE(l, nullptr);
@@ -223,7 +219,7 @@ TEST(Checks, LosslessListsExactlyTheOverwrittenUserValues) {
   // Independent: linked employees whose non-empty value differs from the user's
   // non-empty value, per field, with the user's old value and the employee's new one.
   std::set<std::string> want, got;
-  for (const char* f : kFields)
+  for (const char* f : kContactColumnNames)
     for (const auto& row : rows(r->before.db, std::string("SELECT e.id, u.id, u.") + f + ", e." + f +
                                                   " FROM employees AS e JOIN users AS u ON u.id = e.user_id WHERE e." + f +
                                                   " <> '' AND u." + f + " <> '' AND e." + f + " <> u." + f))
@@ -238,7 +234,7 @@ TEST(Checks, LosslessListsExactlyTheOverwrittenUserValues) {
 }
 
 TEST(Checks, DamagedResultsFailTheRightItems) {
-  auto r = review_fixture(kSmall);
+  auto r = review_fixture(kSmallFixture);
   ASSERT_TRUE(r);
   sql::Database& db = r->after();
   // An addressable pointing at an organization that does not exist, an index gone,
@@ -268,7 +264,7 @@ TEST(Checks, DamagedResultsFailTheRightItems) {
 
 TEST(Checks, DanglingKeysFailWhenTheRunBrokeThemAndWarnWhenTheyWereThere) {
   // Deal 7's customer is gone before the run: the run keeps it dangling (warning).
-  auto r = review_fixture(kSmall, fixed_options(), nullptr, [](sql::Database& db) {
+  auto r = review_fixture(kSmallFixture, fixed_options(), nullptr, [](sql::Database& db) {
     ASSERT_TRUE(db.exec("UPDATE deals SET customer_id = 999999 WHERE id = 7").ok());
   });
   ASSERT_TRUE(r);
@@ -287,7 +283,7 @@ TEST(Checks, DanglingKeysFailWhenTheRunBrokeThemAndWarnWhenTheyWereThere) {
 }
 
 TEST(Checks, PostChecksFollowTheSchemaAndLeaveTheAfterUntouched) {
-  auto r = review_fixture(kSmall);
+  auto r = review_fixture(kSmallFixture);
   ASSERT_TRUE(r);
   sql::Database& db = r->after();
   auto image = db.serialize();
@@ -324,7 +320,7 @@ TEST(Checks, ManualTicksAreCarriedIntoTheItems) {
       "frontend_employee_create": {"ticked": true, "by": "Ana <QA>", "at": "2026-01-05", "note": "on staging"},
       "perf_memory": false})", "ticks.json");
   ASSERT_TRUE(ticks.ok()) << ticks.error().describe();
-  auto r = review_fixture(kSmall, fixed_options(), &*ticks);
+  auto r = review_fixture(kSmallFixture, fixed_options(), &*ticks);
   ASSERT_TRUE(r);
   const CheckItem* list = r->check("frontend_employee_list");
   const CheckItem* create = r->check("frontend_employee_create");
@@ -346,7 +342,7 @@ TEST(Checks, ManualTicksAreCarriedIntoTheItems) {
 }
 
 TEST(Checks, JsonShapeOfAnItem) {
-  auto r = review_fixture(kDirty);
+  auto r = review_fixture(kDirtyFixture);
   ASSERT_TRUE(r);
   auto j = checks_json(r->checks);
   ASSERT_EQ(j.size(), r->checks.size());
@@ -368,7 +364,7 @@ TEST(Checks, CliStrictRefusesOnAFailedCheck) {
   const std::string out = tmp.file("after.sqlite3"), report = tmp.file("r.json");
   // crm-small has no blocker; with user_wins its employees' conflicting contact values
   // are not in their users, so GET /employees/ changes and the check fails.
-  auto res = run_cli("normalize " + shell_quote(fixture(kSmall)) + " --out " + shell_quote(out) + " --report " +
+  auto res = run_cli("normalize " + shell_quote(fixture(kSmallFixture)) + " --out " + shell_quote(out) + " --report " +
                      shell_quote(report) + " --options " + shell_quote(opts) + " --now '2026-01-02 03:04:05' --strict");
   EXPECT_EQ(res.exit_code, 1) << res.out;
   EXPECT_NE(res.out.find("failed checks: api_employees_contact"), std::string::npos) << res.out;
@@ -382,19 +378,19 @@ TEST(Checks, CliStrictRefusesOnAFailedCheck) {
   EXPECT_TRUE(failed);
 
   // Without --strict the same run completes (exit 0), and the failure is in the report.
-  auto ok = run_cli("normalize " + shell_quote(fixture(kSmall)) + " --out " + shell_quote(out) + " --report " +
+  auto ok = run_cli("normalize " + shell_quote(fixture(kSmallFixture)) + " --out " + shell_quote(out) + " --report " +
                     shell_quote(report) + " --options " + shell_quote(opts) + " --now '2026-01-02 03:04:05'");
   EXPECT_EQ(ok.exit_code, 0) << ok.out;
   EXPECT_TRUE(std::filesystem::exists(out));
   // crm-small passes --strict.
-  auto small = run_cli("normalize " + shell_quote(fixture(kSmall)) + " --out " + shell_quote(out) + " --strict");
+  auto small = run_cli("normalize " + shell_quote(fixture(kSmallFixture)) + " --out " + shell_quote(out) + " --strict");
   EXPECT_EQ(small.exit_code, 0) << small.out;
   EXPECT_NE(small.out.find("checks: 17 passed, 0 failed, 0 warnings, 8 manual"), std::string::npos) << small.out;
 
   // Ticks from a file; a bad ticks file is a usage error naming the file.
   const std::string ticks = tmp.file("ticks.json");
   ASSERT_TRUE(write_file(ticks, std::string(R"({"frontend_address_fields": {"ticked": true, "by": "Kim"}})")).ok());
-  auto ticked = run_cli("normalize " + shell_quote(fixture(kSmall)) + " --out " + shell_quote(out) + " --report " +
+  auto ticked = run_cli("normalize " + shell_quote(fixture(kSmallFixture)) + " --out " + shell_quote(out) + " --report " +
                         shell_quote(report) + " --ticks " + shell_quote(ticks));
   EXPECT_EQ(ticked.exit_code, 0) << ticked.out;
   auto tj = nlohmann::json::parse(text_of_file(report));
@@ -403,7 +399,7 @@ TEST(Checks, CliStrictRefusesOnAFailedCheck) {
       EXPECT_EQ(c["tick"]["by"], "Kim");
     }
   ASSERT_TRUE(write_file(ticks, std::string(R"({"nope": true})")).ok());
-  auto bad = run_cli("normalize " + shell_quote(fixture(kSmall)) + " --out " + shell_quote(out) + " --ticks " + shell_quote(ticks));
+  auto bad = run_cli("normalize " + shell_quote(fixture(kSmallFixture)) + " --out " + shell_quote(out) + " --ticks " + shell_quote(ticks));
   EXPECT_EQ(bad.exit_code, 2) << bad.out;
   EXPECT_NE(bad.out.find("ticks.json"), std::string::npos) << bad.out;
 }

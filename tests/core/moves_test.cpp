@@ -14,10 +14,6 @@ using namespace redline::test;
 
 namespace {
 
-const char* const kSmall = "crm-small/before.sqlite3";
-const char* const kDirty = "crm-dirty/before.sqlite3";
-const char* const kFields[] = {"first_name", "last_name", "email", "phone"};
-
 const MoveSummary* find(const std::vector<MoveSummary>& s, const std::string& from) {
   for (const auto& x : s)
     if (x.from == from) return &x;
@@ -82,7 +78,7 @@ void expect_counts(const MoveSummary* s, const Counts& c, const std::string& wha
 void expect_summaries_match_sql(Reviewed& r) {
   attach_before(r.after(), r.before_path);
   auto s = r.moves.summaries();
-  for (const char* f : kFields) {
+  for (const char* f : kContactColumnNames) {
     expect_counts(find(s, std::string("employees.") + f), employee_counts(r.after(), f), std::string("employees.") + f);
     expect_counts(find(s, std::string("users.") + f), user_counts(r.after(), f), std::string("users.") + f);
   }
@@ -118,7 +114,7 @@ void expect_summaries_match_sql(Reviewed& r) {
 }  // namespace
 
 TEST(Moves, SmallSummariesEqualIndependentSql) {
-  auto r = review_fixture(kSmall);
+  auto r = review_fixture(kSmallFixture);
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->moves.has_m1);
   EXPECT_EQ(r->moves.resolution, CollisionResolution::Suffix);
@@ -131,19 +127,19 @@ TEST(Moves, SmallSummariesEqualIndependentSql) {
 }
 
 TEST(Moves, DirtySummariesEqualIndependentSql) {
-  auto r = review_fixture(kDirty);
+  auto r = review_fixture(kDirtyFixture);
   ASSERT_TRUE(r);
   expect_summaries_match_sql(*r);
   EXPECT_EQ(r->moves.unexpected_lost_count(), 0u);
 }
 
 TEST(Moves, LostUserValuesAreExactlyTheOverwrittenOnes) {
-  auto r = review_fixture(kDirty);
+  auto r = review_fixture(kDirtyFixture);
   ASSERT_TRUE(r);
   // Independent: linked employees whose non-empty value differs from their user's
   // non-empty value, per field (none of the fixture's users has two employees).
   std::set<std::string> want;
-  for (const char* f : kFields) {
+  for (const char* f : kContactColumnNames) {
     for (const auto& row : rows(r->before.db, std::string("SELECT e.id, u.id FROM employees AS e JOIN users AS u ON u.id = e.user_id "
                                                           "WHERE e.") + f + " <> '' AND u." + f + " <> '' AND e." + f + " <> u." + f))
       want.insert(row + "|" + f);
@@ -170,7 +166,7 @@ TEST(Moves, LostUserValuesAreExactlyTheOverwrittenOnes) {
 }
 
 TEST(Moves, WhereValuesWentAndCameFrom) {
-  auto r = review_fixture(kDirty);
+  auto r = review_fixture(kDirtyFixture);
   ASSERT_TRUE(r);
   const Moves& m = r->moves;
   // A created user: every contact value from its employee.
@@ -240,11 +236,11 @@ TEST(Moves, WhereValuesWentAndCameFrom) {
 TEST(Moves, UserWinsLosesTheEmployeesConflictingValues) {
   NormalizeOptions o = fixed_options();
   o.contact_overwrite = OverwriteResolution::UserWins;
-  auto r = review_fixture(kDirty, o);
+  auto r = review_fixture(kDirtyFixture, o);
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->moves.user_losses.empty()) << "users are left as they are";
   std::set<std::string> want, got;
-  for (const char* f : kFields)
+  for (const char* f : kContactColumnNames)
     for (const auto& id : rows(r->before.db, std::string("SELECT e.id FROM employees AS e JOIN users AS u ON u.id = e.user_id "
                                                          "WHERE e.") + f + " <> '' AND e." + f + " <> u." + f))
       want.insert(id + "|" + f);
@@ -260,11 +256,11 @@ TEST(Moves, UserWinsLosesTheEmployeesConflictingValues) {
 TEST(Moves, FillBlanksKeepsUsersValues) {
   NormalizeOptions o = fixed_options();
   o.contact_overwrite = OverwriteResolution::FillBlanks;
-  auto r = review_fixture(kDirty, o);
+  auto r = review_fixture(kDirtyFixture, o);
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->moves.user_losses.empty());
   std::set<std::string> want, got;
-  for (const char* f : kFields)
+  for (const char* f : kContactColumnNames)
     for (const auto& id : rows(r->before.db, std::string("SELECT e.id FROM employees AS e JOIN users AS u ON u.id = e.user_id "
                                                          "WHERE e.") + f + " <> '' AND u." + f + " <> '' AND e." + f + " <> u." + f))
       want.insert(id + "|" + f);
@@ -274,7 +270,7 @@ TEST(Moves, FillBlanksKeepsUsersValues) {
 }
 
 TEST(Moves, ATamperedAfterShowsUnexplainedLosses) {
-  auto r = review_fixture(kSmall);
+  auto r = review_fixture(kSmallFixture);
   ASSERT_TRUE(r);
   // Change one customer's address city and one user's email behind the run's back.
   auto addr = one_int(r->after(), "SELECT a.id FROM addresses AS a JOIN addressables AS x ON x.address_id = a.id "
@@ -302,9 +298,9 @@ TEST(Moves, ATamperedAfterShowsUnexplainedLosses) {
 TEST(Moves, DjangosOwnResultGivesTheSameMoves) {
   // Django's after.sqlite3 of crm-small holds the same lineage: the moves read from it
   // (resolution found from its links) equal the ones of our run.
-  auto ours = review_fixture(kSmall);
+  auto ours = review_fixture(kSmallFixture);
   ASSERT_TRUE(ours);
-  auto before = load_fixture(kSmall);
+  auto before = load_fixture(kSmallFixture);
   ASSERT_TRUE(before.ok());
   auto django = load_fixture("crm-small/after.sqlite3");
   ASSERT_TRUE(django.ok());
@@ -334,7 +330,7 @@ TEST(Moves, NotTheCrmBeforeAndAfterGivesNoMoves) {
 TEST(Moves, DiffCommandJsonIncludesMoves) {
   TempDir tmp;
   const std::string json = tmp.file("d.json");
-  auto res = run_cli("diff " + shell_quote(fixture(kSmall)) + " " + shell_quote(fixture("crm-small/after.sqlite3")) +
+  auto res = run_cli("diff " + shell_quote(fixture(kSmallFixture)) + " " + shell_quote(fixture("crm-small/after.sqlite3")) +
                      " --json " + shell_quote(json));
   ASSERT_EQ(res.exit_code, 0) << res.out;
   EXPECT_NE(res.out.find("moved values"), std::string::npos) << res.out;
@@ -342,13 +338,13 @@ TEST(Moves, DiffCommandJsonIncludesMoves) {
   ASSERT_TRUE(text.ok());
   auto j = nlohmann::json::parse(text->begin(), text->end());
   ASSERT_TRUE(j.contains("moves"));
-  auto ours = review_fixture(kSmall);
+  auto ours = review_fixture(kSmallFixture);
   ASSERT_TRUE(ours);
   EXPECT_EQ(j["moves"], nlohmann::json::parse(ours->moves.to_json().dump()));
   EXPECT_TRUE(j.contains("tables") && j.contains("schema"));
 
   // Two snapshots that are not a before and its after: no moves.
-  auto plain = run_cli("diff " + shell_quote(fixture(kSmall)) + " " + shell_quote(fixture(kDirty)) + " --json " +
+  auto plain = run_cli("diff " + shell_quote(fixture(kSmallFixture)) + " " + shell_quote(fixture(kDirtyFixture)) + " --json " +
                        shell_quote(json));
   ASSERT_EQ(plain.exit_code, 0) << plain.out;
   auto t2 = read_file(json);

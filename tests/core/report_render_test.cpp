@@ -20,7 +20,6 @@ using namespace redline::test;
 
 namespace {
 
-const char* const kSmall = "crm-small/before.sqlite3";
 const char* const kEvil = "<script>alert(\"x\")</script> & 'q'\ttab\nline 東京 | *a* [b](c)";
 
 // Tags of our own HTML balance: every element opened is closed in order (void
@@ -78,7 +77,7 @@ struct Rendered {
 
 std::unique_ptr<Rendered> evil_run() {
   auto out = std::make_unique<Rendered>();
-  auto snap = load_fixture(kSmall);
+  auto snap = load_fixture(kSmallFixture);
   EXPECT_TRUE(snap.ok());
   if (!snap.ok()) return nullptr;
   // An employee whose user has another first name (so the hazard and the lost values
@@ -128,7 +127,7 @@ TEST(ReportRender, EscapingHelpers) {
 }
 
 TEST(ReportRender, JsonDiffCountsEqualSqlOverBeforeAndAfter) {
-  auto r = review_fixture(kSmall);
+  auto r = review_fixture(kSmallFixture);
   ASSERT_TRUE(r);
   Report report = r->run.report;
   ASSERT_TRUE(fill_review(report, r->run.diff.get(), &r->moves, &r->checks).ok());
@@ -297,7 +296,7 @@ TEST(ReportRender, CliWritesEveryFormat) {
   TempDir tmp;
   const std::string out = tmp.file("a.sqlite3");
   ASSERT_TRUE(std::filesystem::create_directory(tmp.file("csv")));
-  auto res = run_cli("normalize " + shell_quote(fixture(kSmall)) + " --out " + shell_quote(out) + " --report " +
+  auto res = run_cli("normalize " + shell_quote(fixture(kSmallFixture)) + " --out " + shell_quote(out) + " --report " +
                      shell_quote(tmp.file("r.json")) + " --report-md " + shell_quote(tmp.file("r.md")) + " --report-html " +
                      shell_quote(tmp.file("r.html")) + " --csv-dir " + shell_quote(tmp.file("csv")) +
                      " --now '" + std::string(kNow) + "'");
@@ -315,7 +314,7 @@ TEST(ReportRender, CliWritesEveryFormat) {
   EXPECT_TRUE(contains(text(tmp.file("r.md")), "# Redline report"));
 
   // One CSV per table with row changes: exactly the diff module's export of our run.
-  auto r = review_fixture(kSmall);
+  auto r = review_fixture(kSmallFixture);
   ASSERT_TRUE(r);
   std::size_t files = 0;
   for (const auto& t : r->run.diff->tables) {

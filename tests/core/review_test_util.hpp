@@ -21,6 +21,10 @@
 
 namespace redline::test {
 
+inline constexpr const char* kSmallFixture = "crm-small/before.sqlite3";
+inline constexpr const char* kDirtyFixture = "crm-dirty/before.sqlite3";
+inline constexpr const char* kContactColumnNames[] = {"first_name", "last_name", "email", "phone"};
+
 struct Reviewed {
   std::string before_path;  // the fixture file (attachable by tests)
   Snapshot before;
