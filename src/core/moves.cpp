@@ -146,13 +146,14 @@ struct MovesJob::Impl {
 
   // ---- M1 ----
 
-  // Decide one user's group: its employees' fields, and its own old values.
-  void decide(std::vector<PlanRow>& group, const AfterRow* user_after_row, std::vector<AfterRow>& afters) {
+  // Decide one user's group: its employees (plan rows and their after rows, pairwise;
+  // all point at the same user) and the user's own old values.
+  void decide(const std::vector<PlanRow>& group, const std::vector<AfterRow>& afters) {
     const PlanRow& first = group.front();
     const bool existed = first.user_before;
-    const bool present = user_after_row && user_after_row->user_after;
+    const bool present = afters.front().user_after;
     std::array<std::string, kContactFields> uv1;
-    if (present) uv1 = user_after_row->uv1;
+    if (present) uv1 = afters.front().uv1;
     const auto ow = opt.overwrite;
 
     for (std::size_t i = 0; i < group.size(); ++i) {
@@ -276,9 +277,9 @@ struct MovesJob::Impl {
     if (!any_contact || !sb.table("users") || !sb.has("employees", "user_id") || !sa.has("employees", "user_id") ||
         !sa.table("users"))
       return ok_status();
-    auto done = norm::already_done(before, sb);
-    if (!done) return done.error();
-    if (done->m1) return ok_status();
+    auto steps_done = norm::already_done(before, sb);
+    if (!steps_done) return steps_done.error();
+    if (steps_done->m1) return ok_status();
     out.has_m1 = true;
 
     CollisionResolution r = opt.resolution.value_or(CollisionResolution::Suffix);
@@ -307,7 +308,7 @@ struct MovesJob::Impl {
     bool have_b = false, have_a = false;
     auto flush = [&]() {
       if (group.empty()) return;
-      decide(group, &group_after.front(), group_after);
+      decide(group, group_after);
       group.clear();
       group_after.clear();
     };
@@ -395,7 +396,7 @@ struct MovesJob::Impl {
       std::vector<AfterRow> one_after{*it};
       const std::size_t at = out.employees.size();
       const std::size_t losses_at = out.user_losses.size();
-      decide(one, &one_after.front(), one_after);
+      decide(one, one_after);
       out.employees[at].plan_mismatch = true;
       for (std::size_t f = 0; f < kContactFields; ++f)
         if (out.employees[at].fields[f] == Fate::Lost) out.employees[at].unexpected |= static_cast<std::uint8_t>(1u << f);

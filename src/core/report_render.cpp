@@ -372,7 +372,7 @@ class Html {
   }
 };
 
-void html_header(Html& h, const ordered_json& j, const Tally& t) {
+void html_header(Html& h, const ordered_json& j) {
   const auto& in = j["input"];
   std::string status = as_str(j, "status");
   h.raw("<header class=\"top\"><div class=\"brand\">Redline &#183; CRM normalization review</div><h1>");
@@ -385,7 +385,6 @@ void html_header(Html& h, const ordered_json& j, const Tally& t) {
   if (j["options"].contains("now")) sub += " · run at " + json_text(j["options"]["now"]) + " UTC";
   if (!as_str(in, "sha256").empty()) sub += " · input SHA-256 " + as_str(in, "sha256");
   h.text(sub).raw("</p></header>\n<main>\n");
-  (void)t;
 }
 
 void html_summary(Html& h, const ordered_json& j, const Tally& t) {
@@ -536,7 +535,7 @@ void html_row_cells(Html& h, const diff::TableDiff& t, const std::vector<std::si
   }
 }
 
-void html_changes(Html& h, const ordered_json& j, const RenderOptions& o, const std::vector<Examples>& ex) {
+void html_changes(Html& h, const ordered_json& j, const std::vector<Examples>& ex) {
   h.raw("<section id=\"changes\"><h2>Changes per table</h2>");
   const auto& diff = j["diff"];
   if (!diff.contains("tables") || diff["tables"].empty()) {
@@ -615,7 +614,6 @@ void html_changes(Html& h, const ordered_json& j, const RenderOptions& o, const 
   if (!ex.empty())
     h.raw("<p class=\"muted\">Changed cells are highlighted (yellow before, green after); &#8212; marks a column the "
           "row does not have on that side. Every changed row is in the CSV export.</p>");
-  (void)o;
   h.raw("</section>\n");
 }
 
@@ -714,11 +712,11 @@ Result<std::string> render_html(const Report& report, const RenderOptions& o) {
     h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     h.text("Redline report: " + as_str(j["input"], "name")).raw("</title>\n<style>").raw(kCss).raw("</style>\n</head>\n<body>\n");
-    html_header(h, j, t);
+    html_header(h, j);
     html_summary(h, j, t);
     html_hazards(h, j, o);
     html_checks(h, j, o);
-    html_changes(h, j, o, *ex);
+    html_changes(h, j, *ex);
     html_moves(h, j, o);
     html_steps(h, j);
     h.raw("<section id=\"options\"><h2>Options of the run</h2><pre>")
