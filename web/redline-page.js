@@ -131,7 +131,7 @@
       m._redline_export_release();
       return out;
     },
-    // The report of the last run as text: 'json'.
+    // The report of the last run as text: 'json', 'md' or 'html' (self-contained).
     exportReport: function (format) {
       var m = mod();
       var text = reportText(m, format || 'json');

@@ -83,9 +83,13 @@ void App::apply(const Actions& actions) {
     }
   }
   if (!actions.download_report.empty()) {
-    if (auto run = session_.run()) {
-      offer(stem() + "-report.json", "application/json",
-            std::vector<std::uint8_t>(run->report_json.begin(), run->report_json.end()));
+    const std::string& f = actions.download_report;
+    auto text = session_.report_text(f);
+    if (text) {
+      const char* mime = f == "html" ? "text/html" : f == "md" ? "text/markdown" : "application/json";
+      offer(stem() + "-report." + f, mime, std::vector<std::uint8_t>(text->begin(), text->end()));
+    } else {
+      session_.report_error(text.error());
     }
   }
   if (actions.download_options) {

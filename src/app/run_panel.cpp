@@ -49,7 +49,12 @@ void draw_run(RunPanel& panel, const Session& session, Actions& actions) {
     if (ImGui::Button("Download after.sqlite3")) actions.download_after = true;
     ImGui::SameLine();
   }
-  if (ImGui::Button("Download report (JSON)")) actions.download_report = "json";
+  if (ImGui::Button("Report (HTML)")) actions.download_report = "html";
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One self-contained file a non-developer can read: summary, hazards, checklist, changes.");
+  ImGui::SameLine();
+  if (ImGui::Button("Report (Markdown)")) actions.download_report = "md";
+  ImGui::SameLine();
+  if (ImGui::Button("Report (JSON)")) actions.download_report = "json";
   ImGui::Spacing();
 
   ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit |

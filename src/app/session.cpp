@@ -1,5 +1,10 @@
 #include "app/session.hpp"
 
+#include "core/checks.hpp"
+#include "core/report_render.hpp"
+#include "core/review.hpp"
+#include "core/version.hpp"
+
 #include <chrono>
 
 namespace redline::app {
@@ -35,6 +40,7 @@ void Session::start_run(const NormalizeOptions& options) {
   page_.reset();
   page_request_.reset();
   page_served_.reset();
+  run_options_ = options;
   run_ = std::make_unique<RunJob>(*db_, loaded_->input, options);
   run_active_ = true;
   run_view_.reset();
@@ -52,6 +58,22 @@ void Session::cancel() {
     ++runs_;
   }
   job_ = JobView{};
+}
+
+Result<std::string> Session::report_text(const std::string& format) {
+  if (!run_view_) return make_error(ErrorCode::Usage, "there is no report yet: run the normalization first");
+  if (format == "json") return run_view_->report_json;
+  if (format != "md" && format != "html") {
+    return make_error(ErrorCode::Usage, "unknown report format '" + format + "' (json, md or html)");
+  }
+  RenderOptions ro;
+  ro.generator = std::string("Redline ") + kVersion;
+  if (run_view_->ok && run_ && run_view_->diff) {
+    ro.diff = run_view_->diff.get();
+    ro.before = &*db_;
+    ro.after = &run_->after();
+  }
+  return format == "md" ? render_markdown(run_view_->report, ro) : render_html(run_view_->report, ro);
 }
 
 Result<std::vector<std::uint8_t>> Session::export_after() {
@@ -80,9 +102,26 @@ void Session::pump(double budget_ms) {
     if (p.state == JobState::More) return;
     auto view = std::make_shared<RunView>();
     view->report = run_->report();
-    view->report_json = view->report.to_json_text();
     view->diff = run_->diff();
     view->ok = p.state == JobState::Done;
+    if (view->ok) {
+      // The review, as the CLI does it: moves and the checklist into the report, and
+      // --strict's verdict on the checks.
+      auto rv = review_run(*db_, run_->after(), run_options_, nullptr, view->diff);
+      Status filled = rv ? fill_review(view->report, *rv) : Status(rv.error());
+      if (!filled) {
+        error_ = filled.error();
+      } else if (run_options_.strict) {
+        if (Status verdict = strict_verdict(rv->checks); !verdict) {
+          view->ok = false;
+          view->report.status = "refused";
+          view->report.error = verdict.error();
+          for (auto& s : view->report.steps)
+            if (s.status == "done") s.status = "rolled_back";
+        }
+      }
+    }
+    view->report_json = view->report.to_json_text();
     run_view_ = std::move(view);
     run_active_ = false;
     job_ = JobView{};

@@ -81,6 +81,10 @@ class Session {
   void request_page(PageRequest request) { page_request_ = std::move(request); }
   std::shared_ptr<const diff::RowPage> page() const { return page_; }
 
+  // The last run's report as "json", "md" or "html" (the same documents as the CLI's
+  // --report, --report-md, --report-html).
+  Result<std::string> report_text(const std::string& format);
+
   // The normalized database as a SQLite file image (after a successful run).
   Result<std::vector<std::uint8_t>> export_after();
 
@@ -98,6 +102,7 @@ class Session {
   std::optional<PendingLoad> pending_;
 
   std::unique_ptr<RunJob> run_;                  // owns the after database once done
+  NormalizeOptions run_options_;
   bool run_active_ = false;
   std::shared_ptr<const RunView> run_view_;
   int runs_ = 0;

@@ -65,14 +65,13 @@ EMSCRIPTEN_KEEPALIVE int redline_normalize(const char* options_json) {
   return 0;
 }
 
-// The report of the last run: "json" (spec §5). Returns "" when there is none.
+// The report of the last run: "json" (spec §5), "md" or "html". "" when there is none.
 EMSCRIPTEN_KEEPALIVE const char* redline_report(const char* format) {
   redline::app::App* app = redline::platform::current_app();
   g_last_json.clear();
   if (!app) return g_last_json.c_str();
-  auto run = app->session().run();
-  std::string f = format ? format : "json";
-  if (run && f == "json") g_last_json = run->report_json;
+  auto text = app->session().report_text(format ? format : "json");
+  if (text) g_last_json = std::move(text.value());
   return g_last_json.c_str();
 }
 

@@ -95,6 +95,14 @@ test('crm-small in the page: report shape of spec §5 and after.sqlite3 equal to
     }
     assert.ok(rep.diff.tables.employees, 'the diff covers employees');
     assert.ok(rep.diff.tables.addresses.added > 0, 'addresses were added');
+    assert.deepEqual(rep.checks.map((c) => c.id), cli.report.checks.map((c) => c.id), 'the page reviews the run as the CLI does');
+    assert.ok(rep.checks.every((c) => c.status === 'pass' || c.status === 'manual'), 'crm-small passes every check');
+    assert.deepEqual(rep.diff.moves, cli.report.diff.moves);
+    const html = await page.evaluate(() => window.redline.exportReport('html'));
+    assert.match(html, /^<!DOCTYPE html>/i);
+    assert.ok(!/https?:\/\//.test(html.replace(/<!--[\s\S]*?-->/g, '')) || !/(src|href)="https?:/.test(html), 'no external assets');
+    const md = await page.evaluate(() => window.redline.exportReport('md'));
+    assert.match(md, /^#/);
   } finally { await page.close(); server.close(); }
 });
 
