@@ -6,7 +6,10 @@
 // CPU time are printed with their ratio (ours / sqldiff: below 1 is faster).
 //
 //   redline_bench_diff [--rows N] [--repeat R] [--dir DIR] [--sqldiff PATH]
+//   redline_bench_diff --pair BEFORE AFTER [--repeat R] [--sqldiff PATH]
 // DIR (default: a fresh temp dir, removed afterwards) keeps before/after.sqlite3.
+// --pair times the same two sides on a given pair of files instead (e.g. a snapshot
+// and its normalized after), which are left as they are.
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -119,7 +122,7 @@ struct Timing {
 int main(int argc, char** argv) {
   std::int64_t rows = 1000000;
   int repeat = 5;
-  std::string dir, sqldiff = "/usr/bin/sqldiff";
+  std::string dir, sqldiff = "/usr/bin/sqldiff", pair_before, pair_after;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -133,8 +136,12 @@ int main(int argc, char** argv) {
     else if (a == "--repeat") repeat = std::max(1, std::stoi(value()));
     else if (a == "--dir") dir = value();
     else if (a == "--sqldiff") sqldiff = value();
-    else {
-      std::fprintf(stderr, "usage: redline_bench_diff [--rows N] [--repeat R] [--dir DIR] [--sqldiff PATH]\n");
+    else if (a == "--pair") {
+      pair_before = value();
+      pair_after = value();
+    } else {
+      std::fprintf(stderr, "usage: redline_bench_diff [--rows N] [--repeat R] [--dir DIR] [--sqldiff PATH]\n"
+                           "       redline_bench_diff --pair BEFORE AFTER [--repeat R] [--sqldiff PATH]\n");
       return 2;
     }
   }
@@ -142,20 +149,27 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench: %s not found (Debian package sqlite3-tools)\n", sqldiff.c_str());
     return 2;
   }
+  const bool given = !pair_before.empty();
+  if (given) dir = std::filesystem::path(pair_before).parent_path().string();
   bool temp = dir.empty();
   if (temp) {
     std::string t = (std::filesystem::temp_directory_path() / "redline-bench-diff-XXXXXX").string();
     if (!mkdtemp(t.data())) return 2;
     dir = t;
   }
-  std::filesystem::create_directories(dir);
-  const std::string before = dir + "/before.sqlite3", after = dir + "/after.sqlite3";
+  if (!given) std::filesystem::create_directories(dir);
+  const std::string before = given ? pair_before : dir + "/before.sqlite3";
+  const std::string after = given ? pair_after : dir + "/after.sqlite3";
 
   auto t0 = Clock::now();
-  make_pair(before, after, rows);
-  std::printf("pair: %lld rows in %s (before %.1f MB, after %.1f MB), made in %.0f ms\n",
-              static_cast<long long>(rows), dir.c_str(), std::filesystem::file_size(before) / 1e6,
-              std::filesystem::file_size(after) / 1e6, ms_since(t0));
+  if (!given) make_pair(before, after, rows);
+  if (given)
+    std::printf("pair: %s and %s (before %.1f MB, after %.1f MB)\n", before.c_str(), after.c_str(),
+                std::filesystem::file_size(before) / 1e6, std::filesystem::file_size(after) / 1e6);
+  else
+    std::printf("pair: %lld rows in %s (before %.1f MB, after %.1f MB), made in %.0f ms\n",
+                static_cast<long long>(rows), dir.c_str(), std::filesystem::file_size(before) / 1e6,
+                std::filesystem::file_size(after) / 1e6, ms_since(t0));
 
   // Ours: both files opened read-only, the whole diff (attach, schema, every table).
   std::size_t ours_changes = 0;
