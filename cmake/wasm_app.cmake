@@ -42,3 +42,4 @@ endfunction()
 
 redline_add_app(redline_app "${CMAKE_SOURCE_DIR}/dist" "")
 redline_add_app(redline_app_single "${CMAKE_SOURCE_DIR}/dist-single" "-sSINGLE_FILE=1")
+include(cmake/wasm_cli.cmake)
