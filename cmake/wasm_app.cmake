@@ -40,6 +40,9 @@ function(redline_add_app target outdir extra_flags)
     COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/web" "${outdir}")
 endfunction()
 
-redline_add_app(redline_app "${CMAKE_SOURCE_DIR}/dist" "")
-redline_add_app(redline_app_single "${CMAKE_SOURCE_DIR}/dist-single" "-sSINGLE_FILE=1")
+# Where the pages go: dist/ and dist-single/ under this folder (a separate folder lets
+# several builds of the page coexist, e.g. a work tree's own test build).
+set(REDLINE_DIST_ROOT "${CMAKE_SOURCE_DIR}" CACHE PATH "Folder that receives dist/ and dist-single/")
+redline_add_app(redline_app "${REDLINE_DIST_ROOT}/dist" "")
+redline_add_app(redline_app_single "${REDLINE_DIST_ROOT}/dist-single" "-sSINGLE_FILE=1")
 include(cmake/wasm_cli.cmake)

@@ -10,7 +10,7 @@ import { serve } from '../../scripts/serve.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = process.env.REDLINE_DIST || path.join(ROOT, 'dist');
-export const SHOTS = path.join(ROOT, 'build', 'screenshots');
+export const SHOTS = process.env.REDLINE_SHOTS || path.join(ROOT, 'build', 'screenshots');
 
 const CHROMIUM_ARGS = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',

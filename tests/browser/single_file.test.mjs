@@ -11,7 +11,7 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser.close(); });
 
 test('dist-single/index.html works from file:// with no server', async () => {
-  const dir = path.join(ROOT, 'dist-single');
+  const dir = process.env.REDLINE_DIST_SINGLE || path.join(ROOT, 'dist-single');
   const page = await browser.context.newPage();
   const log = { requests: [], console: [], pageErrors: [] };
   page.on('request', (r) => log.requests.push(r.url()));
