@@ -179,14 +179,14 @@ void profile(const std::vector<std::uint8_t>& image) {
     return ok_status();
   });
   double c0 = cpu_ms();
-  Progress p = job.step(0);  // the preflight unit
-  std::printf("  job preflight unit: %.1f ms cpu\n", cpu_ms() - c0);
+  Progress p = job.step(0);  // the first slice of the preflight
+  std::printf("  job's first slice: %.1f ms cpu\n", cpu_ms() - c0);
   std::map<std::string, double> per_step;
   while (p.state == JobState::More) {
     double u0 = cpu_ms();
     last = u0;
     p = job.step(0);
-    per_step[p.phase] = cpu_ms() - u0;
+    per_step[p.phase] += cpu_ms() - u0;  // a slice of the unit this call ended in
   }
   for (const auto& [phase, ms] : per_step) std::printf("  %-80s %8.1f ms cpu\n", phase.c_str(), ms);
   std::sort(stmts.rbegin(), stmts.rend());

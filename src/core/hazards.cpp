@@ -1,6 +1,8 @@
 #include "core/hazards.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <map>
 #include <optional>
 
@@ -83,11 +85,9 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 // ---- M1: username collisions, contact overwrites, placeholder emails ---------------
 
-Status m1_hazards(sql::Database& db, const DbState& s, const NormalizeOptions& o, std::vector<Hazard>& out) {
-  const std::string plan = norm::m1_plan_sql(s, o.username_collision);
-
-  // One pass over the plan (materialized once) gives every row the three M1 hazards
-  // need:
+Status m1_hazards(sql::Database& db, const NormalizeOptions& o, std::vector<Hazard>& out) {
+  // One pass over the plan (temp.redline_m1, which M1 reads too) gives every row the
+  // three M1 hazards need:
   //  'c' rows: employees without a user whose username is taken (by an existing user,
   //      or by another employee created in the same run), or whose created user gets
   //      the placeholder email;
@@ -108,16 +108,16 @@ Status m1_hazards(sql::Database& db, const DbState& s, const NormalizeOptions& o
     return "(m." + mine + " <> '' AND coalesce(" + theirs + ", '') <> '' AND m." + mine + " IS NOT " + theirs + ")";
   };
   const std::string q =
-      "WITH plan AS MATERIALIZED (" + plan + "),\n"
-      "m AS MATERIALIZED (SELECT emp_id, target, fn, ln, em, ph FROM plan WHERE kind IN ('update', 'link', 'link_new')),\n"
+      "WITH m AS MATERIALIZED (SELECT emp_id, target, fn, ln, em, ph FROM temp.redline_m1 "
+      "WHERE kind IN ('update', 'link', 'link_new')),\n"
       "multi AS MATERIALIZED (SELECT target FROM m GROUP BY target HAVING count(*) > 1)\n"
       "SELECT 'c', emp_id, target, want, taken_by, kind, username, grp_n, em = '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL\n"
-      "FROM plan WHERE kind <> 'update' AND (taken_by IS NOT NULL OR grp_n > 1 OR (kind = 'create' AND em = ''))\n"
+      "FROM temp.redline_m1 WHERE kind <> 'update' AND (taken_by IS NOT NULL OR grp_n > 1 OR (kind = 'create' AND em = ''))\n"
       "UNION ALL\n"
       "SELECT 'o', m.emp_id, m.target, NULL, NULL, NULL, NULL, NULL, NULL, m.fn, " + b1 + ", m.ln, " + b2 + ", m.em, " + b3 +
       ", m.ph, " + b4 + "\n"
       "FROM m LEFT JOIN users AS u ON u.id = m.target\n" +
-      (link ? "LEFT JOIN plan AS c ON c.kind = 'create' AND c.target = m.target\n" : "") +
+      (link ? "LEFT JOIN temp.redline_m1 AS c ON c.kind = 'create' AND c.target = m.target\n" : "") +
       "WHERE m.target IN multi OR " + differs("fn", b1) + " OR " + differs("ln", b2) + " OR " + differs("em", b3) +
       " OR " + differs("ph", b4) + "\n"
       "ORDER BY 1, 3, 2";
@@ -258,11 +258,11 @@ Status m1_hazards(sql::Database& db, const DbState& s, const NormalizeOptions& o
 
 Status tie_hazards(sql::Database& db, const DbState& s, std::vector<Hazard>& out) {
   // Only organizations M3 will set: all of them before E2, those still NULL after it.
-  std::string which = s.has("organizations", "default_currency") ? " AND o.default_currency IS NULL" : "";
+  // The counts are M3's own (temp.redline_votes).
+  std::string which = s.has("organizations", "default_currency") ? " WHERE o.default_currency IS NULL" : "";
   auto rows = rows_of(db,
-      "WITH c AS (SELECT d.organization_id AS org, d.currency AS cur, count(*) AS n\n"
-      "           FROM deals AS d JOIN organizations AS o ON o.id = d.organization_id\n"
-      "           WHERE d.currency IS NOT NULL" + which + " GROUP BY d.organization_id, d.currency),\n"
+      "WITH c AS (SELECT v.org, v.cur, v.n FROM temp.redline_votes AS v JOIN organizations AS o ON o.id = v.org" +
+          which + "),\n"
       "r AS (SELECT org, cur, n, rank() OVER (PARTITION BY org ORDER BY n DESC) AS rk FROM c),\n"
       "top AS (SELECT org, cur, n FROM r WHERE rk = 1)\n"
       "SELECT org, cur, n FROM top WHERE org IN (SELECT org FROM top GROUP BY org HAVING count(*) > 1)\n"
@@ -293,53 +293,48 @@ Status tie_hazards(sql::Database& db, const DbState& s, std::vector<Hazard>& out
 
 // ---- currency codes --------------------------------------------------------------------
 
-Status currency_hazards(sql::Database& db, const DbState& s, std::vector<Hazard>& out) {
-  for (const char* t : {"deals", "orders", "payments"}) {
-    if (!s.has(t, "currency")) continue;
-    // Three upper-case ASCII letters; GLOB compares bytes, so 'É' or 'usd' fail.
-    auto rows = rows_of(db, std::string("SELECT id, currency FROM ") + t +
-                                " WHERE currency IS NOT NULL AND NOT (length(currency) = 3 AND "
-                                "CAST(currency AS TEXT) GLOB '[A-Z][A-Z][A-Z]') ORDER BY id");
-    if (!rows) return rows.error();
-    if (rows->empty()) continue;
-    Hazard h;
-    h.kind = "nonstandard_currency";
-    h.severity = Severity::Warning;
-    h.table = t;
-    std::map<std::string, std::int64_t> values;
-    for (const auto& r : *rows) {
-      h.ids.push_back(r.i(0));
-      ++values[r.s(1)];
-    }
-    for (const auto& [v, n] : values) h.details.push_back({{"currency", v}, {"rows", n}});
-    sort_unique(h.ids);
-    std::string shown;
-    for (const auto& [v, n] : values) shown += (shown.empty() ? "" : ", ") + ("'" + v + "'");
-    h.message = std::string(t) + ": " + plural(h.ids.size(), "row", "rows") +
-                " with a currency that is not three upper-case letters (" + shown + "): ids " + id_list(h.ids);
-    out.push_back(std::move(h));
+// Three upper-case ASCII letters; GLOB compares bytes, so 'É' or 'usd' fail.
+std::string bad_currency_sql(const char* table) {
+  return std::string("SELECT id, currency FROM ") + table +
+         " WHERE rowid BETWEEN ?1 AND ?2 AND currency IS NOT NULL AND NOT (length(currency) = 3 AND "
+         "CAST(currency AS TEXT) GLOB '[A-Z][A-Z][A-Z]')";
+}
+
+void currency_hazard(const char* t, const std::vector<Row>& rows, std::vector<Hazard>& out) {
+  if (rows.empty()) return;
+  Hazard h;
+  h.kind = "nonstandard_currency";
+  h.severity = Severity::Warning;
+  h.table = t;
+  std::map<std::string, std::int64_t> values;
+  for (const auto& r : rows) {
+    h.ids.push_back(r.i(0));
+    ++values[r.s(1)];
   }
-  return ok_status();
+  for (const auto& [v, n] : values) h.details.push_back({{"currency", v}, {"rows", n}});
+  sort_unique(h.ids);
+  std::string shown;
+  for (const auto& [v, n] : values) shown += (shown.empty() ? "" : ", ") + ("'" + v + "'");
+  h.message = std::string(t) + ": " + plural(h.ids.size(), "row", "rows") +
+              " with a currency that is not three upper-case letters (" + shown + "): ids " + id_list(h.ids);
+  out.push_back(std::move(h));
 }
 
 // ---- dangling foreign keys ------------------------------------------------------------
 
-Status dangling_hazards(sql::Database& db, std::vector<Hazard>& out) {
-  // SQLite's own foreign key check, whatever PRAGMA foreign_keys says, joined to the
-  // key's definition for the column name.
-  auto rows = rows_of(db,
-      "SELECT fk.\"table\", fl.\"from\", fk.parent, fk.rowid FROM pragma_foreign_key_check AS fk\n"
-      "JOIN pragma_foreign_key_list(fk.\"table\") AS fl ON fl.id = fk.fkid AND fl.seq = 0\n"
-      "ORDER BY 1, 2, 4");
-  if (!rows) return rows.error();
-  for (std::size_t k = 0; k < rows->size();) {
-    std::string table = (*rows)[k].s(0), column = (*rows)[k].s(1), parent = (*rows)[k].s(2);
+// One table's broken keys, (column, parent, rowid) rows, as hazards: one per column.
+void dangling_hazards(const std::string& table, std::vector<Row> rows, std::vector<Hazard>& out) {
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return a.s(0) != b.s(0) ? a.s(0) < b.s(0) : a.i(2) < b.i(2);
+  });
+  for (std::size_t k = 0; k < rows.size();) {
+    std::string column = rows[k].s(0), parent = rows[k].s(1);
     Hazard h;
     h.kind = "dangling_reference";
     h.severity = Severity::Warning;
     h.table = table;
-    for (; k < rows->size() && (*rows)[k].s(0) == table && (*rows)[k].s(1) == column; ++k)
-      if (!(*rows)[k].null(3)) h.ids.push_back((*rows)[k].i(3));
+    for (; k < rows.size() && rows[k].s(0) == column; ++k)
+      if (!rows[k].null(2)) h.ids.push_back(rows[k].i(2));
     sort_unique(h.ids);
     h.details.push_back({{"column", column}, {"references", parent}, {"rows", h.ids.size()}});
     h.message = table + "." + column + ": " + plural(h.ids.size(), "row points", "rows point") + " at a row of " +
@@ -347,37 +342,291 @@ Status dangling_hazards(sql::Database& db, std::vector<Hazard>& out) {
     if (table == "employees" && column == "user_id") h.message += "; M1 gives these employees a new user";
     out.push_back(std::move(h));
   }
+}
+
+Row text_row(sql::Statement& st, int columns) {
+  Row row;
+  for (int c = 0; c < columns; ++c) {
+    if (st.column_is_null(c)) row.v.emplace_back(std::nullopt);
+    else row.v.emplace_back(st.column_text(c));
+    row.n.push_back(st.column_int(c));
+  }
+  return row;
+}
+
+// A table's foreign keys as SQLite's own check sees them, whatever PRAGMA foreign_keys
+// says: (column, parent, rowid) of each row whose key has no parent row.
+Status foreign_key_check(sql::Database& db, const std::string& table, std::vector<Row>& rows) {
+  auto st = db.prepare(
+      "SELECT fl.\"from\", fk.parent, fk.rowid FROM pragma_foreign_key_check(?1) AS fk\n"
+      "JOIN pragma_foreign_key_list(?1) AS fl ON fl.id = fk.fkid AND fl.seq = 0");
+  if (!st) return st.error();
+  REDLINE_TRY(st->bind_text(1, table));
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (*r == sql::StepResult::Done) break;
+    rows.push_back(text_row(*st, 3));
+  }
   return ok_status();
 }
 
-Result<std::vector<Hazard>> find_hazards_unguarded(sql::Database& db, const NormalizeOptions& options);
+// Is `column` of `table` its INTEGER PRIMARY KEY ("" for the primary key)?
+bool is_rowid_key(const DbState& s, const std::string& table, const std::string& column) {
+  const norm::TableInfo* t = s.table(table);
+  if (!t) return false;
+  const norm::ColumnInfo* pk = nullptr;
+  for (const auto& c : t->columns) {
+    if (!c.pk) continue;
+    if (pk) return false;
+    pk = &c;
+  }
+  if (!pk || (!column.empty() && column != pk->name)) return false;
+  std::string type = pk->type;
+  for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return type == "integer";
+}
 
 }  // namespace
 
-Result<std::vector<Hazard>> find_hazards(sql::Database& db, const NormalizeOptions& options) {
+// ---- the job -------------------------------------------------------------------------
+
+struct HazardJob::Impl {
+  sql::Database& db;
+  NormalizeOptions opt;
+  bool keep;
+  norm::SliceQueue queue;
+  DbState state;
+  std::vector<Hazard> out;
+  bool m1_plan = false, votes = false;
+  bool started = false, ended = false;
+  std::optional<Error> error;
+  std::size_t queued = 0, ran = 0;  // tasks, for the progress bar
+  std::string phase = "not started";
+
+  Impl(sql::Database& d, NormalizeOptions o, bool k) : db(d), opt(std::move(o)), keep(k) {}
+
+  void task(const char* what, norm::SliceQueue::Task t) {
+    ++queued;
+    queue.then([this, what, t = std::move(t)]() -> Result<bool> {
+      phase = what;
+      auto r = t();
+      if (r && *r) ++ran;
+      return r;
+    });
+  }
+
+  Status drop_scratch() {
+    return db.exec("DROP TABLE IF EXISTS temp.redline_m1; DROP TABLE IF EXISTS temp.redline_vote_parts; "
+                   "DROP TABLE IF EXISTS temp.redline_votes");
+  }
+
+  // What the snapshot is, then the queries, each kind in spec §3's order.
+  Status plan() {
+    auto s = norm::inspect(db);
+    if (!s) return s.error();
+    state = std::move(s.value());
+    REDLINE_TRY(norm::check_is_crm(state));
+    auto done = norm::already_done(db, state);
+    if (!done) return done.error();
+    REDLINE_TRY(drop_scratch());
+
+    if (!done->m1) {
+      task("M1's plan", [this]() -> Result<bool> {
+        REDLINE_TRY(db.exec(norm::kM1PlanCreate));
+        REDLINE_TRY(db.exec(norm::m1_plan_insert_sql(state, opt.username_collision)));
+        m1_plan = true;
+        return true;
+      });
+      task("username collisions and contact overwrites", [this]() -> Result<bool> {
+        REDLINE_TRY(m1_hazards(db, opt, out));
+        return true;
+      });
+    }
+    if (!done->m3) {
+      // The vote, counted slice by slice over deals, then summed per organization and code.
+      task("currency votes", [this]() -> Result<bool> {
+        REDLINE_TRY(db.exec("CREATE TEMP TABLE redline_vote_parts (org, cur, n INTEGER)"));
+        return true;
+      });
+      norm::Ranged r;
+      r.table = "deals";
+      r.sql = "INSERT INTO temp.redline_vote_parts (org, cur, n) SELECT organization_id, currency, count(*) "
+              "FROM deals WHERE rowid BETWEEN ?1 AND ?2 AND currency IS NOT NULL GROUP BY organization_id, currency";
+      task("currency votes", norm::ranged_task(db, std::move(r)));
+      task("currency votes", [this]() -> Result<bool> {
+        REDLINE_TRY(db.exec(
+            std::string(norm::kVotesCreate) + ";\n"
+            "INSERT INTO temp.redline_votes (org, cur, n) SELECT org, cur, sum(n) FROM temp.redline_vote_parts "
+            "GROUP BY org, cur ORDER BY org, cur;\n"
+            "DROP TABLE temp.redline_vote_parts"));
+        votes = true;
+        return true;
+      });
+      task("currency ties", [this]() -> Result<bool> {
+        REDLINE_TRY(tie_hazards(db, state, out));
+        return true;
+      });
+    }
+    for (const char* t : {"deals", "orders", "payments"}) {
+      if (!state.has(t, "currency")) continue;
+      auto rows = std::make_shared<std::vector<Row>>();
+      norm::Ranged r;
+      r.table = t;
+      r.sql = bad_currency_sql(t);
+      r.row = [rows](sql::Statement& st) -> Status {
+        Row row;
+        for (int c = 0; c < 2; ++c) {
+          if (st.column_is_null(c)) row.v.emplace_back(std::nullopt);
+          else row.v.emplace_back(st.column_text(c));
+          row.n.push_back(st.column_int(c));
+        }
+        rows->push_back(std::move(row));
+        return ok_status();
+      };
+      r.done = [this, t, rows]() -> Status {
+        currency_hazard(t, *rows, out);
+        return ok_status();
+      };
+      task("currency codes", norm::ranged_task(db, std::move(r)));
+    }
+    // Every table with a foreign key, in name order. A key on one column that points
+    // at its parent's INTEGER PRIMARY KEY is checked in slices of the table's rows (a
+    // lookup by rowid: what SQLite's check does for such a key, value for value);
+    // a table with any other kind of key gets SQLite's check, whole.
+    auto fks = db.prepare(
+        "SELECT m.name, fl.id, fl.seq, fl.\"table\", fl.\"from\", fl.\"to\" FROM main.sqlite_schema AS m "
+        "JOIN pragma_foreign_key_list(m.name) AS fl WHERE m.type = 'table' ORDER BY m.name, fl.id, fl.seq");
+    if (!fks) return fks.error();
+    struct Key {
+      std::int64_t id;
+      int columns;
+      std::string parent, from, to;
+    };
+    std::map<std::string, std::vector<Key>> keys;
+    for (;;) {
+      auto r = fks->step();
+      if (!r) return r.error();
+      if (*r == sql::StepResult::Done) break;
+      auto& v = keys[fks->column_text(0)];
+      std::int64_t id = fks->column_int(1);
+      if (!v.empty() && v.back().id == id) {
+        ++v.back().columns;
+        continue;
+      }
+      v.push_back({id, 1, fks->column_text(3), fks->column_text(4),
+                   fks->column_is_null(5) ? std::string() : fks->column_text(5)});
+    }
+    for (const auto& [table, ks] : keys) {
+      bool sliced = true;
+      for (const auto& k : ks) sliced = sliced && k.columns == 1 && is_rowid_key(state, k.parent, k.to);
+      auto rows = std::make_shared<std::vector<Row>>();
+      const std::string t = table;
+      if (!sliced) {
+        task("dangling references", [this, t, rows]() -> Result<bool> {
+          REDLINE_TRY(foreign_key_check(db, t, *rows));
+          dangling_hazards(t, std::move(*rows), out);
+          return true;
+        });
+        continue;
+      }
+      for (std::size_t k = 0; k < ks.size(); ++k) {
+        norm::Ranged r;
+        r.table = table;
+        r.sql = "SELECT " + sql::quote_literal(ks[k].from) + ", " + sql::quote_literal(ks[k].parent) +
+                ", c.rowid FROM " + sql::quote_ident(table) + " AS c WHERE c.rowid BETWEEN ?1 AND ?2 AND c." +
+                sql::quote_ident(ks[k].from) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
+                sql::quote_ident(ks[k].parent) + " AS p WHERE p.rowid = c." + sql::quote_ident(ks[k].from) + ")";
+        r.row = [rows](sql::Statement& st) -> Status {
+          rows->push_back(text_row(st, 3));
+          return ok_status();
+        };
+        if (k + 1 == ks.size()) {
+          r.done = [this, t, rows]() -> Status {
+            dangling_hazards(t, std::move(*rows), out);
+            return ok_status();
+          };
+        }
+        task("dangling references", norm::ranged_task(db, std::move(r)));
+      }
+    }
+    return ok_status();
+  }
+
+  void end(std::optional<Error> e) {
+    ended = true;
+    error = std::move(e);
+    queue.clear();
+    if (error || !keep) {
+      (void)drop_scratch();
+      m1_plan = votes = false;
+    }
+  }
+
+  Progress progress() const {
+    Progress p;
+    p.phase = phase;
+    p.fraction = ended ? 1.0 : queued ? static_cast<double>(ran) / static_cast<double>(queued + 1) : 0.0;
+    if (error) {
+      p.state = JobState::Error;
+      p.error = error;
+    } else {
+      p.state = ended ? JobState::Done : JobState::More;
+    }
+    return p;
+  }
+
+  void step(double budget_ms) {
+    using Clock = std::chrono::steady_clock;
+    auto t0 = Clock::now();
+    for (;;) {
+      if (!started) {
+        started = true;
+        phase = "what the snapshot is";
+        Status s = plan();
+        if (!s) return end(s.error());
+      } else {
+        if (Status s = queue.run_one(); !s) return end(s.error());
+        if (queue.empty()) return end(std::nullopt);
+      }
+      if (std::chrono::duration<double, std::milli>(Clock::now() - t0).count() >= budget_ms) return;
+    }
+  }
+};
+
+HazardJob::HazardJob(sql::Database& db, NormalizeOptions options, bool keep_scratch)
+    : impl_(std::make_unique<Impl>(db, std::move(options), keep_scratch)) {}
+
+HazardJob::~HazardJob() {
+  if (impl_ && !impl_->ended) impl_->end(make_error(ErrorCode::Cancelled, "preflight abandoned"));
+}
+
+Progress HazardJob::step(double budget_ms) {
+  Impl& m = *impl_;
+  if (m.ended) return m.progress();
   // Building the details can throw (nlohmann, allocation); nothing thrown leaves the core.
   try {
-    return find_hazards_unguarded(db, options);
+    m.step(budget_ms);
   } catch (const std::exception& e) {
-    return make_error(ErrorCode::Internal, std::string("preflight failed: ") + e.what());
+    m.end(make_error(ErrorCode::Internal, std::string("preflight failed: ") + e.what()));
+  } catch (...) {
+    m.end(make_error(ErrorCode::Internal, "preflight failed"));
   }
+  return m.progress();
 }
 
-namespace {
-Result<std::vector<Hazard>> find_hazards_unguarded(sql::Database& db, const NormalizeOptions& options) {
-  auto state = norm::inspect(db);
-  if (!state) return state.error();
-  REDLINE_TRY(norm::check_is_crm(*state));
-  auto done = norm::already_done(db, *state);
-  if (!done) return done.error();
+const std::vector<Hazard>& HazardJob::hazards() const { return impl_->out; }
+bool HazardJob::kept_m1_plan() const { return impl_->m1_plan; }
+bool HazardJob::kept_votes() const { return impl_->votes; }
 
-  std::vector<Hazard> out;
-  if (!done->m1) REDLINE_TRY(m1_hazards(db, *state, options, out));
-  if (!done->m3) REDLINE_TRY(tie_hazards(db, *state, out));
-  REDLINE_TRY(currency_hazards(db, *state, out));
-  REDLINE_TRY(dangling_hazards(db, out));
-  return out;
+Result<std::vector<Hazard>> find_hazards(sql::Database& db, const NormalizeOptions& options) {
+  HazardJob job(db, options);
+  Progress p;
+  do {
+    p = job.step(1e300);
+  } while (p.state == JobState::More);
+  if (p.state == JobState::Error) return p.error.value_or(make_error(ErrorCode::Internal, "preflight failed"));
+  return job.hazards();
 }
-}  // namespace
 
 }  // namespace redline

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/job.hpp"
 #include "core/normalize_options.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
@@ -40,5 +42,32 @@ struct Hazard {
 Result<std::vector<Hazard>> find_hazards(sql::Database& db, const NormalizeOptions& options);
 
 bool has_blocker(const std::vector<Hazard>& hazards);
+
+// find_hazards as a resumable job, for the page: on a large snapshot the preflight takes
+// longer than a frame, so step(budget_ms) runs slices of its queries (table by table,
+// and the big tables in row ranges) until about budget_ms have passed. Reads nothing but
+// the snapshot and writes only temp tables (M1's plan and M3's vote), which it drops
+// when it ends, unless `keep_scratch`: then the normalizer, running in the same
+// transaction, reads them instead of computing them again.
+class HazardJob final {
+ public:
+  // `db` must outlive the job.
+  HazardJob(sql::Database& db, NormalizeOptions options, bool keep_scratch = false);
+  ~HazardJob();
+  HazardJob(const HazardJob&) = delete;
+  HazardJob& operator=(const HazardJob&) = delete;
+
+  Progress step(double budget_ms);
+  // After Done: the hazards, as find_hazards returns them.
+  const std::vector<Hazard>& hazards() const;
+  // After Done with keep_scratch: whether the temp tables were filled (M1's plan when M1
+  // is still to run, M3's vote when M3 is).
+  bool kept_m1_plan() const;
+  bool kept_votes() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace redline

@@ -6,7 +6,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 
 #include "core/crm_schema.hpp"
@@ -106,6 +109,11 @@ struct NormalizeJob::Impl {
   bool restore_foreign_keys = false;
   std::int64_t content_types_at_start = 0;  // largest django_content_type id before the run
   bool m1_ran = false;
+  std::unique_ptr<HazardJob> preflight_job;  // while the preflight runs
+  bool m1_plan_ready = false;      // temp.redline_m1 filled by the preflight
+  bool votes_ready = false;        // temp.redline_votes filled by the preflight
+  norm::SliceQueue queue;          // the rest of the current unit's work
+  bool in_unit = false;            // the current unit has started
 
   std::size_t next = 0;            // next unit
   bool ended = false;
@@ -138,6 +146,63 @@ struct NormalizeJob::Impl {
     if (rows == Rows::Count) rec.rows_affected += sqlite3_total_changes64(db.handle()) - before;
     if (hook) REDLINE_TRY(hook(rec.id, rec.sql.size() - 1, sql));
     return ok_status();
+  }
+
+  // Queue a statement of `rec` as a slice of its own.
+  void stmt(StepRecord& rec, std::string sql, Rows rows = Rows::Count) {
+    queue.then([this, &rec, sql = std::move(sql), rows]() -> Result<bool> {
+      REDLINE_TRY(run(rec, sql, rows));
+      return true;
+    });
+  }
+
+  // Queue a ranged statement of `rec` (see norm::Ranged): recorded once, as the one
+  // statement its slices amount to, its changes summed over the slices, the hook
+  // called after the last.
+  void ranged(StepRecord& rec, norm::Ranged r) {
+    auto index = std::make_shared<std::size_t>(static_cast<std::size_t>(-1));
+    std::function<std::string()> shown = r.shown;
+    if (!shown) shown = [sql = r.sql] { return sql; };
+    auto user_after = std::move(r.after);
+    r.after = [&rec, user_after](std::int64_t n) -> Status {
+      rec.rows_affected += n;
+      return user_after ? user_after(n) : ok_status();
+    };
+    r.done = [this, &rec, index]() -> Status {
+      if (hook && *index < rec.sql.size()) REDLINE_TRY(hook(rec.id, *index, rec.sql[*index]));
+      return ok_status();
+    };
+    queue.then([&rec, index, shown, task = norm::ranged_task(db, std::move(r))]() -> Result<bool> {
+      if (*index == static_cast<std::size_t>(-1)) {
+        rec.sql.push_back(shown());
+        *index = rec.sql.size() - 1;
+      }
+      return task();
+    });
+  }
+
+  // Queue work that decides what to do when its turn comes.
+  void later(std::function<Status()> f) {
+    queue.then([f = std::move(f)]() -> Result<bool> {
+      REDLINE_TRY(f());
+      return true;
+    });
+  }
+
+  // Is `id` the table's rowid (so that rowid order is id order)?
+  bool id_is_rowid(std::string_view table) const {
+    const norm::TableInfo* t = cur.table(table);
+    if (!t) return false;
+    int pks = 0;
+    bool id_int = false;
+    for (const auto& c : t->columns) {
+      if (!c.pk) continue;
+      ++pks;
+      std::string type = c.type;
+      for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      id_int = c.name == "id" && type == "integer";
+    }
+    return pks == 1 && id_int;
   }
 
   // A query a step makes to decide what to do (recorded too: "the exact SQL it ran").
@@ -176,6 +241,12 @@ struct NormalizeJob::Impl {
   // no-op inside a transaction), which is what lets the old table be dropped while
   // other tables reference it; the final checks verify the keys afterwards.
   Status rebuild(StepRecord& rec, const crm::TableDef& def, const std::string& create_sql) {
+    // Planned when its turn comes: an earlier rebuild changes what inspect() sees.
+    later([this, &rec, &def, create_sql]() { return rebuild_now(rec, def, create_sql); });
+    return ok_status();
+  }
+
+  Status rebuild_now(StepRecord& rec, const crm::TableDef& def, const std::string& create_sql) {
     const std::string& table = def.name;
     const std::string tmp = "new__" + table;
     const std::string prefix = "CREATE TABLE " + sql::quote_ident(table) + " (";
@@ -242,12 +313,19 @@ struct NormalizeJob::Impl {
       if (std::find(kept_names.begin(), kept_names.end(), name) == kept_names.end()) recreate.push_back(idx);
     }
 
-    REDLINE_TRY(run(rec, "CREATE TABLE " + sql::quote_ident(tmp) + " (" + create_sql.substr(prefix.size())));
-    REDLINE_TRY(run(rec, "INSERT INTO " + sql::quote_ident(tmp) + " (" + cols + ") SELECT " + cols + " FROM " +
-                             sql::quote_ident(table)));
-    REDLINE_TRY(run(rec, "DROP TABLE " + sql::quote_ident(table)));
-    REDLINE_TRY(run(rec, "ALTER TABLE " + sql::quote_ident(tmp) + " RENAME TO " + sql::quote_ident(table)));
-    for (const auto& ddl : recreate) REDLINE_TRY(run(rec, ddl));
+    // The rows in slices of rowids (in rowid order, as one INSERT ... SELECT would
+    // copy them); each index is built once, after the rows, a slice of its own.
+    stmt(rec, "CREATE TABLE " + sql::quote_ident(tmp) + " (" + create_sql.substr(prefix.size()));
+    norm::Ranged copy;
+    copy.table = table;
+    const std::string whole =
+        "INSERT INTO " + sql::quote_ident(tmp) + " (" + cols + ") SELECT " + cols + " FROM " + sql::quote_ident(table);
+    copy.sql = whole + " WHERE rowid BETWEEN ?1 AND ?2";
+    copy.shown = [whole] { return whole; };
+    ranged(rec, std::move(copy));
+    stmt(rec, "DROP TABLE " + sql::quote_ident(table));
+    stmt(rec, "ALTER TABLE " + sql::quote_ident(tmp) + " RENAME TO " + sql::quote_ident(table));
+    for (const auto& ddl : recreate) stmt(rec, ddl);
     return ok_status();
   }
 
@@ -261,10 +339,10 @@ struct NormalizeJob::Impl {
         continue;
       }
       const auto* def = crm::find_table(crm::Shape::After, t);
-      REDLINE_TRY(run(rec, def->create_sql));
+      stmt(rec, def->create_sql);
       for (const auto& idx : def->index_sql) {
         std::string name = index_name(idx);
-        if (!is_redline_index(name) && !cur.indexes.count(name)) REDLINE_TRY(run(rec, idx));
+        if (!is_redline_index(name) && !cur.indexes.count(name)) stmt(rec, idx);
       }
     }
     return ok_status();
@@ -297,14 +375,17 @@ struct NormalizeJob::Impl {
   Status m1(StepRecord& rec) {
     REDLINE_TRY(refresh());
     m1_ran = true;
-    // The plan (who gets which user) is materialized once; the three writes read it.
-    REDLINE_TRY(run(rec,
-        "CREATE TEMP TABLE redline_m1 (emp_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, target INTEGER, "
-        "username TEXT, fn TEXT NOT NULL, ln TEXT NOT NULL, em TEXT NOT NULL, ph TEXT NOT NULL)"));
-    REDLINE_TRY(run(rec, "INSERT INTO temp.redline_m1 (emp_id, kind, target, username, fn, ln, em, ph)\n"
-                         "SELECT emp_id, kind, target, username, fn, ln, em, ph FROM (\n" +
-                             norm::m1_plan_sql(cur, opt.username_collision) + ") ORDER BY emp_id",
-                    Rows::Scratch));
+    // The plan (who gets which user) is materialized once, by the preflight, which
+    // reports its hazards from it; the three writes read it. (E1-E3 touch neither
+    // users nor employees, so it is still the plan now.)
+    const std::string create = norm::kM1PlanCreate, fill = norm::m1_plan_insert_sql(cur, opt.username_collision);
+    if (m1_plan_ready) {
+      rec.sql.push_back("-- run by the preflight:\n" + create);
+      rec.sql.push_back("-- run by the preflight:\n" + fill);
+    } else {
+      REDLINE_TRY(run(rec, create, Rows::Scratch));
+      REDLINE_TRY(run(rec, fill, Rows::Scratch));
+    }
 
     // A suffixed username can itself be taken; say so rather than let UNIQUE fail.
     auto still = query_text(rec,
@@ -319,13 +400,13 @@ struct NormalizeJob::Impl {
                         "users.username");
     }
 
-    REDLINE_TRY(run(rec,
+    stmt(rec,
         "INSERT INTO users (id, password, last_login, is_superuser, username, first_name, last_name, email, "
         "is_staff, is_active, date_joined, phone)\n"
         "SELECT target, '', NULL, 0, username, fn, ln, "
         "CASE WHEN em <> '' THEN em ELSE 'employee_' || emp_id || '@temp.com' END, 0, 1, " +
             sql::quote_literal(opt.now) + ", ph\n"
-        "FROM temp.redline_m1 WHERE kind = 'create' ORDER BY emp_id"));
+        "FROM temp.redline_m1 WHERE kind = 'create' ORDER BY emp_id");
 
     if (opt.contact_overwrite != OverwriteResolution::UserWins) {
       // Every employee of a user applies its values in employee id order, as the
@@ -350,10 +431,10 @@ struct NormalizeJob::Impl {
         set_one += (f ? ", " : "") + std::string(cols[f]) + " = " + v;
         changed_one += (f ? " OR " : "") + std::string("users.") + cols[f] + " IS NOT (" + v + ")";
       }
-      REDLINE_TRY(run(rec,
+      stmt(rec,
           "UPDATE users SET " + set_one + "\nFROM temp.redline_m1 AS p\n"
           "WHERE users.id = p.target AND p." + members + " AND p.target NOT IN " + multi + "\n  AND (" +
-              changed_one + ")"));
+              changed_one + ")");
 
       const char* order = ew ? "emp_id DESC" : "emp_id";
       auto pick = [&](const char* f) {
@@ -363,7 +444,7 @@ struct NormalizeJob::Impl {
       std::string merge_many;
       for (int f = 0; f < 4; ++f)
         merge_many += (f ? ", " : "") + merged(std::string("m.") + vals[f], cols[f], "u") + " AS " + vals[f];
-      REDLINE_TRY(run(rec,
+      stmt(rec,
           "UPDATE users SET first_name = a.fn, last_name = a.ln, email = a.em, phone = a.ph\n"
           "FROM (SELECT m.target, " + merge_many + "\n"
           "      FROM (SELECT DISTINCT target, " + pick("fn") + ", " + pick("ln") + ", " + pick("em") + ", " +
@@ -371,12 +452,13 @@ struct NormalizeJob::Impl {
           "            FROM temp.redline_m1 WHERE " + members + " AND target IN " + multi + ") AS m\n"
           "      JOIN users AS u ON u.id = m.target) AS a\n"
           "WHERE users.id = a.target AND (users.first_name IS NOT a.fn OR users.last_name IS NOT a.ln "
-          "OR users.email IS NOT a.em OR users.phone IS NOT a.ph)"));
+          "OR users.email IS NOT a.em OR users.phone IS NOT a.ph)");
     }
-    REDLINE_TRY(run(rec,
+    stmt(rec,
         "UPDATE employees SET user_id = p.target FROM temp.redline_m1 AS p "
-        "WHERE employees.id = p.emp_id AND p.kind <> 'update'"));
-    return run(rec, "DROP TABLE temp.redline_m1");
+        "WHERE employees.id = p.emp_id AND p.kind <> 'update'");
+    stmt(rec, "DROP TABLE temp.redline_m1", Rows::Scratch);
+    return ok_status();
   }
 
   Status m2(StepRecord& rec) {
@@ -398,12 +480,27 @@ struct NormalizeJob::Impl {
     if (!linked) return linked.error();
     const bool skip_linked = linked->value_or(0) != 0;
 
-    // One branch per table, in M2's order; rows in id order. A row has address data
-    // when any of its address columns is non-empty (NULL reads as empty).
-    std::string src;
-    int k = 0;
+    // Ids continue where AUTOINCREMENT would (Django inserts one by one, address then
+    // its link, tables in M2's order, rows in id order), so address n and its
+    // addressable are numbered alike: base + n.
+    auto next_id = [&](const char* t) {
+      return query_int(rec, std::string("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '") + t +
+                                "'), 0), coalesce((SELECT max(id) FROM " + t + "), 0))");
+    };
+    auto a0 = next_id("addresses");
+    if (!a0) return a0.error();
+    auto l0 = next_id("addressables");
+    if (!l0) return l0.error();
+    // How many rows have been moved so far (addresses, and links).
+    struct Count {
+      std::int64_t abase, lbase, addresses = 0, links = 0;
+    };
+    auto count = std::make_shared<Count>(Count{a0->value_or(0), l0->value_or(0)});
+
+    // Per table: its addresses, then their links, each in slices of the table's rows
+    // (row n of a slice is numbered from the rows moved before it). A row has address
+    // data when any of its address columns is non-empty (NULL reads as empty).
     for (const auto& at : norm::address_tables()) {
-      ++k;
       std::vector<std::string> have;
       for (const auto& c : norm::address_columns(at.table))
         if (cur.has(at.table, c)) have.push_back(c);
@@ -421,59 +518,80 @@ struct NormalizeJob::Impl {
                                : cur.has(at.table, "zip_code") ? col("zip_code") : col("postal_code");
       std::string ct = "(SELECT id FROM django_content_type WHERE app_label = 'crmApp' AND model = " +
                        sql::quote_literal(at.model) + ")";
-      src += src.empty() ? "" : "\nUNION ALL\n";
-      src += "SELECT " + std::to_string(k) + ", t.id, " + ct + ", " + col("address") + ", " + col("city") + ", " +
-             col("state") + ", " + postal + ", " + col("country") + " FROM " + sql::quote_ident(at.table) +
-             " AS t WHERE (" + any + ")";
+      std::string where = "(" + any + ")";
       if (skip_linked)
-        src += " AND NOT EXISTS (SELECT 1 FROM addressables AS x WHERE x.content_type_id = " + ct +
-               " AND x.object_id = t.id)";
+        where += " AND NOT EXISTS (SELECT 1 FROM addressables AS x WHERE x.content_type_id = " + ct +
+                 " AND x.object_id = t.id)";
+      // A slice's rows, or (for the report) all of them.
+      const std::string from = " FROM " + sql::quote_ident(at.table) + " AS t WHERE t.rowid BETWEEN ?1 AND ?2 AND " +
+                               where + " ORDER BY t.id";
+      const std::string from_all = " FROM " + sql::quote_ident(at.table) + " AS t WHERE " + where + " ORDER BY t.id";
+      const std::string n = "row_number() OVER (ORDER BY t.id)";
+      // Slices by rowid keep id order only where id is the rowid; otherwise one slice.
+      const bool whole = !id_is_rowid(at.table);
+
+      norm::Ranged addr;
+      addr.table = at.table;
+      addr.whole = whole;
+      auto addr_sql = [=](const std::string& base, const std::string& rows) {
+        return "INSERT INTO addresses (id, address_line1, address_line2, city, state, postal_code, country, "
+               "address_type, is_primary)\n"
+               "SELECT " + base + " + " + n + ", " + col("address") + ", '', " + col("city") + ", " + col("state") +
+               ", " + postal + ", " + col("country") + ", 'primary', 1" + rows;
+      };
+      addr.sql = addr_sql("?3", from);
+      addr.shown = [count, addr_sql, from_all] {
+        return addr_sql(std::to_string(count->abase + count->addresses), from_all);
+      };
+      addr.bind = [count](sql::Statement& st) { return st.bind_int(3, count->abase + count->addresses); };
+      addr.after = [count](std::int64_t changed) {
+        count->addresses += changed;
+        return ok_status();
+      };
+      ranged(rec, std::move(addr));
+
+      norm::Ranged link;
+      link.table = at.table;
+      link.whole = whole;
+      auto link_sql = [=](const std::string& lbase, const std::string& abase, const std::string& rows) {
+        return "INSERT INTO addressables (id, object_id, address_id, content_type_id)\n"
+               "SELECT " + lbase + " + " + n + ", t.id, " + abase + " + " + n + ", " + ct + rows;
+      };
+      link.sql = link_sql("?3", "?4", from);
+      link.shown = [count, link_sql, from_all] {
+        return link_sql(std::to_string(count->lbase + count->links), std::to_string(count->abase + count->links),
+                        from_all);
+      };
+      link.bind = [count](sql::Statement& st) -> Status {
+        REDLINE_TRY(st.bind_int(3, count->lbase + count->links));
+        return st.bind_int(4, count->abase + count->links);
+      };
+      link.after = [count](std::int64_t changed) {
+        count->links += changed;
+        return ok_status();
+      };
+      ranged(rec, std::move(link));
     }
-    if (src.empty()) return ok_status();
-
-    // The rows to migrate, numbered once in M2's order (tables in order, rows in id
-    // order: the compound's ORDER BY merges the id-ordered table scans, no sort).
-    REDLINE_TRY(run(rec,
-        "CREATE TEMP TABLE redline_m2 (rn INTEGER PRIMARY KEY, k INTEGER NOT NULL, oid INTEGER NOT NULL, ct INTEGER, "
-        "line1, city, state, postal, country)"));
-    REDLINE_TRY(run(rec,
-        "INSERT INTO temp.redline_m2 (k, oid, ct, line1, city, state, postal, country)\n" + src + "\nORDER BY 1, 2",
-        Rows::Scratch));
-
-    // Ids continue where AUTOINCREMENT would (Django inserts one by one, address then
-    // its link), so address n and its addressable are numbered alike.
-    auto next_id = [&](const char* t) {
-      return query_int(rec, std::string("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '") + t +
-                                "'), 0), coalesce((SELECT max(id) FROM " + t + "), 0))");
-    };
-    auto a0 = next_id("addresses");
-    if (!a0) return a0.error();
-    auto l0 = next_id("addressables");
-    if (!l0) return l0.error();
-    std::string abase = std::to_string(a0->value_or(0)), lbase = std::to_string(l0->value_or(0));
-
-    REDLINE_TRY(run(rec,
-        "INSERT INTO addresses (id, address_line1, address_line2, city, state, postal_code, country, "
-        "address_type, is_primary)\n"
-        "SELECT " + abase + " + rn, line1, '', city, state, postal, country, 'primary', 1 "
-        "FROM temp.redline_m2 ORDER BY rn"));
-    REDLINE_TRY(run(rec,
-        "INSERT INTO addressables (id, object_id, address_id, content_type_id)\n"
-        "SELECT " + lbase + " + rn, oid, " + abase + " + rn, ct FROM temp.redline_m2 ORDER BY rn"));
-    return run(rec, "DROP TABLE temp.redline_m2");
+    return ok_status();
   }
 
   Status m3(StepRecord& rec) {
     REDLINE_TRY(refresh());
-    // The vote: one GROUP BY over deals, ranked per organization by count, ties to
-    // the smallest code (byte order, the column's BINARY collation).
-    REDLINE_TRY(run(rec,
+    // The vote: deals with a currency counted per organization and code (by the
+    // preflight, in slices over deals, into temp.redline_votes; its tie hazard reads
+    // the same counts), ranked per organization by count, ties to the smallest code
+    // (byte order, the column's BINARY collation).
+    if (!votes_ready) return make_error(ErrorCode::Internal, "the preflight did not count the currency votes");
+    rec.sql.push_back(std::string("-- run by the preflight (in slices of deals):\n") + norm::kVotesCreate);
+    rec.sql.push_back(std::string("-- run by the preflight (in slices of deals):\n") + norm::kVotesFill);
+    stmt(rec,
         "UPDATE organizations SET default_currency = v.cur\n"
-        "FROM (SELECT organization_id AS org, currency AS cur,\n"
-        "        row_number() OVER (PARTITION BY organization_id ORDER BY count(*) DESC, currency) AS rk\n"
-        "      FROM deals WHERE currency IS NOT NULL GROUP BY organization_id, currency) AS v\n"
-        "WHERE organizations.id = v.org AND v.rk = 1 AND organizations.default_currency IS NULL"));
-    return run(rec, "UPDATE organizations SET default_currency = 'USD' WHERE default_currency IS NULL");
+        "FROM (SELECT org, cur, row_number() OVER (PARTITION BY org ORDER BY n DESC, cur) AS rk\n"
+        "      FROM temp.redline_votes) AS v\n"
+        "WHERE organizations.id = v.org AND v.rk = 1 AND organizations.default_currency IS NULL");
+    stmt(rec, "UPDATE organizations SET default_currency = 'USD' WHERE default_currency IS NULL");
+    stmt(rec, "DROP TABLE temp.redline_votes", Rows::Scratch);
+    return ok_status();
   }
 
   // ---- C: contract ----------------------------------------------------------------
@@ -529,7 +647,7 @@ struct NormalizeJob::Impl {
     for (const char* t : {"addressables", "addresses", "employees"}) {
       for (const auto& idx : crm::find_table(crm::Shape::After, t)->index_sql) {
         std::string name = index_name(idx);
-        if (is_redline_index(name) && !cur.indexes.count(name)) REDLINE_TRY(run(rec, idx));
+        if (is_redline_index(name) && !cur.indexes.count(name)) stmt(rec, idx);
       }
     }
     return ok_status();
@@ -614,18 +732,6 @@ struct NormalizeJob::Impl {
     auto d = norm::already_done(db, cur);
     if (!d) return d.error();
     done = std::move(d.value());
-    auto h = find_hazards(db, opt);
-    if (!h) return h.error();
-    hazards = std::move(h.value());
-
-    if (opt.username_collision == CollisionResolution::Stop) {
-      for (const auto& hz : hazards) {
-        if (hz.kind != "username_collision") continue;
-        status = "refused";
-        return make_error(ErrorCode::Hazard,
-                          "stopped before any change: " + hz.message, "resolution 'stop'");
-      }
-    }
 
     auto ct = db.query_int("SELECT max(id) FROM django_content_type");
     if (!ct) return ct.error();
@@ -645,6 +751,26 @@ struct NormalizeJob::Impl {
     auto s = RunTransaction::begin(db);
     if (!s) return s.error();
     sp.emplace(std::move(s.value()));
+    // The hazards, in slices, inside the run's transaction: the temp tables it leaves
+    // (M1's plan, M3's vote) are the run's, and go with a rollback.
+    preflight_job = std::make_unique<HazardJob>(db, opt, true);
+    queue.then([this]() -> Result<bool> {
+      Progress p = preflight_job->step(0);  // one slice
+      if (p.state == JobState::Error) return p.error.value_or(make_error(ErrorCode::Internal, "preflight failed"));
+      if (p.state == JobState::More) return false;
+      hazards = preflight_job->hazards();
+      m1_plan_ready = preflight_job->kept_m1_plan();
+      votes_ready = preflight_job->kept_votes();
+      preflight_job.reset();
+      if (opt.username_collision == CollisionResolution::Stop) {
+        for (const auto& hz : hazards) {
+          if (hz.kind != "username_collision") continue;
+          status = "refused";
+          return make_error(ErrorCode::Hazard, "stopped before any change: " + hz.message, "resolution 'stop'");
+        }
+      }
+      return true;
+    });
     return ok_status();
   }
 
@@ -686,7 +812,12 @@ struct NormalizeJob::Impl {
   }
 
   Status finish() {
-    REDLINE_TRY(verify());
+    later([this]() { return verify(); });
+    later([this]() { return commit(); });
+    return ok_status();
+  }
+
+  Status commit() {
     if (opt.strict && has_blocker(hazards)) {
       std::string kinds;
       for (const auto& h : hazards)
@@ -716,6 +847,8 @@ struct NormalizeJob::Impl {
 
   // Undo everything: the savepoint rolls the database back to the loaded snapshot.
   void roll_back() {
+    queue.clear();
+    preflight_job.reset();
     if (sp) {
       (void)sp->rollback();
       sp.reset();
@@ -733,43 +866,48 @@ struct NormalizeJob::Impl {
     ended = true;
   }
 
-  // Run unit `next`; false when the job ended (done or error).
+  // Run one slice of unit `next`; false when the job ended (done or error). A unit
+  // plans its work when it starts (into `queue`), then runs it a slice per call.
   bool unit() {
-    if (next == 0) {
-      phase = "preflight";
-      Status s = preflight();
-      if (!s) {
-        fail(s.error(), "failed");
-        return false;
-      }
-    } else if (next <= kStepCount) {
-      std::size_t k = next - 1;
-      StepRecord& rec = steps[k];
-      phase = rec.id + " " + rec.title;
-      std::string why;
-      if (already(k, why)) {
-        rec.status = "already_done";
-        rec.note = why;
-      } else {
-        auto t0 = Clock::now();
-        Status s = run_step(k, rec);
-        rec.ms = ms_since(t0);
-        if (!s) {
-          rec.status = "failed";
-          Error e = s.error();
-          e.message = "step " + rec.id + " (" + rec.title + ") failed: " + e.message;
-          fail(std::move(e), "failed");
-          return false;
+    StepRecord* rec = nullptr;
+    if (!in_unit) {
+      in_unit = true;
+      Status s = ok_status();
+      if (next == 0) {
+        phase = "preflight";
+        s = preflight();
+      } else if (next <= kStepCount) {
+        std::size_t k = next - 1;
+        rec = &steps[k];
+        phase = rec->id + " " + rec->title;
+        std::string why;
+        if (already(k, why)) {
+          rec->status = "already_done";
+          rec->note = why;
+          in_unit = false;
+          ++next;
+          return true;
         }
-        rec.status = "done";
+        queue.then([this, k, rec]() -> Result<bool> {
+          REDLINE_TRY(run_step(k, *rec));
+          return true;
+        });
+      } else {
+        phase = "final checks and commit";
+        s = finish();
       }
-    } else {
-      phase = "final checks and commit";
-      Status s = finish();
-      if (!s) {
-        fail(s.error(), "failed");
-        return false;
-      }
+      if (!s) return unit_failed(s.error(), rec);
+    } else if (next >= 1 && next <= kStepCount) {
+      rec = &steps[next - 1];
+    }
+    auto t0 = Clock::now();
+    Status s = queue.run_one();
+    if (rec) rec->ms += ms_since(t0);
+    if (!s) return unit_failed(s.error(), rec);
+    if (!queue.empty()) return true;
+    in_unit = false;
+    if (rec) rec->status = "done";
+    if (next > kStepCount) {
       status = "ok";
       phase = "done";
       ended = true;
@@ -778,6 +916,15 @@ struct NormalizeJob::Impl {
     }
     ++next;
     return true;
+  }
+
+  bool unit_failed(Error e, StepRecord* rec) {
+    if (rec) {
+      rec->status = "failed";
+      e.message = "step " + rec->id + " (" + rec->title + ") failed: " + e.message;
+    }
+    fail(std::move(e), "failed");
+    return false;
   }
 
   Progress progress() const {

@@ -1,6 +1,10 @@
 #include "core/normalize_sql.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <memory>
+
+#include <sqlite3.h>
 
 #include "core/crm_schema.hpp"
 
@@ -272,6 +276,109 @@ std::string m1_plan_sql(const DbState& s, CollisionResolution resolution) {
   q += "  k.fn, k.ln, k.em, k.ph, k.want, k.taken_by, k.grp_n\n";
   q += "FROM k LEFT JOIN n ON n.emp_id = k.emp_id\n";
   return q;
+}
+
+const char* const kM1PlanTable = "temp.redline_m1";
+const char* const kM1PlanCreate =
+    "CREATE TEMP TABLE redline_m1 (emp_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, target INTEGER, "
+    "username TEXT, fn TEXT NOT NULL, ln TEXT NOT NULL, em TEXT NOT NULL, ph TEXT NOT NULL, want TEXT, "
+    "taken_by INTEGER, grp_n INTEGER)";
+const char* const kVotesTable = "temp.redline_votes";
+const char* const kVotesCreate = "CREATE TEMP TABLE redline_votes (org, cur, n INTEGER)";
+const char* const kVotesFill =
+    "INSERT INTO temp.redline_votes (org, cur, n) SELECT organization_id, currency, count(*) FROM deals "
+    "WHERE currency IS NOT NULL GROUP BY organization_id, currency ORDER BY organization_id, currency";
+
+std::string m1_plan_insert_sql(const DbState& s, CollisionResolution resolution) {
+  return "INSERT INTO temp.redline_m1 (emp_id, kind, target, username, fn, ln, em, ph, want, taken_by, grp_n)\n"
+         "SELECT emp_id, kind, target, username, fn, ln, em, ph, want, taken_by, grp_n FROM (\n" +
+         m1_plan_sql(s, resolution) + ") ORDER BY emp_id";
+}
+
+void SliceQueue::then(Task t) {
+  if (running_) q_.insert(q_.begin() + static_cast<std::ptrdiff_t>(at_++), std::move(t));
+  else q_.push_back(std::move(t));
+}
+
+Status SliceQueue::run_one() {
+  if (q_.empty()) return ok_status();
+  // Taken out first: the follow-ups it queues go to the front.
+  Task t = std::move(q_.front());
+  q_.pop_front();
+  running_ = true;
+  at_ = 0;
+  auto r = t();
+  running_ = false;
+  if (!r) {
+    q_.clear();
+    return r.error();
+  }
+  if (!*r) q_.push_front(std::move(t));
+  return ok_status();
+}
+
+SliceQueue::Task ranged_task(sql::Database& db, Ranged r) {
+  struct State {
+    bool started = false;
+    bool finished = false;
+    std::int64_t lo = 0;
+    sql::Statement main, bound;
+  };
+  auto st = std::make_shared<State>();
+  return [&db, r = std::move(r), st]() -> Result<bool> {
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    const std::string table = sql::quote_ident(r.table);
+    if (!st->started) {
+      st->started = true;
+      auto lo = db.query_int("SELECT min(rowid) FROM " + table);
+      if (!lo) return lo.error();
+      if (!*lo) {  // no rows: nothing to run
+        st->finished = true;
+        if (r.done) REDLINE_TRY(r.done());
+        return true;
+      }
+      st->lo = r.whole ? std::numeric_limits<std::int64_t>::min() : **lo;
+      auto m = db.prepare(r.sql);
+      if (!m) return m.error();
+      st->main = std::move(m.value());
+      auto b = db.prepare("SELECT rowid FROM " + table + " WHERE rowid >= ?1 ORDER BY rowid LIMIT 1 OFFSET " +
+                          std::to_string(kSliceRows - 1));
+      if (!b) return b.error();
+      st->bound = std::move(b.value());
+    }
+    // The slice ends at the kSliceRows-th row from `lo` (rowids may have gaps).
+    std::int64_t hi = kMax;
+    if (!r.whole) {
+      REDLINE_TRY(st->bound.reset());
+      REDLINE_TRY(st->bound.bind_int(1, st->lo));
+      auto b = st->bound.step();
+      if (!b) return b.error();
+      if (*b == sql::StepResult::Row) hi = st->bound.column_int(0);
+      REDLINE_TRY(st->bound.reset());
+    }
+    sql::Statement& m = st->main;
+    REDLINE_TRY(m.reset());
+    REDLINE_TRY(m.bind_int(1, st->lo));
+    REDLINE_TRY(m.bind_int(2, hi));
+    if (r.bind) REDLINE_TRY(r.bind(m));
+    auto before = sqlite3_total_changes64(db.handle());
+    for (;;) {
+      auto s = m.step();
+      if (!s) return s.error();
+      if (*s == sql::StepResult::Done) break;
+      if (r.row) REDLINE_TRY(r.row(m));
+    }
+    REDLINE_TRY(m.reset());
+    if (r.after) REDLINE_TRY(r.after(sqlite3_total_changes64(db.handle()) - before));
+    if (hi == kMax) {
+      st->main = sql::Statement();
+      st->bound = sql::Statement();
+      if (r.done) REDLINE_TRY(r.done());
+      return true;
+    }
+    st->lo = hi + 1;
+    return false;
+  };
 }
 
 }  // namespace redline::norm

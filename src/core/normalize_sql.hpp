@@ -4,6 +4,9 @@
 // preflight reports are computed by the very query the run executes.
 #pragma once
 
+#include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -87,5 +90,64 @@ std::string text_or_empty(const DbState& s, std::string_view table, std::string_
 //   user want that name).
 // A SELECT (with its WITH clause), usable as a subquery.
 std::string m1_plan_sql(const DbState& s, CollisionResolution resolution);
+
+// The temp table the preflight fills with M1's plan (the columns above, in that order)
+// and M1 then reads, so the plan is computed once per run.
+extern const char* const kM1PlanTable;       // "temp.redline_m1"
+extern const char* const kM1PlanCreate;      // its CREATE TEMP TABLE
+std::string m1_plan_insert_sql(const DbState& s, CollisionResolution resolution);  // fills it
+// The temp table of M3's vote: one row per (organization, currency) of deals with a
+// currency, `n` the number of such deals; filled by the preflight in slices, read by
+// the tie hazard and by M3.
+extern const char* const kVotesTable;        // "temp.redline_votes"
+// The vote as two statements over all of deals at once (what the preflight's slices
+// add up to; the report lists these, so that its SQL replays the run).
+extern const char* const kVotesCreate;
+extern const char* const kVotesFill;
+
+// ---- slices --------------------------------------------------------------------------
+//
+// The page runs the jobs a slice per frame, so no single call may take long on a large
+// snapshot. Work is a queue of tasks; a task runs one slice per call and says whether it
+// has finished. A task may queue follow-ups, which run right after it (in the order it
+// queued them): that is how a step that must look at the database before deciding what
+// to do plans its statements when its turn comes.
+class SliceQueue {
+ public:
+  using Task = std::function<Result<bool>()>;  // true: finished
+  void then(Task t);
+  bool empty() const { return q_.empty(); }
+  void clear() { q_.clear(); }
+  // One slice of the first task; the error of a task that failed.
+  Status run_one();
+
+ private:
+  std::deque<Task> q_;
+  std::size_t at_ = 0;       // where a running task's follow-ups go
+  bool running_ = false;
+};
+
+// Rows per slice of a ranged statement: a few milliseconds of work natively. Fixed (not
+// derived from the time budget), so a sliced run executes exactly the statements an
+// unsliced one does and writes the same bytes.
+constexpr std::int64_t kSliceRows = 16384;
+
+// A statement run over `table` in slices of kSliceRows rows by rowid: `sql` uses ?1 and
+// ?2 as the inclusive rowid bounds of a slice (and may use more parameters, bound by
+// `bind` before each slice). `whole`, when set, gives (when the first slice starts) the
+// one statement the slices together amount to, for the report. `whole` runs it once over every rowid instead (for a
+// statement whose ORDER BY must span the whole table). `row` sees each result row,
+// `after` the changes of each slice, `done` runs once at the end.
+struct Ranged {
+  std::string table;
+  std::string sql;
+  std::function<std::string()> shown;
+  bool whole = false;
+  std::function<Status(sql::Statement&)> bind;
+  std::function<Status(sql::Statement&)> row;
+  std::function<Status(std::int64_t changes)> after;
+  std::function<Status()> done;
+};
+SliceQueue::Task ranged_task(sql::Database& db, Ranged r);
 
 }  // namespace redline::norm
