@@ -17,6 +17,14 @@ set(REDLINE_UI_FONT "${REDLINE_FONT_DIR}/dejavu/DejaVuSans.ttf")
 if(NOT EXISTS "${REDLINE_UI_FONT}")
   message(FATAL_ERROR "UI font ${REDLINE_UI_FONT} missing: install fonts-dejavu-core (scripts/setup does).")
 endif()
+# CJK, merged into the UI font for the characters the loaded data uses.
+set(REDLINE_CJK_FONT "${REDLINE_FONT_DIR}/droid/DroidSansFallbackFull.ttf")
+if(NOT EXISTS "${REDLINE_CJK_FONT}")
+  message(FATAL_ERROR "CJK font ${REDLINE_CJK_FONT} missing: install fonts-droid-fallback (scripts/setup does).")
+endif()
+# The GLSL ES 3.0 shaders the app compiles at startup live in shaders/ and are
+# embedded as files (/shaders/...), so they stay plain shader sources.
+file(GLOB REDLINE_SHADERS CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/shaders/*")
 
 set(REDLINE_WASM_LINK_FLAGS
   -sUSE_GLFW=3 -sUSE_WEBGL2=1 -sFULL_ES3=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
@@ -26,6 +34,8 @@ set(REDLINE_WASM_LINK_FLAGS
   -sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8,HEAPU8
   -sNO_EXIT_RUNTIME=1 -sFILESYSTEM=1
   "--embed-file=${REDLINE_UI_FONT}@/fonts/ui.ttf"
+  "--embed-file=${REDLINE_CJK_FONT}@/fonts/ui-fallback.ttf"
+  "--embed-file=${CMAKE_SOURCE_DIR}/shaders@/shaders"
   -fwasm-exceptions)
 
 function(redline_add_app target outdir extra_flags)
@@ -34,7 +44,7 @@ function(redline_add_app target outdir extra_flags)
   target_compile_options(${target} PRIVATE ${REDLINE_WARNINGS} -fwasm-exceptions)
   target_link_options(${target} PRIVATE ${REDLINE_WASM_LINK_FLAGS} ${extra_flags})
   set_target_properties(${target} PROPERTIES OUTPUT_NAME redline SUFFIX ".js"
-    RUNTIME_OUTPUT_DIRECTORY "${outdir}")
+    RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${REDLINE_SHADERS}")
   # The page shell (HTML, CSS, JS glue) goes beside the module.
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/web" "${outdir}")

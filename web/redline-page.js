@@ -139,7 +139,26 @@
       return text;
     },
     cancel: function () { mod()._redline_cancel(); },
-    // Bring a panel to the front: 'overview', 'hazards', 'run', 'open'.
+    // The diff panel: applies {table, kind: 'changed'|'added'|'removed', search,
+    // sort: 'asc'|'desc', select: key, schema: bool} (all optional) and returns what
+    // it shows: counts, schema changes, the search's matches, the selected row's
+    // before/after with moves, the minimap. The search runs between frames: poll
+    // diffView().search.done.
+    diffView: function (opts) {
+      var m = mod();
+      var p = cString(m, JSON.stringify(opts || {}));
+      var text = m.UTF8ToString(m._redline_diff_view(p));
+      m._free(p);
+      return JSON.parse(text);
+    },
+    // The UI font atlas: {chars (the loaded data's characters above U+007F),
+    // missing (those it cannot render), glyphs, texture: [w, h], stale}.
+    fontInfo: function () {
+      return JSON.parse(mod().UTF8ToString(mod()._redline_font_info()));
+    },
+    // The characters of the loaded data the UI font cannot render ('' when none).
+    missingGlyphs: function () { return api.fontInfo().missing; },
+    // Bring a panel to the front: 'overview', 'hazards', 'run', 'diff', 'open'.
     show: function (panel) {
       var m = mod();
       var p = cString(m, String(panel));

@@ -4,13 +4,13 @@
 
 #include <cstdio>
 
+#include "app/fonts.hpp"
 #include "core/version.hpp"
 
 namespace redline::app {
 
 namespace {
 constexpr float kUiFontCssPx = 16.0f;
-constexpr const char* kUiFontPath = "/fonts/ui.ttf";  // embedded at link time
 // Work per frame for long jobs: with drawing, a frame stays well under the 100 ms
 // a user notices as a freeze, even with software WebGL.
 constexpr double kJobBudgetMs = 20.0;
@@ -23,19 +23,8 @@ void App::init(float pixel_ratio) {
 
 void App::rebuild_fonts(float pixel_ratio) {
   pixel_ratio_ = pixel_ratio;
-  ImGuiIO& io = ImGui::GetIO();
-  io.Fonts->Clear();
-  ImFontConfig cfg;
-  cfg.OversampleH = 2;
-  cfg.OversampleV = 1;
-  const float px = kUiFontCssPx * pixel_ratio;
-  if (!io.Fonts->AddFontFromFileTTF(kUiFontPath, px, &cfg, io.Fonts->GetGlyphRangesDefault())) {
-    // Only a broken build lacks the font; ImGui's own font keeps the page usable.
-    ImFontConfig fallback;
-    fallback.SizePixels = px;
-    io.Fonts->AddFontDefault(&fallback);
-  }
-  io.Fonts->Build();
+  font_chars_generation_ = session_.text_chars_generation();
+  build_ui_font(ImGui::GetIO().Fonts, kUiFontCssPx * pixel_ratio, session_.text_chars(), font_);
   apply_theme();
 }
 

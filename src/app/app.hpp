@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/fonts.hpp"
 #include "app/panels.hpp"
 #include "app/session.hpp"
 
@@ -25,11 +26,20 @@ class App {
   void init(float pixel_ratio);
   void frame();  // build this frame's UI (between ImGui::NewFrame and ImGui::Render)
   void rebuild_fonts(float pixel_ratio);
+  // The loaded data brought characters the font atlas was not built for: the
+  // platform rebuilds it (rebuild_fonts) before the next frame.
+  bool fonts_stale() const { return font_chars_generation_ != session_.text_chars_generation(); }
+  const UiFont& font() const { return font_; }
   ImVec4 clear_color() const;
 
   Session& session() { return session_; }
   // Bring a panel to the front: "overview", "hazards", "run", "open" (automation).
   void show(const std::string& panel) { show_panel_ = panel; }
+
+  // window.redline.diffView(options) (see app::diff_view).
+  std::string diff_view(const std::string& options_json) { return app::diff_view(diff_, session_, options_json); }
+  // window.redline.fontInfo(): the atlas and the characters of the data it lacks.
+  std::string font_json() const;
 
   // Snapshot of the app's state for window.redline.state() (JSON text).
   std::string state_json() const;
@@ -48,6 +58,8 @@ class App {
   DiffPanel diff_;
   std::string show_panel_;  // the tab to select on the next frame ("" none)
   long long frames_ = 0;
+  UiFont font_;
+  int font_chars_generation_ = -1;
 };
 
 }  // namespace redline::app

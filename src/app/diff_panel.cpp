@@ -1,13 +1,18 @@
-// The diff panel: every table with its added/removed/changed counts, the schema
-// changes, and a virtualized row diff (ImGuiListClipper over pages the session
-// fetches between frames) with changed cells highlighted, a kind filter, jump to a
-// key, sort order, and the selected row's before/after in full.
+// The diff panel: every table with its added/removed/changed row and changed cell
+// counts, the schema changes, and a virtualized row diff (ImGuiListClipper over pages
+// the session fetches between frames) with changed cells highlighted (before ->
+// after), a kind filter, a search the core runs between frames, sort order, jump to
+// a key, the change minimap beside it, and the selected row's before/after in full
+// with where moved values went.
 #include <imgui.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
+#include "app/minimap.hpp"
 #include "app/panels.hpp"
 
 namespace redline::app {
@@ -15,41 +20,112 @@ namespace redline::app {
 namespace {
 
 constexpr std::size_t kPageRows = 256;
+constexpr std::size_t kMinimapBuckets = 1024;
 const ImVec4 kAdded(0.40f, 0.80f, 0.45f, 1.0f);
 const ImVec4 kRemoved(0.95f, 0.40f, 0.35f, 1.0f);
 const ImVec4 kChanged(0.95f, 0.75f, 0.30f, 1.0f);
+const diff::RowChange kKinds[] = {diff::RowChange::Changed, diff::RowChange::Added, diff::RowChange::Removed};
+const char* const kKindNames[] = {"changed", "added", "removed"};
 
 const ImVec4& kind_color(diff::RowChange k) {
   return k == diff::RowChange::Added ? kAdded : k == diff::RowChange::Removed ? kRemoved : kChanged;
 }
 
-// Row index `i` of the current order (ascending or descending ids).
+// Row index `i` of the current order (ascending or descending ids); its own inverse.
 std::size_t ordered(std::size_t i, std::size_t total, bool descending) { return descending ? total - 1 - i : i; }
+
+std::int64_t entry_id(const diff::RowEntry& r) { return r.kind == diff::RowChange::Added ? r.after_id : r.before_id; }
+
+// The ids of one kind of change, ascending (the order pages and searches use).
+const std::vector<std::int64_t>& kind_ids(const diff::TableDiff& t, diff::RowChange k) {
+  return k == diff::RowChange::Added ? t.added : k == diff::RowChange::Removed ? t.removed : t.changed.before_ids;
+}
+
+std::string trimmed(const char* s) {
+  std::string q(s);
+  while (!q.empty() && (q.back() == ' ' || q.back() == '\t')) q.pop_back();
+  std::size_t b = q.find_first_not_of(" \t");
+  return b == std::string::npos ? std::string() : q.substr(b);
+}
+
+// The search result for what the panel shows now, or null (no query, or the session
+// has not started on it yet).
+std::shared_ptr<const diff::SearchResult> active_search(const DiffPanel& panel, const Session& session) {
+  auto r = session.search();
+  const std::string q = trimmed(panel.search);
+  if (!r || q.empty() || r->table != panel.table || r->kind != kKinds[panel.kind] || r->query != q) return nullptr;
+  return r;
+}
+
+std::string shown_value(const diff::Value& v) { return v.type == diff::Value::Type::Absent ? "(none)" : v.display(); }
+
+// Select `row` and work out its detail lines once (not every frame). Moves are in
+// memory: no SQLite is queried here.
+void select_row(DiffPanel& panel, const Session& session, const diff::TableDiff& t, const diff::RowEntry& row) {
+  panel.selected = row;
+  panel.detail.clear();
+  auto run = session.run();
+  const Moves* moves = run && run->moves ? run->moves.get() : nullptr;
+  std::vector<ValueSource> sources;
+  if (moves && row.kind != diff::RowChange::Removed) sources = moves->sources_of(t.name, row.after_id);
+  for (std::size_t c = 0; c < t.columns.size(); ++c) {
+    DetailLine l;
+    l.column = t.columns[c].name;
+    l.before = shown_value(row.before[c]);
+    l.after = shown_value(row.after[c]);
+    l.changed = std::find(row.changed_columns.begin(), row.changed_columns.end(), c) != row.changed_columns.end();
+    if (moves && row.kind != diff::RowChange::Added) {
+      if (auto d = moves->where_went(t.name, row.before_id, l.column); d && d->fate != Fate::Blank) {
+        l.moved = std::string(to_string(d->fate)) + (d->to_table.empty() ? std::string()
+                                                     : " -> " + d->to_table + " #" + std::to_string(d->to_id) + "." + d->to_column);
+        if (!d->note.empty()) l.moved += " (" + d->note + ")";
+      }
+    }
+    for (const ValueSource& s : sources) {
+      if (s.column != l.column || s.from_table.empty()) continue;
+      if (!l.moved.empty()) l.moved += "; ";
+      l.moved += "<- " + s.from_table + " #" + std::to_string(s.from_id) + "." + s.from_column;
+      if (!s.note.empty()) l.moved += " (" + s.note + ")";
+    }
+    panel.detail.push_back(std::move(l));
+  }
+}
 
 // Show `t`, starting with its first non-empty kind of change.
 void select_table(DiffPanel& panel, const diff::TableDiff& t) {
   panel.table = t.name;
-  panel.selected_row = -1;
-  panel.scroll_to.reset();
+  panel.show_schema = false;
+  panel.selected.reset();
+  panel.detail.clear();
+  panel.scroll_to = 0;
   panel.kind = t.changed.size() > 0 ? 0 : !t.added.empty() ? 1 : !t.removed.empty() ? 2 : 0;
+}
+
+void set_kind(DiffPanel& panel, int kind) {
+  panel.kind = kind;
+  panel.selected.reset();
+  panel.detail.clear();
+  panel.scroll_to = 0;
 }
 
 void draw_tables(DiffPanel& panel, const diff::DiffResult& d) {
   ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                           ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("##difftables", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  if (!ImGui::BeginTable("##difftables", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("table", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("+");
   ImGui::TableSetupColumn("-");
   ImGui::TableSetupColumn("~");
+  ImGui::TableSetupColumn("cells");
   ImGui::TableHeadersRow();
   for (const auto& t : d.tables) {
     const bool schema_only = !t.has_row_changes();
     if (schema_only && !panel.show_unchanged) continue;
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    if (ImGui::Selectable(t.name.c_str(), panel.table == t.name, ImGuiSelectableFlags_SpanAllColumns)) {
+    if (ImGui::Selectable(t.name.c_str(), !panel.show_schema && panel.table == t.name,
+                          ImGuiSelectableFlags_SpanAllColumns)) {
       select_table(panel, t);
     }
     ImGui::TableSetColumnIndex(1);
@@ -58,6 +134,42 @@ void draw_tables(DiffPanel& panel, const diff::DiffResult& d) {
     ImGui::TextColored(kRemoved, "%zu", t.removed.size());
     ImGui::TableSetColumnIndex(3);
     ImGui::TextColored(kChanged, "%zu", t.changed.size());
+    ImGui::TableSetColumnIndex(4);
+    ImGui::Text("%lld", static_cast<long long>(t.cells_changed));
+  }
+  ImGui::EndTable();
+}
+
+void draw_schema(const diff::DiffResult& d) {
+  if (d.schema.empty()) {
+    ImGui::TextDisabled("The schema did not change.");
+    return;
+  }
+  ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                          ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
+  if (!ImGui::BeginTable("##schema", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("change");
+  ImGui::TableSetupColumn("table");
+  ImGui::TableSetupColumn("column / index");
+  ImGui::TableSetupColumn("before");
+  ImGui::TableSetupColumn("after");
+  ImGui::TableHeadersRow();
+  using K = diff::SchemaChangeKind;
+  for (const diff::SchemaChange& c : d.schema) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    const bool added = c.kind == K::TableAdded || c.kind == K::ColumnAdded || c.kind == K::IndexAdded;
+    const bool dropped = c.kind == K::TableDropped || c.kind == K::ColumnDropped || c.kind == K::IndexDropped;
+    ImGui::TextColored(added ? kAdded : dropped ? kRemoved : kChanged, "%s", diff::to_string(c.kind));
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextUnformatted(c.table.c_str());
+    ImGui::TableSetColumnIndex(2);
+    ImGui::TextUnformatted(c.name.c_str());
+    ImGui::TableSetColumnIndex(3);
+    ImGui::TextUnformatted(c.before.c_str());
+    ImGui::TableSetColumnIndex(4);
+    ImGui::TextUnformatted(c.after.c_str());
   }
   ImGui::EndTable();
 }
@@ -72,7 +184,7 @@ void draw_cell(const diff::RowEntry& row, std::size_t c) {
     ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, ImGui::GetColorU32(ImVec4(0.95f, 0.75f, 0.30f, 0.22f)));
     ImGui::TextColored(kRemoved, "%s", row.before[c].display().c_str());
     ImGui::SameLine(0, 4);
-    ImGui::TextColored(kAdded, "-> %s", row.after[c].display().c_str());
+    ImGui::TextColored(kAdded, "\xe2\x86\x92 %s", row.after[c].display().c_str());  // U+2192
   } else {
     ImGui::TextUnformatted(row.after[c].display().c_str());
   }
@@ -82,79 +194,153 @@ void draw_cell(const diff::RowEntry& row, std::size_t c) {
   }
 }
 
+void draw_detail(DiffPanel& panel, const diff::TableDiff& t, float height) {
+  const diff::RowEntry& row = *panel.selected;
+  ImGui::BeginChild("##detail", ImVec2(0, height), true);
+  ImGui::TextColored(kind_color(row.kind), "%s row %s of %s", diff::to_string(row.kind),
+                     diff::row_key_text(t, row).c_str(), t.name.c_str());
+  ImGui::SameLine();
+  if (ImGui::SmallButton("close")) {
+    panel.selected.reset();
+    ImGui::EndChild();
+    return;
+  }
+  if (ImGui::BeginTable("##detailcols", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp |
+                                               ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollY)) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("column", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn("before", ImGuiTableColumnFlags_WidthStretch, 1.5f);
+    ImGui::TableSetupColumn("after", ImGuiTableColumnFlags_WidthStretch, 1.5f);
+    ImGui::TableSetupColumn("moved", ImGuiTableColumnFlags_WidthStretch, 2.5f);
+    ImGui::TableHeadersRow();
+    for (const DetailLine& l : panel.detail) {
+      ImGui::TableNextRow();
+      if (l.changed) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImVec4(0.95f, 0.75f, 0.30f, 0.18f)));
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TextUnformatted(l.column.c_str());
+      ImGui::TableSetColumnIndex(1);
+      if (l.changed) ImGui::TextColored(kRemoved, "%s", l.before.c_str());
+      else ImGui::TextUnformatted(l.before.c_str());
+      ImGui::TableSetColumnIndex(2);
+      if (l.changed) ImGui::TextColored(kAdded, "%s", l.after.c_str());
+      else ImGui::TextUnformatted(l.after.c_str());
+      ImGui::TableSetColumnIndex(3);
+      ImGui::TextWrapped("%s", l.moved.c_str());
+    }
+    ImGui::EndTable();
+  }
+  ImGui::EndChild();
+}
+
 void draw_rows(DiffPanel& panel, Session& session, const diff::TableDiff& t) {
   const float em = ImGui::GetFontSize();
-  const diff::RowChange kinds[] = {diff::RowChange::Changed, diff::RowChange::Added, diff::RowChange::Removed};
-  const char* labels[] = {"changed", "added", "removed"};
   for (int k = 0; k < 3; ++k) {
     char label[48];
-    std::snprintf(label, sizeof label, "%s (%zu)", labels[k], t.count(kinds[k]));
+    std::snprintf(label, sizeof label, "%s (%zu)", kKindNames[k], t.count(kKinds[k]));
     if (k) ImGui::SameLine();
-    if (ImGui::RadioButton(label, panel.kind == k)) {
-      panel.kind = k;
-      panel.selected_row = -1;
-    }
+    if (ImGui::RadioButton(label, panel.kind == k)) set_kind(panel, k);
   }
   ImGui::SameLine();
-  ImGui::Checkbox("newest first", &panel.descending);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(em * 8);
-  if (ImGui::InputTextWithHint("##jump", "jump to id", panel.jump, sizeof panel.jump,
-                               ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CharsDecimal)) {
-    // Ids of each kind are sorted ascending: find the first at or after the key.
-    const long long key = std::atoll(panel.jump);
-    const diff::RowChange kind = kinds[panel.kind];
-    const std::vector<std::int64_t>& ids = kind == diff::RowChange::Added     ? t.added
-                                           : kind == diff::RowChange::Removed ? t.removed
-                                                                              : t.changed.before_ids;
-    auto it = std::lower_bound(ids.begin(), ids.end(), static_cast<std::int64_t>(key));
-    if (it != ids.end()) {
-      std::size_t idx = static_cast<std::size_t>(it - ids.begin());
-      panel.scroll_to = ordered(idx, ids.size(), panel.descending);
-      panel.selected_row = static_cast<long long>(idx);
-    }
+  ImGui::SetNextItemWidth(em * 9);
+  int sort = panel.descending ? 1 : 0;
+  if (ImGui::Combo("##sort", &sort, "key ascending\0key descending\0")) {
+    panel.descending = sort == 1;
+    panel.scroll_to = 0;
   }
-  ImGui::TextDisabled("Double-click a cell to copy it. Click a row for its before and after.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(em * 7);
+  const bool jump = ImGui::InputTextWithHint("##jump", "jump to key", panel.jump, sizeof panel.jump,
+                                             ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CharsDecimal);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(em * 14);
+  ImGui::InputTextWithHint("##search", "search key or text", panel.search, sizeof panel.search);
 
-  const diff::RowChange kind = kinds[panel.kind];
-  const std::size_t total = t.count(kind);
+  const diff::RowChange kind = kKinds[panel.kind];
+  const std::string query = trimmed(panel.search);
+  if (!query.empty()) session.request_search({t.name, kind, query});
+  auto search = active_search(panel, session);
+  if (!query.empty()) {
+    ImGui::SameLine();
+    if (!search) {
+      ImGui::TextDisabled("searching...");
+    } else {
+      ImGui::Text("%zu match%s%s", search->matches, search->matches == 1 ? "" : "es", search->done ? "" : "...");
+      if (search->matches > search->rows.size()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("(first %zu shown)", search->rows.size());
+      }
+    }
+  }
+
+  // The list as shown: the search's rows, or every row of the kind (paged).
+  const bool searching = !query.empty();
+  const std::size_t total = searching ? (search ? search->rows.size() : 0) : t.count(kind);
+  const std::vector<std::int64_t>& ids = kind_ids(t, kind);
+  auto id_at = [&](std::size_t idx) { return searching ? entry_id(search->rows[idx]) : ids[idx]; };
+  // Position (in the order shown) of the first row whose id is at or after `id`.
+  auto position_of = [&](std::int64_t id) -> std::size_t {
+    std::size_t idx = 0;
+    if (searching) {
+      idx = static_cast<std::size_t>(std::lower_bound(search->rows.begin(), search->rows.end(), id,
+                                                      [](const diff::RowEntry& r, std::int64_t v) { return entry_id(r) < v; }) -
+                                     search->rows.begin());
+    } else {
+      idx = static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
+    }
+    idx = std::min(idx, total ? total - 1 : 0);
+    return ordered(idx, total, panel.descending);
+  };
+  if (jump && total > 0) panel.scroll_to = position_of(std::atoll(panel.jump));
+
   auto page = session.page();
   const bool page_fits = page && page->table == t.name && page->kind == kind;
-  const float detail_h = panel.selected_row >= 0 ? em * 12 : 0;
+  const float detail_h = panel.selected ? em * 13 : 0;
+  const float minimap_w = em * 2.4f;
+  const float rows_h = std::max(em * 6, ImGui::GetContentRegionAvail().y - detail_h);
+  const float row_h = ImGui::GetTextLineHeightWithSpacing();
 
   ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                           ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
   const int ncols = static_cast<int>(std::min<std::size_t>(t.columns.size(), 60)) + 1;
-  if (ImGui::BeginTable("##rows", ncols, flags, ImVec2(0, ImGui::GetContentRegionAvail().y - detail_h))) {
+  std::size_t want_first = total, want_last = 0;
+  std::size_t shown_first = total, shown_last = 0;
+  const float table_w = ImGui::GetContentRegionAvail().x - minimap_w - ImGui::GetStyle().ItemSpacing.x;
+  if (ImGui::BeginTable("##rows", ncols, flags, ImVec2(table_w, rows_h))) {
     ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("key");
     for (int c = 0; c + 1 < ncols; ++c) ImGui::TableSetupColumn(t.columns[static_cast<std::size_t>(c)].name.c_str());
     ImGui::TableHeadersRow();
     if (panel.scroll_to) {
-      ImGui::SetScrollY(static_cast<float>(*panel.scroll_to) * ImGui::GetTextLineHeightWithSpacing());
+      ImGui::SetScrollY(static_cast<float>(*panel.scroll_to) * row_h);
       panel.scroll_to.reset();
     }
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(total));
-    std::size_t want_first = total, want_last = 0;
     while (clipper.Step()) {
       for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
         const std::size_t idx = ordered(static_cast<std::size_t>(r), total, panel.descending);
-        want_first = std::min(want_first, idx);
-        want_last = std::max(want_last, idx);
+        shown_first = std::min(shown_first, idx);
+        shown_last = std::max(shown_last, idx);
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
         const diff::RowEntry* row = nullptr;
-        if (page_fits && idx >= page->offset && idx < page->offset + page->rows.size()) row = &page->rows[idx - page->offset];
+        if (searching) {
+          row = &search->rows[idx];
+        } else {
+          want_first = std::min(want_first, idx);
+          want_last = std::max(want_last, idx);
+          if (page_fits && idx >= page->offset && idx < page->offset + page->rows.size()) row = &page->rows[idx - page->offset];
+        }
         if (!row) {
           ImGui::TextDisabled("...");
           continue;
         }
         ImGui::PushID(r);
-        std::string key = diff::row_key_text(t, *row);
-        if (ImGui::Selectable(key.c_str(), panel.selected_row == static_cast<long long>(idx),
+        const std::string key = diff::row_key_text(t, *row);
+        const bool is_selected = panel.selected && panel.selected->kind == row->kind && entry_id(*panel.selected) == entry_id(*row);
+        if (ImGui::Selectable(key.c_str(), is_selected,
                               ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
-          panel.selected_row = static_cast<long long>(idx);
+          select_row(panel, session, t, *row);
         }
         for (int c = 0; c + 1 < ncols; ++c) {
           ImGui::TableSetColumnIndex(c + 1);
@@ -165,38 +351,57 @@ void draw_rows(DiffPanel& panel, Session& session, const diff::TableDiff& t) {
     }
     ImGui::EndTable();
     // Ask for the page around what is on screen when it is not the one we have.
-    if (total > 0 && want_first <= want_last &&
+    if (!searching && total > 0 && want_first <= want_last &&
         !(page_fits && want_first >= page->offset && want_last < page->offset + page->rows.size())) {
       std::size_t offset = want_first > kPageRows / 4 ? want_first - kPageRows / 4 : 0;
       session.request_page({t.name, kind, offset, kPageRows});
     }
   }
+  panel.shown_total = total;
+  panel.shown_first = shown_first <= shown_last ? shown_first : 0;
+  panel.shown_last = shown_first <= shown_last ? shown_last : 0;
 
-  if (panel.selected_row >= 0 && page_fits) {
-    const std::size_t idx = static_cast<std::size_t>(panel.selected_row);
-    if (idx >= page->offset && idx < page->offset + page->rows.size()) {
-      const diff::RowEntry& row = page->rows[idx - page->offset];
-      ImGui::BeginChild("##detail", ImVec2(0, detail_h), true);
-      ImGui::TextColored(kind_color(row.kind), "%s row %s", diff::to_string(row.kind), diff::row_key_text(t, row).c_str());
-      if (ImGui::BeginTable("##detailcols", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-        ImGui::TableSetupColumn("column");
-        ImGui::TableSetupColumn("before");
-        ImGui::TableSetupColumn("after");
-        ImGui::TableHeadersRow();
-        for (std::size_t c = 0; c < t.columns.size(); ++c) {
-          ImGui::TableNextRow();
-          ImGui::TableSetColumnIndex(0);
-          ImGui::TextUnformatted(t.columns[c].name.c_str());
-          ImGui::TableSetColumnIndex(1);
-          ImGui::TextUnformatted(row.before[c].type == diff::Value::Type::Absent ? "(none)" : row.before[c].display().c_str());
-          ImGui::TableSetColumnIndex(2);
-          ImGui::TextUnformatted(row.after[c].type == diff::Value::Type::Absent ? "(none)" : row.after[c].display().c_str());
-        }
-        ImGui::EndTable();
-      }
-      ImGui::EndChild();
+  // The minimap: where the changes are along the whole table, and where we are.
+  ImGui::SameLine();
+  session.request_density(t.name, kMinimapBuckets);
+  auto density = session.density();
+  const ImVec2 mm_min = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##minimap", ImVec2(minimap_w, rows_h));
+  const ImVec2 mm_max(mm_min.x + minimap_w, mm_min.y + rows_h);
+  if (density && density->table == t.name) {
+    if (total > 0 && shown_first <= shown_last) {
+      panel.window_lo = static_cast<float>(density->position(id_at(shown_first)));
+      panel.window_hi = static_cast<float>(density->position(id_at(shown_last)) +
+                                           1.0 / static_cast<double>(std::max<std::size_t>(density->buckets, 1)));
+    } else {
+      panel.window_lo = panel.window_hi = 0;
     }
+    if (ImGui::IsItemActive() && total > 0) {
+      // Click or drag: the rows at that place of the table come to the middle.
+      const float f = (ImGui::GetIO().MousePos.y - mm_min.y) / std::max(1.0f, rows_h);
+      const std::size_t pos = position_of(density->id_at(f));
+      const auto half = static_cast<std::size_t>(std::max(1.0f, rows_h / row_h) / 2);
+      panel.scroll_to = pos > half ? pos - half : 0;
+    }
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Changes along %s (keys %lld..%lld): added | removed | changed.\nClick or drag to go there.",
+                        t.name.c_str(), static_cast<long long>(density->lo), static_cast<long long>(density->hi));
+    }
+    MinimapView view;
+    view.min = mm_min;
+    view.max = mm_max;
+    view.window_lo = panel.window_lo;
+    view.window_hi = panel.window_hi;
+    view.density = density;
+    view.background = ImGui::GetStyle().Colors[ImGuiCol_FrameBg];
+    view.background.w = 1.0f;
+    view.added = kAdded;
+    view.removed = kRemoved;
+    view.changed = kChanged;
+    panel.minimap_gpu = draw_minimap(ImGui::GetWindowDrawList(), view);
   }
+
+  if (panel.selected) draw_detail(panel, t, detail_h);
 }
 
 }  // namespace
@@ -209,29 +414,130 @@ void draw_diff(DiffPanel& panel, Session& session) {
   }
   const diff::DiffResult& d = *run->diff;
   const float em = ImGui::GetFontSize();
-  if (panel.table.empty()) {
+  if (panel.table.empty() && !panel.show_schema) {
     for (const auto& t : d.tables)
       if (t.has_row_changes()) {
         select_table(panel, t);
         break;
       }
   }
-  ImGui::BeginChild("##left", ImVec2(em * 17, 0), false);
+  ImGui::BeginChild("##left", ImVec2(em * 19, 0), false);
   ImGui::Checkbox("show unchanged tables", &panel.show_unchanged);
-  if (ImGui::CollapsingHeader("Schema changes")) {
-    for (const auto& c : d.schema) ImGui::BulletText("%s", c.describe().c_str());
-  }
+  char schema_label[48];
+  std::snprintf(schema_label, sizeof schema_label, "Schema changes (%zu)", d.schema.size());
+  if (ImGui::Selectable(schema_label, panel.show_schema)) panel.show_schema = true;
   draw_tables(panel, d);
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("##right", ImVec2(0, 0), false);
   const diff::TableDiff* t = d.table(panel.table);
-  if (t) {
+  if (panel.show_schema) {
+    draw_schema(d);
+  } else if (t) {
     draw_rows(panel, session, *t);
   } else {
     ImGui::TextDisabled("Pick a table.");
   }
   ImGui::EndChild();
+}
+
+std::string diff_view(DiffPanel& panel, Session& session, const std::string& options_json) {
+  using nlohmann::json;
+  json o = json::parse(options_json, nullptr, false);
+  if (!o.is_object()) o = json::object();
+  json out;
+  auto run = session.run();
+  const diff::DiffResult* d = run && run->ok && run->diff ? run->diff.get() : nullptr;
+  if (!d) {
+    out["error"] = "no diff yet: run the normalization";
+    return out.dump();
+  }
+  if (o.contains("table") && o["table"].is_string()) {
+    if (const diff::TableDiff* t = d->table(o["table"].get<std::string>())) {
+      select_table(panel, *t);
+    } else {
+      out["error"] = "no table " + o["table"].get<std::string>() + " in the diff";
+    }
+  }
+  if (o.contains("kind") && o["kind"].is_string()) {
+    for (int k = 0; k < 3; ++k)
+      if (o["kind"] == kKindNames[k]) set_kind(panel, k);
+  }
+  if (o.contains("sort") && o["sort"].is_string()) panel.descending = o["sort"] == "desc";
+  if (o.contains("schema") && o["schema"].is_boolean()) panel.show_schema = o["schema"].get<bool>();
+  const diff::TableDiff* t = d->table(panel.table);
+  if (o.contains("search") && o["search"].is_string()) {
+    const std::string q = o["search"].get<std::string>();
+    std::snprintf(panel.search, sizeof panel.search, "%s", q.c_str());
+    panel.scroll_to = 0;
+    if (t && !trimmed(panel.search).empty()) session.request_search({t->name, kKinds[panel.kind], trimmed(panel.search)});
+  }
+  auto search = active_search(panel, session);
+  if (o.contains("select") && o["select"].is_string() && t) {
+    // The key among the rows the panel has: the search's, or the page's.
+    const std::string key = o["select"].get<std::string>();
+    const diff::RowEntry* found = nullptr;
+    if (search) {
+      for (const auto& r : search->rows)
+        if (diff::row_key_text(*t, r) == key) found = &r;
+    }
+    auto page = session.page();
+    if (!found && page && page->table == t->name && page->kind == kKinds[panel.kind]) {
+      for (const auto& r : page->rows)
+        if (diff::row_key_text(*t, r) == key) found = &r;
+    }
+    if (found) {
+      select_row(panel, session, *t, *found);
+    } else {
+      out["error"] = "row " + key + " is not among the rows shown";
+    }
+  }
+
+  out["table"] = panel.table;
+  out["kind"] = kKindNames[panel.kind];
+  out["sort"] = panel.descending ? "desc" : "asc";
+  out["schema_shown"] = panel.show_schema;
+  out["tables"] = json::array();
+  for (const auto& tt : d->tables) {
+    out["tables"].push_back({{"name", tt.name}, {"added", tt.added.size()}, {"removed", tt.removed.size()},
+                             {"changed", tt.changed.size()}, {"cells_changed", tt.cells_changed}});
+  }
+  out["schema"] = json::array();
+  for (const auto& c : d->schema) {
+    out["schema"].push_back({{"kind", diff::to_string(c.kind)}, {"table", c.table}, {"name", c.name},
+                             {"before", c.before}, {"after", c.after}});
+  }
+  out["total"] = panel.shown_total;
+  out["shown"] = {panel.shown_first, panel.shown_last};
+  const std::string q = trimmed(panel.search);
+  if (q.empty()) {
+    out["search"] = nullptr;
+  } else if (!search) {
+    out["search"] = {{"query", q}, {"done", false}};
+  } else {
+    json keys = json::array();
+    for (const auto& r : search->rows) {
+      if (keys.size() >= 200) break;
+      keys.push_back(t ? diff::row_key_text(*t, r) : std::string());
+    }
+    out["search"] = {{"query", q}, {"matches", search->matches}, {"scanned", search->scanned},
+                     {"total", search->total}, {"done", search->done}, {"keys", keys}};
+  }
+  if (panel.selected && t) {
+    json lines = json::array();
+    for (const DetailLine& l : panel.detail) {
+      lines.push_back({{"column", l.column}, {"before", l.before}, {"after", l.after}, {"changed", l.changed},
+                       {"moved", l.moved}});
+    }
+    out["selected"] = {{"key", diff::row_key_text(*t, *panel.selected)},
+                       {"kind", diff::to_string(panel.selected->kind)}, {"lines", lines}};
+  } else {
+    out["selected"] = nullptr;
+  }
+  auto density = session.density();
+  out["minimap"] = {{"gpu", panel.minimap_gpu}, {"window", {panel.window_lo, panel.window_hi}},
+                    {"buckets", density ? density->buckets : 0}};
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace redline::app

@@ -7,8 +7,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/session.hpp"
+#include "core/diff.hpp"
 #include "core/demo.hpp"
 
 namespace redline::app {
@@ -48,17 +50,38 @@ struct RunPanel {
   int selected_step = -1;
 };
 
+// One line of the selected row's detail: a column's before and after, and for
+// values the normalization moved, where they went (or came from).
+struct DetailLine {
+  std::string column;
+  std::string before, after;  // as displayed; "(none)" where the side has none
+  bool changed = false;
+  std::string moved;          // "-> users #12 first_name (copied to the created user 12)", "" none
+};
+
 struct DiffPanel {
   std::string table;         // the table shown
+  bool show_schema = false;  // the schema changes instead of a table's rows
   int kind = 0;              // 0 changed, 1 added, 2 removed
-  bool descending = false;
+  bool descending = false;   // sort: keys descending
   bool show_unchanged = false;
-  long long selected_row = -1;  // index in the kind's id order, -1 none
-  std::optional<std::size_t> scroll_to;
+  std::optional<std::size_t> scroll_to;  // row position (in the list as shown) to bring into view
   char jump[24] = {};
+  char search[128] = {};     // the search box; searched in the core between frames
+  // The selected row: a copy of its entry, and its detail lines (moves included).
+  std::optional<diff::RowEntry> selected;
+  std::vector<DetailLine> detail;
+  // What was on screen last frame (for automation and the minimap).
+  std::size_t shown_first = 0, shown_last = 0, shown_total = 0;
+  float window_lo = 0, window_hi = 0;
+  bool minimap_gpu = false;
 };
 
 void draw_diff(DiffPanel& panel, Session& session);
+// window.redline.diffView(options): apply {table, kind: "changed|added|removed",
+// search, sort: "asc|desc", select: key, schema: bool} (each optional) to the panel,
+// then describe what it shows (JSON text). Reads only published results.
+std::string diff_view(DiffPanel& panel, Session& session, const std::string& options_json);
 void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Actions& actions);
 void draw_run(RunPanel& panel, const Session& session, Actions& actions);
 void draw_welcome(WelcomePanel& panel, const Session& session, Actions& actions);

@@ -84,6 +84,7 @@ Result<std::vector<std::uint8_t>> Session::export_after() {
 }
 
 void Session::pump(double budget_ms) {
+  pump_diff_view(budget_ms);
   if (page_request_ && !run_active_ && run_view_ && run_view_->ok && run_view_->diff &&
       !(page_served_ && *page_served_ == *page_request_)) {
     const PageRequest& r = *page_request_;
@@ -109,6 +110,7 @@ void Session::pump(double budget_ms) {
       // --strict's verdict on the checks.
       auto rv = review_run(*db_, run_->after(), run_options_, nullptr, view->diff);
       Status filled = rv ? fill_review(view->report, *rv) : Status(rv.error());
+      if (filled) view->moves = std::make_shared<const Moves>(std::move(rv->moves));
       if (!filled) {
         error_ = filled.error();
       } else if (run_options_.strict) {
@@ -193,6 +195,7 @@ void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, boo
   db_ = std::move(snapshot.db);
   original_ = std::move(original);
   loaded_ = std::move(view);
+  scan_text_chars();
   job_ = JobView{};
   error_.reset();
   ++generation_;

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "core/demo.hpp"
+#include "core/diff_view.hpp"
 #include "core/hazards.hpp"
+#include "core/moves.hpp"
 #include "core/normalize_options.hpp"
 #include "core/pipeline.hpp"
 #include "core/result.hpp"
@@ -41,6 +43,7 @@ struct RunView {
   Report report;
   std::string report_json;  // report.to_json_text(), what normalize() resolves to
   std::shared_ptr<const diff::DiffResult> diff;
+  std::shared_ptr<const Moves> moves;  // where moved values went (null if the review failed)
   bool ok = false;          // the run finished (report.status "ok")
 };
 
@@ -81,6 +84,26 @@ class Session {
   void request_page(PageRequest request) { page_request_ = std::move(request); }
   std::shared_ptr<const diff::RowPage> page() const { return page_; }
 
+  // Search the last run's diff: rows of one kind of one table whose key or text
+  // matches (diff::SearchJob), run a budgeted slice per frame; published as search()
+  // (partial until done). An empty query clears it.
+  struct SearchRequest {
+    std::string table;
+    diff::RowChange kind = diff::RowChange::Changed;
+    std::string query;
+    bool operator==(const SearchRequest& o) const { return table == o.table && kind == o.kind && query == o.query; }
+  };
+  void request_search(SearchRequest request) { search_request_ = std::move(request); }
+  std::shared_ptr<const diff::SearchResult> search() const { return search_; }
+  // The change density of a table of the last run's diff (the minimap), computed
+  // before the next frame; published as density().
+  void request_density(std::string table, std::size_t buckets) { density_request_ = {std::move(table), buckets}; }
+  std::shared_ptr<const diff::ChangeDensity> density() const { return density_; }
+  // The characters above U+007F in the loaded snapshot's text (ascending), for the
+  // UI font; text_chars_generation() changes whenever they do.
+  const std::vector<char32_t>& text_chars() const { return text_chars_; }
+  int text_chars_generation() const { return text_chars_generation_; }
+
   // The last run's report as "json", "md" or "html" (the same documents as the CLI's
   // --report, --report-md, --report-html).
   Result<std::string> report_text(const std::string& format);
@@ -90,6 +113,8 @@ class Session {
 
  private:
   void publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo);
+  void pump_diff_view(double budget_ms);  // search and density (session_diff.cpp)
+  void scan_text_chars();                 // text_chars_ of db_ (session_diff.cpp)
   void fail(Error e);
 
   std::optional<DemoJob> demo_;
@@ -109,6 +134,16 @@ class Session {
   std::optional<PageRequest> page_request_;
   std::optional<PageRequest> page_served_;
   std::shared_ptr<const diff::RowPage> page_;
+  std::optional<SearchRequest> search_request_;
+  std::optional<SearchRequest> search_running_;
+  std::unique_ptr<diff::SearchJob> search_job_;
+  std::shared_ptr<const RunView> search_run_;   // the run search_job_ reads
+  std::shared_ptr<const diff::SearchResult> search_;
+  std::optional<std::pair<std::string, std::size_t>> density_request_;
+  std::shared_ptr<const RunView> density_run_;  // the run density_ is of
+  std::shared_ptr<const diff::ChangeDensity> density_;
+  std::vector<char32_t> text_chars_;
+  int text_chars_generation_ = 0;
 
   std::optional<sql::Database> db_;              // the loaded snapshot (before)
   std::vector<std::uint8_t> original_;           // the user's bytes, untouched

@@ -95,6 +95,21 @@ EMSCRIPTEN_KEEPALIVE void redline_show(const char* panel) {
   if (redline::app::App* app = redline::platform::current_app()) app->show(panel ? panel : "");
 }
 
+// The diff panel: apply options JSON (table, kind, search, sort, select, schema) and
+// describe what it shows (JSON).
+EMSCRIPTEN_KEEPALIVE const char* redline_diff_view(const char* options_json) {
+  redline::app::App* app = redline::platform::current_app();
+  g_last_json = app ? app->diff_view(options_json ? options_json : "{}") : std::string("{}");
+  return g_last_json.c_str();
+}
+
+// The UI font: the data's characters, those the atlas lacks, its size (JSON).
+EMSCRIPTEN_KEEPALIVE const char* redline_font_info() {
+  redline::app::App* app = redline::platform::current_app();
+  g_last_json = app ? app->font_json() : std::string("{}");
+  return g_last_json.c_str();
+}
+
 EMSCRIPTEN_KEEPALIVE void redline_cancel() {
   if (redline::app::App* app = redline::platform::current_app()) app->session().cancel();
 }

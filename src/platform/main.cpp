@@ -17,6 +17,7 @@
 #endif
 
 #include "app/app.hpp"
+#include "platform/minimap_gl.hpp"
 #include "platform/platform.hpp"
 #include "platform/web.hpp"
 
@@ -60,9 +61,10 @@ void frame(void*) {
     // The old GL objects died with the lost context: make new ones.
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplOpenGL3_Init("#version 300 es");
+    init_minimap_renderer();
     p.renderer_dirty = false;
   }
-  if (p.fonts_dirty) {
+  if (p.fonts_dirty || g_app->fonts_stale()) {
     g_app->rebuild_fonts(p.pixel_ratio);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -132,6 +134,7 @@ int main() {
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui_ImplGlfw_InitForOpenGL(p.window, true);
   ImGui_ImplOpenGL3_Init("#version 300 es");
+  platform::init_minimap_renderer();
 
   static app::App application;  // lives for the whole page
   platform::g_app = &application;

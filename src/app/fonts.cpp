@@ -1,0 +1,118 @@
+#include "app/fonts.hpp"
+
+#include <cstdio>
+
+namespace redline::app {
+
+namespace {
+
+constexpr const char* kUiFontPath = "/fonts/ui.ttf";            // DejaVuSans.ttf, embedded at link time
+constexpr const char* kCjkFontPath = "/fonts/ui-fallback.ttf";  // DroidSansFallbackFull.ttf
+
+// What the UI itself writes and what European names need, whatever the data.
+const ImWchar kFixedRanges[] = {
+    0x0020, 0x00FF,  // Basic Latin, Latin-1
+    0x0100, 0x024F,  // Latin Extended-A and -B (Polish, Czech, Turkish, ...)
+    0x0300, 0x036F,  // combining diacritical marks (decomposed Vietnamese)
+    0x0370, 0x03FF,  // Greek
+    0x0400, 0x04FF,  // Cyrillic
+    0x1E00, 0x1EFF,  // Latin Extended Additional (precomposed Vietnamese)
+    0x2000, 0x206F,  // general punctuation (dashes, quotes, ellipsis)
+    0x2190, 0x21FF,  // arrows (before -> after)
+    0,
+};
+
+void add_chars(ImFontGlyphRangesBuilder& b, const std::vector<char32_t>& chars) {
+  for (char32_t c : chars)
+    if (c <= IM_UNICODE_CODEPOINT_MAX) b.AddChar(static_cast<ImWchar>(c));
+}
+
+}  // namespace
+
+void build_ui_font(ImFontAtlas* atlas, float pixels, const std::vector<char32_t>& chars, UiFont& out) {
+  atlas->Clear();
+  out.missing.clear();
+  {
+    ImFontGlyphRangesBuilder b;
+    b.AddRanges(kFixedRanges);
+    add_chars(b, chars);
+    out.primary_ranges.clear();
+    b.BuildRanges(&out.primary_ranges);
+  }
+  {
+    ImFontGlyphRangesBuilder b;
+    add_chars(b, chars);
+    out.fallback_ranges.clear();
+    b.BuildRanges(&out.fallback_ranges);
+  }
+  ImFontConfig cfg;
+  cfg.OversampleH = 2;
+  cfg.OversampleV = 1;
+  ImFont* font = atlas->AddFontFromFileTTF(kUiFontPath, pixels, &cfg, out.primary_ranges.Data);
+  out.fallback_loaded = false;
+  if (!font) {
+    // Only a broken build lacks the font; ImGui's own font keeps the page usable.
+    ImFontConfig fallback;
+    fallback.SizePixels = pixels;
+    font = atlas->AddFontDefault(&fallback);
+  } else if (out.fallback_ranges.Size > 1) {
+    // Merged: DejaVu's glyphs win where both fonts have one (ImGui keeps the first).
+    ImFontConfig merge;
+    merge.MergeMode = true;
+    merge.OversampleH = 1;  // CJK glyphs are dense enough without it; halves their area
+    merge.OversampleV = 1;
+    out.fallback_loaded = atlas->AddFontFromFileTTF(kCjkFontPath, pixels, &merge, out.fallback_ranges.Data) != nullptr;
+    if (!out.fallback_loaded) std::fprintf(stderr, "redline: %s missing: CJK text shows as '?'\n", kCjkFontPath);
+  }
+  atlas->Build();
+  out.tex_width = atlas->TexWidth;
+  out.tex_height = atlas->TexHeight;
+  out.glyphs = font ? font->Glyphs.Size : 0;
+  for (char32_t c : chars) {
+    if (c > IM_UNICODE_CODEPOINT_MAX || !font || !font->FindGlyphNoFallback(static_cast<ImWchar>(c))) out.missing.push_back(c);
+  }
+}
+
+std::string to_utf8(const std::vector<char32_t>& chars) {
+  std::string s;
+  for (char32_t c : chars) {
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) c = 0xFFFD;
+    if (c < 0x80) {
+      s += static_cast<char>(c);
+    } else if (c < 0x800) {
+      s += static_cast<char>(0xC0 | (c >> 6));
+      s += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      s += static_cast<char>(0xE0 | (c >> 12));
+      s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      s += static_cast<char>(0xF0 | (c >> 18));
+      s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return s;
+}
+
+}  // namespace redline::app
+
+#include <nlohmann/json.hpp>
+
+#include "app/app.hpp"
+
+namespace redline::app {
+
+std::string App::font_json() const {
+  nlohmann::json j;
+  j["chars"] = to_utf8(session_.text_chars());
+  j["missing"] = to_utf8(font_.missing);
+  j["glyphs"] = font_.glyphs;
+  j["texture"] = {font_.tex_width, font_.tex_height};
+  j["fallback_loaded"] = font_.fallback_loaded;
+  j["stale"] = fonts_stale();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace redline::app
