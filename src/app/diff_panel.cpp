@@ -89,6 +89,9 @@ void select_row(DiffPanel& panel, const Session& session, const diff::TableDiff&
     }
     panel.detail.push_back(std::move(l));
   }
+  // What changed or moved first: that is what the user opened the row for.
+  std::stable_partition(panel.detail.begin(), panel.detail.end(),
+                        [](const DetailLine& l) { return l.changed || !l.moved.empty(); });
 }
 
 // Show `t`, starting with its first non-empty kind of change.
@@ -296,7 +299,8 @@ void draw_rows(DiffPanel& panel, Session& session, const diff::TableDiff& t) {
   const bool page_fits = page && page->table == t.name && page->kind == kind;
   const float detail_h = panel.selected ? em * 13 : 0;
   const float minimap_w = em * 2.4f;
-  const float rows_h = std::max(em * 6, ImGui::GetContentRegionAvail().y - detail_h);
+  const float rows_h = std::max(em * 6, ImGui::GetContentRegionAvail().y - detail_h -
+                                           (panel.selected ? ImGui::GetStyle().ItemSpacing.y : 0.0f));
   const float row_h = ImGui::GetTextLineHeightWithSpacing();
 
   ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |

@@ -25,7 +25,8 @@ std::string_view trim(std::string_view s) {
 }
 
 bool value_contains(const Value& v, const std::string& folded_query) {
-  if (v.type == Value::Type::Absent) return false;
+  // NULL shows as "NULL" but is no text: searching "null" should not find every row.
+  if (v.type == Value::Type::Absent || v.type == Value::Type::Null) return false;
   return fold_ascii(v.display()).find(folded_query) != std::string::npos;
 }
 

@@ -19,7 +19,7 @@ namespace redline::diff {
 // ---- Search --------------------------------------------------------------------
 
 // A row matches when its key text (row_key_text) equals the query, or when the
-// query is found in any of its before/after values as displayed (ASCII letters
+// query is found in any of its before/after non-NULL values as displayed (ASCII letters
 // case-insensitively, other characters exactly). Leading/trailing blanks of the
 // query are ignored; an empty query matches nothing.
 bool row_matches(const TableDiff& table, const RowEntry& row, std::string_view query);
