@@ -6,6 +6,11 @@
 //   load(bytes, name)  load a snapshot; resolves to its load summary, rejects with
 //                    the error (message names the file, format and where)
 //   startDemo({employees, seed, profile})  generate the built-in demo snapshot
+//   frameStats({reset})  the gaps between frames the page measured since the last
+//                    reset: {frames, maxGapMs, p99GapMs, worst: [{gapMs, phase}],
+//                    byPhase: {stage: max gap}, heap: {size, max, used}}
+//   checkLoad(size, head, name)  null when a file of `size` bytes starting with the
+//                    bytes `head` fits in the tab's memory, else the error load() gives
 (function () {
   'use strict';
   var resolveReady, rejectReady;
@@ -62,8 +67,71 @@
     });
   }
 
+  // ---- Frame gaps: the time between consecutive animation frames, and what the
+  // session was doing (its job's stage and phase) when a long one happened.
+  var frames = { gaps: [], phases: [], last: 0, lastPhase: '' };
+  function jobPhase() {
+    var m = api.module;
+    return m && m._redline_job_phase ? m.UTF8ToString(m._redline_job_phase()) : '';
+  }
+  function onFrame(t) {
+    var phase = jobPhase();
+    if (frames.last) {
+      frames.gaps.push(t - frames.last);
+      // The frame that took long ran what the session was doing at its start (and,
+      // when it changed during it, what it did next).
+      frames.phases.push(frames.lastPhase === phase ? phase : frames.lastPhase + ' -> ' + phase);
+      if (frames.gaps.length > 200000) { frames.gaps.splice(0, 100000); frames.phases.splice(0, 100000); }
+    }
+    frames.last = t;
+    frames.lastPhase = phase;
+    requestAnimationFrame(onFrame);
+  }
+  function heapInfo() {
+    var m = api.module;
+    return m && m._redline_heap ? JSON.parse(m.UTF8ToString(m._redline_heap())) : null;
+  }
+  function frameStats(opts) {
+    var gaps = frames.gaps, phases = frames.phases;
+    var order = gaps.map(function (g, i) { return i; }).sort(function (a, b) { return gaps[b] - gaps[a]; });
+    var sorted = gaps.slice().sort(function (a, b) { return a - b; });
+    var byPhase = {};
+    gaps.forEach(function (g, i) {
+      var stage = (phases[i] || 'idle').split(' ')[0] || 'idle';
+      if (!(stage in byPhase) || g > byPhase[stage]) byPhase[stage] = Math.round(g * 10) / 10;
+    });
+    var out = {
+      frames: gaps.length,
+      maxGapMs: sorted.length ? sorted[sorted.length - 1] : 0,
+      p99GapMs: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] : 0,
+      worst: order.slice(0, 10).map(function (i) { return { gapMs: Math.round(gaps[i] * 10) / 10, phase: phases[i] || 'idle' }; }),
+      byPhase: byPhase,
+      heap: heapInfo(),
+    };
+    // After a reset, the next gap is measured from this moment.
+    if (opts && opts.reset) { frames.gaps = []; frames.phases = []; frames.last = performance.now(); }
+    return out;
+  }
+  requestAnimationFrame(onFrame);
+
   var api = {
     ready: ready,
+    frameStats: frameStats,
+    checkLoad: function (size, head, name) {
+      var m = mod();
+      var h = head instanceof Uint8Array ? head.subarray(0, 64) : new Uint8Array(head || []).subarray(0, 64);
+      var hp = m._malloc(Math.max(1, h.length));
+      m.HEAPU8.set(h, hp);
+      var np = cString(m, String(name || 'snapshot'));
+      var rc = m._redline_check_load(hp, h.length, size, np);
+      m._free(hp);
+      m._free(np);
+      if (rc === 0) return null;
+      var s = api.state();
+      var e = new Error(s.error ? s.error.message + (s.error.context ? ' (' + s.error.context + ')' : '') : 'the file is too big');
+      e.code = s.error && s.error.code;
+      return e;
+    },
     version: null,
     state: function () {
       if (!api.module) return { ready: false };
@@ -75,6 +143,9 @@
       var m = mod();
       var data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
       var before = api.state();
+      // Refused up front when it cannot fit (issue #7), before any copy into the heap.
+      var refused = api.checkLoad(data.length, data.subarray(0, 64), String(name || 'snapshot'));
+      if (refused) return Promise.reject(refused);
       var ptr = m._malloc(Math.max(1, data.length));
       if (!ptr) return Promise.reject(new Error('not enough memory for ' + name + ' (' + data.length + ' bytes)'));
       m.HEAPU8.set(data, ptr);  // HEAPU8 read after malloc: memory may have grown
@@ -179,7 +250,13 @@
   picker.id = 'file-input';
   document.body.appendChild(picker);
   function loadFile(file) {
-    file.arrayBuffer().then(function (buf) { return api.load(buf, file.name); })
+    // The size is checked before the file is read: a file too big for the tab is
+    // refused without reading it into memory.
+    file.slice(0, 64).arrayBuffer().then(function (head) {
+      var refused = api.checkLoad(file.size, new Uint8Array(head), file.name);
+      if (refused) throw refused;
+      return file.arrayBuffer();
+    }).then(function (buf) { return api.load(buf, file.name); })
       .catch(function (e) { console.warn('Redline: ' + e.message); });
   }
   picker.addEventListener('change', function () {
@@ -214,7 +291,10 @@
     onRedlineContextLost: function () { showOverlay('The graphics context was lost; restoring it…', false); },
     onRedlineContextRestored: function () { hideOverlay(); },
     onAbort: function (what) {
-      var msg = 'Redline stopped: ' + what;
+      var text = String(what);
+      var msg = /memory|OOM|enlarge/i.test(text)
+        ? 'Redline ran out of memory (a browser tab gives it at most 4 GB) and stopped: reload the page and load a smaller snapshot, or use the redline command line. (' + text + ')'
+        : 'Redline stopped: ' + text;
       showOverlay(msg, true);
       rejectReady(new Error(msg));
     },

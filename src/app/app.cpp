@@ -176,7 +176,7 @@ std::string App::state_json() const {
   j["generation"] = session_.generation();
   j["failures"] = session_.failures();
   const JobView& job = session_.job();
-  j["job"] = {{"active", job.active}, {"title", job.title}, {"phase", job.phase}, {"fraction", job.fraction}};
+  j["job"] = {{"active", job.active}, {"title", job.title}, {"phase", job.phase}, {"stage", job.stage}, {"fraction", job.fraction}};
   if (session_.error()) {
     const Error& e = *session_.error();
     j["error"] = {{"code", to_string(e.code)}, {"message", e.message}, {"context", e.context}};

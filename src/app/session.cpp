@@ -19,14 +19,14 @@ void Session::start_demo(const DemoOptions& options) {
   demo_.emplace(std::move(job.value()));
   demo_options_ = options;
   error_.reset();
-  job_ = JobView{true, "Generating the demo snapshot", "", 0.0};
+  job_ = JobView{true, "Generating the demo snapshot", "", "demo", 0.0};
 }
 
 void Session::start_load(std::vector<std::uint8_t> bytes, std::string name) {
   cancel();
   error_.reset();
-  job_ = JobView{true, "Loading " + name, "reading", 0.0};
-  pending_ = PendingLoad{std::move(bytes), std::move(name), 0};
+  job_ = JobView{true, "Loading " + name, "reading", "load", 0.0};
+  load_.emplace(std::move(bytes), std::move(name));
 }
 
 void Session::start_run(const NormalizeOptions& options) {
@@ -44,15 +44,18 @@ void Session::start_run(const NormalizeOptions& options) {
   run_ = std::make_unique<RunJob>(*db_, loaded_->input, options);
   run_active_ = true;
   run_view_.reset();
-  job_ = JobView{true, "Normalizing " + loaded_->summary.name, "", 0.0};
+  job_ = JobView{true, "Normalizing " + loaded_->summary.name, "", "run", 0.0};
 }
 
 void Session::cancel() {
   if (demo_) demo_->cancel();
   demo_.reset();
-  pending_.reset();
+  load_.reset();
+  to_publish_.reset();
   if (run_active_ && run_) {
-    run_->cancel();
+    if (!review_) run_->cancel();
+    review_.reset();
+    reviewing_.reset();
     run_active_ = false;
     run_.reset();
     ++runs_;
@@ -96,39 +99,55 @@ void Session::pump(double budget_ms) {
     }
     page_served_ = page_request_;
   }
+  if (run_active_ && review_) {
+    // The review, as the CLI does it: moves and the checklist into the report, and
+    // --strict's verdict on the checks; in slices like the run.
+    Progress p = review_->step(budget_ms);
+    job_.phase = p.phase;
+    job_.fraction = p.fraction;
+    if (p.state == JobState::More) return;
+    RunView& view = *reviewing_;
+    if (p.state == JobState::Error) {
+      error_ = p.error;
+    } else {
+      Review rv = review_->take_result();
+      Status filled = fill_review(view.report, rv);
+      if (filled) view.moves = std::make_shared<const Moves>(std::move(rv.moves));
+      if (!filled) {
+        error_ = filled.error();
+      } else if (run_options_.strict) {
+        if (Status verdict = strict_verdict(rv.checks); !verdict) {
+          view.ok = false;
+          view.report.status = "refused";
+          view.report.error = verdict.error();
+          for (auto& s : view.report.steps)
+            if (s.status == "done") s.status = "rolled_back";
+        }
+      }
+    }
+    review_.reset();
+    finish_run(JobState::Done, std::nullopt);
+    return;
+  }
   if (run_active_) {
     Progress p = run_->step(budget_ms);
     job_.phase = p.phase;
     job_.fraction = p.fraction;
     if (p.state == JobState::More) return;
-    auto view = std::make_shared<RunView>();
-    view->report = run_->report();
-    view->diff = run_->diff();
-    view->ok = p.state == JobState::Done;
-    if (view->ok) {
-      // The review, as the CLI does it: moves and the checklist into the report, and
-      // --strict's verdict on the checks.
-      auto rv = review_run(*db_, run_->after(), run_options_, nullptr, view->diff);
-      Status filled = rv ? fill_review(view->report, *rv) : Status(rv.error());
-      if (filled) view->moves = std::make_shared<const Moves>(std::move(rv->moves));
-      if (!filled) {
-        error_ = filled.error();
-      } else if (run_options_.strict) {
-        if (Status verdict = strict_verdict(rv->checks); !verdict) {
-          view->ok = false;
-          view->report.status = "refused";
-          view->report.error = verdict.error();
-          for (auto& s : view->report.steps)
-            if (s.status == "done") s.status = "rolled_back";
-        }
-      }
+    reviewing_ = std::make_shared<RunView>();
+    reviewing_->report = run_->report();
+    reviewing_->diff = run_->diff();
+    reviewing_->ok = p.state == JobState::Done;
+    if (reviewing_->ok) {
+      review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, reviewing_->diff);
+      job_.stage = "review";
+      return;
     }
-    view->report_json = view->report.to_json_text();
-    run_view_ = std::move(view);
-    run_active_ = false;
-    job_ = JobView{};
-    if (p.state == JobState::Error && p.error && p.error->code != ErrorCode::Cancelled) error_ = p.error;
-    ++runs_;
+    finish_run(p.state, p.error);
+    return;
+  }
+  if (to_publish_) {
+    preflight();
     return;
   }
   if (demo_) {
@@ -158,19 +177,41 @@ void Session::pump(double budget_ms) {
       if (Status d = describe_snapshot(snap.db, snap.summary); !d) return fail(d.error());
       snap.summary.bytes = image->size();
       snap.summary.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      publish(std::move(snap), std::move(image.value()), true);
+      to_publish_ = Published{std::move(snap), std::move(image.value()), true};
+      job_.stage = "preflight";
+      job_.phase = "hazards";
     }
     return;
   }
-  if (pending_) {
-    // Show the progress bar for a frame before the load, which runs in one piece.
-    if (pending_->frames_shown++ < 1) return;
-    PendingLoad load = std::move(*pending_);
-    pending_.reset();
-    auto snap = load_snapshot(load.bytes, load.name);
+  if (load_) {
+    Progress p = load_->step(budget_ms);
+    job_.phase = p.phase;
+    job_.fraction = p.fraction;
+    if (p.state == JobState::More) return;
+    auto snap = load_->take_snapshot();
+    std::vector<std::uint8_t> bytes = load_->take_bytes();
+    load_.reset();
     if (!snap) return fail(snap.error());
-    publish(std::move(snap.value()), std::move(load.bytes), false);
+    to_publish_ = Published{std::move(snap.value()), std::move(bytes), false};
+    job_.stage = "preflight";
+    job_.phase = "hazards";
   }
+}
+
+void Session::finish_run(JobState state, std::optional<Error> error) {
+  reviewing_->report_json = reviewing_->report.to_json_text();
+  run_view_ = std::move(reviewing_);
+  reviewing_.reset();
+  run_active_ = false;
+  job_ = JobView{};
+  if (state == JobState::Error && error && error->code != ErrorCode::Cancelled) error_ = error;
+  ++runs_;
+}
+
+void Session::preflight() {
+  Published p = std::move(*to_publish_);
+  to_publish_.reset();
+  publish(std::move(p.snapshot), std::move(p.original), p.is_demo);
 }
 
 void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo) {

@@ -12,9 +12,11 @@
 #include "core/demo.hpp"
 #include "core/diff_view.hpp"
 #include "core/hazards.hpp"
+#include "core/load_job.hpp"
 #include "core/moves.hpp"
 #include "core/normalize_options.hpp"
 #include "core/pipeline.hpp"
+#include "core/review.hpp"
 #include "core/result.hpp"
 #include "core/snapshot.hpp"
 
@@ -25,6 +27,7 @@ struct JobView {
   bool active = false;
   std::string title;   // "Generating the demo snapshot", "Loading crm.sql", ...
   std::string phase;   // the core's current phase ("deals", ...)
+  std::string stage;   // which job: "demo", "load", "preflight", "run", "review" ("" when idle)
   double fraction = 0; // 0..1
 };
 
@@ -115,20 +118,27 @@ class Session {
   void publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo);
   void pump_diff_view(double budget_ms);  // search and density (session_diff.cpp)
   void scan_text_chars();                 // text_chars_ of db_ (session_diff.cpp)
+  void preflight();
+  void finish_run(JobState state, std::optional<Error> error);
   void fail(Error e);
 
   std::optional<DemoJob> demo_;
   DemoOptions demo_options_;
-  struct PendingLoad {
-    std::vector<std::uint8_t> bytes;
-    std::string name;
-    int frames_shown = 0;  // let the progress bar appear before the blocking part
+  std::optional<LoadJob> load_;
+  // A snapshot loaded or generated, published in the next frame with its hazard
+  // preflight (a frame of its own, so the load's last slice and it do not add up).
+  struct Published {
+    Snapshot snapshot;
+    std::vector<std::uint8_t> original;
+    bool is_demo = false;
   };
-  std::optional<PendingLoad> pending_;
+  std::optional<Published> to_publish_;
 
   std::unique_ptr<RunJob> run_;                  // owns the after database once done
   NormalizeOptions run_options_;
   bool run_active_ = false;
+  std::unique_ptr<ReviewJob> review_;           // after the run: moves and checks
+  std::shared_ptr<RunView> reviewing_;          // the run's view while it is reviewed
   std::shared_ptr<const RunView> run_view_;
   int runs_ = 0;
   std::optional<PageRequest> page_request_;

@@ -6,6 +6,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include "core/crm_schema.hpp"
@@ -1147,40 +1151,87 @@ Result<ManualTicks> ticks_from_json(std::string_view text, const std::string& na
   }
 }
 
-Result<std::vector<CheckItem>> run_checks(const ChecksInput& input) {
-  if (!input.before || !input.after || !input.moves)
-    return make_error(ErrorCode::Usage, "the checks need the before and after databases and the moves");
-  try {
-    auto sb = norm::inspect(*input.before);
+struct ChecksJob::Impl {
+  ChecksInput in;
+  std::unique_ptr<Ctx> ctx;
+  std::vector<std::function<Result<CheckItem>(Ctx&)>> tasks;
+  std::size_t next = 0;
+  std::vector<CheckItem> out;
+  std::optional<Error> error;
+  bool done = false;
+
+  // Reads both databases' structure, and lists the items in checklist order.
+  Status start() {
+    if (!in.before || !in.after || !in.moves)
+      return make_error(ErrorCode::Usage, "the checks need the before and after databases and the moves");
+    auto sb = norm::inspect(*in.before);
     if (!sb) return sb.error();
-    auto sa = norm::inspect(*input.after);
+    auto sa = norm::inspect(*in.after);
     if (!sa) return sa.error();
-    Ctx c{*input.before, *input.after, input, std::move(sb.value()), std::move(sa.value())};
-    std::vector<CheckItem> out;
+    ctx.reset(new Ctx{*in.before, *in.after, in, std::move(sb.value()), std::move(sa.value())});
     using Fn = Result<CheckItem> (*)(Ctx&);
-    const Fn data[] = {employees_have_users, addresses_migrated, orgs_have_currency,   required_not_null,
-                       foreign_keys_intact,  usernames_unique,   currency_codes_valid, lossless};
-    const Fn api[] = {api_employees_contact, api_employees_address, api_organizations,
-                      api_deals_currency,    api_post_employee,     api_post_organization};
-    for (Fn f : data) {
-      auto it = f(c);
-      if (!it) return it.error();
-      out.push_back(std::move(it.value()));
+    const Fn fns[] = {employees_have_users,  addresses_migrated,    orgs_have_currency,
+                      required_not_null,     foreign_keys_intact,   usernames_unique,
+                      currency_codes_valid,  lossless,              api_employees_contact,
+                      api_employees_address, api_organizations,     api_deals_currency,
+                      api_post_employee,     api_post_organization};
+    for (Fn f : fns) tasks.emplace_back(f);
+    for (const auto& d : kIndexes) tasks.emplace_back([&d](Ctx& c) { return index_item(c, d); });
+    return ok_status();
+  }
+};
+
+ChecksJob::ChecksJob(ChecksInput input) : impl_(std::make_unique<Impl>()) { impl_->in = std::move(input); }
+ChecksJob::~ChecksJob() = default;
+
+Progress ChecksJob::step(double budget_ms) {
+  Impl& m = *impl_;
+  Progress p;
+  auto t0 = std::chrono::steady_clock::now();
+  auto deadline = t0 + std::chrono::microseconds(static_cast<std::int64_t>(budget_ms * 1000.0));
+  try {
+    if (!m.ctx && !m.error && !m.done) {
+      Status s = m.start();
+      if (!s) m.error = s.error();
     }
-    for (Fn f : api) {
-      auto it = f(c);
-      if (!it) return it.error();
-      out.push_back(std::move(it.value()));
+    // One item at a time (each is a few queries over the whole tables).
+    while (!m.error && !m.done && std::chrono::steady_clock::now() < deadline) {
+      if (m.next == m.tasks.size()) {
+        for (const auto& d : kManual) m.out.push_back(manual_item(d, m.in.ticks));
+        m.done = true;
+        break;
+      }
+      auto it = m.tasks[m.next++](*m.ctx);
+      if (!it) {
+        m.error = it.error();
+        break;
+      }
+      m.out.push_back(std::move(it.value()));
     }
-    for (const auto& d : kIndexes) {
-      auto it = index_item(c, d);
-      if (!it) return it.error();
-      out.push_back(std::move(it.value()));
-    }
-    for (const auto& m : kManual) out.push_back(manual_item(m, input.ticks));
-    return out;
   } catch (const std::exception& e) {
-    return make_error(ErrorCode::Internal, std::string("checks: unexpected failure: ") + e.what());
+    m.error = make_error(ErrorCode::Internal, std::string("checks: unexpected failure: ") + e.what());
+  }
+  p.phase = "checks";
+  if (m.error) {
+    p.state = JobState::Error;
+    p.error = m.error;
+  } else if (m.done) {
+    p.state = JobState::Done;
+    p.fraction = 1.0;
+  } else {
+    p.fraction = m.tasks.empty() ? 0.0 : static_cast<double>(m.next) / static_cast<double>(m.tasks.size());
+  }
+  return p;
+}
+
+std::vector<CheckItem> ChecksJob::take_result() { return std::move(impl_->out); }
+
+Result<std::vector<CheckItem>> run_checks(const ChecksInput& input) {
+  ChecksJob job(input);
+  for (;;) {
+    Progress p = job.step(1e9);
+    if (p.state == JobState::Error) return *p.error;
+    if (p.state == JobState::Done) return job.take_result();
   }
 }
 

@@ -43,6 +43,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,7 @@
 
 #include "core/diff.hpp"
 #include "core/moves.hpp"
+#include "core/job.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
 
@@ -112,6 +114,22 @@ struct ChecksInput {
 // Evaluate the checklist. Errors only when SQLite fails; a check that cannot be made
 // (a table missing, ...) is an item that fails and says why.
 Result<std::vector<CheckItem>> run_checks(const ChecksInput& input);
+
+// The same checklist as a resumable job for the page: one item per turn, as many as
+// fit in budget_ms. The databases and moves of `input` must outlive the job.
+class ChecksJob final {
+ public:
+  explicit ChecksJob(ChecksInput input);
+  ~ChecksJob();
+  ChecksJob(const ChecksJob&) = delete;
+  ChecksJob& operator=(const ChecksJob&) = delete;
+  Progress step(double budget_ms);
+  std::vector<CheckItem> take_result();  // once step() returned Done
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 nlohmann::ordered_json checks_json(const std::vector<CheckItem>& items);
 

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
@@ -58,6 +59,52 @@ class TrackedIterator {
 
  private:
   const char** pos_;
+};
+
+// Iterates '[' + the bytes [*cursor, stop) + ']': a batch of the file's top-level
+// objects handed to nlohmann as a list of its own, so that parsing can stop between
+// batches (nlohmann's SAX parser cannot pause). The position is the handler's cursor,
+// as with TrackedIterator; copies share it.
+struct BatchInput {
+  const char** cursor = nullptr;
+  const char* stop = nullptr;
+  int phase = 0;  // 0: at '[', 1: in the bytes, 2: at ']', 3: past the end
+};
+class BatchIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  explicit BatchIterator(BatchInput* in) : in_(in) {}
+  reference operator*() const {
+    static const char open = '[', close = ']';
+    return in_->phase == 0 ? open : in_->phase == 1 ? **in_->cursor : close;
+  }
+  BatchIterator& operator++() {
+    if (in_->phase == 1) {
+      if (++*in_->cursor == in_->stop) in_->phase = 2;
+    } else if (in_->phase == 0) {
+      in_->phase = *in_->cursor == in_->stop ? 2 : 1;
+    } else {
+      in_->phase = 3;
+    }
+    return *this;
+  }
+  BatchIterator operator++(int) {
+    BatchIterator old = *this;
+    ++*this;
+    return old;
+  }
+  bool operator==(const BatchIterator& o) const {
+    return in_->phase == o.in_->phase && (in_->phase != 1 || *in_->cursor == *o.in_->cursor);
+  }
+  bool operator!=(const BatchIterator& o) const { return !(*this == o); }
+
+ private:
+  BatchInput* in_;
 };
 
 // One JSON value of the current object, buffered until the object is complete
@@ -250,6 +297,66 @@ class Loader {
     if (error_) return *error_;
     return sp->release();
   }
+
+  // The same load in slices (LoadJob). Only a file laid out as dumpdata writes it
+  // (optional blanks, '[', objects separated by commas, ']') is sliced; anything else,
+  // and every error, is reported as an error here, and the caller loads the file
+  // again with run(), whose messages (line, byte offset) are the reference.
+  Status begin() {
+    auto sp = sql::Savepoint::begin(db_, "redline_dumpdata");
+    if (!sp) return sp.error();
+    savepoint_.emplace(std::move(sp.value()));
+    if (end_ != begin_ && std::memchr(begin_, '\0', static_cast<std::size_t>(end_ - begin_))) return not_sliceable();
+    scan_ = skip_blank(begin_);
+    if (scan_ == end_ || *scan_ != '[') return not_sliceable();
+    scan_ = skip_blank(scan_ + 1);
+    if (scan_ != end_ && *scan_ == ']') {
+      list_closed_ = true;
+      if (skip_blank(scan_ + 1) != end_) return not_sliceable();
+    }
+    return ok_status();
+  }
+
+  Result<bool> step(std::chrono::steady_clock::time_point deadline) {
+    constexpr std::size_t kBatchBytes = 64 << 10;
+    while (!list_closed_) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      // scan_ is at the '{' of the next object; take objects up to kBatchBytes.
+      const char* first = scan_;
+      const char* last_end = nullptr;
+      while (!list_closed_ && (last_end == nullptr || last_end - first < static_cast<std::ptrdiff_t>(kBatchBytes))) {
+        const char* e = object_end(scan_);
+        if (!e) return not_sliceable();
+        last_end = e;
+        const char* q = skip_blank(e);
+        if (q == end_) return not_sliceable();
+        if (*q == ']') {
+          if (skip_blank(q + 1) != end_) return not_sliceable();
+          list_closed_ = true;
+        } else if (*q == ',') {
+          scan_ = skip_blank(q + 1);
+        } else {
+          return not_sliceable();
+        }
+      }
+      cursor_ = first;
+      BatchInput in{&cursor_, last_end, 0};
+      BatchInput done{&cursor_, last_end, 3};
+      state_ = State::Start;
+      bool parsed = json::sax_parse(BatchIterator(&in), BatchIterator(&done), this, json::input_format_t::json,
+                                    /*strict=*/true);
+      if (error_ || !parsed || state_ != State::Done) return not_sliceable();
+      cursor_ = last_end;
+    }
+    cursor_ = end_;
+    REDLINE_TRY(finish());
+    if (error_) return *error_;
+    REDLINE_TRY(savepoint_->release());
+    return true;
+  }
+
+  std::size_t consumed() const { return offset(); }
+  std::string current_table() const { return last_model_ ? last_model_->label : std::string(); }
 
   // ---- nlohmann SAX interface ------------------------------------------------
 
@@ -1098,6 +1205,38 @@ class Loader {
     return ok_status();
   }
 
+  // Slicing (begin/step).
+  static bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+  const char* skip_blank(const char* p) const {
+    while (p != end_ && blank(*p)) ++p;
+    return p;
+  }
+  // One past the '}' closing the object that starts at p, or null (not an object, or
+  // the file ends first). Strings are skipped with their escapes.
+  const char* object_end(const char* p) const {
+    if (p == end_ || *p != '{') return nullptr;
+    int depth = 0;
+    while (p != end_) {
+      char c = *p++;
+      if (c == '"') {
+        while (p < end_ && *p != '"') p += *p == '\\' ? 2 : 1;
+        if (p >= end_) return nullptr;
+        ++p;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) return p;
+      }
+    }
+    return nullptr;
+  }
+  Error not_sliceable() const {
+    return make_error(ErrorCode::Unsupported, "the file is loaded in one piece", name_ + ", format: dumpdata");
+  }
+  std::optional<sql::Savepoint> savepoint_;
+  const char* scan_ = nullptr;
+  bool list_closed_ = false;
+
   // Input.
   const char* begin_;
   const char* end_;
@@ -1154,6 +1293,50 @@ Status load_dumpdata(const std::vector<std::uint8_t>& bytes, const std::string& 
     return make_error(ErrorCode::Internal, std::string("unexpected failure loading dumpdata: ") + e.what(),
                       name + ", format: dumpdata");
   }
+}
+
+namespace {
+
+class SlicedDumpData final : public SlicedLoader {
+ public:
+  SlicedDumpData(const std::vector<std::uint8_t>& bytes, const std::string& name, sql::Database& db,
+                 LoadSummary& summary)
+      : name_(name), loader_(bytes, name, db, summary) {}
+  Status begin() {
+    auto r = guarded([&]() -> Result<bool> {
+      REDLINE_TRY(loader_.begin());
+      return false;
+    });
+    if (!r) return r.error();
+    return ok_status();
+  }
+  Result<bool> step(std::chrono::steady_clock::time_point deadline) override {
+    return guarded([&] { return loader_.step(deadline); });
+  }
+  std::uint64_t consumed() const override { return loader_.consumed(); }
+  std::string table() const override { return loader_.current_table(); }
+
+ private:
+  template <typename F>
+  Result<bool> guarded(F&& f) {
+    try {
+      return f();
+    } catch (const std::exception&) {
+      return make_error(ErrorCode::Unsupported, "the file is loaded in one piece", name_ + ", format: dumpdata");
+    }
+  }
+  const std::string& name_;
+  Loader loader_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SlicedLoader>> start_dumpdata(const std::vector<std::uint8_t>& bytes,
+                                                     const std::string& name, sql::Database& db,
+                                                     LoadSummary& summary) {
+  auto l = std::make_unique<SlicedDumpData>(bytes, name, db, summary);
+  REDLINE_TRY(l->begin());
+  return std::unique_ptr<SlicedLoader>(std::move(l));
 }
 
 }  // namespace redline::detail

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -182,6 +183,11 @@ class Loader {
       : in_(reinterpret_cast<const char*>(bytes.data()), bytes.size()), name_(name), db_(db), summary_(summary) {}
 
   Status run();
+  // The same work in slices (LoadJob): begin() once, then step() until it says done.
+  Status begin();
+  Result<bool> step(std::chrono::steady_clock::time_point deadline);
+  std::size_t consumed() const { return copy_active_ ? copy_.p : pos_; }
+  std::string current_table() const { return copy_active_ && copy_.t ? copy_.t->name : current_table_; }
 
  private:
   // ---- errors and tallies ----
@@ -214,7 +220,7 @@ class Loader {
   std::string line_ref(std::size_t offset) const { return "line " + std::to_string(line_of(offset)); }
 
   // ---- statements ----
-  Status statement(const Chunk& c, std::size_t& next_pos);
+  Status statement(const Chunk& c);
   Status meta(const Chunk& c);
   Status set_stmt(Lexer& lx, std::size_t at);
   Status select_stmt(Lexer& lx, std::size_t at);
@@ -224,9 +230,15 @@ class Loader {
   Status alter_stmt(Lexer& lx, std::size_t at);
   Status alter_table(Lexer& lx, std::size_t at);
   Status alter_sequence(Lexer& lx, std::size_t at);
-  Result<std::size_t> copy_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end);
+  // Starts a COPY: its data rows are then read by copy_rows(), in slices.
+  Status copy_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end);
+  Status copy_rows(std::chrono::steady_clock::time_point deadline);
   Status insert_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end);
-  Status finish();
+  // After the last statement: tables rebuilt with their keys and the list of indexes
+  // to create (finish_tables), the indexes one at a time, then sequences and warnings.
+  Status finish_tables();
+  Status finish_rest();
+  Status next_statement();
 
   // ---- parsing helpers ----
   Result<QName> qname(Lexer& lx, std::string_view what);
@@ -275,6 +287,31 @@ class Loader {
   std::map<const crm::TableDef*, std::set<std::string>> crm_index_names_;
   std::set<int> crm_shapes_;  // which CRM shapes the known tables came from
 
+  // Where the driver is (begin/step).
+  enum class Phase { Statements, Indexes, Done };
+  Phase phase_ = Phase::Statements;
+  std::size_t pos_ = 0;
+  std::optional<sql::Savepoint> tx_;
+  std::string current_table_;
+  struct IndexTask {
+    std::string sql;
+    std::size_t offset = 0;
+    std::string table;
+    const char* what = "";
+  };
+  std::vector<IndexTask> index_tasks_;
+  std::size_t next_index_ = 0;
+  // The COPY whose data rows are being read.
+  struct CopyState {
+    Table* t = nullptr;
+    Inserter* ins = nullptr;
+    std::size_t p = 0;   // the next data line
+    std::size_t at = 0;  // the COPY statement
+    std::size_t ncols = 0;
+  };
+  bool copy_active_ = false;
+  CopyState copy_;
+
   // Reused per row / per statement.
   std::vector<std::string_view> fields_;
   std::vector<int> cols_;
@@ -286,62 +323,100 @@ class Loader {
 // Driver
 
 Status Loader::run() {
-  std::size_t pos = 0;
+  REDLINE_TRY(begin());
+  auto done = step(std::chrono::steady_clock::time_point::max());
+  if (!done) return done.error();
+  return ok_status();
+}
+
+Status Loader::begin() {
+  pos_ = 0;
   if (in_.size() >= 3 && static_cast<unsigned char>(in_[0]) == 0xEF && static_cast<unsigned char>(in_[1]) == 0xBB &&
       static_cast<unsigned char>(in_[2]) == 0xBF) {
-    pos = 3;  // UTF-8 byte order mark
+    pos_ = 3;  // UTF-8 byte order mark
   }
   auto tx = sql::Savepoint::begin(db_, "redline_pgdump_load");
   if (!tx) return tx.error();
-
-  for (;;) {
-    Chunk c = pgdump::next_chunk(in_, pos, standard_strings_);
-    if (c.kind == Chunk::Kind::Eof) break;
-    if (c.kind == Chunk::Kind::Error) {
-      // Say which statement the file ended in: its first words.
-      Lexer lx(in_, c.begin, std::min({in_.size(), c.begin + 200, c.error_at > c.begin ? c.error_at : in_.size()}),
-               standard_strings_);
-      Token a = lx.next(), b = lx.next();
-      std::string what = a.kind == Tok::Ident ? upper(a.text) + (b.kind == Tok::Ident ? " " + upper(b.text) : "") : "";
-      return fail(c.error + (what.empty() ? "" : " (statement " + what + ")"), c.error_at);
-    }
-    // Everything outside COPY data is checked here, one statement at a time.
-    std::size_t bad = pgdump::find_bad_utf8(in_.data() + pos, c.end - pos);
-    if (bad != pgdump::npos) {
-      // Name the table when the bad bytes are in an INSERT's values.
-      std::string table;
-      if (c.kind == Chunk::Kind::Statement && pos + bad >= c.begin) {
-        Lexer lx(in_, c.begin, std::min(c.end, pos + bad), standard_strings_);
-        if (lx.next().kw("INSERT") && lx.next().kw("INTO")) {
-          auto q = qname(lx, "a table name");
-          if (q) table = q->name;
-        }
-      }
-      return bad_bytes(pos + bad, table);
-    }
-    if (c.kind == Chunk::Kind::Meta) {
-      REDLINE_TRY(meta(c));
-      pos = c.end;
-      continue;
-    }
-    std::size_t next_pos = c.end;
-    REDLINE_TRY(statement(c, next_pos));
-    pos = next_pos;
-  }
-  REDLINE_TRY(finish());
-
-  // pg_dump opens with "-- PostgreSQL database dump" and closes with "-- PostgreSQL
-  // database dump complete": a dump cut between two statements is otherwise whole.
-  std::string_view head = in_.substr(0, 4096);
-  std::string_view tail = in_.substr(in_.size() > 4096 ? in_.size() - 4096 : 0);
-  if (head.find("-- PostgreSQL database dump") != std::string_view::npos &&
-      tail.find("-- PostgreSQL database dump complete") == std::string_view::npos) {
-    warn("the file does not end with pg_dump's \"PostgreSQL database dump complete\" line: it may be truncated");
-  }
-  return tx->release();
+  tx_.emplace(std::move(tx.value()));
+  return ok_status();
 }
 
-Status Loader::statement(const Chunk& c, std::size_t& next_pos) {
+Result<bool> Loader::step(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    if (copy_active_) {
+      REDLINE_TRY(copy_rows(deadline));
+      if (copy_active_) return false;  // out of time inside the COPY data
+    }
+    if (phase_ == Phase::Done) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (phase_ == Phase::Statements) {
+      REDLINE_TRY(next_statement());
+    } else if (next_index_ < index_tasks_.size()) {
+      // One index per turn: each is a sort of its whole table.
+      const IndexTask& task = index_tasks_[next_index_++];
+      current_table_ = task.table;
+      REDLINE_TRY(exec(task.sql, task.offset, task.table, task.what));
+    } else {
+      REDLINE_TRY(finish_rest());
+      // pg_dump opens with "-- PostgreSQL database dump" and closes with "-- PostgreSQL
+      // database dump complete": a dump cut between two statements is otherwise whole.
+      std::string_view head = in_.substr(0, 4096);
+      std::string_view tail = in_.substr(in_.size() > 4096 ? in_.size() - 4096 : 0);
+      if (head.find("-- PostgreSQL database dump") != std::string_view::npos &&
+          tail.find("-- PostgreSQL database dump complete") == std::string_view::npos) {
+        warn("the file does not end with pg_dump's \"PostgreSQL database dump complete\" line: it may be truncated");
+      }
+      REDLINE_TRY(tx_->release());
+      phase_ = Phase::Done;
+      return true;
+    }
+  }
+}
+
+// Reads and runs the statement (or meta-command) at pos_; at the end of the input,
+// moves on to finishing.
+Status Loader::next_statement() {
+  const std::size_t pos = pos_;
+  Chunk c = pgdump::next_chunk(in_, pos, standard_strings_);
+  if (c.kind == Chunk::Kind::Eof) {
+    pos_ = in_.size();
+    REDLINE_TRY(finish_tables());
+    phase_ = Phase::Indexes;
+    return ok_status();
+  }
+  if (c.kind == Chunk::Kind::Error) {
+    // Say which statement the file ended in: its first words.
+    Lexer lx(in_, c.begin, std::min({in_.size(), c.begin + 200, c.error_at > c.begin ? c.error_at : in_.size()}),
+             standard_strings_);
+    Token a = lx.next(), b = lx.next();
+    std::string what = a.kind == Tok::Ident ? upper(a.text) + (b.kind == Tok::Ident ? " " + upper(b.text) : "") : "";
+    return fail(c.error + (what.empty() ? "" : " (statement " + what + ")"), c.error_at);
+  }
+  // Everything outside COPY data is checked here, one statement at a time.
+  std::size_t bad = pgdump::find_bad_utf8(in_.data() + pos, c.end - pos);
+  if (bad != pgdump::npos) {
+    // Name the table when the bad bytes are in an INSERT's values.
+    std::string table;
+    if (c.kind == Chunk::Kind::Statement && pos + bad >= c.begin) {
+      Lexer lx(in_, c.begin, std::min(c.end, pos + bad), standard_strings_);
+      if (lx.next().kw("INSERT") && lx.next().kw("INTO")) {
+        auto q = qname(lx, "a table name");
+        if (q) table = q->name;
+      }
+    }
+    return bad_bytes(pos + bad, table);
+  }
+  if (c.kind == Chunk::Kind::Meta) {
+    REDLINE_TRY(meta(c));
+    pos_ = c.end;
+    return ok_status();
+  }
+  // A COPY's data follows its statement: copy_rows() moves pos_ past it.
+  pos_ = c.end;
+  return statement(c);
+}
+
+Status Loader::statement(const Chunk& c) {
   // The lexer sees the statement without its ';'.
   Lexer lx(in_, c.begin, c.end - 1, standard_strings_);
   const Token& first = lx.peek();
@@ -361,12 +436,7 @@ Status Loader::statement(const Chunk& c, std::size_t& next_pos) {
   if (first.kw("SELECT")) return select_stmt(lx, c.begin);
   if (first.kw("CREATE")) return create_stmt(lx, c.begin);
   if (first.kw("ALTER")) return alter_stmt(lx, c.begin);
-  if (first.kw("COPY")) {
-    auto r = copy_stmt(lx, c.begin, c.end);
-    if (!r) return r.error();
-    next_pos = *r;
-    return ok_status();
-  }
+  if (first.kw("COPY")) return copy_stmt(lx, c.begin, c.end);  // its rows: copy_rows()
   if (first.kw("INSERT")) return insert_stmt(lx, c.begin, c.end - 1);
 
   Token t = lx.next();
@@ -1466,7 +1536,7 @@ void Loader::release_scratch(Inserter& ins) {
   ins.pending_bytes = 0;
 }
 
-Result<std::size_t> Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
+Status Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
   lx.next();  // COPY
   auto q = qname(lx, "a table name");
   if (!q) return q.error();
@@ -1530,10 +1600,28 @@ Result<std::size_t> Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stm
   }
   const std::size_t ncols = ins ? ins->cols.size() : 0;
   fields_.resize(ncols + 2);
+  copy_ = CopyState{t, ins, p, at, ncols};
+  copy_active_ = true;
+  return ok_status();
+}
 
+Status Loader::copy_rows(std::chrono::steady_clock::time_point deadline) {
+  Table* const t = copy_.t;
+  Inserter* const ins = copy_.ins;
+  const std::size_t at = copy_.at;
+  const std::size_t ncols = copy_.ncols;
+  const char* d = in_.data();
+  const std::size_t n = in_.size();
+  std::size_t p = copy_.p;
+  std::size_t rows = 0;
   // Row by row: one line, split on unescaped tabs, each field bound as a view into
   // the input (or into the column's scratch buffer when it had escapes).
   for (;;) {
+    // The clock is read every few hundred rows: often enough for a frame's budget.
+    if ((++rows & 255) == 0 && std::chrono::steady_clock::now() >= deadline) {
+      copy_.p = p;
+      return ok_status();
+    }
     if (p >= n) {
       return fail("unterminated COPY: the file ends before the \\. line that closes the data of table " + t->name +
                       " (COPY at " + line_ref(at) + "; truncated?)",
@@ -1546,7 +1634,9 @@ Result<std::size_t> Loader::copy_stmt(Lexer& lx, std::size_t at, std::size_t stm
     if (len && line[len - 1] == '\r') --len;  // a dump saved with CRLF line ends
     if (len == 2 && line[0] == '\\' && line[1] == '.') {
       REDLINE_TRY(flush());
-      return next;
+      copy_active_ = false;
+      pos_ = next;
+      return ok_status();
     }
     if (!nl) {
       return fail("unterminated COPY: the file ends inside a data row of table " + t->name +
@@ -1845,7 +1935,7 @@ Status Loader::exec(const std::string& sql, std::size_t at, std::string_view tab
   return ok_status();
 }
 
-Status Loader::finish() {
+Status Loader::finish_tables() {
   REDLINE_TRY(flush());
   // Statements must not hold the tables while they are rebuilt.
   last_inserter_ = nullptr;
@@ -1886,20 +1976,25 @@ Status Loader::finish() {
     }
   }
 
-  // Indexes after the data: one sort each instead of a b-tree insert per row.
+  // Indexes after the data: one sort each instead of a b-tree insert per row. They
+  // are created by step(), one per turn, in this order.
   for (auto& tp : tables_) {
     const Table& t = *tp;
     if (!t.loaded || !t.crm) continue;
     for (const auto& sql : t.crm->index_sql)
-      REDLINE_TRY(exec(sql, t.created_at, t.name, "cannot create an index of the CRM schema (duplicate values?)"));
+      index_tasks_.push_back({sql, t.created_at, t.name, "cannot create an index of the CRM schema (duplicate values?)"});
   }
   for (const auto& idx : indexes_) {
     std::string sql = std::string(idx.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + sql::quote_ident(idx.name) +
                       " ON " + sql::quote_ident(idx.table) + " (";
     for (std::size_t i = 0; i < idx.cols.size(); ++i) sql += (i ? ", " : "") + idx.cols[i];
     sql += ")";
-    REDLINE_TRY(exec(sql, idx.offset, idx.table, "cannot create the index (duplicate values?)"));
+    index_tasks_.push_back({sql, idx.offset, idx.table, "cannot create the index (duplicate values?)"});
   }
+  return ok_status();
+}
+
+Status Loader::finish_rest() {
 
   // sqlite_sequence as Django would have it: an AUTOINCREMENT table's counter is the
   // last id handed out, which is where pg_dump's setval() left the sequence.
@@ -1984,6 +2079,53 @@ Status load_pgdump(const std::vector<std::uint8_t>& bytes, const std::string& na
     return make_error(ErrorCode::Internal, std::string("unexpected failure while loading: ") + e.what(),
                       name + ", format: pgdump");
   }
+}
+
+namespace {
+
+class SlicedPgDump final : public SlicedLoader {
+ public:
+  SlicedPgDump(const std::vector<std::uint8_t>& bytes, const std::string& name, sql::Database& db,
+               LoadSummary& summary)
+      : name_(name), loader_(bytes, name, db, summary) {}
+  Status begin() {
+    auto r = guarded([&]() -> Result<bool> {
+      REDLINE_TRY(loader_.begin());
+      return false;
+    });
+    if (!r) return r.error();
+    return ok_status();
+  }
+  Result<bool> step(std::chrono::steady_clock::time_point deadline) override {
+    return guarded([&] { return loader_.step(deadline); });
+  }
+  std::uint64_t consumed() const override { return loader_.consumed(); }
+  std::string table() const override { return loader_.current_table(); }
+
+ private:
+  // As in load_pgdump: nothing thrown leaves the core.
+  template <typename F>
+  Result<bool> guarded(F&& f) {
+    try {
+      return f();
+    } catch (const std::bad_alloc&) {
+      return make_error(ErrorCode::Io, "out of memory while loading the pg_dump file", name_ + ", format: pgdump");
+    } catch (const std::exception& e) {
+      return make_error(ErrorCode::Internal, std::string("unexpected failure while loading: ") + e.what(),
+                        name_ + ", format: pgdump");
+    }
+  }
+  const std::string& name_;
+  Loader loader_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SlicedLoader>> start_pgdump(const std::vector<std::uint8_t>& bytes, const std::string& name,
+                                                   sql::Database& db, LoadSummary& summary) {
+  auto l = std::make_unique<SlicedPgDump>(bytes, name, db, summary);
+  REDLINE_TRY(l->begin());
+  return std::unique_ptr<SlicedLoader>(std::move(l));
 }
 
 }  // namespace redline::detail

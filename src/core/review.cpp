@@ -1,5 +1,7 @@
 #include "core/review.hpp"
 
+#include <chrono>
+
 namespace redline {
 
 Result<Review> review_run(sql::Database& before, sql::Database& after, const NormalizeOptions& options,
@@ -26,6 +28,74 @@ Result<Review> review_run(sql::Database& before, sql::Database& after, const Nor
   r.checks = std::move(c.value());
   return r;
 }
+
+struct ReviewJob::Impl {
+  sql::Database& before;
+  sql::Database& after;
+  NormalizeOptions options;
+  const ManualTicks* ticks;
+  Review review;
+  std::unique_ptr<MovesJob> moves;
+  std::unique_ptr<ChecksJob> checks;
+  bool done = false;
+};
+
+ReviewJob::ReviewJob(sql::Database& before, sql::Database& after, const NormalizeOptions& options,
+                     std::shared_ptr<const diff::DiffResult> diff, const ManualTicks* ticks)
+    : impl_(new Impl{before, after, options, ticks, {}, nullptr, nullptr, false}) {
+  impl_->review.diff = std::move(diff);
+  impl_->moves = std::make_unique<MovesJob>(before, after, moves_options(options));
+}
+ReviewJob::~ReviewJob() = default;
+
+Progress ReviewJob::step(double budget_ms) {
+  Impl& m = *impl_;
+  auto t0 = std::chrono::steady_clock::now();
+  auto left = [&] {
+    return budget_ms - std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  };
+  Progress p;
+  if (m.done) {
+    p.state = JobState::Done;
+    p.fraction = 1.0;
+    return p;
+  }
+  if (m.moves) {
+    Progress mp = m.moves->step(budget_ms);
+    if (mp.state == JobState::Error) return mp;
+    if (mp.state == JobState::More) {
+      mp.fraction *= 0.5;
+      mp.phase = "moves" + (mp.phase.empty() ? std::string() : ": " + mp.phase);
+      return mp;
+    }
+    m.review.moves = m.moves->take_result();
+    m.moves.reset();
+    ChecksInput in;
+    in.before = &m.before;
+    in.after = &m.after;
+    in.moves = &m.review.moves;
+    in.diff = m.review.diff.get();
+    in.ticks = m.ticks;
+    if (!m.options.now.empty()) in.now = m.options.now;
+    m.checks = std::make_unique<ChecksJob>(std::move(in));
+    if (left() <= 0) {
+      p.fraction = 0.5;
+      p.phase = "checks";
+      return p;
+    }
+  }
+  Progress cp = m.checks->step(left() > 0 ? left() : 0.0);
+  if (cp.state == JobState::Error) return cp;
+  cp.fraction = 0.5 + 0.5 * cp.fraction;
+  if (cp.state == JobState::Done) {
+    m.review.checks = m.checks->take_result();
+    m.checks.reset();
+    m.done = true;
+  }
+  return cp;
+}
+
+Review ReviewJob::take_result() { return std::move(impl_->review); }
 
 Status fill_review(Report& report, const diff::DiffResult* diff, const Moves* moves,
                    const std::vector<CheckItem>* checks) {

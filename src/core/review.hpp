@@ -31,6 +31,24 @@ Result<Review> review_run(sql::Database& before, sql::Database& after, const Nor
                           const ManualTicks* ticks = nullptr,
                           std::shared_ptr<const diff::DiffResult> diff = nullptr);
 
+// review_run() as a resumable job for the page: the moves (MovesJob), then the
+// checklist (ChecksJob), a slice of about budget_ms per step. `diff` is the run's diff
+// (the pipeline made it); the databases must outlive the job.
+class ReviewJob final {
+ public:
+  ReviewJob(sql::Database& before, sql::Database& after, const NormalizeOptions& options,
+            std::shared_ptr<const diff::DiffResult> diff, const ManualTicks* ticks = nullptr);
+  ~ReviewJob();
+  ReviewJob(const ReviewJob&) = delete;
+  ReviewJob& operator=(const ReviewJob&) = delete;
+  Progress step(double budget_ms);
+  Review take_result();  // once step() returned Done
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // report.diff = {tables, schema (the diff's summary), moves}; report.checks = the items.
 // Either part may be null and is then left as it is.
 Status fill_review(Report& report, const diff::DiffResult* diff, const Moves* moves,

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <memory>
 #include <cstring>
 #include <optional>
 
@@ -152,15 +153,34 @@ Error unrecognized(const std::vector<std::uint8_t>& b, const std::string& name) 
 
 }  // namespace
 
+std::optional<Error> detail::unloadable(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+  if (bytes.empty()) {
+    return make_error(ErrorCode::BadInput, "the file is empty: nothing to load",
+                      name + ", format: unknown, byte 0");
+  }
+  switch (detect_format(bytes.data(), bytes.size())) {
+    case Format::PgCustom:
+      return make_error(ErrorCode::Unsupported,
+                        "this is a pg_dump custom-format archive (-Fc), which Redline cannot read; "
+                        "convert it to plain SQL with: pg_restore -f backup.sql " + name,
+                        name + ", format: pg_dump custom, byte 0 (signature PGDMP)");
+    case Format::Compressed:
+      return make_error(ErrorCode::Unsupported,
+                        std::string("this file is ") + compression_name(bytes) +
+                            "-compressed; decompress it first (for example gunzip, unzstd, unxz, "
+                            "bunzip2 or unzip) and load the plain file",
+                        name + ", format: compressed (" + compression_name(bytes) + "), byte 0");
+    case Format::Unknown: return unrecognized(bytes, name);
+    default: return std::nullopt;
+  }
+}
+
 Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std::string& name) {
   auto t0 = std::chrono::steady_clock::now();
   LoadSummary summary;
   summary.name = name;
   summary.bytes = bytes.size();
-  if (bytes.empty()) {
-    return make_error(ErrorCode::BadInput, "the file is empty: nothing to load",
-                      name + ", format: unknown, byte 0");
-  }
+  if (auto e = detail::unloadable(bytes, name)) return *e;
   summary.format = detect_format(bytes.data(), bytes.size());
 
   sql::Database db;
@@ -380,6 +400,84 @@ Result<sql::Database> load_sqlite(const std::vector<std::uint8_t>& bytes, const 
     return e;
   }
   return db;
+}
+
+namespace {
+
+// The SQLite file in slices: the header check and the copy into SQLite at once (a
+// memcpy), then quick_check one b-tree at a time (the schema, then each table with
+// its indexes). Any problem is an error, and LoadJob loads the file again with
+// load_sqlite(), whose message (table, page) is the reference.
+class SlicedSqlite final : public SlicedLoader {
+ public:
+  SlicedSqlite(const std::vector<std::uint8_t>& bytes, const std::string& name, sql::Database& db,
+               LoadSummary& summary)
+      : bytes_(bytes), name_(name), db_(db), summary_(summary) {}
+
+  Status begin() {
+    if (auto bad = check_sqlite_header(bytes_, name_)) return *bad;
+    std::vector<std::uint8_t> rollback;
+    const std::vector<std::uint8_t>* image = &bytes_;
+    if (bytes_[18] == 2 && bytes_[19] == 2) {  // WAL mode: as load_sqlite does
+      rollback = bytes_;
+      rollback[18] = rollback[19] = 1;
+      image = &rollback;
+      summary_.warnings.push_back(
+          "the database is in WAL mode: changes still in its -wal file (if one was left beside it) "
+          "are not in this file");
+    }
+    auto db = sql::Database::deserialize(*image, name_, /*quick_check=*/false);
+    if (!db) return db.error();
+    db_ = std::move(db.value());
+    trees_.push_back("sqlite_schema");
+    auto names = db_.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 ORDER BY rootpage");
+    if (!names) return names.error();
+    for (;;) {
+      auto r = names->step();
+      if (!r) return r.error();
+      if (*r == sql::StepResult::Done) break;
+      trees_.push_back(names->column_text(0));
+    }
+    return ok_status();
+  }
+
+  Result<bool> step(std::chrono::steady_clock::time_point deadline) override {
+    while (next_ < trees_.size()) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      const std::string& t = trees_[next_];
+      auto st = db_.prepare("PRAGMA quick_check(" + sql::quote_ident(t) + ")");
+      if (!st) return st.error();
+      for (;;) {
+        auto r = st->step();
+        if (!r) return r.error();
+        if (*r == sql::StepResult::Done) break;
+        if (st->column_text(0) != "ok") return make_error(ErrorCode::BadInput, "corrupt", name_);
+      }
+      ++next_;
+    }
+    return true;
+  }
+  std::uint64_t consumed() const override {
+    return trees_.empty() ? 0 : bytes_.size() * next_ / trees_.size();
+  }
+  std::string table() const override { return next_ < trees_.size() ? trees_[next_] : std::string(); }
+
+ private:
+  const std::vector<std::uint8_t>& bytes_;
+  const std::string& name_;
+  sql::Database& db_;
+  LoadSummary& summary_;
+  std::vector<std::string> trees_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SlicedLoader>> start_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
+                                                   sql::Database& db, LoadSummary& summary) {
+  auto l = std::make_unique<SlicedSqlite>(bytes, name, db, summary);
+  REDLINE_TRY(l->begin());
+  return std::unique_ptr<SlicedLoader>(std::move(l));
 }
 
 }  // namespace detail

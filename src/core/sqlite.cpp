@@ -83,7 +83,7 @@ Result<Database> Database::open_file(const std::string& path, bool read_only) {
 }
 
 Result<Database> Database::deserialize(const std::vector<std::uint8_t>& bytes,
-                                       const std::string& name) {
+                                       const std::string& name, bool quick_check) {
   if (bytes.empty()) {
     return make_error(ErrorCode::BadInput, "the SQLite file is empty", name);
   }
@@ -112,6 +112,7 @@ Result<Database> Database::deserialize(const std::vector<std::uint8_t>& bytes,
     return e;
   }
   REDLINE_TRY(db.exec("PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON;"));
+  if (!quick_check) return db;
 
   // quick_check reads every page and checks the b-tree structure; a corrupt or
   // truncated file fails here (or at prepare time, when the header is bad).

@@ -36,9 +36,10 @@ class Database {
   // An in-memory database holding a copy of `bytes` (a whole SQLite file image),
   // hardened for untrusted input: defensive mode, trusted_schema=OFF,
   // cell_size_check=ON, and a quick_check before it is handed back. The caller's
-  // bytes are copied, never modified.
+  // bytes are copied, never modified. With quick_check false the caller runs the
+  // check itself (LoadJob does, one table per slice).
   static Result<Database> deserialize(const std::vector<std::uint8_t>& bytes,
-                                      const std::string& name);
+                                      const std::string& name, bool quick_check = true);
 
   // A new in-memory database holding a copy of this one (SQLite's backup API).
   Result<Database> clone();

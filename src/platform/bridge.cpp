@@ -3,12 +3,17 @@
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 
+#include <emscripten/heap.h>
+#include <malloc.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "app/app.hpp"
 #include "core/demo.hpp"
+#include "core/load_job.hpp"
+#include "core/snapshot.hpp"
 #include "core/normalize_options.hpp"
 #include "core/version.hpp"
 #include "platform/platform.hpp"
@@ -36,6 +41,48 @@ EMSCRIPTEN_KEEPALIVE int redline_load(const std::uint8_t* data, std::uint32_t si
   std::vector<std::uint8_t> bytes(data, data + size);
   app->session().start_load(std::move(bytes), name ? name : "snapshot");
   return 0;
+}
+
+// Issue #7: can a file of `size` bytes, starting with the `head_size` bytes at
+// `head`, be loaded in what is left of the heap? 0 when it can; -2 when it cannot
+// (state().error says why and what size the tab can take). Called before the page
+// copies the file into the heap.
+EMSCRIPTEN_KEEPALIVE int redline_check_load(const std::uint8_t* head, std::uint32_t head_size, double size,
+                                            const char* name) {
+  redline::app::App* app = redline::platform::current_app();
+  if (!app) return -1;
+  redline::Format f = redline::detect_format(head, head_size);
+  if (f != redline::Format::Sqlite && f != redline::Format::PgDump && f != redline::Format::DumpData) return 0;
+  struct mallinfo mi = mallinfo();
+  std::uint64_t in_use = static_cast<std::uint64_t>(mi.uordblks);
+  auto fits = redline::check_load_fits(f, static_cast<std::uint64_t>(size < 0 ? 0 : size),
+                                       static_cast<std::uint64_t>(emscripten_get_heap_max()), in_use,
+                                       name ? name : "snapshot");
+  if (fits) return 0;
+  app->session().report_error(fits.error());
+  return -2;
+}
+
+// "stage phase" of the job in progress ("" when idle), for the page's frame stats.
+EMSCRIPTEN_KEEPALIVE const char* redline_job_phase() {
+  static std::string text;
+  redline::app::App* app = redline::platform::current_app();
+  text.clear();
+  if (app && app->session().job().active) {
+    const auto& j = app->session().job();
+    text = j.stage + (j.phase.empty() ? "" : " " + j.phase);
+  }
+  return text.c_str();
+}
+
+// The heap: its size now (wasm memory only grows, so also its peak), its limit and
+// the bytes malloc has handed out.
+EMSCRIPTEN_KEEPALIVE const char* redline_heap() {
+  struct mallinfo mi = mallinfo();
+  g_last_json = "{\"size\":" + std::to_string(emscripten_get_heap_size()) +
+                ",\"max\":" + std::to_string(emscripten_get_heap_max()) +
+                ",\"used\":" + std::to_string(mi.uordblks) + "}";
+  return g_last_json.c_str();
 }
 
 EMSCRIPTEN_KEEPALIVE int redline_start_demo(int employees, double seed, int dirty) {

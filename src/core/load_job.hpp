@@ -1,0 +1,49 @@
+// Loading a snapshot as a resumable job, for the page: the same work as
+// load_snapshot() (which the CLI calls), cut into slices of about budget_ms so the
+// page can draw frames while a large file loads. The result is the same database
+// and summary as load_snapshot()'s, and every error is the same error.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/job.hpp"
+#include "core/result.hpp"
+#include "core/snapshot.hpp"
+
+namespace redline {
+
+class LoadJob final {
+ public:
+  // Takes the user's bytes; take_bytes() gives them back unmodified.
+  LoadJob(std::vector<std::uint8_t> bytes, std::string name);
+  ~LoadJob();
+  LoadJob(LoadJob&&) noexcept;
+  LoadJob& operator=(LoadJob&&) noexcept;
+
+  Progress step(double budget_ms);
+
+  std::uint64_t bytes_consumed() const;  // input bytes read so far
+  std::uint64_t bytes_total() const;
+  std::string table() const;             // the table being loaded or checked now
+  Format format() const;
+
+  Result<Snapshot> take_snapshot();      // once step() said Done
+  std::vector<std::uint8_t> take_bytes();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Issue #7: the peak heap a load of `bytes` input bytes of format `f` needs, from
+// peaks measured per input byte (see load_job.cpp), and whether it fits in `limit`
+// bytes of heap of which `in_use` are taken: an error saying the size the page can
+// take when it does not.
+std::uint64_t estimated_load_peak(Format f, std::uint64_t bytes);
+Status check_load_fits(Format f, std::uint64_t bytes, std::uint64_t limit, std::uint64_t in_use,
+                       const std::string& name);
+
+}  // namespace redline

@@ -1,0 +1,120 @@
+// LoadJob (the page's sliced load) against load_snapshot (the CLI's, in one call):
+// the same database bytes, row counts and summary for every fixture in every
+// format, however small the slices; the same error, message and context, for every
+// file of the bad-input corpus; and the size check of issue #7.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "core/load_job.hpp"
+#include "core/snapshot.hpp"
+#include "test_util.hpp"
+
+namespace redline {
+namespace {
+
+using test::fixture;
+using test::test_data;
+
+std::vector<std::uint8_t> read_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// Runs the job to its end with `budget_ms` slices; counts the slices.
+Result<Snapshot> run_job(const std::vector<std::uint8_t>& bytes, const std::string& name, double budget_ms,
+                         int* slices = nullptr) {
+  LoadJob job(bytes, name);
+  int n = 0;
+  for (;;) {
+    Progress p = job.step(budget_ms);
+    ++n;
+    EXPECT_GE(p.fraction, 0.0);
+    EXPECT_LE(p.fraction, 1.0);
+    EXPECT_LE(job.bytes_consumed(), job.bytes_total());
+    if (p.state != JobState::More) break;
+  }
+  if (slices) *slices = n;
+  EXPECT_EQ(job.take_bytes(), bytes) << "the user's bytes come back unmodified";
+  return job.take_snapshot();
+}
+
+class LoadJobFixtures : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LoadJobFixtures, SameDatabaseAndSummaryAsTheBlockingLoader) {
+  const std::string path = fixture(GetParam());
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "fixture missing: " << path;
+  auto bytes = read_bytes(path);
+  auto blocking = load_snapshot(bytes, GetParam());
+  ASSERT_TRUE(blocking) << blocking.error().describe();
+  auto want = blocking->db.serialize();
+  ASSERT_TRUE(want);
+  for (double budget : {0.05, 2.0, 1e6}) {
+    int slices = 0;
+    auto sliced = run_job(bytes, GetParam(), budget, &slices);
+    ASSERT_TRUE(sliced) << sliced.error().describe();
+    auto got = sliced->db.serialize();
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(*got == *want) << GetParam() << ": database bytes differ with " << budget << " ms slices";
+    EXPECT_EQ(sliced->summary.tables, blocking->summary.tables);
+    EXPECT_EQ(sliced->summary.warnings, blocking->summary.warnings);
+    EXPECT_EQ(sliced->summary.skipped, blocking->summary.skipped);
+    EXPECT_EQ(sliced->summary.format, blocking->summary.format);
+    EXPECT_EQ(sliced->summary.kind, blocking->summary.kind);
+    EXPECT_EQ(sliced->summary.recognition, blocking->summary.recognition);
+    EXPECT_EQ(sliced->summary.bytes, bytes.size());
+    if (budget < 0.1) {
+      EXPECT_GT(slices, 3) << GetParam() << " was not cut into slices";
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, LoadJobFixtures,
+                         ::testing::Values("crm-small/before.sqlite3", "crm-small/before.pg.sql",
+                                           "crm-small/before.json", "crm-small/after.sqlite3",
+                                           "crm-small/after.pg.sql", "crm-small/after.json",
+                                           "crm-dirty/before.sqlite3", "crm-dirty/before.pg.sql",
+                                           "crm-dirty/before.json"));
+
+TEST(LoadJob, BadInputCorpusGivesTheBlockingLoadersErrors) {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(test_data("bad"))) {
+    const std::string name = entry.path().filename().string();
+    if (name == "README.md" || name == "make_corpus.py") continue;
+    auto bytes = read_bytes(entry.path().string());
+    auto blocking = load_snapshot(bytes, name);
+    for (double budget : {0.05, 1e6}) {
+      auto sliced = run_job(bytes, name, budget);
+      ASSERT_EQ(bool(sliced), bool(blocking)) << name;
+      if (blocking) continue;
+      EXPECT_EQ(sliced.error().code, blocking.error().code) << name;
+      EXPECT_EQ(sliced.error().message, blocking.error().message) << name;
+      EXPECT_EQ(sliced.error().context, blocking.error().context) << name;
+    }
+    ++files;
+  }
+  EXPECT_GT(files, 40);
+}
+
+TEST(LoadJob, RefusesWhatCannotFitAndSaysWhatCan) {
+  const std::uint64_t gb = 1ull << 30;
+  EXPECT_TRUE(check_load_fits(Format::Sqlite, 100u << 20, 4 * gb, 64u << 20, "a.sqlite3"));
+  auto no = check_load_fits(Format::PgDump, 3 * gb, 4 * gb, 64u << 20, "big.sql");
+  ASSERT_FALSE(no);
+  EXPECT_NE(no.error().message.find("too big for this browser tab"), std::string::npos) << no.error().message;
+  EXPECT_NE(no.error().message.find("pgdump file of up to about"), std::string::npos) << no.error().message;
+  EXPECT_NE(no.error().context.find("big.sql"), std::string::npos);
+  // The largest size it names does fit; a little more does not.
+  const std::uint64_t free = 4 * gb - (64u << 20);
+  std::uint64_t largest = 0;
+  for (std::uint64_t mb = 1; estimated_load_peak(Format::PgDump, mb << 20) <= free; ++mb) largest = mb << 20;
+  EXPECT_NE(no.error().message.find("up to about " + std::to_string(largest >> 20) + " MB"), std::string::npos)
+      << no.error().message;
+  EXPECT_TRUE(check_load_fits(Format::PgDump, largest, 4 * gb, 64u << 20, "x"));
+  EXPECT_FALSE(check_load_fits(Format::PgDump, largest + (2u << 20), 4 * gb, 64u << 20, "x"));
+}
+
+}  // namespace
+}  // namespace redline
