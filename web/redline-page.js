@@ -77,7 +77,7 @@
   function onFrame(t) {
     var phase = jobPhase();
     if (frames.last) {
-      frames.gaps.push(t - frames.last);
+      frames.gaps.push(Math.max(0, t - frames.last));
       // The frame that took long ran what the session was doing at its start (and,
       // when it changed during it, what it did next).
       frames.phases.push(frames.lastPhase === phase ? phase : frames.lastPhase + ' -> ' + phase);

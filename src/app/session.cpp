@@ -51,6 +51,7 @@ void Session::cancel() {
   if (demo_) demo_->cancel();
   demo_.reset();
   load_.reset();
+  hazard_job_.reset();
   to_publish_.reset();
   if (run_active_ && run_) {
     if (!review_) run_->cancel();
@@ -147,7 +148,7 @@ void Session::pump(double budget_ms) {
     return;
   }
   if (to_publish_) {
-    preflight();
+    preflight(budget_ms);
     return;
   }
   if (demo_) {
@@ -208,26 +209,36 @@ void Session::finish_run(JobState state, std::optional<Error> error) {
   ++runs_;
 }
 
-void Session::preflight() {
+void Session::preflight(double budget_ms) {
+  std::vector<Hazard> hazards;
+  std::optional<Error> preflight_error;
+  if (to_publish_->snapshot.summary.kind != "not_crm") {
+    if (!hazard_job_) hazard_job_ = std::make_unique<HazardJob>(to_publish_->snapshot.db, NormalizeOptions{});
+    Progress p = hazard_job_->step(budget_ms);
+    job_.phase = "hazards" + (p.phase.empty() ? std::string() : ": " + p.phase);
+    job_.fraction = p.fraction;
+    if (p.state == JobState::More) return;
+    if (p.state == JobState::Done) {
+      hazards = hazard_job_->hazards();
+    } else {
+      preflight_error = p.error.value_or(make_error(ErrorCode::Internal, "the hazard preflight failed"));
+    }
+    hazard_job_.reset();
+  }
   Published p = std::move(*to_publish_);
   to_publish_.reset();
-  publish(std::move(p.snapshot), std::move(p.original), p.is_demo);
+  publish(std::move(p.snapshot), std::move(p.original), p.is_demo, std::move(hazards), std::move(preflight_error));
 }
 
-void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo) {
+void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo, std::vector<Hazard> hazards,
+                      std::optional<Error> preflight_error) {
   auto view = std::make_shared<LoadedView>();
   view->summary = snapshot.summary;
   for (const auto& [t, n] : view->summary.tables) view->total_rows += n;
   view->is_demo = is_demo;
   view->input = report_input(view->summary, original);
-  if (view->summary.kind != "not_crm") {
-    auto hazards = find_hazards(snapshot.db, NormalizeOptions{});
-    if (hazards) {
-      view->hazards = std::move(hazards.value());
-    } else {
-      view->preflight_error = hazards.error();
-    }
-  }
+  view->hazards = std::move(hazards);
+  view->preflight_error = std::move(preflight_error);
   run_.reset();
   run_view_.reset();
   page_.reset();

@@ -115,10 +115,11 @@ class Session {
   Result<std::vector<std::uint8_t>> export_after();
 
  private:
-  void publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo);
+  void publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo, std::vector<Hazard> hazards,
+               std::optional<Error> preflight_error);
+  void preflight(double budget_ms);
   void pump_diff_view(double budget_ms);  // search and density (session_diff.cpp)
   void scan_text_chars();                 // text_chars_ of db_ (session_diff.cpp)
-  void preflight();
   void finish_run(JobState state, std::optional<Error> error);
   void fail(Error e);
 
@@ -133,6 +134,7 @@ class Session {
     bool is_demo = false;
   };
   std::optional<Published> to_publish_;
+  std::unique_ptr<HazardJob> hazard_job_;  // the preflight of to_publish_
 
   std::unique_ptr<RunJob> run_;                  // owns the after database once done
   NormalizeOptions run_options_;
