@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/hazards.hpp"
 #include "core/io.hpp"
 #include "core/normalize.hpp"
 #include "core/snapshot.hpp"
@@ -166,6 +167,20 @@ void profile(const std::vector<std::uint8_t>& image) {
     double c0 = cpu_ms();
     auto h = must(find_hazards(db, NormalizeOptions{}), "hazards");
     std::printf("  preflight (find_hazards): %.1f ms cpu, %zu hazards\n", cpu_ms() - c0, h.size());
+    // The same as a job, a slice per call: where its time goes, and its longest slice.
+    HazardJob job(db, NormalizeOptions{});
+    std::map<std::string, double> per_phase;
+    double longest = 0;
+    Progress p;
+    do {
+      double u0 = cpu_ms();
+      p = job.step(0);
+      double ms = cpu_ms() - u0;
+      per_phase[p.phase] += ms;
+      longest = std::max(longest, ms);
+    } while (p.state == JobState::More);
+    for (const auto& [phase, ms] : per_phase) std::printf("    preflight %-60s %8.1f ms cpu\n", phase.c_str(), ms);
+    std::printf("    preflight's longest slice: %.1f ms cpu\n", longest);
   }
   auto db = must(sql::Database::deserialize(image, "scaled"), "open");
   NormalizeOptions o;
