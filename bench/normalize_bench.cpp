@@ -199,13 +199,13 @@ void profile(const std::vector<std::uint8_t>& image) {
   std::map<std::string, double> per_step;
   while (p.state == JobState::More) {
     double u0 = cpu_ms();
-    last = u0;
+    // `last` runs on across calls: a statement run in slices is timed over all of them.
     p = job.step(0);
     per_step[p.phase] += cpu_ms() - u0;  // a slice of the unit this call ended in
   }
   for (const auto& [phase, ms] : per_step) std::printf("  %-80s %8.1f ms cpu\n", phase.c_str(), ms);
   std::sort(stmts.rbegin(), stmts.rend());
-  for (std::size_t k = 0; k < 12 && k < stmts.size(); ++k) {
+  for (std::size_t k = 0; k < 30 && k < stmts.size(); ++k) {
     std::string s = stmts[k].second;
     for (auto& c : s)
       if (c == '\n') c = ' ';

@@ -159,13 +159,13 @@ struct NormalizeJob::Impl {
   // Queue a ranged statement of `rec` (see norm::Ranged): recorded once, as the one
   // statement its slices amount to, its changes summed over the slices, the hook
   // called after the last.
-  void ranged(StepRecord& rec, norm::Ranged r) {
+  void ranged(StepRecord& rec, norm::Ranged r, Rows rows = Rows::Count) {
     auto index = std::make_shared<std::size_t>(static_cast<std::size_t>(-1));
     std::function<std::string()> shown = r.shown;
     if (!shown) shown = [sql = r.sql] { return sql; };
     auto user_after = std::move(r.after);
-    r.after = [&rec, user_after](std::int64_t n) -> Status {
-      rec.rows_affected += n;
+    r.after = [&rec, user_after, rows](std::int64_t n) -> Status {
+      if (rows == Rows::Count) rec.rows_affected += n;
       return user_after ? user_after(n) : ok_status();
     };
     r.done = [this, &rec, index]() -> Status {
@@ -480,26 +480,12 @@ struct NormalizeJob::Impl {
     if (!linked) return linked.error();
     const bool skip_linked = linked->value_or(0) != 0;
 
-    // Ids continue where AUTOINCREMENT would (Django inserts one by one, address then
-    // its link, tables in M2's order, rows in id order), so address n and its
-    // addressable are numbered alike: base + n.
-    auto next_id = [&](const char* t) {
-      return query_int(rec, std::string("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '") + t +
-                                "'), 0), coalesce((SELECT max(id) FROM " + t + "), 0))");
-    };
-    auto a0 = next_id("addresses");
-    if (!a0) return a0.error();
-    auto l0 = next_id("addressables");
-    if (!l0) return l0.error();
-    // How many rows have been moved so far (addresses, and links).
-    struct Count {
-      std::int64_t abase, lbase, addresses = 0, links = 0;
-    };
-    auto count = std::make_shared<Count>(Count{a0->value_or(0), l0->value_or(0)});
-
-    // Per table: its addresses, then their links, each in slices of the table's rows
-    // (row n of a slice is numbered from the rows moved before it). A row has address
-    // data when any of its address columns is non-empty (NULL reads as empty).
+    // The rows to migrate, numbered once in M2's order (tables in order, rows in id
+    // order) by the staging table's rowid, a slice of a table at a time.
+    REDLINE_TRY(run(rec,
+        "CREATE TEMP TABLE redline_m2 (rn INTEGER PRIMARY KEY, oid INTEGER NOT NULL, ct INTEGER, "
+        "line1, city, state, postal, country)"));
+    bool any_table = false;
     for (const auto& at : norm::address_tables()) {
       std::vector<std::string> have;
       for (const auto& c : norm::address_columns(at.table))
@@ -508,6 +494,9 @@ struct NormalizeJob::Impl {
         rec.note += (rec.note.empty() ? "" : "; ") + std::string(at.table) + " has no address columns left";
         continue;
       }
+      any_table = true;
+      // A row has address data when any of its address columns is non-empty (NULL
+      // reads as empty).
       auto col = [&](const char* c) { return norm::text_or_empty(cur, at.table, c, "t"); };
       std::string any;
       for (const auto& c : have) any += (any.empty() ? "" : " OR ") + col(c.c_str()) + " <> ''";
@@ -522,56 +511,49 @@ struct NormalizeJob::Impl {
       if (skip_linked)
         where += " AND NOT EXISTS (SELECT 1 FROM addressables AS x WHERE x.content_type_id = " + ct +
                  " AND x.object_id = t.id)";
-      // A slice's rows, or (for the report) all of them.
-      const std::string from = " FROM " + sql::quote_ident(at.table) + " AS t WHERE t.rowid BETWEEN ?1 AND ?2 AND " +
-                               where + " ORDER BY t.id";
-      const std::string from_all = " FROM " + sql::quote_ident(at.table) + " AS t WHERE " + where + " ORDER BY t.id";
-      const std::string n = "row_number() OVER (ORDER BY t.id)";
+      const std::string head = "INSERT INTO temp.redline_m2 (oid, ct, line1, city, state, postal, country)\n"
+                               "SELECT t.id, " + ct + ", " + col("address") + ", " + col("city") + ", " +
+                               col("state") + ", " + postal + ", " + col("country") + " FROM " +
+                               sql::quote_ident(at.table) + " AS t WHERE ";
+      norm::Ranged stage;
+      stage.table = at.table;
       // Slices by rowid keep id order only where id is the rowid; otherwise one slice.
-      const bool whole = !id_is_rowid(at.table);
-
-      norm::Ranged addr;
-      addr.table = at.table;
-      addr.whole = whole;
-      auto addr_sql = [=](const std::string& base, const std::string& rows) {
-        return "INSERT INTO addresses (id, address_line1, address_line2, city, state, postal_code, country, "
-               "address_type, is_primary)\n"
-               "SELECT " + base + " + " + n + ", " + col("address") + ", '', " + col("city") + ", " + col("state") +
-               ", " + postal + ", " + col("country") + ", 'primary', 1" + rows;
-      };
-      addr.sql = addr_sql("?3", from);
-      addr.shown = [count, addr_sql, from_all] {
-        return addr_sql(std::to_string(count->abase + count->addresses), from_all);
-      };
-      addr.bind = [count](sql::Statement& st) { return st.bind_int(3, count->abase + count->addresses); };
-      addr.after = [count](std::int64_t changed) {
-        count->addresses += changed;
-        return ok_status();
-      };
-      ranged(rec, std::move(addr));
-
-      norm::Ranged link;
-      link.table = at.table;
-      link.whole = whole;
-      auto link_sql = [=](const std::string& lbase, const std::string& abase, const std::string& rows) {
-        return "INSERT INTO addressables (id, object_id, address_id, content_type_id)\n"
-               "SELECT " + lbase + " + " + n + ", t.id, " + abase + " + " + n + ", " + ct + rows;
-      };
-      link.sql = link_sql("?3", "?4", from);
-      link.shown = [count, link_sql, from_all] {
-        return link_sql(std::to_string(count->lbase + count->links), std::to_string(count->abase + count->links),
-                        from_all);
-      };
-      link.bind = [count](sql::Statement& st) -> Status {
-        REDLINE_TRY(st.bind_int(3, count->lbase + count->links));
-        return st.bind_int(4, count->abase + count->links);
-      };
-      link.after = [count](std::int64_t changed) {
-        count->links += changed;
-        return ok_status();
-      };
-      ranged(rec, std::move(link));
+      stage.whole = !id_is_rowid(at.table);
+      stage.sql = head + "t.rowid BETWEEN ?1 AND ?2 AND " + where + " ORDER BY t.id";
+      stage.shown = [whole = head + where + " ORDER BY t.id"] { return whole; };
+      ranged(rec, std::move(stage), Rows::Scratch);
     }
+    if (!any_table) return run(rec, "DROP TABLE temp.redline_m2");
+
+    // Ids continue where AUTOINCREMENT would (Django inserts one by one, address then
+    // its link), so address n and its addressable are numbered alike: base + n.
+    auto next_id = [&](const char* t) {
+      return query_int(rec, std::string("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '") + t +
+                                "'), 0), coalesce((SELECT max(id) FROM " + t + "), 0))");
+    };
+    auto a0 = next_id("addresses");
+    if (!a0) return a0.error();
+    auto l0 = next_id("addressables");
+    if (!l0) return l0.error();
+    std::string abase = std::to_string(a0->value_or(0)), lbase = std::to_string(l0->value_or(0));
+
+    const std::string addresses =
+        "INSERT INTO addresses (id, address_line1, address_line2, city, state, postal_code, country, "
+        "address_type, is_primary)\n"
+        "SELECT " + abase + " + rn, line1, '', city, state, postal, country, 'primary', 1 FROM temp.redline_m2";
+    norm::Ranged addr;
+    addr.table = "temp.redline_m2";
+    addr.sql = addresses + " WHERE rn BETWEEN ?1 AND ?2 ORDER BY rn";
+    addr.shown = [whole = addresses + " ORDER BY rn"] { return whole; };
+    ranged(rec, std::move(addr));
+    const std::string links = "INSERT INTO addressables (id, object_id, address_id, content_type_id)\n"
+                              "SELECT " + lbase + " + rn, oid, " + abase + " + rn, ct FROM temp.redline_m2";
+    norm::Ranged link;
+    link.table = "temp.redline_m2";
+    link.sql = links + " WHERE rn BETWEEN ?1 AND ?2 ORDER BY rn";
+    link.shown = [whole = links + " ORDER BY rn"] { return whole; };
+    ranged(rec, std::move(link));
+    stmt(rec, "DROP TABLE temp.redline_m2", Rows::Scratch);
     return ok_status();
   }
 

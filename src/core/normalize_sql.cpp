@@ -327,7 +327,8 @@ SliceQueue::Task ranged_task(sql::Database& db, Ranged r) {
   auto st = std::make_shared<State>();
   return [&db, r = std::move(r), st]() -> Result<bool> {
     constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-    const std::string table = sql::quote_ident(r.table);
+    const std::string table = r.table.rfind("temp.", 0) == 0 ? "temp." + sql::quote_ident(r.table.substr(5))
+                                                              : sql::quote_ident(r.table);
     if (!st->started) {
       st->started = true;
       auto lo = db.query_int("SELECT min(rowid) FROM " + table);

@@ -139,7 +139,7 @@ constexpr std::int64_t kSliceRows = 16384;
 // statement whose ORDER BY must span the whole table). `row` sees each result row,
 // `after` the changes of each slice, `done` runs once at the end.
 struct Ranged {
-  std::string table;
+  std::string table;  // a table of main, or "temp.<name>"
   std::string sql;
   std::function<std::string()> shown;
   bool whole = false;
