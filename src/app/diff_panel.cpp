@@ -372,6 +372,7 @@ void draw_rows(DiffPanel& panel, Session& session, const diff::TableDiff& t) {
   const ImVec2 mm_min = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##minimap", ImVec2(minimap_w, rows_h));
   const ImVec2 mm_max(mm_min.x + minimap_w, mm_min.y + rows_h);
+  panel.minimap_rect = ImVec4(mm_min.x, mm_min.y, mm_max.x, mm_max.y);
   if (density && density->table == t.name) {
     if (total > 0 && shown_first <= shown_last) {
       panel.window_lo = static_cast<float>(density->position(id_at(shown_first)));
@@ -540,6 +541,7 @@ std::string diff_view(DiffPanel& panel, Session& session, const std::string& opt
   }
   auto density = session.density();
   out["minimap"] = {{"gpu", panel.minimap_gpu}, {"window", {panel.window_lo, panel.window_hi}},
+                    {"rect", {panel.minimap_rect.x, panel.minimap_rect.y, panel.minimap_rect.z, panel.minimap_rect.w}},
                     {"buckets", density ? density->buckets : 0}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -4,6 +4,8 @@
 // drawing, so no panel changes the session mid-frame.
 #pragma once
 
+#include <imgui.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,6 +77,7 @@ struct DiffPanel {
   std::size_t shown_first = 0, shown_last = 0, shown_total = 0;
   float window_lo = 0, window_hi = 0;
   bool minimap_gpu = false;
+  ImVec4 minimap_rect;  // where the minimap was drawn (x0, y0, x1, y1), for automation
 };
 
 void draw_diff(DiffPanel& panel, Session& session);

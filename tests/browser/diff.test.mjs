@@ -102,6 +102,15 @@ test('diff panel: counts, filter, search, sort, detail with moves, schema, minim
     assert.ok(v.shown[0] > 0, 'not the first rows');
     v = await view(page, { sort: 'asc' }, (x) => x.shown[0] === 0);
 
+    // The minimap scrolls the table: a click near its bottom brings the last rows
+    // (the largest keys) into view, one near its top the first ones.
+    assert.ok(v.shown[1] < users.changed - 1, 'the changed users do not all fit on screen');
+    const [x0, y0, x1, y1] = v.minimap.rect;
+    await page.mouse.click((x0 + x1) / 2, y1 - 2);
+    v = await view(page, {}, (x) => x.shown[1] === users.changed - 1);
+    await page.mouse.click((x0 + x1) / 2, y0 + 1);
+    v = await view(page, {}, (x) => x.shown[0] === 0);
+
     // Detail: an employee's contact values went to its user.
     const emp = sql(afterFile, "SELECT e.id, e.user_id FROM main.employees e JOIN b.employees o ON o.id = e.id WHERE o.first_name <> '' AND e.user_id IS NOT o.user_id ORDER BY e.id LIMIT 1", beforeFile)[0].split('|');
     v = await view(page, { table: 'employees', kind: 'changed' }, (x) => x.table === 'employees' && x.total > 0);
