@@ -13,39 +13,21 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "bench_common.hpp"
 #include "core/diff.hpp"
 #include "core/io.hpp"
 #include "core/sqlite.hpp"
 
 using namespace redline;
-using Clock = std::chrono::steady_clock;
+using namespace redline::bench;
 
 namespace {
-
-[[noreturn]] void die(const std::string& what, const Error& e) {
-  std::fprintf(stderr, "bench: %s: %s\n", what.c_str(), e.describe().c_str());
-  std::exit(2);
-}
-
-template <typename T>
-T must(Result<T> r, const std::string& what) {
-  if (!r) die(what, r.error());
-  return std::move(r.value());
-}
-
-void must(Status s, const std::string& what) {
-  if (!s) die(what, s.error());
-}
-
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 double tv_ms(const timeval& tv) { return tv.tv_sec * 1000.0 + tv.tv_usec / 1000.0; }
 
@@ -54,12 +36,6 @@ double cpu_ms(int who) {
   rusage ru{};
   getrusage(who, &ru);
   return tv_ms(ru.ru_utime) + tv_ms(ru.ru_stime);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 // The pair of files. All values come from arithmetic on the row number, so every

@@ -21,105 +21,26 @@
 // built, in one transaction. A text loader's time above the floor is its parsing,
 // conversion and binding.
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#endif
-
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "bench_common.hpp"
 #include "core/io.hpp"
 #include "core/snapshot.hpp"
 
 using namespace redline;
-using Clock = std::chrono::steady_clock;
+using namespace redline::bench;
 
 namespace {
 
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-#ifdef __EMSCRIPTEN__
-EM_JS(double, node_cpu_ms, (), {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-});
-double cpu_now() { return node_cpu_ms(); }
-#else
-double cpu_now() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec * 1000.0 + ru.ru_utime.tv_usec / 1000.0 + ru.ru_stime.tv_sec * 1000.0 +
-         ru.ru_stime.tv_usec / 1000.0;
-}
-#endif
-
-// Wall and CPU milliseconds of one measured step.
-struct Span {
-  Clock::time_point w0 = Clock::now();
-  double c0 = cpu_now();
-  void stop(std::vector<double>& wall, std::vector<double>& cpu) const {
-    wall.push_back(ms_since(w0));
-    cpu.push_back(cpu_now() - c0);
-  }
-};
-
-std::string sqlite_error(sql::Database& db) { return db.last_message(); }
-
-// The floor (see the header): the loaded rows copied into a fresh in-memory
-// database with the same DDL, indexes built after the rows. Returns false on error.
-bool copy_floor(sql::Database& src, std::vector<double>& wall, std::vector<double>& cpu) {
-  if (!src.exec("ATTACH ':memory:' AS copy")) return false;
-  std::vector<std::string> tables, indexes;
-  {
-    auto st = src.prepare("SELECT type, name, sql FROM main.sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE "
-                          "'sqlite\\_%' ESCAPE '\\' ORDER BY rowid");
-    if (!st) return false;
-    for (;;) {
-      auto r = st->step();
-      if (!r) return false;
-      if (*r == sql::StepResult::Done) break;
-      std::string type = st->column_text(0), name = st->column_text(1), ddl = st->column_text(2);
-      for (const char* head : {"CREATE TABLE ", "CREATE UNIQUE INDEX ", "CREATE INDEX "}) {
-        std::string h = head;
-        if (ddl.rfind(h, 0) != 0) continue;
-        std::string into = h + "copy." + ddl.substr(h.size());
-        if (type == "table") {
-          if (!src.exec(into)) return false;
-          tables.push_back(name);
-        } else {
-          indexes.push_back(into);
-        }
-        break;
-      }
-    }
-  }
-  Span sp;
-  bool ok = static_cast<bool>(src.exec("BEGIN"));
-  for (const auto& t : tables)
-    ok = ok && src.exec("INSERT INTO copy." + sql::quote_ident(t) + " SELECT * FROM main." + sql::quote_ident(t));
-  for (const auto& ix : indexes) ok = ok && src.exec(ix);
-  ok = ok && src.exec("COMMIT");
-  sp.stop(wall, cpu);
-  if (!ok) std::fprintf(stderr, "bench: floor: %s\n", sqlite_error(src).c_str());
-  return ok && src.exec("DETACH copy");
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-// The plainest read: one buffer of the file's size, read() until the end.
+// The plainest read: one buffer of the file's size (kept between calls), read()
+// until the end.
 bool raw_read(const std::string& path, std::vector<std::uint8_t>& buf) {
   int fd = ::open(path.c_str(), O_RDONLY);
   if (fd < 0) return false;
@@ -181,8 +102,9 @@ int main(int argc, char** argv) {
     std::int64_t rows = 0;
     Format format = Format::Unknown;
     for (int r = 0; r < repeat; ++r) {
-      // 1. read(): the file into one buffer of its size.
-      bytes = std::vector<std::uint8_t>();
+      // 1. read(): the file (hot in the page cache) into one buffer of its size, reused
+      //    from the previous run so its pages are mapped: the kernel's copy speed. The
+      //    cost of fresh pages shows in read_file() below.
       Span sp;
       if (!raw_read(file, bytes)) {
         std::fprintf(stderr, "bench: cannot read %s\n", file.c_str());

@@ -163,6 +163,104 @@ w('On the normalized pair the two counts differ by design: the normalization cha
   'writes a statement per row of each changed table (and of the new tables), where ours counts changed rows by key.');
 w();
 
+// ---- d. scale: bench/scale's sweep over sizes ---------------------------------------------
+const scale = { native: [], wasm: [], chromium: [], sqldiff: {} };
+for (const f of readdirSync(dir).filter((n) => /^scale-(native|wasm|chromium|sqldiff)-\d+\.json$/.test(n))) {
+  const [, kind, target] = f.match(/^scale-(\w+)-(\d+)\.json$/);
+  const j = json(f);
+  if (kind === 'sqldiff') scale.sqldiff[target] = j.sqldiff_wall_ms;
+  else if (kind === 'chromium') for (const r of (Array.isArray(j) ? j : [j])) scale.chromium.push({ ...r, target: +target });
+  else scale[kind].push({ ...j, target: +target });
+}
+for (const k of ['native', 'wasm', 'chromium']) scale[k].sort((a, b) => a.target - b.target);
+const ph = (r, name) => (r && r.phases && r.phases[name] ? r.phases[name].wall_ms : null);
+// Least-squares slope of log(time) against log(rows): 1 is linear.
+function slope(points) {
+  const p = points.filter(([x, y]) => x > 0 && y > 0).map(([x, y]) => [Math.log(x), Math.log(y)]);
+  if (p.length < 2) return null;
+  const mx = p.reduce((s, [x]) => s + x, 0) / p.length, my = p.reduce((s, [, y]) => s + y, 0) / p.length;
+  let num = 0, den = 0;
+  for (const [x, y] of p) { num += (x - mx) * (y - my); den += (x - mx) * (x - mx); }
+  return den ? num / den : null;
+}
+if (scale.native.length) {
+  w('## d. Scale: every phase from 10k to 3M rows (native, wasm in node, the page in Chromium)');
+  w();
+  w('`bench/scale` (run by `bench/run`): dirty demo snapshots of about 10k, 100k, 1M and 3M rows, each phase timed by ' +
+    '`bench/scale_bench.cpp` natively and in wasm (node), and the page itself in Chromium (`bench/browser_bench.mjs`, ' +
+    'software WebGL). Floors and peers of the same run: read and memcpy of the SQLite file, one `INSERT ... SELECT *` copy ' +
+    'of every table (the engine\'s floor), `sqldiff --primarykey` on the same before/after pair. Wall ms, medians (3 runs; ' +
+    '1 at 3M rows). "normalize" includes its own preflight; "e2e" = load (SQLite file) + preflight + normalize + diff + checks. ' +
+    'Peak memory: the process\'s peak RSS natively; the wasm heap at the end (it never shrinks) in node and in the page.');
+  w();
+  w('![time against rows, log-log](bench-scale.svg)');
+  w();
+  w('| build | rows | MB | read | memcpy | load sqlite | load pgdump | load dumpdata | preflight | floor | normalize | x floor | diff | sqldiff | x sqldiff | checks | report | e2e | peak MB | peak / file |');
+  w('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const k of ['native', 'wasm']) {
+    for (const r of scale[k]) {
+      if (r.error) { w(`| ${k} | ${f0(r.target)} | | ${r.error} |`); continue; }
+      const sq = scale.sqldiff[r.target];
+      const mb = r.bytes.sqlite / 1e6;
+      w(`| ${k} | ${f0(r.rows)} | ${f1(mb)} | ${f1(ph(r, 'read'))} | ${f1(ph(r, 'memcpy'))} | ${f0(ph(r, 'load_sqlite'))} | ${f0(ph(r, 'load_pgdump'))} | ` +
+        `${f0(ph(r, 'load_dumpdata'))} | ${f0(ph(r, 'preflight'))} | ${f0(ph(r, 'floor'))} | ${f0(ph(r, 'normalize'))} | ` +
+        `${f2(ph(r, 'normalize') / ph(r, 'floor'))} | ${f0(ph(r, 'diff'))} | ${sq != null ? f0(sq) : 'n/a'} | ` +
+        `${sq ? f2(ph(r, 'diff') / sq) : 'n/a'} | ${f0(ph(r, 'checks'))} | ${f0(ph(r, 'report'))} | ${f0(ph(r, 'e2e'))} | ` +
+        `${f0(r.peak_bytes / 1e6)} | ${f2(r.peak_bytes / r.bytes.sqlite)} |`);
+    }
+  }
+  w();
+  if (scale.chromium.length) {
+    w('The page in Chromium (one run per size): `load` is `redline.load(bytes)` until the snapshot is shown (load, checks, ' +
+      'recognition, preflight); `run` is `redline.normalize()` until the report is back (copy, normalize, diff, moves, checks), ' +
+      'of which `normalize` is the report\'s step times; `report` is the HTML report; frame gaps are measured by the page\'s ' +
+      'requestAnimationFrame; `scroll` is the frame time while the mouse wheel scrolls the diff of the table with the most changes.');
+    w();
+    w('| rows | MB | load | run | of it normalize | report | e2e | x native e2e | heap MB (empty page) | heap / file | max frame gap load / run | scroll frame median / p95 | table scrolled |');
+    w('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of scale.chromium) {
+      if (r.error) { w(`| ${f0(r.target)} | | ${r.error} |`); continue; }
+      const n = scale.native.find((x) => x.target === r.target);
+      w(`| ${f0(r.rows)} | ${f1(r.bytes / 1e6)} | ${f0(r.load_ms)} | ${f0(r.run_ms)} | ${f0(r.normalize_ms)} | ${f0(r.report_ms)} | ${f0(r.e2e_ms)} | ` +
+        `${n ? f2(r.e2e_ms / ph(n, 'e2e')) : 'n/a'} | ${f0(r.heap_bytes / 1e6)} (${f0((r.heap_start_bytes ?? 0) / 1e6)}) | ${f2(r.heap_bytes / r.bytes)} | ` +
+        `${f0(r.frames_max_gap_load_ms)} / ${f0(r.frames_max_gap_run_ms)} | ${f1(r.scroll_median_ms)} / ${f1(r.scroll_p95_ms)} | ` +
+        `${r.biggest_table ?? ''} (${f0(r.biggest_changes)} changes) |`);
+    }
+    w();
+  }
+  // Aims (issue #7), where each stands.
+  const big = (arr) => arr.filter((r) => !r.error).sort((a, b) => b.target - a.target);
+  const at = (arr, t) => arr.find((r) => r.target === t && !r.error);
+  const c1m = at(scale.chromium, 1000000), n1m = at(scale.native, 1000000), w1m = at(scale.wasm, 1000000);
+  const c3m = at(scale.chromium, 3000000), n3m = at(scale.native, 3000000);
+  w('| aim | measured | status |');
+  w('|---|---|---|');
+  if (c1m) w(`| 1M rows end to end in Chromium within 6 s | ${f0(c1m.e2e_ms)} ms (${f0(c1m.rows)} rows) | ${mark(c1m.e2e_ms <= 6000)} |`);
+  for (const r of scale.native.filter((x) => !x.error)) {
+    w(`| normalize within 3x the copy floor, native, ${f0(r.rows)} rows | ${f2(ph(r, 'normalize') / ph(r, 'floor'))}x | ${mark(ph(r, 'normalize') <= 3 * ph(r, 'floor'))} |`);
+  }
+  for (const r of scale.native.filter((x) => !x.error && scale.sqldiff[x.target])) {
+    const sq = scale.sqldiff[r.target];
+    w(`| diff no slower than sqldiff, ${f0(r.rows)} rows | ${f2(ph(r, 'diff') / sq)}x | ${mark(ph(r, 'diff') <= sq)} |`);
+  }
+  if (w1m && n1m) w(`| wasm (node) within 2x native, 1M rows end to end | ${f2(ph(w1m, 'e2e') / ph(n1m, 'e2e'))}x | ${mark(ph(w1m, 'e2e') <= 2 * ph(n1m, 'e2e'))} |`);
+  if (c1m && n1m) w(`| wasm (Chromium) within 2x native, 1M rows end to end | ${f2(c1m.e2e_ms / ph(n1m, 'e2e'))}x | ${mark(c1m.e2e_ms <= 2 * ph(n1m, 'e2e'))} |`);
+  for (const r of big(scale.chromium).slice(0, 2)) {
+    w(`| peak memory within 4x the snapshot, Chromium, ${f0(r.rows)} rows | ${f2(r.heap_bytes / r.bytes)}x | ${mark(r.heap_bytes <= 4 * r.bytes)} |`);
+  }
+  w(`| 3M rows complete | native: ${n3m ? 'yes' : 'no'}; Chromium: ${c3m ? 'yes' : (scale.chromium.find((r) => r.target === 3000000)?.error ?? 'not run')} | ${mark(!!(n3m && c3m))} |`);
+  if (c1m) w(`| scrolling the diff of a 1M-row snapshot: frame time under 33 ms (software WebGL) | p95 ${f1(c1m.scroll_p95_ms)} ms | ${mark(c1m.scroll_p95_ms < 33)} |`);
+  const slopes = [];
+  for (const name of ['load_sqlite', 'load_pgdump', 'load_dumpdata', 'preflight', 'normalize', 'diff', 'checks', 'e2e']) {
+    const s = slope(scale.native.filter((r) => !r.error).map((r) => [r.rows, ph(r, name)]));
+    if (s != null) slopes.push(`${name} ${f2(s)}`);
+  }
+  const cs = slope(scale.chromium.filter((r) => !r.error).map((r) => [r.rows, r.e2e_ms]));
+  w(`| cost grows linearly with rows (log-log slope 1) | native: ${slopes.join(', ')}${cs != null ? `; Chromium e2e ${f2(cs)}` : ''} | ` +
+    `${mark(slopes.length > 0 && slopes.every((x) => +x.split(' ')[1] <= 1.15))} (slope <= 1.15) |`);
+  w();
+}
+
 w('## How to reproduce');
 w();
 w('```');
@@ -170,6 +268,8 @@ w('bench/run            # full run: ~4 min of measurements on 2 cores, plus the 
 w('                     # (~10 min the first time at -j2, incremental after); writes this file');
 w('bench/run --quick    # ~1 min once built, smaller sizes; writes bench/results/benchmarks.md only');
 w('bench/run --no-build # measure with the binaries already built');
+w('bench/run --no-scale # without the size sweep (d.), which takes ~20 min more with its 3M-row snapshot');
+w('bench/scale [--sizes 10000,100000] [--no-browser]   # the size sweep alone; then node bench/report.mjs bench/results');
 w('```');
 w();
 w('Single pieces: `build/bench/bench/redline_bench_load [--repeat R] FILE...`, ' +

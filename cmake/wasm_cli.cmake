@@ -21,9 +21,7 @@ file(GLOB REDLINE_CLI_WASM_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/cli
 redline_add_node_wasm(redline_cli_wasm redline-cli ${REDLINE_CLI_WASM_SOURCES})
 
 redline_add_node_wasm(redline_bench_load_wasm redline_bench_load ${CMAKE_SOURCE_DIR}/bench/load_bench.cpp)
-# A colleague's benchmark, reused as it is when present.
-if(EXISTS "${CMAKE_SOURCE_DIR}/bench/normalize_bench.cpp")
-  redline_add_node_wasm(redline_bench_normalize_wasm redline_bench_normalize ${CMAKE_SOURCE_DIR}/bench/normalize_bench.cpp)
-  get_filename_component(_redline_fixtures "${CMAKE_SOURCE_DIR}/../shared/fixtures" ABSOLUTE)
-  target_compile_definitions(redline_bench_normalize_wasm PRIVATE REDLINE_FIXTURES_DIR="${_redline_fixtures}")
-endif()
+redline_add_node_wasm(redline_bench_scale_wasm redline_bench_scale ${CMAKE_SOURCE_DIR}/bench/scale_bench.cpp)
+redline_add_node_wasm(redline_bench_normalize_wasm redline_bench_normalize ${CMAKE_SOURCE_DIR}/bench/normalize_bench.cpp)
+get_filename_component(_redline_fixtures "${CMAKE_SOURCE_DIR}/../shared/fixtures" ABSOLUTE)
+target_compile_definitions(redline_bench_normalize_wasm PRIVATE REDLINE_FIXTURES_DIR="${_redline_fixtures}")
