@@ -41,6 +41,7 @@ void Session::start_run(const NormalizeOptions& options) {
   page_request_.reset();
   page_served_.reset();
   run_options_ = options;
+  after_image_ = {};
   run_ = std::make_unique<RunJob>(*db_, loaded_->input, options);
   run_active_ = true;
   run_view_.reset();
@@ -84,7 +85,7 @@ Result<std::vector<std::uint8_t>> Session::export_after() {
   if (!run_ || run_active_ || !run_view_ || !run_view_->ok) {
     return make_error(ErrorCode::Usage, "there is no normalized database yet: run the normalization first");
   }
-  return run_->after().serialize();
+  return after_image_;
 }
 
 void Session::pump(double budget_ms) {
@@ -140,6 +141,16 @@ void Session::pump(double budget_ms) {
     reviewing_->diff = run_->diff();
     reviewing_->ok = p.state == JobState::Done;
     if (reviewing_->ok) {
+      // The export's image, before the review touches the after database; the
+      // review starts in the next frame, so the copy has a frame of its own.
+      auto image = run_->after().serialize();
+      if (!image) {
+        reviewing_->ok = false;
+        reviewing_->report.status = "failed";
+        finish_run(JobState::Error, image.error());
+        return;
+      }
+      after_image_ = std::move(image.value());
       review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, reviewing_->diff);
       job_.stage = "review";
       return;
@@ -241,6 +252,7 @@ void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, boo
   view->preflight_error = std::move(preflight_error);
   run_.reset();
   run_view_.reset();
+  after_image_ = {};
   page_.reset();
   page_request_.reset();
   page_served_.reset();

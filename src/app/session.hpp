@@ -140,6 +140,10 @@ class Session {
   NormalizeOptions run_options_;
   bool run_active_ = false;
   std::unique_ptr<ReviewJob> review_;           // after the run: moves and checks
+  // The after database's image as the run left it, taken before the review (whose
+  // rolled-back POST writes change free pages' bytes): what export_after() gives, the
+  // same bytes as the CLI's --out with or without a report.
+  std::vector<std::uint8_t> after_image_;
   std::shared_ptr<RunView> reviewing_;          // the run's view while it is reviewed
   std::shared_ptr<const RunView> run_view_;
   int runs_ = 0;

@@ -115,6 +115,17 @@ int cmd_normalize(int argc, char** argv) {
                 static_cast<long long>(s.rows_affected), s.title.c_str());
   }
 
+  // The after image as the run left it, taken before the review: the POST checks
+  // write into the after database and roll back, and a rollback does not restore the
+  // bytes of the free pages SQLite reused, so an image taken after the review would
+  // depend on whether there was one (--report). The page exports this same image.
+  std::optional<std::vector<std::uint8_t>> image;
+  if (!run.error) {
+    auto taken = run.after.serialize();
+    if (!taken) return fail(taken.error());
+    image = std::move(taken.value());
+  }
+
   // The review: where the moved values went and the verification checklist, on the
   // before (the loaded snapshot, untouched) against the after the run produced.
   RenderOptions ro;
@@ -164,10 +175,8 @@ int cmd_normalize(int argc, char** argv) {
     return fail(named);
   }
 
-  // The image SQLite holds in memory, written as is: same input, options and --now
-  // give a byte-identical file.
-  auto image = run.after.serialize();
-  if (!image) return fail(image.error());
+  // The image SQLite held in memory after the run, written as is: same input, options
+  // and --now give a byte-identical file, with or without a review.
   auto w = write_file(out, *image);
   if (!w) return fail(w.error());
   std::printf("normalized %s (%s) -> %s\n", in.c_str(), format_name(snap->summary.format), out.c_str());

@@ -9,7 +9,10 @@
 #include <cstdlib>
 
 #include "core/demo.hpp"
+#include "core/export.hpp"
 #include "core/hazards.hpp"
+#include "core/load_job.hpp"
+#include "core/review.hpp"
 #include "core/normalize.hpp"
 #include "core/pipeline.hpp"
 #include "normalize_test_util.hpp"
@@ -71,6 +74,14 @@ Progress drive(Step step, double& longest, int& calls) {
     ++calls;
   } while (p.state == JobState::More && calls < 100000);
   return p;
+}
+
+// The demo in another format: the bytes the user would hand the page.
+std::vector<std::uint8_t> demo_as(ExportFormat f) {
+  auto db = open_demo();
+  auto text = export_snapshot(db, f);
+  EXPECT_TRUE(text.ok());
+  return text.ok() ? std::vector<std::uint8_t>(text->begin(), text->end()) : std::vector<std::uint8_t>{};
 }
 
 NormalizeOptions options() {
@@ -164,4 +175,66 @@ TEST(Slicing, RunJobCopyAndNormalizeStayNearBudget) {
   ASSERT_NE(p.state, JobState::Error) << describe(p);
   EXPECT_LT(longest, kBoundMs) << "one step(" << kBudgetMs << ") call took " << longest << " ms of CPU, in " << longest_phase;
   EXPECT_TRUE(image(before) == demo_image()) << "the before changed";
+}
+
+// Loading: each format of the same ~200k rows, sliced as the page loads it, stays near
+// the budget and gives the blocking loader's database.
+class SlicingLoad : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SlicingLoad, StepsStayNearBudgetAndLoadTheSameDatabase) {
+  const std::string kind = GetParam();
+  std::vector<std::uint8_t> bytes = kind == "sqlite"     ? demo_image()
+                                    : kind == "pgdump" ? demo_as(ExportFormat::PgDump)
+                                                       : demo_as(ExportFormat::DumpData);
+  const std::string name = "demo." + kind;
+  auto whole = load_snapshot(bytes, name);
+  ASSERT_TRUE(whole.ok()) << whole.error().describe();
+
+  LoadJob job(bytes, name);
+  double longest = 0;
+  int calls = 0;
+  Progress p = drive([&] { return job.step(kBudgetMs); }, longest, calls);
+  ASSERT_EQ(p.state, JobState::Done) << describe(p);
+  EXPECT_LT(longest, kBoundMs) << kind << ": one step(" << kBudgetMs << ") call took " << longest
+                               << " ms of CPU, in " << longest_phase;
+  EXPECT_GT(calls, 3);
+  auto snap = job.take_snapshot();
+  ASSERT_TRUE(snap.ok()) << snap.error().describe();
+  EXPECT_TRUE(image(snap->db) == image(whole->db)) << kind << ": the sliced load made another database";
+  EXPECT_EQ(snap->summary.tables, whole->summary.tables);
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, SlicingLoad, ::testing::Values("sqlite", "pgdump", "dumpdata"));
+
+// The whole run as the page pumps it (copy, normalize, diff), then the review (moves,
+// checklist): every call near the budget, and the same report and checklist as the
+// CLI's blocking run.
+TEST(Slicing, RunAndReviewStayNearBudgetAndReportTheSame) {
+  auto before = open_demo();
+  RunOutput whole = run_pipeline(before, ReportInput{}, options());
+  ASSERT_FALSE(whole.error) << whole.error->describe();
+  const auto whole_after = image(whole.after);  // the review's rolled-back writes touch free pages
+  auto whole_review = review_run(before, whole.after, options(), nullptr, whole.diff);
+  ASSERT_TRUE(whole_review.ok()) << whole_review.error().describe();
+
+  RunJob job(before, ReportInput{}, options());
+  double longest = 0;
+  int calls = 0;
+  Progress p = drive([&] { return job.step(kBudgetMs); }, longest, calls);
+  ASSERT_EQ(p.state, JobState::Done) << describe(p);
+  EXPECT_LT(longest, kBoundMs) << "run: one step(" << kBudgetMs << ") call took " << longest << " ms of CPU, in "
+                               << longest_phase;
+  EXPECT_TRUE(image(job.after()) == whole_after) << "the sliced run wrote other bytes";
+
+  ReviewJob review(before, job.after(), options(), job.diff());
+  p = drive([&] { return review.step(kBudgetMs); }, longest, calls);
+  ASSERT_EQ(p.state, JobState::Done) << describe(p);
+  EXPECT_LT(longest, kBoundMs) << "review: one step(" << kBudgetMs << ") call took " << longest
+                               << " ms of CPU, in " << longest_phase;
+  Review rv = review.take_result();
+  Report a = job.report(), b = whole.report;
+  ASSERT_TRUE(fill_review(a, rv).ok());
+  ASSERT_TRUE(fill_review(b, *whole_review).ok());
+  a.timings = b.timings = false;
+  EXPECT_EQ(a.to_json_text(), b.to_json_text());
 }
