@@ -314,11 +314,22 @@ CheckItem api_item(const char* id, const char* title, const char* endpoint, cons
 
 // ---- the checklist ------------------------------------------------------------------------
 
+// How far foreign_keys_intact has got: it looks at one table per call, since the
+// largest tables' lookups take longer than the page's slice.
+struct ForeignKeyScan {
+  bool started = false;
+  std::vector<std::pair<std::string, std::string>> now;  // table -> dangling condition in the after
+  std::map<std::string, std::string> was;                // the same in the before
+  std::size_t next = 0;
+  std::map<std::string, std::vector<std::int64_t>> broken, old;
+};
+
 struct Ctx {
   sql::Database& before;
   sql::Database& after;
   const ChecksInput& in;
   DbState sb, sa;
+  ForeignKeyScan fk;
 };
 
 Result<CheckItem> employees_have_users(Ctx& c) {
@@ -482,23 +493,33 @@ Result<std::map<std::string, std::string>> dangling_conditions(sql::Database& db
   return out;
 }
 
-Result<CheckItem> foreign_keys_intact(Ctx& c) {
-  CheckItem it = item("foreign_keys_intact", kData, "Foreign key relationships intact");
+// In parts: the conditions, then one table per call, then the addressables and the
+// verdict; nothing (no item yet) until the last part.
+Result<std::optional<CheckItem>> foreign_keys_intact(Ctx& c) {
   // Every dangling row of the after; each then looked up in the before: dangling
   // there already (a warning: the run did not break it) or broken by the run.
-  auto now = dangling_conditions(c.after, c.sa);
-  if (!now) return now.error();
-  auto was = dangling_conditions(c.before, c.sb);
-  if (!was) return was.error();
-  std::map<std::string, std::vector<std::int64_t>> broken, old;
-  for (const auto& [table, cond] : *now) {
+  ForeignKeyScan& f = c.fk;
+  if (!f.started) {
+    auto now = dangling_conditions(c.after, c.sa);
+    if (!now) return now.error();
+    auto was = dangling_conditions(c.before, c.sb);
+    if (!was) return was.error();
+    f.now.assign(now->begin(), now->end());
+    f.was = std::move(was.value());
+    f.started = true;
+    return std::optional<CheckItem>();
+  }
+  if (f.next < f.now.size()) {
+    const std::string& table = f.now[f.next].first;
+    const std::string& cond = f.now[f.next].second;
+    ++f.next;
     auto ids = ids_of(c.after, "SELECT c.rowid FROM " + sql::quote_ident(table) + " AS c WHERE " + cond);
     if (!ids) return ids.error();
-    if (ids->empty()) continue;
-    auto before_cond = was->find(table);
-    if (before_cond == was->end()) {
-      broken[table] = std::move(*ids);
-      continue;
+    if (ids->empty()) return std::optional<CheckItem>();
+    auto before_cond = f.was.find(table);
+    if (before_cond == f.was.end()) {
+      f.broken[table] = std::move(*ids);
+      return std::optional<CheckItem>();
     }
     auto st = c.before.prepare("SELECT EXISTS (SELECT 1 FROM " + sql::quote_ident(table) + " AS c WHERE c.rowid = ?1 AND (" +
                                before_cond->second + "))");
@@ -508,9 +529,13 @@ Result<CheckItem> foreign_keys_intact(Ctx& c) {
       REDLINE_TRY(st->bind_int(1, id));
       auto r = st->step();
       if (!r) return r.error();
-      (st->column_int(0) ? old : broken)[table].push_back(id);
+      (st->column_int(0) ? f.old : f.broken)[table].push_back(id);
     }
+    return std::optional<CheckItem>();
   }
+  CheckItem it = item("foreign_keys_intact", kData, "Foreign key relationships intact");
+  const auto& broken = f.broken;
+  const auto& old = f.old;
 
   // Addressables: a generic key the schema cannot declare.
   std::vector<std::int64_t> bad_links;
@@ -555,7 +580,7 @@ Result<CheckItem> foreign_keys_intact(Ctx& c) {
   } else {
     it.detail = "every foreign key and every addressable points at an existing row";
   }
-  return it;
+  return std::optional<CheckItem>(std::move(it));
 }
 
 Result<CheckItem> usernames_unique(Ctx& c) {
@@ -1154,7 +1179,8 @@ Result<ManualTicks> ticks_from_json(std::string_view text, const std::string& na
 struct ChecksJob::Impl {
   ChecksInput in;
   std::unique_ptr<Ctx> ctx;
-  std::vector<std::function<Result<CheckItem>(Ctx&)>> tasks;
+  // One per item; an item checked in parts gives nothing until its last part.
+  std::vector<std::function<Result<std::optional<CheckItem>>(Ctx&)>> tasks;
   std::size_t next = 0;
   std::vector<CheckItem> out;
   std::optional<Error> error;
@@ -1168,15 +1194,20 @@ struct ChecksJob::Impl {
     if (!sb) return sb.error();
     auto sa = norm::inspect(*in.after);
     if (!sa) return sa.error();
-    ctx.reset(new Ctx{*in.before, *in.after, in, std::move(sb.value()), std::move(sa.value())});
+    ctx.reset(new Ctx{*in.before, *in.after, in, std::move(sb.value()), std::move(sa.value()), {}});
     using Fn = Result<CheckItem> (*)(Ctx&);
-    const Fn fns[] = {employees_have_users,  addresses_migrated,    orgs_have_currency,
-                      required_not_null,     foreign_keys_intact,   usernames_unique,
-                      currency_codes_valid,  lossless,              api_employees_contact,
-                      api_employees_address, api_organizations,     api_deals_currency,
-                      api_post_employee,     api_post_organization};
-    for (Fn f : fns) tasks.emplace_back(f);
-    for (const auto& d : kIndexes) tasks.emplace_back([&d](Ctx& c) { return index_item(c, d); });
+    auto whole = [](Result<CheckItem> r) -> Result<std::optional<CheckItem>> {
+      if (!r) return r.error();
+      return std::optional<CheckItem>(std::move(r.value()));
+    };
+    const Fn first[] = {employees_have_users, addresses_migrated, orgs_have_currency, required_not_null};
+    const Fn rest[] = {usernames_unique,      currency_codes_valid,  lossless,           api_employees_contact,
+                       api_employees_address, api_organizations,     api_deals_currency, api_post_employee,
+                       api_post_organization};
+    for (Fn f : first) tasks.emplace_back([f, whole](Ctx& c) { return whole(f(c)); });
+    tasks.emplace_back(foreign_keys_intact);
+    for (Fn f : rest) tasks.emplace_back([f, whole](Ctx& c) { return whole(f(c)); });
+    for (const auto& d : kIndexes) tasks.emplace_back([&d, whole](Ctx& c) { return whole(index_item(c, d)); });
     return ok_status();
   }
 };
@@ -1201,12 +1232,14 @@ Progress ChecksJob::step(double budget_ms) {
         m.done = true;
         break;
       }
-      auto it = m.tasks[m.next++](*m.ctx);
+      auto it = m.tasks[m.next](*m.ctx);
       if (!it) {
         m.error = it.error();
         break;
       }
-      m.out.push_back(std::move(it.value()));
+      if (!*it) continue;  // an item checked in parts: its next part
+      ++m.next;
+      m.out.push_back(std::move(**it));
     }
   } catch (const std::exception& e) {
     m.error = make_error(ErrorCode::Internal, std::string("checks: unexpected failure: ") + e.what());
