@@ -349,7 +349,12 @@ class Loader {
       cursor_ = last_end;
     }
     cursor_ = end_;
-    REDLINE_TRY(finish());
+    for (;;) {
+      auto r = finish_part();
+      if (!r) return r.error();
+      if (*r) break;
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+    }
     if (error_) return *error_;
     REDLINE_TRY(savepoint_->release());
     return true;
@@ -1175,34 +1180,59 @@ class Loader {
 
   // ---- end of file ---------------------------------------------------------------
 
+  // The end of the load: the last rows, Django's whole table set, each table's
+  // indexes, sqlite_sequence. In parts, one table's indexes per part, so that the
+  // page's slice stays short on large tables; finish() does it all at once.
+  Result<bool> finish_part() {
+    switch (finish_stage_) {
+      case 0: {
+        if (!flush_all()) return *error_;
+        crm::Shape shape = shape_.value_or(crm::Shape::Before);
+        // The loaded database has Django's table set, whatever the file held rows for.
+        for (const auto& def : crm::tables(shape)) {
+          auto t = create_table(&def);
+          if (!t) return t.error();
+        }
+        finish_table_ = tables_.begin();
+        finish_stage_ = 1;
+        return false;
+      }
+      case 1: {
+        if (finish_table_ != tables_.end()) {
+          Table& t = finish_table_->second;
+          ++finish_table_;
+          t.insert = sql::Statement();
+          t.batch = sql::Statement();
+          REDLINE_TRY(create_indexes(*t.def, /*unique=*/false));
+          return false;
+        }
+        crm::Shape shape = shape_.value_or(crm::Shape::Before);
+        std::vector<const char*> rebuilt(std::begin(kRebuiltBefore), std::end(kRebuiltBefore));
+        if (shape == crm::Shape::After) rebuilt.insert(rebuilt.end(), std::begin(kRebuiltAfter), std::end(kRebuiltAfter));
+        for (const char* t : rebuilt) {
+          REDLINE_TRY(db_.exec("INSERT INTO sqlite_sequence (name, seq) SELECT " + sql::quote_literal(t) +
+                               ", 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = " +
+                               sql::quote_literal(t) + ")"));
+        }
+        summary_.warnings.push_back(
+            "dumpdata does not carry django_migrations: the table is created empty, so the "
+            "migration history of the original database is not known");
+        if (naive_datetimes_ > 0) {
+          summary_.warnings.push_back(std::to_string(naive_datetimes_) +
+                                      " datetime value(s) had no time zone; they were taken as UTC");
+        }
+        finish_stage_ = 2;
+        return true;
+      }
+      default: return true;
+    }
+  }
   Status finish() {
-    if (!flush_all()) return *error_;
-    crm::Shape shape = shape_.value_or(crm::Shape::Before);
-    // The loaded database has Django's table set, whatever the file held rows for.
-    for (const auto& def : crm::tables(shape)) {
-      auto t = create_table(&def);
-      if (!t) return t.error();
+    for (;;) {
+      auto r = finish_part();
+      if (!r) return r.error();
+      if (*r) return ok_status();
     }
-    for (auto& [name, t] : tables_) {
-      t.insert = sql::Statement();
-      t.batch = sql::Statement();
-      REDLINE_TRY(create_indexes(*t.def, /*unique=*/false));
-    }
-    std::vector<const char*> rebuilt(std::begin(kRebuiltBefore), std::end(kRebuiltBefore));
-    if (shape == crm::Shape::After) rebuilt.insert(rebuilt.end(), std::begin(kRebuiltAfter), std::end(kRebuiltAfter));
-    for (const char* t : rebuilt) {
-      REDLINE_TRY(db_.exec("INSERT INTO sqlite_sequence (name, seq) SELECT " + sql::quote_literal(t) +
-                           ", 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = " +
-                           sql::quote_literal(t) + ")"));
-    }
-    summary_.warnings.push_back(
-        "dumpdata does not carry django_migrations: the table is created empty, so the "
-        "migration history of the original database is not known");
-    if (naive_datetimes_ > 0) {
-      summary_.warnings.push_back(std::to_string(naive_datetimes_) +
-                                  " datetime value(s) had no time zone; they were taken as UTC");
-    }
-    return ok_status();
   }
 
   // Slicing (begin/step).
@@ -1269,6 +1299,8 @@ class Loader {
   std::string last_model_key_;
   Model* last_model_ = nullptr;
   std::map<std::string, Table, std::less<>> tables_;  // std::map: stable addresses
+  int finish_stage_ = 0;                               // finish_part(): how far it got
+  std::map<std::string, Table, std::less<>>::iterator finish_table_;
   std::optional<crm::Shape> shape_;
   std::string shape_model_;  // the model whose table decided the shape
   std::vector<Table*> provisional_;  // tables made before the shape was known
