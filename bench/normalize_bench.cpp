@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_common.hpp"
 #include "core/hazards.hpp"
 #include "core/io.hpp"
 #include "core/normalize.hpp"
@@ -20,28 +21,9 @@
 #include "core/sqlite.hpp"
 
 using namespace redline;
-using Clock = std::chrono::steady_clock;
+using namespace redline::bench;
 
 namespace {
-
-[[noreturn]] void die(const std::string& what, const Error& e) {
-  std::fprintf(stderr, "bench: %s: %s\n", what.c_str(), e.describe().c_str());
-  std::exit(2);
-}
-
-template <typename T>
-T must(Result<T> r, const std::string& what) {
-  if (!r) die(what, r.error());
-  return std::move(r.value());
-}
-
-void must(Status s, const std::string& what) {
-  if (!s) die(what, s.error());
-}
-
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
 
 // Process CPU time: steadier than wall time on a shared machine, and everything here
 // runs on this one thread.
@@ -211,11 +193,6 @@ void profile(const std::vector<std::uint8_t>& image) {
       if (c == '\n') c = ' ';
     std::printf("  %8.1f ms cpu  %s\n", stmts[k].first, s.c_str());
   }
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace
