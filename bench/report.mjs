@@ -165,6 +165,7 @@ w();
 
 // ---- d. scale: bench/scale's sweep over sizes ---------------------------------------------
 const scale = { native: [], wasm: [], chromium: [], sqldiff: {} };
+const scaleMeta = json('scale-meta.json') ?? {};
 for (const f of readdirSync(dir).filter((n) => /^scale-(native|wasm|chromium|sqldiff)-\d+\.json$/.test(n))) {
   const [, kind, target] = f.match(/^scale-(\w+)-(\d+)\.json$/);
   const j = json(f);
@@ -191,7 +192,8 @@ if (scale.native.length) {
     'software WebGL). Floors and peers of the same run: read and memcpy of the SQLite file, one `INSERT ... SELECT *` copy ' +
     'of every table (the engine\'s floor), `sqldiff --primarykey` on the same before/after pair. Wall ms, medians (3 runs; ' +
     '1 at 3M rows). "normalize" includes its own preflight; "e2e" = load (SQLite file) + preflight + normalize + diff + checks. ' +
-    'Peak memory: the process\'s peak RSS natively; the wasm heap at the end (it never shrinks) in node and in the page.');
+    'Peak memory: the process\'s peak RSS natively; the wasm heap at the end (it never shrinks) in node and in the page.' +
+    (scaleMeta.date ? ` Measured ${scaleMeta.date.replace('T', ' ').replace('Z', ' UTC')} at commit \`${scaleMeta.commit}\`, load average ${scaleMeta.loadavg_start} at the start.` : ''));
   w();
   w('![time against rows, log-log](bench-scale.svg)');
   w();
