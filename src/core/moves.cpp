@@ -407,12 +407,23 @@ struct MovesJob::Impl {
 
   // ---- M2 ----
 
-  Status m2_table(const norm::AddressTable& at) {
+  // One address table's merge in progress: it may span several slices (a table of the
+  // 200k-row demo took ~30 ms in one piece), so its cursors and partial result live here.
+  struct M2Table {
+    AddressTableMoves tm;
+    std::optional<Cursor> b, a;
+    std::vector<int> vi;  // the after query's column of each old column
+  };
+  std::optional<M2Table> m2;
+
+  // Open one address table's two cursors; false when the table has nothing to compare.
+  Result<bool> m2_begin(const norm::AddressTable& at) {
     std::vector<std::string> cols;
     for (const auto& c : norm::address_columns(at.table))
       if (sb.has(at.table, c)) cols.push_back(c);
-    if (cols.empty() || cols.size() > kAddressFields) return ok_status();
-    AddressTableMoves tm;
+    if (cols.empty() || cols.size() > kAddressFields) return false;
+    M2Table st;
+    AddressTableMoves& tm = st.tm;
     tm.table = at.table;
     tm.model = at.model;
     tm.columns = cols;
@@ -432,6 +443,7 @@ struct MovesJob::Impl {
     q += " FROM " + sql::quote_ident(at.table) + " AS t ORDER BY id";
     auto b = open_cursor(before, q);
     if (!b) return b.error();
+    st.b.emplace(std::move(b.value()));
     const bool linked = sa.table("addressables") && sa.table("addresses");
     std::string aq = linked ? "SELECT x.object_id, a.id, coalesce(a.is_primary, 0) <> 0, a.address_line1, a.city, "
                               "a.state, a.postal_code, a.country FROM addressables AS x LEFT JOIN addresses AS a "
@@ -441,8 +453,8 @@ struct MovesJob::Impl {
     auto ast = after.prepare(aq);
     if (!ast) return ast.error();
     if (linked) REDLINE_TRY(ast->bind_int(1, tm.content_type_id));
-    Cursor a{std::move(ast.value())};
-    REDLINE_TRY(a.next());
+    st.a.emplace(Cursor{std::move(ast.value())});
+    REDLINE_TRY(st.a->next());
 
     // The addresses column index of each old column (in the after query's order:
     // address_line1, city, state, postal_code, country).
@@ -453,16 +465,26 @@ struct MovesJob::Impl {
       if (target == "postal_code") return 6;
       return 7;
     };
-    std::vector<int> vi;
-    for (const auto& t : tm.targets) vi.push_back(value_index(t));
+    for (const auto& t : tm.targets) st.vi.push_back(value_index(t));
+    m2.emplace(std::move(st));
+    return true;
+  }
 
+  // Merge rows of the open table until `deadline`; true when the table is finished.
+  Result<bool> m2_rows(Clock::time_point deadline) {
+    AddressTableMoves& tm = m2->tm;
+    Cursor& b = *m2->b;
+    Cursor& a = *m2->a;
+    const std::size_t ncols = tm.columns.size();
     std::array<std::string, kAddressFields> v;
-    while (b->row) {
-      const std::int64_t id = b->st.column_int(0);
+    for (int n = 0; b.row; ++n) {
+      // The clock is cheap next to a row's two statement steps, but not free.
+      if ((n & 63) == 63 && Clock::now() >= deadline) return false;
+      const std::int64_t id = b.st.column_int(0);
       AddressRowMove m;
       m.object_id = id;
-      for (std::size_t k = 0; k < cols.size(); ++k) {
-        v[k] = text_of(b->st, static_cast<int>(k) + 1);
+      for (std::size_t k = 0; k < ncols; ++k) {
+        v[k] = text_of(b.st, static_cast<int>(k) + 1);
         m.has_data = m.has_data || !v[k].empty();
       }
       ++tm.rows;
@@ -477,39 +499,52 @@ struct MovesJob::Impl {
           if (!compared) {
             compared = true;
             m.address_id = a.st.column_int(1);
-            for (std::size_t k = 0; k < cols.size(); ++k) {
+            for (std::size_t k = 0; k < ncols; ++k) {
               if (v[k].empty()) m.fields[k] = Fate::Blank;
-              else m.fields[k] = text_of(a.st, vi[k]) == v[k] ? Fate::Moved : Fate::Lost;
+              else m.fields[k] = text_of(a.st, m2->vi[k]) == v[k] ? Fate::Moved : Fate::Lost;
             }
           }
         }
         REDLINE_TRY(a.next());
       }
       if (!compared)
-        for (std::size_t k = 0; k < cols.size(); ++k) m.fields[k] = v[k].empty() ? Fate::Blank : Fate::Lost;
+        for (std::size_t k = 0; k < ncols; ++k) m.fields[k] = v[k].empty() ? Fate::Blank : Fate::Lost;
       if (m.has_data || m.links > 0) tm.moved.push_back(m);
-      REDLINE_TRY(b->next());
+      REDLINE_TRY(b.next());
     }
     const std::uint64_t ti = out.address_tables.size();
     for (std::size_t r = 0; r < tm.moved.size(); ++r)
       if (tm.moved[r].address_id != 0) out.address_index.emplace_back(tm.moved[r].address_id, ti << 32 | r);
     out.address_tables.push_back(std::move(tm));
-    return ok_status();
+    m2.reset();
+    return true;
   }
 
-  bool unit() {
+  // One piece of work, stopping inside an address table at `deadline`; false when the
+  // job is over (done or failed).
+  bool unit(Clock::time_point deadline) {
     const auto& tables = norm::address_tables();
     Status s = ok_status();
+    bool finished = true;  // the current unit (M1 or one address table) is over
     if (next == 0) {
       s = m1();
     } else if (next <= tables.size()) {
-      if (sb.table(tables[next - 1].table)) s = m2_table(tables[next - 1]);
+      if (!m2 && sb.table(tables[next - 1].table)) {
+        auto opened = m2_begin(tables[next - 1]);
+        if (!opened) s = opened.error();
+      }
+      if (s && m2) {
+        auto r = m2_rows(deadline);
+        if (!r) s = r.error();
+        else finished = *r;
+      }
     }
     if (!s) {
       error = s.error();
       done = true;
       return false;
     }
+    if (!finished) return true;
     ++next;
     if (next > tables.size()) {
       std::sort(out.address_index.begin(), out.address_index.end());
@@ -541,9 +576,10 @@ Progress MovesJob::step(double budget_ms) {
   Impl& m = *impl_;
   if (m.done) return m.progress();
   auto t0 = Clock::now();
+  const auto deadline = t0 + std::chrono::microseconds(static_cast<std::int64_t>(budget_ms * 1000));
   try {
-    while (m.unit()) {
-      if (std::chrono::duration<double, std::milli>(Clock::now() - t0).count() >= budget_ms) break;
+    while (m.unit(deadline)) {
+      if (Clock::now() >= deadline) break;
     }
   } catch (const std::exception& e) {
     m.error = make_error(ErrorCode::Internal, std::string("moves: unexpected failure: ") + e.what());
