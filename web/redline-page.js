@@ -229,7 +229,30 @@
     },
     // The characters of the loaded data the UI font cannot render ('' when none).
     missingGlyphs: function () { return api.fontInfo().missing; },
-    // Bring a panel to the front: 'overview', 'hazards', 'run', 'diff', 'open'.
+    // 'dark' or 'light' (remembered in localStorage, as the View menu's choice).
+    setTheme: function (theme) {
+      var m = mod();
+      var p = cString(m, String(theme));
+      m._redline_set_theme(p);
+      m._free(p);
+    },
+    // The manual checklist ticks, in the CLI's --ticks JSON shape ({id: true | {ticked,
+    // by, at, note}}); they replace the current ticks and go into the report at once.
+    setTicks: function (ticks) {
+      var m = mod();
+      var p = cString(m, JSON.stringify(ticks || {}));
+      var rc = m._redline_set_ticks(p);
+      m._free(p);
+      if (rc !== 0) throw new Error(api.state().error ? api.state().error.message : 'cannot set the ticks');
+    },
+    // Select a checklist item: its failing rows are shown under the list.
+    selectCheck: function (id) {
+      var m = mod();
+      var p = cString(m, String(id || ''));
+      m._redline_select_check(p);
+      m._free(p);
+    },
+    // Bring a panel to the front: 'overview', 'hazards', 'run', 'diff', 'checklist', 'open'.
     show: function (panel) {
       var m = mod();
       var p = cString(m, String(panel));
@@ -270,6 +293,45 @@
     if (f) loadFile(f);
   });
 
+  // ---- The clipboard ----
+  // The app copies from inside a frame; the browser lets a page write the clipboard
+  // only shortly after a user gesture, which the click or key press that led to the
+  // copy still is. If the browser refuses anyway, the copy is finished on the next
+  // gesture (a key or pointer release) with a hidden text area.
+  var pendingCopy = null;
+  function copyWithTextArea(text) {
+    var ta = document.createElement('textarea');
+    ta.value = text;
+    ta.setAttribute('readonly', '');
+    ta.style.position = 'fixed';
+    ta.style.opacity = '0';
+    var active = document.activeElement;
+    document.body.appendChild(ta);
+    ta.select();
+    var ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    ta.remove();
+    if (active && active.focus) active.focus();
+    return ok;
+  }
+  function copyText(text) {
+    api.copied = text;
+    pendingCopy = null;
+    if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
+      navigator.clipboard.writeText(text).catch(function () { if (!copyWithTextArea(text)) pendingCopy = text; });
+    } else if (!copyWithTextArea(text)) {
+      pendingCopy = text;
+    }
+  }
+  ['keyup', 'pointerup'].forEach(function (type) {
+    window.addEventListener(type, function () {
+      if (pendingCopy === null) return;
+      var t = pendingCopy;
+      pendingCopy = null;
+      copyWithTextArea(t);
+    }, true);
+  });
+
   // Hooks the module calls (see src/platform/web.cpp).
   window.redlineModuleConfig = {
     canvas: document.getElementById('canvas'),
@@ -287,6 +349,7 @@
       }
     },
     onRedlineOpenFile: function () { picker.click(); },
+    onRedlineCopy: copyText,
     onRedlineFatal: function (msg) { showOverlay(msg, true); rejectReady(new Error(msg)); },
     onRedlineContextLost: function () { showOverlay('The graphics context was lost; restoring it…', false); },
     onRedlineContextRestored: function () { hideOverlay(); },

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/fonts.hpp"
@@ -18,8 +19,72 @@ constexpr double kJobBudgetMs = 8.0;
 }  // namespace
 
 void App::init(float pixel_ratio) {
+  if (load_setting && load_setting("theme") == "light") theme_ = Theme::Light;
+  install_clipboard();
   rebuild_fonts(pixel_ratio);
   apply_theme();
+}
+
+void App::install_clipboard() {
+  // Emscripten's GLFW has no clipboard (its functions do nothing): copies go to the
+  // platform's copy_text, and paste inside the app reads what it copied last.
+  ImGuiIO& io = ImGui::GetIO();
+  io.SetClipboardTextFn = &App::clipboard_set;
+  io.GetClipboardTextFn = &App::clipboard_get;
+  io.ClipboardUserData = this;
+}
+
+const char* App::clipboard_get(void* user) { return static_cast<App*>(user)->clipboard_.c_str(); }
+
+void App::clipboard_set(void* user, const char* text) {
+  App* app = static_cast<App*>(user);
+  app->clipboard_ = text ? text : "";
+  if (app->copy_text) app->copy_text(app->clipboard_);
+}
+
+void App::set_theme(Theme theme) {
+  if (theme == theme_) return;
+  theme_ = theme;
+  apply_theme();
+  if (save_setting) save_setting("theme", theme_ == Theme::Dark ? "dark" : "light");
+}
+
+void App::open_row(const Actions::OpenRow& row) {
+  auto run = session_.run();
+  const diff::TableDiff* t = run && run->diff ? run->diff->table(row.table) : nullptr;
+  if (!t) return;
+  // The row in whichever kind of change holds it: changed, added or removed.
+  const std::vector<std::int64_t>* lists[] = {&t->changed.before_ids, &t->added, &t->removed};
+  for (int k = 0; k < 3; ++k) {
+    const auto& ids = *lists[k];
+    auto it = std::lower_bound(ids.begin(), ids.end(), row.id);
+    if (it == ids.end() || *it != row.id) continue;
+    const std::size_t idx = static_cast<std::size_t>(it - ids.begin());
+    static const char* kinds[] = {"changed", "added", "removed"};
+    // The diff panel's own entry point picks the table and kind; then the row is
+    // brought into view at its position in the list as shown.
+    app::diff_view(diff_, session_, nlohmann::json{{"table", t->name}, {"kind", kinds[k]}, {"search", ""}}.dump());
+    diff_.scroll_to = diff_.descending ? ids.size() - 1 - idx : idx;
+    show_panel_ = "diff";
+    return;
+  }
+  // Not a changed row: its values, read between frames, in the checklist.
+  session_.request_rows(Session::RowsRequest{row.table, {row.id}});
+  checklist_.rows_table = row.table;
+}
+
+void App::shortcuts() {
+  // 1..6 (or Ctrl+1..6; browsers keep some Ctrl+digit for their tabs) pick a panel,
+  // T toggles the theme; never while a text field has the keyboard.
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || io.KeyAlt || io.KeySuper) return;
+  static const char* panels[] = {"overview", "hazards", "run", "diff", "checklist", "open"};
+  for (int i = 0; i < 6; ++i) {
+    // GLFW's key codes for digits and letters are their ASCII codes, which is what
+    // ImGui 1.86's key index is with the GLFW backend.
+    if (ImGui::IsKeyPressed('1' + i, false)) show_panel_ = panels[i];
+  }
+  if (!io.KeyCtrl && ImGui::IsKeyPressed('T', false)) set_theme(theme_ == Theme::Dark ? Theme::Light : Theme::Dark);
 }
 
 void App::rebuild_fonts(float pixel_ratio) {
@@ -94,9 +159,24 @@ void App::apply(const Actions& actions) {
     std::string text = options_to_json(o).dump(2) + "\n";
     offer("redline-options.json", "application/json", std::vector<std::uint8_t>(text.begin(), text.end()));
   }
-  if (actions.set_theme && *actions.set_theme != theme_) {
-    theme_ = *actions.set_theme;
-    apply_theme();
+  if (actions.set_theme) set_theme(*actions.set_theme);
+  if (actions.set_ticks) session_.set_ticks(*actions.set_ticks);
+  if (actions.request_rows) session_.request_rows(*actions.request_rows);
+  if (actions.open_row) open_row(*actions.open_row);
+  if (!actions.download_csv.empty()) {
+    auto csv = session_.table_csv(actions.download_csv);
+    if (csv) {
+      offer(stem() + "-" + actions.download_csv + "-changes.csv", "text/csv",
+            std::vector<std::uint8_t>(csv->begin(), csv->end()));
+    } else {
+      session_.report_error(csv.error());
+    }
+  }
+  if (actions.download_ticks) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    for (const auto& [id, t] : session_.ticks()) j[id] = {{"ticked", t.ticked}, {"by", t.by}, {"at", t.at}, {"note", t.note}};
+    std::string text = j.dump(2) + "\n";
+    offer("redline-ticks.json", "application/json", std::vector<std::uint8_t>(text.begin(), text.end()));
   }
 }
 
@@ -107,6 +187,7 @@ void App::frame() {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float status_h = ImGui::GetFrameHeight() * 1.3f;
   Actions actions;
+  shortcuts();
 
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - status_h));
@@ -114,6 +195,7 @@ void App::frame() {
                            ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar |
                            ImGuiWindowFlags_NoSavedSettings;
   ImGui::Begin("Redline##main", nullptr, flags);
+  auto loaded = session_.loaded();
   if (ImGui::BeginMenuBar()) {
     ImGui::TextColored(ImVec4(0.91f, 0.30f, 0.24f, 1.0f), "Redline");
     ImGui::TextDisabled("%s", kVersion);
@@ -122,40 +204,73 @@ void App::frame() {
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
-      if (ImGui::MenuItem("Dark theme", nullptr, theme_ == Theme::Dark)) actions.set_theme = Theme::Dark;
-      if (ImGui::MenuItem("Light theme", nullptr, theme_ == Theme::Light)) actions.set_theme = Theme::Light;
+      static const char* names[] = {"Overview", "Hazards", "Run", "Diff", "Checklist", "Open"};
+      static const char* ids[] = {"overview", "hazards", "run", "diff", "checklist", "open"};
+      static const char* keys[] = {"1", "2", "3", "4", "5", "6"};
+      for (int i = 0; i < 6; ++i)
+        if (ImGui::MenuItem(names[i], keys[i], panel_ == ids[i], loaded != nullptr)) show_panel_ = ids[i];
+      ImGui::Separator();
+      if (ImGui::MenuItem("Dark theme", "T", theme_ == Theme::Dark)) actions.set_theme = Theme::Dark;
+      if (ImGui::MenuItem("Light theme", "T", theme_ == Theme::Light)) actions.set_theme = Theme::Light;
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+      ImGui::TextUnformatted("Keyboard");
+      ImGui::Separator();
+      ImGui::TextUnformatted("1 .. 6       Overview, Hazards, Run, Diff, Checklist, Open\n"
+                             "Ctrl+1 .. 6  the same, where the browser lets it through\n"
+                             "T            light / dark theme (remembered)\n"
+                             "Tab, arrows  move between controls; Space / Enter: press\n"
+                             "Ctrl+Tab     next window; Esc: leave a field or menu\n"
+                             "Ctrl+C       copy the cell under the mouse (Diff, Checklist)\n"
+                             "Right-click  a cell: Copy");
       ImGui::EndMenu();
     }
     ImGui::EndMenuBar();
   }
 
   if (session_.error()) draw_error_box(*session_.error());
-  auto loaded = session_.loaded();
   if (!loaded) {
+    panel_ = "welcome";
     draw_welcome(welcome_, session_, actions);
   } else if (ImGui::BeginTabBar("##panels")) {
     auto tab_flags = [&](const char* name) -> ImGuiTabItemFlags {
       return show_panel_ == name ? ImGuiTabItemFlags_SetSelected : 0;
     };
     if (ImGui::BeginTabItem("Overview", nullptr, tab_flags("overview"))) {
+      panel_ = "overview";
       draw_overview(overview_, *loaded);
       ImGui::EndTabItem();
     }
     char hazards_label[48];
     std::snprintf(hazards_label, sizeof hazards_label, "Hazards (%zu)###hazards", loaded->hazards.size());
     if (ImGui::BeginTabItem(hazards_label, nullptr, tab_flags("hazards"))) {
+      panel_ = "hazards";
       draw_hazards(hazards_, *loaded, session_.job().active, actions);
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("Run", nullptr, tab_flags("run"))) {
+      panel_ = "run";
       draw_run(run_, session_, actions);
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("Diff", nullptr, tab_flags("diff"))) {
+      panel_ = "diff";
       draw_diff(diff_, session_);
       ImGui::EndTabItem();
     }
+    char checks_label[64] = "Checklist###checklist";
+    if (auto run = session_.run(); run && !run->checks.empty()) {
+      CheckCounts c = count_checks(run->checks);
+      std::snprintf(checks_label, sizeof checks_label, "Checklist (%d fail, %d warn)###checklist", c.fail, c.warn);
+    }
+    if (ImGui::BeginTabItem(checks_label, nullptr, tab_flags("checklist"))) {
+      panel_ = "checklist";
+      draw_checklist(checklist_, session_, actions);
+      ImGui::EndTabItem();
+    }
     if (ImGui::BeginTabItem("Open", nullptr, tab_flags("open"))) {
+      panel_ = "open";
       draw_welcome(welcome_, session_, actions);
       ImGui::EndTabItem();
     }
@@ -184,9 +299,18 @@ std::string App::state_json() const {
   } else {
     j["error"] = nullptr;
   }
+  j["panel"] = panel_;
+  j["copied"] = clipboard_;
   j["runs"] = session_.runs();
   if (auto run = session_.run()) {
     j["run"] = {{"ok", run->ok}, {"status", run->report.status}};
+    if (!run->checks.empty()) {
+      CheckCounts c = count_checks(run->checks);
+      int ticked = 0;
+      for (const auto& [id, t] : session_.ticks()) ticked += t.ticked ? 1 : 0;
+      j["run"]["checks"] = {{"pass", c.pass}, {"fail", c.fail}, {"warn", c.warn}, {"manual", c.manual},
+                            {"ticked", ticked}, {"strict_ok", static_cast<bool>(strict_verdict(run->checks))}};
+    }
   } else {
     j["run"] = nullptr;
   }

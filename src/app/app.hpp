@@ -22,6 +22,12 @@ class App {
   std::function<void()> open_file_dialog;
   // Offer bytes to the user as a download named `name`.
   std::function<void(const std::string& name, const std::string& mime, const std::vector<std::uint8_t>& bytes)> download;
+  // Put text on the system clipboard (the browser's needs the user's gesture, which
+  // the click or key press that made this frame still counts as).
+  std::function<void(const std::string& text)> copy_text;
+  // A remembered setting (the browser's localStorage): "" when never saved.
+  std::function<std::string(const std::string& key)> load_setting;
+  std::function<void(const std::string& key, const std::string& value)> save_setting;
 
   void init(float pixel_ratio);
   void frame();  // build this frame's UI (between ImGui::NewFrame and ImGui::Render)
@@ -33,8 +39,12 @@ class App {
   ImVec4 clear_color() const;
 
   Session& session() { return session_; }
-  // Bring a panel to the front: "overview", "hazards", "run", "open" (automation).
+  // Bring a panel to the front: "overview", "hazards", "run", "diff", "checklist",
+  // "open" (automation and keyboard shortcuts).
   void show(const std::string& panel) { show_panel_ = panel; }
+  void set_theme(Theme theme);
+  // The checklist item whose rows are shown ("" none); for automation.
+  void select_check(const std::string& id) { checklist_.selected = id; }
 
   // window.redline.diffView(options) (see app::diff_view).
   std::string diff_view(const std::string& options_json) { return app::diff_view(diff_, session_, options_json); }
@@ -47,6 +57,11 @@ class App {
  private:
   void apply_theme();
   void apply(const Actions& actions);
+  void shortcuts();
+  void open_row(const Actions::OpenRow& row);
+  void install_clipboard();
+  static const char* clipboard_get(void* user);
+  static void clipboard_set(void* user, const char* text);
 
   float pixel_ratio_ = 1.0f;
   Theme theme_ = Theme::Dark;
@@ -56,6 +71,9 @@ class App {
   HazardsPanel hazards_;
   RunPanel run_;
   DiffPanel diff_;
+  ChecklistPanel checklist_;
+  std::string panel_;       // the tab shown in the last frame
+  std::string clipboard_;   // what the app copied last (its own paste reads it)
   std::string show_panel_;  // the tab to select on the next frame ("" none)
   long long frames_ = 0;
   UiFont font_;

@@ -11,26 +11,6 @@ namespace redline::app {
 
 namespace {
 
-const char* explain(const std::string& kind) {
-  if (kind == "username_collision")
-    return "A user the migration creates for an employee would get a username that is already taken. "
-           "The guide's script crashes here (IntegrityError); pick what Redline should do instead.";
-  if (kind == "contact_overwrite")
-    return "The employee's name, e-mail or phone differs from its user's. The guide copies the "
-           "employee's value over the user's, so the user's old value is lost.";
-  if (kind == "placeholder_email")
-    return "An employee without a user and without an e-mail gets a placeholder address "
-           "employee_<id>@temp.com on its new user.";
-  if (kind == "currency_tie")
-    return "An organization's deals are split evenly between currencies; its default currency goes to "
-           "the alphabetically smallest code.";
-  if (kind == "nonstandard_currency")
-    return "A currency code that is not three upper-case letters (blank, lower case, 'EU', ...).";
-  if (kind == "dangling_reference")
-    return "A foreign key points at a row that does not exist.";
-  return "";
-}
-
 ImVec4 severity_color(Severity s) {
   switch (s) {
     case Severity::Blocker: return ImVec4(0.95f, 0.35f, 0.30f, 1.0f);
@@ -110,7 +90,7 @@ void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Acti
     if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
       ImGui::PushTextWrapPos(em * 30);
-      ImGui::TextUnformatted(explain(h.kind));
+      ImGui::TextUnformatted(explain_hazard(h.kind));
       ImGui::PopTextWrapPos();
       ImGui::EndTooltip();
     }

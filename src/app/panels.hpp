@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <imgui.h>
+
 #include "app/session.hpp"
 #include "core/diff.hpp"
 #include "core/demo.hpp"
@@ -28,7 +30,17 @@ struct Actions {
   bool download_after = false;
   bool download_options = false;
   std::string download_report;  // "json", ... ("" none)
+  std::string download_csv;     // a table's changes as CSV ("" none)
+  bool download_ticks = false;  // the manual ticks as a --ticks JSON file
   std::optional<Theme> set_theme;
+  std::optional<ManualTicks> set_ticks;  // the checklist's ticks changed
+  std::optional<Session::RowsRequest> request_rows;
+  // Open one row in the diff panel (the checklist's drill-down).
+  struct OpenRow {
+    std::string table;
+    std::int64_t id = 0;
+  };
+  std::optional<OpenRow> open_row;
 };
 
 struct WelcomePanel {
@@ -48,8 +60,24 @@ struct HazardsPanel {
   bool strict = false;
 };
 
+// The run panel is also a stepper for trainers: a cursor walks the finished run's
+// steps one at a time (play, step, back), showing the state after each step.
 struct RunPanel {
-  int selected_step = -1;
+  int cursor = -1;          // the step shown (-1: the snapshot before any step)
+  bool playing = false;
+  double next_step_at = 0;  // ImGui time of the next automatic step
+  float seconds_per_step = 1.5f;
+  int runs_seen = -1;       // a new run puts the cursor back at its end
+  std::string csv_table;    // the table picked for the CSV download
+};
+
+// The verification checklist (spec §4) of the last run.
+struct ChecklistPanel {
+  int filter = 0;            // 0 all, 1 fail, 2 warn, 3 manual, 4 pass
+  std::string selected;      // item id whose rows are shown below the list
+  std::string rows_table;    // table of the drill-down rows asked for
+  char ticked_by[64] = {};   // the name a tick is recorded under
+  std::string note;          // one line under the list (what a click did)
 };
 
 // One line of the selected row's detail: a column's before and after, and for
@@ -85,11 +113,21 @@ void draw_diff(DiffPanel& panel, Session& session);
 // search, sort: "asc|desc", select: key, schema: bool} (each optional) to the panel,
 // then describe what it shows (JSON text). Reads only published results.
 std::string diff_view(DiffPanel& panel, Session& session, const std::string& options_json);
+void draw_checklist(ChecklistPanel& panel, const Session& session, Actions& actions);
 void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Actions& actions);
 void draw_run(RunPanel& panel, const Session& session, Actions& actions);
 void draw_welcome(WelcomePanel& panel, const Session& session, Actions& actions);
 void draw_overview(OverviewPanel& panel, const LoadedView& loaded);
 void draw_error_box(const Error& error);
 void draw_status_line(const Session& session, float height, Actions& actions);
+
+// Plain-words texts for tooltips (explain.cpp): a checklist item by id, a hazard by
+// kind, a checklist group; "" when unknown.
+const char* explain_check(const std::string& id);
+const char* explain_hazard(const std::string& kind);
+const char* explain_group(const std::string& group);
+
+// Colors that read on both themes.
+ImVec4 status_color(const std::string& status);  // pass, fail, warn, manual, done, ...
 
 }  // namespace redline::app

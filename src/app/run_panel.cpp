@@ -1,36 +1,324 @@
-// The run panel: the phases of the normalization (expand, migrate, contract, index)
-// as a list of steps with their status, rows affected, time and the exact SQL each
-// ran; the run's outcome; and the exports.
+// The run panel: the normalization's progress (bar and Cancel while it runs), its
+// outcome and the downloads (after.sqlite3, the report as JSON/Markdown/HTML, the
+// options, a table's changes as CSV); and a stepper for trainers that walks the
+// finished run one step at a time through its phases (expand, migrate, contract,
+// index): play, step, back, each step with its SQL, rows affected, time and the
+// tables it changed.
 #include <imgui.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <set>
 
 #include "app/panels.hpp"
 
 namespace redline::app {
 
 namespace {
-const char* phase_of(const std::string& id) {
+
+const char* kPhases[] = {"expand", "migrate", "contract", "index"};
+
+int phase_index(const std::string& id) {
   switch (id.empty() ? ' ' : id[0]) {
-    case 'E': return "expand";
-    case 'M': return "migrate";
-    case 'C': return "contract";
-    case 'I': return "index";
-    default: return "bookkeeping";
+    case 'E': return 0;
+    case 'M': return 1;
+    case 'C': return 2;
+    case 'I': return 3;
+    default: return -1;  // bookkeeping (P1, ...)
   }
 }
+const char* phase_of(const std::string& id) {
+  int p = phase_index(id);
+  return p < 0 ? "bookkeeping" : kPhases[p];
+}
+
+// The word after `pos` in `sql` (a table or index name, quotes removed).
+std::string word_at(const std::string& sql, std::size_t pos) {
+  while (pos < sql.size() && std::isspace(static_cast<unsigned char>(sql[pos]))) ++pos;
+  if (pos >= sql.size()) return {};
+  const char q = sql[pos];
+  if (q == '"' || q == '`' || q == '[') {
+    const char close = q == '[' ? ']' : q;
+    auto end = sql.find(close, pos + 1);
+    return end == std::string::npos ? std::string() : sql.substr(pos + 1, end - pos - 1);
+  }
+  std::size_t end = pos;
+  while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) ++end;
+  return sql.substr(pos, end - pos);
+}
+
+// Which tables a step's statements write to, read from the SQL itself: INSERT INTO,
+// UPDATE, DELETE FROM, CREATE/ALTER/DROP TABLE, CREATE INDEX ... ON.
+std::vector<std::string> tables_written(const StepRecord& s) {
+  std::set<std::string> out;
+  for (const auto& stmt : s.sql) {
+    std::string up(stmt.size(), ' ');
+    std::transform(stmt.begin(), stmt.end(), up.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    auto after_kw = [&](const char* kw, std::size_t from) -> std::size_t {
+      auto p = up.find(kw, from);
+      return p == std::string::npos ? std::string::npos : p + std::char_traits<char>::length(kw);
+    };
+    auto skip = [&](std::size_t p, const char* opt) {
+      std::size_t q = p;
+      while (q < up.size() && std::isspace(static_cast<unsigned char>(up[q]))) ++q;
+      const std::size_t n = std::char_traits<char>::length(opt);
+      return up.compare(q, n, opt) == 0 ? q + n : p;
+    };
+    std::size_t p = std::string::npos;
+    if (up.rfind("INSERT", 0) == 0 || up.rfind("REPLACE", 0) == 0) p = after_kw(" INTO ", 0);
+    else if (up.rfind("UPDATE", 0) == 0) p = skip(6, "OR IGNORE"), p = skip(p, "OR REPLACE");
+    else if (up.rfind("DELETE", 0) == 0) p = after_kw(" FROM ", 0);
+    else if (up.rfind("ALTER TABLE", 0) == 0) p = 11;
+    else if (up.rfind("DROP TABLE", 0) == 0) p = skip(10, "IF EXISTS");
+    else if (up.rfind("CREATE TABLE", 0) == 0) p = skip(12, "IF NOT EXISTS");
+    else if (up.rfind("CREATE", 0) == 0 && up.find(" INDEX ") != std::string::npos) p = after_kw(" ON ", 0);
+    if (p == std::string::npos) continue;
+    std::string t = word_at(stmt, p);
+    if (!t.empty()) out.insert(t);
+  }
+  return {out.begin(), out.end()};
+}
+
+void draw_progress(const JobView& job, Actions& actions) {
+  const float em = ImGui::GetFontSize();
+  ImGui::Text("%s", job.title.c_str());
+  char overlay[96];
+  std::snprintf(overlay, sizeof overlay, "%s %.0f%%", job.phase.c_str(), job.fraction * 100.0);
+  ImGui::ProgressBar(static_cast<float>(job.fraction), ImVec2(em * 24, 0), overlay);
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) actions.cancel_job = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop the run: nothing is kept, the snapshot stays as loaded.");
+}
+
+void draw_downloads(RunPanel& panel, const RunView& run, Actions& actions) {
+  const float em = ImGui::GetFontSize();
+  if (run.ok) {
+    if (ImGui::Button("after.sqlite3")) actions.download_after = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The normalized database, as a SQLite file.");
+    ImGui::SameLine();
+  }
+  ImGui::TextDisabled("Report:");
+  ImGui::SameLine();
+  if (ImGui::Button("HTML")) actions.download_report = "html";
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("One self-contained file a non-developer can read: summary, hazards, checklist, changes.");
+  ImGui::SameLine();
+  if (ImGui::Button("Markdown")) actions.download_report = "md";
+  ImGui::SameLine();
+  if (ImGui::Button("JSON")) actions.download_report = "json";
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The report of spec §5, the same document as the CLI's --report.");
+  ImGui::SameLine();
+  if (ImGui::Button("Options JSON")) actions.download_options = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The options of this page, for `redline normalize --options`.");
+  if (!run.ok || !run.diff) return;
+  ImGui::SameLine(0, em * 1.5f);
+  ImGui::TextDisabled("CSV of");
+  ImGui::SameLine();
+  std::vector<const diff::TableDiff*> changed;
+  for (const auto& t : run.diff->tables)
+    if (t.has_row_changes()) changed.push_back(&t);
+  if (changed.empty()) {
+    ImGui::TextDisabled("(no table changed)");
+    return;
+  }
+  bool known = false;
+  for (const auto* t : changed) known = known || t->name == panel.csv_table;
+  if (!known) panel.csv_table = changed.front()->name;
+  ImGui::SetNextItemWidth(em * 10);
+  if (ImGui::BeginCombo("##csv", panel.csv_table.c_str())) {
+    for (const auto* t : changed) {
+      char label[128];
+      std::snprintf(label, sizeof label, "%s (%zu rows)", t->name.c_str(),
+                    t->added.size() + t->removed.size() + t->changed.size());
+      if (ImGui::Selectable(label, t->name == panel.csv_table)) panel.csv_table = t->name;
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("changes")) actions.download_csv = panel.csv_table;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every changed, added and removed row of the table, before and after.");
+}
+
+// The stepper's controls and the phase track.
+void draw_controls(RunPanel& panel, const std::vector<StepRecord>& steps) {
+  const float em = ImGui::GetFontSize();
+  const int n = static_cast<int>(steps.size());
+  const double now = ImGui::GetTime();
+  if (panel.playing && now >= panel.next_step_at) {
+    if (panel.cursor + 1 < n) {
+      ++panel.cursor;
+      panel.next_step_at = now + panel.seconds_per_step;
+    } else {
+      panel.playing = false;
+    }
+  }
+  if (ImGui::Button("|<")) panel.cursor = -1, panel.playing = false;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to the snapshot as loaded (before any step)");
+  ImGui::SameLine();
+  if (ImGui::Button("< Back") && panel.cursor >= 0) --panel.cursor, panel.playing = false;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the state after the previous step");
+  ImGui::SameLine();
+  if (ImGui::Button(panel.playing ? "Pause" : "Play", ImVec2(em * 4, 0))) {
+    panel.playing = !panel.playing;
+    if (panel.playing && panel.cursor + 1 >= n) panel.cursor = -1;  // play again from the start
+    panel.next_step_at = now + 0.3;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Step >") && panel.cursor + 1 < n) ++panel.cursor, panel.playing = false;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the next step and what it did");
+  ImGui::SameLine();
+  if (ImGui::Button(">|")) panel.cursor = n - 1, panel.playing = false;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(em * 7);
+  ImGui::SliderFloat("##speed", &panel.seconds_per_step, 0.3f, 5.0f, "%.1f s/step");
+  ImGui::SameLine();
+  char overlay[48];
+  std::snprintf(overlay, sizeof overlay, "after step %d of %d", panel.cursor + 1, n);
+  ImGui::ProgressBar(n ? static_cast<float>(panel.cursor + 1) / static_cast<float>(n) : 0.0f, ImVec2(-1, 0), overlay);
+
+  // The phase track: a box per phase, filled once the cursor has passed its steps.
+  const int current = panel.cursor >= 0 ? phase_index(steps[static_cast<std::size_t>(panel.cursor)].id) : -1;
+  const float w = (ImGui::GetContentRegionAvail().x - em * 1.5f) / 4.0f;
+  for (int p = 0; p < 4; ++p) {
+    int last = -1, first = -1;
+    for (int i = 0; i < n; ++i)
+      if (phase_index(steps[static_cast<std::size_t>(i)].id) == p) last = i, first = first < 0 ? i : first;
+    const bool done = last >= 0 && panel.cursor >= last;
+    const bool active = p == current && !done;
+    ImVec4 col = done ? status_color("done") : active ? status_color("manual") : ImGui::GetStyleColorVec4(ImGuiCol_FrameBg);
+    ImGui::PushStyleColor(ImGuiCol_Button, col);
+    ImGui::PushStyleColor(ImGuiCol_Text, done || active ? ImVec4(1, 1, 1, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+    if (p) ImGui::SameLine(0, em * 0.5f);
+    char label[48];
+    std::snprintf(label, sizeof label, "%d. %s##phase%d", p + 1, kPhases[p], p);
+    if (ImGui::Button(label, ImVec2(w, 0)) && last >= 0) panel.cursor = last, panel.playing = false;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Jump to the end of the %s phase", kPhases[p]);
+    ImGui::PopStyleColor(2);
+  }
+}
+
+void draw_step_detail(const RunPanel& panel, const RunView& run) {
+  const auto& steps = run.report.steps;
+  if (panel.cursor < 0) {
+    ImGui::TextWrapped("Before any step: the snapshot as loaded. Press Step > (or Play) to walk through the run.");
+    ImGui::TextDisabled("%zu steps in four phases: expand the schema, migrate the data, contract the old columns, "
+                        "index the new lookups.", steps.size());
+    return;
+  }
+  const StepRecord& s = steps[static_cast<std::size_t>(panel.cursor)];
+  ImGui::Text("%s  %s", s.id.c_str(), s.title.c_str());
+  ImGui::TextDisabled("phase");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(phase_of(s.id));
+  ImGui::SameLine();
+  ImGui::TextDisabled("  status");
+  ImGui::SameLine();
+  ImGui::TextColored(status_color(s.status), "%s", s.status.c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("  rows affected");
+  ImGui::SameLine();
+  ImGui::Text("%lld", static_cast<long long>(s.rows_affected));
+  ImGui::SameLine();
+  ImGui::TextDisabled("  time");
+  ImGui::SameLine();
+  ImGui::Text("%.1f ms", s.ms);
+  const auto tables = tables_written(s);
+  ImGui::TextDisabled("tables changed:");
+  if (tables.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("none");
+  }
+  for (const auto& t : tables) {
+    ImGui::SameLine();
+    const diff::TableDiff* td = run.diff ? run.diff->table(t) : nullptr;
+    if (td && td->has_row_changes()) {
+      ImGui::Text("%s", t.c_str());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Whole run, in %s: %zu added, %zu removed, %zu changed rows (the Diff tab shows them)",
+                          t.c_str(), td->added.size(), td->removed.size(), td->changed.size());
+    } else {
+      ImGui::Text("%s", t.c_str());
+    }
+  }
+  if (!s.note.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", s.note.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::TextDisabled("%zu statement(s); click one to copy it", s.sql.size());
+  ImGui::BeginChild("##sql", ImVec2(0, 0), true);
+  constexpr std::size_t kMaxShown = 300;
+  for (std::size_t q = 0; q < s.sql.size() && q < kMaxShown; ++q) {
+    ImGui::PushID(static_cast<int>(q));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted((s.sql[q] + ";").c_str());
+    ImGui::PopTextWrapPos();
+    if (ImGui::IsItemClicked()) ImGui::SetClipboardText(s.sql[q].c_str());
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("Click (or Ctrl+C) to copy this statement");
+      if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('C', false)) ImGui::SetClipboardText(s.sql[q].c_str());
+    }
+    ImGui::Separator();
+    ImGui::PopID();
+  }
+  if (s.sql.size() > kMaxShown) ImGui::TextDisabled("... %zu more statements (in the report)", s.sql.size() - kMaxShown);
+  ImGui::EndChild();
+}
+
+void draw_step_list(RunPanel& panel, const std::vector<StepRecord>& steps) {
+  const float em = ImGui::GetFontSize();
+  ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY |
+                          ImGuiTableFlags_BordersInnerH;
+  if (!ImGui::BeginTable("##steps", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("step", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("status");
+  ImGui::TableSetupColumn("rows", 0, em * 4);
+  ImGui::TableSetupColumn("ms", 0, em * 3.5f);
+  ImGui::TableHeadersRow();
+  int last_phase = -2;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const StepRecord& s = steps[i];
+    const int idx = static_cast<int>(i);
+    const int ph = phase_index(s.id);
+    if (ph != last_phase) {
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TextDisabled("%s", phase_of(s.id));
+      last_phase = ph;
+    }
+    const bool reached = idx <= panel.cursor;
+    ImGui::PushID(idx);
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    if (!reached) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    char label[160];
+    std::snprintf(label, sizeof label, "%s %s  %s", reached ? "+" : " ", s.id.c_str(), s.title.c_str());
+    if (ImGui::Selectable(label, idx == panel.cursor, ImGuiSelectableFlags_SpanAllColumns)) {
+      panel.cursor = idx;
+      panel.playing = false;
+    }
+    if (!reached) ImGui::PopStyleColor();
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextColored(reached ? status_color(s.status) : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled), "%s",
+                       s.status.c_str());
+    ImGui::TableSetColumnIndex(2);
+    ImGui::Text("%lld", static_cast<long long>(s.rows_affected));
+    ImGui::TableSetColumnIndex(3);
+    ImGui::Text("%.1f", s.ms);
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+}
+
 }  // namespace
 
 void draw_run(RunPanel& panel, const Session& session, Actions& actions) {
-  const float em = ImGui::GetFontSize();
   const JobView& job = session.job();
   auto run = session.run();
   if (job.active && !run) {
-    ImGui::Text("%s", job.title.c_str());
-    char overlay[96];
-    std::snprintf(overlay, sizeof overlay, "%s %.0f%%", job.phase.c_str(), job.fraction * 100.0);
-    ImGui::ProgressBar(static_cast<float>(job.fraction), ImVec2(em * 24, 0), overlay);
-    if (ImGui::Button("Cancel")) actions.cancel_job = true;
+    draw_progress(job, actions);
     return;
   }
   if (!run) {
@@ -38,71 +326,38 @@ void draw_run(RunPanel& panel, const Session& session, Actions& actions) {
     return;
   }
   const Report& r = run->report;
+  if (panel.runs_seen != session.runs()) {
+    // A new run: show its end state; the trainer steps back from there or presses Play.
+    panel.runs_seen = session.runs();
+    panel.cursor = static_cast<int>(r.steps.size()) - 1;
+    panel.playing = false;
+  }
   if (run->ok) {
-    ImGui::TextColored(ImVec4(0.45f, 0.8f, 0.45f, 1.0f), "The normalization finished.");
+    ImGui::TextColored(status_color("done"), "The normalization finished.");
   } else {
-    ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1.0f), "The run did not finish (%s): the snapshot is unchanged.",
+    ImGui::TextColored(status_color("failed"), "The run did not finish (%s): the snapshot is unchanged.",
                        r.status.c_str());
-    if (r.error) ImGui::TextWrapped("%s", r.error->describe().c_str());
-  }
-  if (run->ok) {
-    if (ImGui::Button("Download after.sqlite3")) actions.download_after = true;
-    ImGui::SameLine();
-  }
-  if (ImGui::Button("Report (HTML)")) actions.download_report = "html";
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One self-contained file a non-developer can read: summary, hazards, checklist, changes.");
-  ImGui::SameLine();
-  if (ImGui::Button("Report (Markdown)")) actions.download_report = "md";
-  ImGui::SameLine();
-  if (ImGui::Button("Report (JSON)")) actions.download_report = "json";
-  ImGui::Spacing();
-
-  ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit |
-                          ImGuiTableFlags_ScrollY;
-  if (ImGui::BeginTable("##steps", 6, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("step");
-    ImGui::TableSetupColumn("phase");
-    ImGui::TableSetupColumn("status");
-    ImGui::TableSetupColumn("rows", 0, em * 5);
-    ImGui::TableSetupColumn("ms", 0, em * 4);
-    ImGui::TableSetupColumn("what it did", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableHeadersRow();
-    for (std::size_t i = 0; i < r.steps.size(); ++i) {
-      const StepRecord& s = r.steps[i];
-      ImGui::PushID(static_cast<int>(i));
-      ImGui::TableNextRow();
-      ImGui::TableSetColumnIndex(0);
-      bool selected = panel.selected_step == static_cast<int>(i);
-      if (ImGui::Selectable(s.id.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) {
-        panel.selected_step = selected ? -1 : static_cast<int>(i);
-      }
-      ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(phase_of(s.id));
-      ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(s.status.c_str());
-      ImGui::TableSetColumnIndex(3);
-      ImGui::Text("%lld", static_cast<long long>(s.rows_affected));
-      ImGui::TableSetColumnIndex(4);
-      ImGui::Text("%.1f", s.ms);
-      ImGui::TableSetColumnIndex(5);
-      ImGui::TextUnformatted(s.title.c_str());
-      if (panel.selected_step == static_cast<int>(i)) {
-        if (!s.note.empty()) ImGui::TextDisabled("%s", s.note.c_str());
-        for (std::size_t q = 0; q < s.sql.size(); ++q) {
-          ImGui::PushID(static_cast<int>(q));
-          ImGui::PushTextWrapPos(0);
-          ImGui::TextDisabled("%s;", s.sql[q].c_str());
-          ImGui::PopTextWrapPos();
-          if (ImGui::IsItemClicked()) ImGui::SetClipboardText(s.sql[q].c_str());
-          if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click to copy this statement");
-          ImGui::PopID();
-        }
-      }
-      ImGui::PopID();
+    if (r.error) {
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextUnformatted(r.error->describe().c_str());
+      ImGui::PopTextWrapPos();
     }
-    ImGui::EndTable();
   }
+  draw_downloads(panel, *run, actions);
+  ImGui::Separator();
+  if (r.steps.empty()) return;
+  panel.cursor = std::min(panel.cursor, static_cast<int>(r.steps.size()) - 1);
+  draw_controls(panel, r.steps);
+  ImGui::Spacing();
+  const float em = ImGui::GetFontSize();
+  const float left = std::max(em * 18, ImGui::GetContentRegionAvail().x * 0.42f);
+  ImGui::BeginChild("##steplist", ImVec2(left, 0), false);
+  draw_step_list(panel, r.steps);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("##stepdetail", ImVec2(0, 0), false);
+  draw_step_detail(panel, *run);
+  ImGui::EndChild();
 }
 
 }  // namespace redline::app

@@ -38,6 +38,9 @@ void Session::start_run(const NormalizeOptions& options) {
   cancel();
   error_.reset();
   page_.reset();
+  rows_.reset();
+  rows_request_.reset();
+  rows_served_.reset();
   page_request_.reset();
   page_served_.reset();
   run_options_ = options;
@@ -90,6 +93,7 @@ Result<std::vector<std::uint8_t>> Session::export_after() {
 
 void Session::pump(double budget_ms) {
   pump_diff_view(budget_ms);
+  serve_rows();
   if (page_request_ && !run_active_ && run_view_ && run_view_->ok && run_view_->diff &&
       !(page_served_ && *page_served_ == *page_request_)) {
     const PageRequest& r = *page_request_;
@@ -113,6 +117,8 @@ void Session::pump(double budget_ms) {
       error_ = p.error;
     } else {
       Review rv = review_->take_result();
+      view.checks = rv.checks;
+      view.strict = run_options_.strict;
       Status filled = fill_review(view.report, rv);
       if (filled) view.moves = std::make_shared<const Moves>(std::move(rv.moves));
       if (!filled) {
@@ -151,7 +157,7 @@ void Session::pump(double budget_ms) {
         return;
       }
       after_image_ = std::move(image.value());
-      review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, reviewing_->diff);
+      review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, reviewing_->diff, &ticks_);
       job_.stage = "review";
       return;
     }
@@ -254,6 +260,9 @@ void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, boo
   run_view_.reset();
   after_image_ = {};
   page_.reset();
+  rows_.reset();
+  rows_request_.reset();
+  rows_served_.reset();
   page_request_.reset();
   page_served_.reset();
   db_ = std::move(snapshot.db);

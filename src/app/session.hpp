@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/checks.hpp"
 #include "core/demo.hpp"
 #include "core/diff_view.hpp"
 #include "core/hazards.hpp"
@@ -48,6 +49,17 @@ struct RunView {
   std::shared_ptr<const diff::DiffResult> diff;
   std::shared_ptr<const Moves> moves;  // where moved values went (null if the review failed)
   bool ok = false;          // the run finished (report.status "ok")
+  std::vector<CheckItem> checks;  // the checklist (report.checks), empty if not reviewed
+  bool strict = false;            // the run's --strict option
+};
+
+// Rows of one table by id, read between frames for the checklist's drill-down.
+struct RowsView {
+  std::string table;
+  std::string source;  // "after" or "before": the database they were read from
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;  // display text, NULL as "NULL"
+  std::size_t asked = 0;                        // ids asked for (rows may be fewer)
 };
 
 class Session {
@@ -106,6 +118,24 @@ class Session {
   // UI font; text_chars_generation() changes whenever they do.
   const std::vector<char32_t>& text_chars() const { return text_chars_; }
   int text_chars_generation() const { return text_chars_generation_; }
+  // Rows of `table` with these ids, from the after database (the before one when the
+  // table is gone after the run); fetched before the next frame and published as rows().
+  struct RowsRequest {
+    std::string table;
+    std::vector<std::int64_t> ids;
+    bool operator==(const RowsRequest& o) const { return table == o.table && ids == o.ids; }
+  };
+  void request_rows(RowsRequest request) { rows_request_ = std::move(request); }
+  std::shared_ptr<const RowsView> rows() const { return rows_; }
+
+  // The person's ticks of the manual checklist items (the page's version of the
+  // CLI's --ticks): used by the next run and applied to the published run at once,
+  // so the report carries them exactly as `redline normalize --ticks` would.
+  const ManualTicks& ticks() const { return ticks_; }
+  void set_ticks(ManualTicks ticks);
+
+  // CSV of one table's row changes in the last run (as the CLI's --csv-dir writes).
+  Result<std::string> table_csv(const std::string& table);
 
   // The last run's report as "json", "md" or "html" (the same documents as the CLI's
   // --report, --report-md, --report-html).
@@ -122,6 +152,12 @@ class Session {
   void scan_text_chars();                 // text_chars_ of db_ (session_diff.cpp)
   void finish_run(JobState state, std::optional<Error> error);
   void fail(Error e);
+  void serve_rows();  // the pending rows request, if any (called by pump)
+
+  ManualTicks ticks_;
+  std::optional<RowsRequest> rows_request_;
+  std::optional<RowsRequest> rows_served_;
+  std::shared_ptr<const RowsView> rows_;
 
   std::optional<DemoJob> demo_;
   DemoOptions demo_options_;

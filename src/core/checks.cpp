@@ -1131,6 +1131,14 @@ Status strict_verdict(const std::vector<CheckItem>& items) {
   return make_error(ErrorCode::Hazard, "refused (--strict): failed checks: " + failed);
 }
 
+void apply_ticks(std::vector<CheckItem>& items, const ManualTicks* ticks) {
+  for (auto& it : items) {
+    if (it.status != CheckStatus::Manual) continue;
+    for (const auto& m : kManual)
+      if (it.id == m.id) it = manual_item(m, ticks);
+  }
+}
+
 std::vector<std::string> manual_check_ids() {
   std::vector<std::string> out;
   for (const auto& m : kManual) out.emplace_back(m.id);

@@ -139,6 +139,11 @@ struct CheckCounts {
 };
 CheckCounts count_checks(const std::vector<CheckItem>& items);
 
+// Re-tick the manual items of an evaluated checklist (the page's ticks, changed after
+// the run): each manual item becomes what run_checks would have made of it with
+// `ticks` (null: no ticks). Other items are left as they are.
+void apply_ticks(std::vector<CheckItem>& items, const ManualTicks* ticks);
+
 // --strict: an error (ErrorCode::Hazard) naming the failed items, ok when none failed.
 Status strict_verdict(const std::vector<CheckItem>& items);
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/app.hpp"
+#include "core/checks.hpp"
 #include "core/demo.hpp"
 #include "core/load_job.hpp"
 #include "core/snapshot.hpp"
@@ -155,6 +156,33 @@ EMSCRIPTEN_KEEPALIVE const char* redline_font_info() {
   redline::app::App* app = redline::platform::current_app();
   g_last_json = app ? app->font_json() : std::string("{}");
   return g_last_json.c_str();
+}
+
+// "dark" or "light" (remembered like the View menu's choice).
+EMSCRIPTEN_KEEPALIVE void redline_set_theme(const char* theme) {
+  redline::app::App* app = redline::platform::current_app();
+  if (!app || !theme) return;
+  app->set_theme(std::string(theme) == "light" ? redline::app::Theme::Light : redline::app::Theme::Dark);
+}
+
+// The manual ticks, as the CLI's --ticks JSON; they replace the current ticks and go
+// into the last run's report at once (as the checklist's checkboxes do). Returns 0,
+// or -2 when the JSON is not valid ticks (state().error says why).
+EMSCRIPTEN_KEEPALIVE int redline_set_ticks(const char* ticks_json) {
+  redline::app::App* app = redline::platform::current_app();
+  if (!app) return -1;
+  auto ticks = redline::ticks_from_json(std::string_view(ticks_json ? ticks_json : "{}"), "setTicks() ticks");
+  if (!ticks) {
+    app->session().report_error(ticks.error());
+    return -2;
+  }
+  app->session().set_ticks(std::move(ticks.value()));
+  return 0;
+}
+
+// Select a checklist item (its rows are shown under the list); "" clears.
+EMSCRIPTEN_KEEPALIVE void redline_select_check(const char* id) {
+  if (redline::app::App* app = redline::platform::current_app()) app->select_check(id ? id : "");
 }
 
 EMSCRIPTEN_KEEPALIVE void redline_cancel() {

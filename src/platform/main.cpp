@@ -141,6 +141,9 @@ int main() {
   p.pixel_ratio = web::device_pixel_ratio();
   application.open_file_dialog = web::open_file_dialog;
   application.download = web::download;
+  application.copy_text = web::copy_text;
+  application.load_setting = web::load_setting;
+  application.save_setting = web::save_setting;
   application.init(p.pixel_ratio);
   web::install_context_handlers();
 

@@ -3,6 +3,8 @@
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 
+#include <cstdlib>
+
 #include "platform/platform.hpp"
 
 // clang-format off
@@ -48,6 +50,21 @@ EM_JS(void, js_download, (const char* name, const char* mime, const std::uint8_t
   setTimeout(function() { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   if (Module['onRedlineDownload']) Module['onRedlineDownload'](a.download, bytes.length);
 });
+EM_JS(void, js_copy_text, (const char* text), {
+  var t = UTF8ToString(text);
+  if (Module['onRedlineCopy']) Module['onRedlineCopy'](t);
+});
+EM_JS(char*, js_load_setting, (const char* key), {
+  var v = '';
+  try { v = window.localStorage.getItem('redline.' + UTF8ToString(key)) || ''; } catch (e) { /* storage blocked */ }
+  var n = lengthBytesUTF8(v) + 1;
+  var p = _malloc(n);
+  stringToUTF8(v, p, n);
+  return p;
+});
+EM_JS(void, js_save_setting, (const char* key, const char* value), {
+  try { window.localStorage.setItem('redline.' + UTF8ToString(key), UTF8ToString(value)); } catch (e) { /* storage blocked */ }
+});
 // clang-format on
 
 extern "C" {
@@ -65,6 +82,14 @@ void open_file_dialog() { js_open_file_dialog(); }
 void download(const std::string& name, const std::string& mime, const std::vector<std::uint8_t>& bytes) {
   js_download(name.c_str(), mime.c_str(), bytes.data(), static_cast<double>(bytes.size()));
 }
+void copy_text(const std::string& text) { js_copy_text(text.c_str()); }
+std::string load_setting(const std::string& key) {
+  char* p = js_load_setting(key.c_str());
+  std::string out = p ? p : "";
+  std::free(p);
+  return out;
+}
+void save_setting(const std::string& key, const std::string& value) { js_save_setting(key.c_str(), value.c_str()); }
 }  // namespace redline::web
 
 #else
@@ -79,6 +104,9 @@ void report_fatal(const char* message) { std::fprintf(stderr, "redline: %s\n", m
 void install_context_handlers() {}
 void open_file_dialog() {}
 void download(const std::string&, const std::string&, const std::vector<std::uint8_t>&) {}
+void copy_text(const std::string&) {}
+std::string load_setting(const std::string&) { return {}; }
+void save_setting(const std::string&, const std::string&) {}
 }  // namespace redline::web
 
 #endif

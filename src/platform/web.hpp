@@ -17,5 +17,10 @@ void install_context_handlers();            // webglcontextlost / webglcontextre
 void open_file_dialog();                    // the page's file picker
 // Offer bytes as a browser download (a Blob; nothing leaves the machine).
 void download(const std::string& name, const std::string& mime, const std::vector<std::uint8_t>& bytes);
+// The system clipboard (the page writes it; see onRedlineCopy in redline-page.js).
+void copy_text(const std::string& text);
+// Remembered settings (localStorage "redline.<key>"); "" when never saved or blocked.
+std::string load_setting(const std::string& key);
+void save_setting(const std::string& key, const std::string& value);
 
 }  // namespace redline::web

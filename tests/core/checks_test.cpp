@@ -341,6 +341,23 @@ TEST(Checks, ManualTicksAreCarriedIntoTheItems) {
   EXPECT_FALSE(ticks_from_json("[1", "t.json").ok());
 }
 
+TEST(Checks, TicksAppliedAfterTheRunEqualTicksGivenToTheRun) {
+  // The page ticks items after the run; the report must then be what the CLI's
+  // --ticks gives for the same ticks.
+  auto ticks = ticks_from_json(R"({"frontend_org_settings": {"ticked": true, "by": "Bo", "note": "ok"},
+      "perf_n_plus_one": true, "perf_memory": false})", "ticks.json");
+  ASSERT_TRUE(ticks.ok()) << ticks.error().describe();
+  auto with = review_fixture(kSmallFixture, fixed_options(), &*ticks);
+  auto without = review_fixture(kSmallFixture, fixed_options(), nullptr);
+  ASSERT_TRUE(with && without);
+  std::vector<CheckItem> items = without->checks;
+  ASSERT_NE(checks_json(items), checks_json(with->checks));
+  apply_ticks(items, &*ticks);
+  EXPECT_EQ(checks_json(items).dump(), checks_json(with->checks).dump());
+  apply_ticks(items, nullptr);  // untick everything
+  EXPECT_EQ(checks_json(items).dump(), checks_json(without->checks).dump());
+}
+
 TEST(Checks, JsonShapeOfAnItem) {
   auto r = review_fixture(kDirtyFixture);
   ASSERT_TRUE(r);
