@@ -261,6 +261,9 @@ void draw_checklist(ChecklistPanel& panel, const Session& session, Actions& acti
       ImGui::TextUnformatted(it.title.c_str());
       ImGui::SameLine();
       ImGui::TextDisabled("%s", it.detail.c_str());
+      // The detail is one line and often wider than the column: in full on hover.
+      if (ImGui::IsItemHovered()) tooltip(it.detail.c_str());
+      copy_menu("##copydetail", it.detail);
       ImGui::PopID();
     }
     ImGui::EndTable();

@@ -300,6 +300,7 @@ void draw_step_list(RunPanel& panel, const std::vector<StepRecord>& steps) {
       panel.playing = false;
     }
     if (!reached) ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s  %s", s.id.c_str(), s.title.c_str());
     ImGui::TableSetColumnIndex(1);
     ImGui::TextColored(reached ? status_color(s.status) : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled), "%s",
                        s.status.c_str());

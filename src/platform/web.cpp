@@ -55,15 +55,15 @@ EM_JS(void, js_copy_text, (const char* text), {
   if (Module['onRedlineCopy']) Module['onRedlineCopy'](t);
 });
 EM_JS(char*, js_load_setting, (const char* key), {
-  var v = '';
-  try { v = window.localStorage.getItem('redline.' + UTF8ToString(key)) || ''; } catch (e) { /* storage blocked */ }
+  var v = String();
+  try { v = window.localStorage.getItem("redline." + UTF8ToString(key)) || String(); } catch (e) { /* storage blocked */ }
   var n = lengthBytesUTF8(v) + 1;
   var p = _malloc(n);
   stringToUTF8(v, p, n);
   return p;
 });
 EM_JS(void, js_save_setting, (const char* key, const char* value), {
-  try { window.localStorage.setItem('redline.' + UTF8ToString(key), UTF8ToString(value)); } catch (e) { /* storage blocked */ }
+  try { window.localStorage.setItem("redline." + UTF8ToString(key), UTF8ToString(value)); } catch (e) { /* storage blocked */ }
 });
 // clang-format on
 

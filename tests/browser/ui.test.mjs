@@ -61,7 +61,7 @@ test('every fixture format loads through the file input, with the summary the CL
         assert.equal(snap.format, format, what);
         assert.equal(snap.bytes, fs.statSync(file).size, what);
         assert.equal(snap.demo, false);
-        assert.equal(snap.kind, 'old', `${what} is the old structure`);
+        assert.equal(snap.kind, 'before', `${what} is the old structure`);
         assert.equal(snap.tables.employees, employees, what);
         const cli = cliLoad(file);
         assert.equal(cli.format, format);
