@@ -191,7 +191,8 @@ void draw_cell(const diff::RowEntry& row, std::size_t c) {
   } else {
     ImGui::TextUnformatted(row.after[c].display().c_str());
   }
-  if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(0)) {
+  const bool copy_key = ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('C', false);
+  if (ImGui::IsItemHovered() && (ImGui::IsMouseDoubleClicked(0) || ImGui::IsMouseReleased(1) || copy_key)) {
     const diff::Value& v = row.kind == diff::RowChange::Removed ? row.before[c] : row.after[c];
     ImGui::SetClipboardText(v.display().c_str());
   }
