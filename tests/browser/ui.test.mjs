@@ -181,7 +181,7 @@ test('Ctrl+C over a checklist item puts it on the clipboard; the theme is rememb
     // copied text names an item (the rows' positions depend on the font).
     let copied = '';
     for (let y = 120; y < 400 && !copied; y += 6) {
-      await page.mouse.move(520, y);
+      await page.mouse.move(200, y);
       await page.waitForTimeout(40);
       await page.keyboard.press('Control+c');
       await page.waitForTimeout(40);
