@@ -114,6 +114,7 @@
   }
   requestAnimationFrame(onFrame);
 
+  var incoming = false;  // a load() still copying its file into the heap
   var api = {
     ready: ready,
     frameStats: frameStats,
@@ -146,15 +147,27 @@
       // Refused up front when it cannot fit (issue #7), before any copy into the heap.
       var refused = api.checkLoad(data.length, data.subarray(0, 64), String(name || 'snapshot'));
       if (refused) return Promise.reject(refused);
-      var ptr = m._malloc(Math.max(1, data.length));
+      if (incoming) return Promise.reject(new Error('a file is still being read in: wait for it'));
+      var ptr = m._redline_load_buffer(data.length);
       if (!ptr) return Promise.reject(new Error('not enough memory for ' + name + ' (' + data.length + ' bytes)'));
-      m.HEAPU8.set(data, ptr);  // HEAPU8 read after malloc: memory may have grown
-      var namePtr = cString(m, String(name || 'snapshot'));
-      var rc = m._redline_load(ptr, data.length, namePtr);
-      m._free(ptr);
-      m._free(namePtr);
-      if (rc !== 0) return Promise.reject(new Error('Redline is not running'));
-      return waitForJob(before);
+      // Into the heap 4 MB per task, so the frames go on while a big file comes in.
+      incoming = true;
+      return new Promise(function (resolve, reject) {
+        var at = 0;
+        function piece() {
+          var n = Math.min(4 << 20, data.length - at);
+          if (n > 0) m.HEAPU8.set(data.subarray(at, at + n), ptr + at);  // HEAPU8 read now: memory may have grown
+          at += n;
+          if (at < data.length) { setTimeout(piece, 0); return; }
+          incoming = false;
+          var namePtr = cString(m, String(name || 'snapshot'));
+          var rc = m._redline_load_commit(namePtr);
+          m._free(namePtr);
+          if (rc !== 0) { reject(new Error('Redline is not running')); return; }
+          waitForJob(before).then(resolve, reject);
+        }
+        piece();
+      });
     },
     startDemo: function (opts) {
       var m = mod();

@@ -7,6 +7,7 @@
 #include <malloc.h>
 
 #include <cstdint>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 namespace {
 std::string g_last_json;  // kept alive until the next call; JS copies it at once
 std::vector<std::uint8_t> g_export;  // the last export, until the next one
+std::vector<std::uint8_t> g_incoming;  // a file being copied in by the page, piece by piece
 }
 
 extern "C" {
@@ -34,13 +36,27 @@ EMSCRIPTEN_KEEPALIVE const char* redline_state() {
   return g_last_json.c_str();
 }
 
-// Queue a load of `size` bytes at `data` (copied; the caller frees its buffer).
-// Returns 0 when queued, -1 when the app is not running.
-EMSCRIPTEN_KEEPALIVE int redline_load(const std::uint8_t* data, std::uint32_t size, const char* name) {
+// A load in pieces: the page asks for a buffer of the file's size in the heap, copies
+// the file into it a few MB per task (no single task copies a whole file, so frames
+// keep coming), then hands it over with redline_load_commit, without another copy.
+// Returns the buffer, or null when the heap cannot hold it.
+EMSCRIPTEN_KEEPALIVE std::uint8_t* redline_load_buffer(std::uint32_t size) {
+  g_incoming = std::vector<std::uint8_t>();
+  try {
+    g_incoming.resize(size);
+  } catch (const std::bad_alloc&) {
+    g_incoming = std::vector<std::uint8_t>();
+    return nullptr;
+  }
+  return size ? g_incoming.data() : reinterpret_cast<std::uint8_t*>(&g_incoming);
+}
+
+// Start loading the buffer redline_load_buffer gave (now filled). 0 when queued.
+EMSCRIPTEN_KEEPALIVE int redline_load_commit(const char* name) {
   redline::app::App* app = redline::platform::current_app();
   if (!app) return -1;
-  std::vector<std::uint8_t> bytes(data, data + size);
-  app->session().start_load(std::move(bytes), name ? name : "snapshot");
+  app->session().start_load(std::move(g_incoming), name ? name : "snapshot");
+  g_incoming = std::vector<std::uint8_t>();
   return 0;
 }
 
