@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -16,6 +18,8 @@ constexpr float kUiFontCssPx = 16.0f;
 // budget runs out can take tens of ms in wasm, and drawing with software WebGL takes
 // ~15-30 ms more: 8 ms kept the 200k-row run's frame gaps ~2 vsyncs shorter than 20.
 constexpr double kJobBudgetMs = 8.0;
+// Work beyond this in one frame is a long slice: that frame is not drawn (see work()).
+constexpr double kLongWorkMs = 24.0;
 }  // namespace
 
 void App::init(float pixel_ratio) {
@@ -180,9 +184,24 @@ void App::apply(const Actions& actions) {
   }
 }
 
+bool App::work() {
+  if (skip_work_) {  // the previous frame worked long and did not draw: draw only
+    skip_work_ = false;
+    return true;
+  }
+  const bool busy = session_.job().active;
+  const auto t0 = std::chrono::steady_clock::now();
+  session_.pump(kJobBudgetMs);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (busy && ms > kLongWorkMs) {
+    skip_work_ = true;
+    return false;
+  }
+  return true;
+}
+
 void App::frame() {
   ++frames_;
-  session_.pump(kJobBudgetMs);
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float status_h = ImGui::GetFrameHeight() * 1.3f;

@@ -30,6 +30,11 @@ class App {
   std::function<void(const std::string& key, const std::string& value)> save_setting;
 
   void init(float pixel_ratio);
+  // This frame's share of the long job in progress, before the UI is built. False
+  // when the work ran long (a slice that cannot be split): the platform then skips
+  // drawing this frame and the next frame only draws, so a frame never pays for a
+  // long slice and for drawing at once.
+  bool work();
   void frame();  // build this frame's UI (between ImGui::NewFrame and ImGui::Render)
   void rebuild_fonts(float pixel_ratio);
   // The loaded data brought characters the font atlas was not built for: the
@@ -75,6 +80,7 @@ class App {
   std::string panel_;       // the tab shown in the last frame
   std::string clipboard_;   // what the app copied last (its own paste reads it)
   std::string show_panel_;  // the tab to select on the next frame ("" none)
+  bool skip_work_ = false;  // see work()
   long long frames_ = 0;
   UiFont font_;
   int font_chars_generation_ = -1;

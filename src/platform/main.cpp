@@ -71,6 +71,8 @@ void frame(void*) {
     p.fonts_dirty = false;
   }
 
+  if (!g_app->work()) return;  // a long slice ran: this frame is not drawn
+
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   // ImGui works in device pixels (mouse events arrive in canvas pixels); fonts and
