@@ -203,18 +203,10 @@ Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std
       break;
     }
     case Format::PgCustom:
-      return make_error(ErrorCode::Unsupported,
-                        "this is a pg_dump custom-format archive (-Fc), which Redline cannot read; "
-                        "convert it to plain SQL with: pg_restore -f backup.sql " + name,
-                        name + ", format: pg_dump custom, byte 0 (signature PGDMP)");
     case Format::Compressed:
-      return make_error(ErrorCode::Unsupported,
-                        std::string("this file is ") + compression_name(bytes) +
-                            "-compressed; decompress it first (for example gunzip, unzstd, unxz, "
-                            "bunzip2 or unzip) and load the plain file",
-                        name + ", format: compressed (" + compression_name(bytes) + "), byte 0");
     case Format::Unknown:
-      return unrecognized(bytes, name);
+      // unloadable() above has refused these, with the message saying why.
+      return make_error(ErrorCode::Internal, "a format Redline cannot load reached the loader", name);
   }
   REDLINE_TRY(describe_snapshot(db, summary));
   summary.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
