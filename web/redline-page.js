@@ -8,7 +8,9 @@
 //   startDemo({employees, seed, profile})  generate the built-in demo snapshot
 //   frameStats({reset})  the gaps between frames the page measured since the last
 //                    reset: {frames, maxGapMs, p99GapMs, worst: [{gapMs, phase}],
-//                    byPhase: {stage: max gap}, heap: {size, max, used}}
+//                    byPhase: {stage: max gap}, heap: {size, max, used},
+//                    work: {slices: [{ms, phase}] (the longest job slices),
+//                           draws, drawMaxMs, drawMeanMs}}
 //   checkLoad(size, head, name)  null when a file of `size` bytes starting with the
 //                    bytes `head` fits in the tab's memory, else the error load() gives
 (function () {
@@ -91,6 +93,10 @@
     var m = api.module;
     return m && m._redline_heap ? JSON.parse(m.UTF8ToString(m._redline_heap())) : null;
   }
+  function frameWork(reset) {
+    var m = api.module;
+    return m && m._redline_frame_work ? JSON.parse(m.UTF8ToString(m._redline_frame_work(reset ? 1 : 0))) : null;
+  }
   function frameStats(opts) {
     var gaps = frames.gaps, phases = frames.phases;
     var order = gaps.map(function (g, i) { return i; }).sort(function (a, b) { return gaps[b] - gaps[a]; });
@@ -107,9 +113,11 @@
       worst: order.slice(0, 10).map(function (i) { return { gapMs: Math.round(gaps[i] * 10) / 10, phase: phases[i] || 'idle' }; }),
       byPhase: byPhase,
       heap: heapInfo(),
+      work: frameWork(opts && opts.reset),
     };
-    // After a reset, the next gap is measured from this moment.
-    if (opts && opts.reset) { frames.gaps = []; frames.phases = []; frames.last = performance.now(); }
+    // After a reset, the next gap is still measured from the last frame: a freeze
+    // that spans the reset (a long task that ended just before it) is not lost.
+    if (opts && opts.reset) { frames.gaps = []; frames.phases = []; }
     return out;
   }
   requestAnimationFrame(onFrame);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "app/fonts.hpp"
@@ -190,14 +191,47 @@ bool App::work() {
     return true;
   }
   const bool busy = session_.job().active;
+  std::string phase;
+  if (busy) phase = session_.job().stage + " " + session_.job().phase;
   const auto t0 = std::chrono::steady_clock::now();
   session_.pump(kJobBudgetMs);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (busy) {
+    constexpr std::size_t kKept = 8;
+    if (longest_slices_.size() < kKept || ms > longest_slices_.back().ms) {
+      const auto& j = session_.job();
+      if (j.active && j.stage + " " + j.phase != phase) phase += " -> " + j.stage + " " + j.phase;
+      longest_slices_.push_back({ms, std::move(phase)});
+      std::sort(longest_slices_.begin(), longest_slices_.end(), [](const Slice& a, const Slice& b) { return a.ms > b.ms; });
+      if (longest_slices_.size() > kKept) longest_slices_.pop_back();
+    }
+  }
   if (busy && ms > kLongWorkMs) {
     skip_work_ = true;
     return false;
   }
   return true;
+}
+
+void App::note_draw(double ms) {
+  draw_max_ms_ = std::max(draw_max_ms_, ms);
+  draw_total_ms_ += ms;
+  ++draws_;
+}
+
+std::string App::frame_work_json(bool reset) {
+  nlohmann::ordered_json slices = nlohmann::ordered_json::array();
+  for (const Slice& s : longest_slices_) slices.push_back({{"ms", std::round(s.ms * 10) / 10}, {"phase", s.phase}});
+  nlohmann::ordered_json j = {{"slices", slices},
+                              {"draws", draws_},
+                              {"drawMaxMs", std::round(draw_max_ms_ * 10) / 10},
+                              {"drawMeanMs", draws_ ? std::round(draw_total_ms_ / draws_ * 10) / 10 : 0.0}};
+  if (reset) {
+    longest_slices_.clear();
+    draw_max_ms_ = draw_total_ms_ = 0;
+    draws_ = 0;
+  }
+  return j.dump();
 }
 
 void App::frame() {

@@ -59,6 +59,13 @@ class App {
   // Snapshot of the app's state for window.redline.state() (JSON text).
   std::string state_json() const;
 
+  // The time the frame loop spent drawing a frame (the platform measures it).
+  void note_draw(double ms);
+  // What the frames cost since the last reset, for window.redline.frameStats(): the
+  // longest job slices with the phase they ran, and the drawing time (JSON text).
+  // Names the slice to split when a frame gap runs long.
+  std::string frame_work_json(bool reset);
+
  private:
   void apply_theme();
   void apply(const Actions& actions);
@@ -81,6 +88,13 @@ class App {
   std::string clipboard_;   // what the app copied last (its own paste reads it)
   std::string show_panel_;  // the tab to select on the next frame ("" none)
   bool skip_work_ = false;  // see work()
+  struct Slice {
+    double ms;
+    std::string phase;
+  };
+  std::vector<Slice> longest_slices_;  // the 8 longest since frame_work_json(reset)
+  double draw_max_ms_ = 0, draw_total_ms_ = 0;
+  long long draws_ = 0;
   long long frames_ = 0;
   UiFont font_;
   int font_chars_generation_ = -1;

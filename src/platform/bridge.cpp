@@ -92,6 +92,13 @@ EMSCRIPTEN_KEEPALIVE const char* redline_job_phase() {
   return text.c_str();
 }
 
+// What the frames cost since the last reset (App::frame_work_json).
+EMSCRIPTEN_KEEPALIVE const char* redline_frame_work(int reset) {
+  redline::app::App* app = redline::platform::current_app();
+  g_last_json = app ? app->frame_work_json(reset != 0) : "null";
+  return g_last_json.c_str();
+}
+
 // The heap: its size now (wasm memory only grows, so also its peak), its limit and
 // the bytes malloc has handed out.
 EMSCRIPTEN_KEEPALIVE const char* redline_heap() {

@@ -73,6 +73,7 @@ void frame(void*) {
 
   if (!g_app->work()) return;  // a long slice ran: this frame is not drawn
 
+  const double draw_start = glfwGetTime();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   // ImGui works in device pixels (mouse events arrive in canvas pixels); fonts and
@@ -93,6 +94,7 @@ void frame(void*) {
 #ifndef __EMSCRIPTEN__
   glfwSwapBuffers(p.window);
 #endif
+  g_app->note_draw((glfwGetTime() - draw_start) * 1000.0);
   if (++p.frames == 2) web::notify_ready();  // the first frames are on screen
 }
 

@@ -51,6 +51,8 @@ async function runInPage(file) {
     // The bytes are handed to the page first: moving 30 MB into it is not the page's work.
     const b64 = fs.readFileSync(file).toString('base64');
     await page.evaluate((d) => { window.__bytes = Uint8Array.from(atob(d), (c) => c.charCodeAt(0)); }, b64);
+    // Two frames after that copy, so its freeze ends before the measured gaps start.
+    await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
     const result = await page.evaluate(async ({ name, now }) => {
       const r = window.redline;
       const heapBefore = r.frameStats({ reset: true }).heap;
@@ -72,7 +74,8 @@ async function runInPage(file) {
 
 function describe(label, stats) {
   return `${label}: ${stats.frames} frames, max gap ${stats.maxGapMs.toFixed(1)} ms, p99 ${stats.p99GapMs.toFixed(1)} ms, ` +
-    `per phase ${JSON.stringify(stats.byPhase)}, worst ${JSON.stringify(stats.worst.slice(0, 3))}`;
+    `per phase ${JSON.stringify(stats.byPhase)}, worst ${JSON.stringify(stats.worst.slice(0, 3))}, ` +
+    `longest slices ${JSON.stringify(stats.work.slices.slice(0, 4))}, drawing max ${stats.work.drawMaxMs} ms mean ${stats.work.drawMeanMs} ms`;
 }
 
 for (const kind of ['sqlite', 'pgdump']) {
