@@ -406,14 +406,17 @@ struct HazardJob::Impl {
 
   Impl(sql::Database& d, NormalizeOptions o, bool k) : db(d), opt(std::move(o)), keep(k) {}
 
-  void task(const char* what, norm::SliceQueue::Task t) {
+  // `heavy`: one query over whole tables, which cannot be split (see SliceQueue).
+  void task(const char* what, norm::SliceQueue::Task t, bool heavy = false) {
     ++queued;
-    queue.then([this, what, t = std::move(t)]() -> Result<bool> {
-      phase = what;
-      auto r = t();
-      if (r && *r) ++ran;
-      return r;
-    });
+    queue.then(
+        [this, what, t = std::move(t)]() -> Result<bool> {
+          phase = what;
+          auto r = t();
+          if (r && *r) ++ran;
+          return r;
+        },
+        heavy ? std::function<bool()>([] { return true; }) : nullptr);
   }
 
   Status drop_scratch() {
@@ -437,11 +440,11 @@ struct HazardJob::Impl {
         REDLINE_TRY(db.exec(norm::m1_plan_insert_sql(state, opt.username_collision)));
         m1_plan = true;
         return true;
-      });
+      }, true);
       task("username collisions and contact overwrites", [this]() -> Result<bool> {
         REDLINE_TRY(m1_hazards(db, opt, out));
         return true;
-      });
+      }, true);
     }
     if (!done->m3) {
       // The vote, counted slice by slice over deals, then summed per organization and code.
@@ -534,7 +537,7 @@ struct HazardJob::Impl {
           REDLINE_TRY(foreign_key_check(db, t, *rows));
           dangling_hazards(t, std::move(*rows), out);
           return true;
-        });
+        }, true);
         continue;
       }
       for (std::size_t k = 0; k < ks.size(); ++k) {
@@ -557,7 +560,7 @@ struct HazardJob::Impl {
             }
             if (last) dangling_hazards(t, std::move(*rows), out);
             return true;
-          });
+          }, true);
           continue;
         }
         norm::Ranged r;
@@ -614,11 +617,13 @@ struct HazardJob::Impl {
         phase = "what the snapshot is";
         Status s = plan();
         if (!s) return end(s.error());
+        if (queue.next_heavy()) return;  // the plan's first query starts the next call
       } else {
         if (Status s = queue.run_one(); !s) return end(s.error());
         if (queue.empty()) return end(std::nullopt);
       }
       if (std::chrono::duration<double, std::milli>(Clock::now() - t0).count() >= budget_ms) return;
+      if (queue.next_heavy()) return;
     }
   }
 };
@@ -629,6 +634,8 @@ HazardJob::HazardJob(sql::Database& db, NormalizeOptions options, bool keep_scra
 HazardJob::~HazardJob() {
   if (impl_ && !impl_->ended) impl_->end(make_error(ErrorCode::Cancelled, "preflight abandoned"));
 }
+
+bool HazardJob::next_heavy() const { return impl_->started && !impl_->ended && impl_->queue.next_heavy(); }
 
 Progress HazardJob::step(double budget_ms) {
   Impl& m = *impl_;

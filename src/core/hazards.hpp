@@ -58,6 +58,9 @@ class HazardJob final {
   HazardJob& operator=(const HazardJob&) = delete;
 
   Progress step(double budget_ms);
+  // Is the next slice a long query that cannot be split (see norm::SliceQueue)? A job
+  // that runs this one inside its own slices starts such a slice afresh.
+  bool next_heavy() const;
   // After Done: the hazards, as find_hazards returns them.
   const std::vector<Hazard>& hazards() const;
   // After Done with keep_scratch: whether the temp tables were filled (M1's plan when M1

@@ -97,7 +97,12 @@ struct LoadJob::Impl {
     while (phase != Phase::Done && phase != Phase::Failed) {
       if (Clock::now() >= deadline) return;
       switch (phase) {
-        case Phase::Start: start(); break;
+        case Phase::Start:
+          // Copying the file in is a slice of its own: the first table's work (a
+          // quick_check, a COPY block) starts the next call.
+          start();
+          if (phase == Phase::Format) return;
+          break;
         case Phase::Format: {
           auto r = loader->step(deadline);
           if (!r) {

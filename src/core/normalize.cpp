@@ -150,10 +150,22 @@ struct NormalizeJob::Impl {
 
   // Queue a statement of `rec` as a slice of its own.
   void stmt(StepRecord& rec, std::string sql, Rows rows = Rows::Count) {
-    queue.then([this, &rec, sql = std::move(sql), rows]() -> Result<bool> {
-      REDLINE_TRY(run(rec, sql, rows));
-      return true;
-    });
+    const bool heavy = whole_table_statement(sql);
+    queue.then(
+        [this, &rec, sql = std::move(sql), rows]() -> Result<bool> {
+          REDLINE_TRY(run(rec, sql, rows));
+          return true;
+        },
+        heavy ? std::function<bool()>([] { return true; }) : nullptr);
+  }
+
+  // Does `sql` read or write a whole table (an index build, a table dropped, an
+  // UPDATE or INSERT ... SELECT)? Creating, renaming or altering a table only touches
+  // the schema.
+  static bool whole_table_statement(const std::string& sql) {
+    for (const char* p : {"CREATE INDEX", "CREATE UNIQUE INDEX", "UPDATE", "INSERT", "DELETE"})
+      if (sql.rfind(p, 0) == 0) return true;
+    return sql.rfind("DROP TABLE", 0) == 0 && sql.rfind("DROP TABLE temp.", 0) != 0;
   }
 
   // Queue a ranged statement of `rec` (see norm::Ranged): recorded once, as the one
@@ -736,7 +748,8 @@ struct NormalizeJob::Impl {
     // The hazards, in slices, inside the run's transaction: the temp tables it leaves
     // (M1's plan, M3's vote) are the run's, and go with a rollback.
     preflight_job = std::make_unique<HazardJob>(db, opt, true);
-    queue.then([this]() -> Result<bool> {
+    queue.then(
+        [this]() -> Result<bool> {
       Progress p = preflight_job->step(0);  // one slice
       if (p.state == JobState::Error) return p.error.value_or(make_error(ErrorCode::Internal, "preflight failed"));
       if (p.state == JobState::More) return false;
@@ -752,7 +765,8 @@ struct NormalizeJob::Impl {
         }
       }
       return true;
-    });
+        },
+        [this] { return preflight_job && preflight_job->next_heavy(); });
     return ok_status();
   }
 
@@ -939,6 +953,8 @@ Progress NormalizeJob::step(double budget_ms) {
   try {
     while (m.unit()) {
       if (ms_since(t0) >= budget_ms) break;
+      // A long statement that cannot be split starts the next call (see SliceQueue).
+      if (m.in_unit && m.queue.next_heavy()) break;
     }
   } catch (const std::exception& e) {
     m.fail(make_error(ErrorCode::Internal, std::string("unexpected failure: ") + e.what(), m.phase), "failed");

@@ -115,14 +115,23 @@ extern const char* const kVotesFill;
 class SliceQueue {
  public:
   using Task = std::function<Result<bool>()>;  // true: finished
-  void then(Task t);
+  // `heavy` (when set) says whether the task's next slice is a long statement that
+  // cannot be split (a CREATE INDEX, a DROP TABLE, a join over a whole table): jobs
+  // start such a slice at the beginning of a step() call, not after other work in the
+  // same call, so one call costs the budget or that statement, not both.
+  void then(Task t, std::function<bool()> heavy = nullptr);
   bool empty() const { return q_.empty(); }
   void clear() { q_.clear(); }
+  bool next_heavy() const { return !q_.empty() && q_.front().heavy && q_.front().heavy(); }
   // One slice of the first task; the error of a task that failed.
   Status run_one();
 
  private:
-  std::deque<Task> q_;
+  struct Entry {
+    Task run;
+    std::function<bool()> heavy;
+  };
+  std::deque<Entry> q_;
   std::size_t at_ = 0;       // where a running task's follow-ups go
   bool running_ = false;
 };

@@ -324,9 +324,11 @@ class Loader {
 
 Status Loader::run() {
   REDLINE_TRY(begin());
-  auto done = step(std::chrono::steady_clock::time_point::max());
-  if (!done) return done.error();
-  return ok_status();
+  for (;;) {
+    auto done = step(std::chrono::steady_clock::time_point::max());
+    if (!done) return done.error();
+    if (*done) return ok_status();
+  }
 }
 
 Status Loader::begin() {
@@ -342,7 +344,7 @@ Status Loader::begin() {
 }
 
 Result<bool> Loader::step(std::chrono::steady_clock::time_point deadline) {
-  for (;;) {
+  for (bool first = true;; first = false) {
     if (copy_active_) {
       REDLINE_TRY(copy_rows(deadline));
       if (copy_active_) return false;  // out of time inside the COPY data
@@ -352,7 +354,9 @@ Result<bool> Loader::step(std::chrono::steady_clock::time_point deadline) {
     if (phase_ == Phase::Statements) {
       REDLINE_TRY(next_statement());
     } else if (next_index_ < index_tasks_.size()) {
-      // One index per turn: each is a sort of its whole table.
+      // One index per call, first in it: each is a sort of its whole table, which
+      // cannot be split, so it does not follow other work in the same call.
+      if (!first) return false;
       const IndexTask& task = index_tasks_[next_index_++];
       current_table_ = task.table;
       REDLINE_TRY(exec(task.sql, task.offset, task.table, task.what));
