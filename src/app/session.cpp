@@ -5,6 +5,7 @@
 #include "core/review.hpp"
 #include "core/version.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace redline::app {
@@ -59,6 +60,7 @@ void Session::cancel() {
   to_publish_.reset();
   if (run_active_ && run_) {
     if (!review_) run_->cancel();
+    image_job_.reset();  // it reads run_'s after database
     review_.reset();
     reviewing_.reset();
     run_active_ = false;
@@ -137,6 +139,26 @@ void Session::pump(double budget_ms) {
     finish_run(JobState::Done, std::nullopt);
     return;
   }
+  if (run_active_ && image_job_) {
+    // The export's image, before the review touches the after database (the same
+    // bytes as the CLI's serialize()), in slices of pages.
+    Progress p = image_job_->step(budget_ms);
+    job_.phase = "after image";
+    job_.fraction = p.fraction;
+    if (p.state == JobState::More) return;
+    if (p.state == JobState::Error) {
+      image_job_.reset();
+      reviewing_->ok = false;
+      reviewing_->report.status = "failed";
+      finish_run(JobState::Error, p.error.value_or(make_error(ErrorCode::Internal, "cannot copy the result")));
+      return;
+    }
+    after_image_ = image_job_->take();
+    image_job_.reset();
+    review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, reviewing_->diff, &ticks_);
+    job_.stage = "review";
+    return;
+  }
   if (run_active_) {
     Progress p = run_->step(budget_ms);
     job_.phase = p.phase;
@@ -147,18 +169,8 @@ void Session::pump(double budget_ms) {
     reviewing_->diff = run_->diff();
     reviewing_->ok = p.state == JobState::Done;
     if (reviewing_->ok) {
-      // The export's image, before the review touches the after database; the
-      // review starts in the next frame, so the copy has a frame of its own.
-      auto image = run_->after().serialize();
-      if (!image) {
-        reviewing_->ok = false;
-        reviewing_->report.status = "failed";
-        finish_run(JobState::Error, image.error());
-        return;
-      }
-      after_image_ = std::move(image.value());
-      review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, reviewing_->diff, &ticks_);
-      job_.stage = "review";
+      image_job_ = std::make_unique<sql::SerializeJob>(run_->after());
+      job_.phase = "after image";
       return;
     }
     finish_run(p.state, p.error);
@@ -195,7 +207,10 @@ void Session::pump(double budget_ms) {
       if (Status d = describe_snapshot(snap.db, snap.summary); !d) return fail(d.error());
       snap.summary.bytes = image->size();
       snap.summary.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      to_publish_ = Published{std::move(snap), std::move(image.value()), true};
+      to_publish_.emplace();
+      to_publish_->snapshot = std::move(snap);
+      to_publish_->original = std::move(image.value());
+      to_publish_->is_demo = true;
       job_.stage = "preflight";
       job_.phase = "hazards";
     }
@@ -210,7 +225,9 @@ void Session::pump(double budget_ms) {
     std::vector<std::uint8_t> bytes = load_->take_bytes();
     load_.reset();
     if (!snap) return fail(snap.error());
-    to_publish_ = Published{std::move(snap.value()), std::move(bytes), false};
+    to_publish_.emplace();
+    to_publish_->snapshot = std::move(snap.value());
+    to_publish_->original = std::move(bytes);
     job_.stage = "preflight";
     job_.phase = "hazards";
   }
@@ -227,35 +244,66 @@ void Session::finish_run(JobState state, std::optional<Error> error) {
 }
 
 void Session::preflight(double budget_ms) {
-  std::vector<Hazard> hazards;
-  std::optional<Error> preflight_error;
-  if (to_publish_->snapshot.summary.kind != "not_crm") {
-    if (!hazard_job_) hazard_job_ = std::make_unique<HazardJob>(to_publish_->snapshot.db, NormalizeOptions{});
-    Progress p = hazard_job_->step(budget_ms);
-    job_.phase = "hazards" + (p.phase.empty() ? std::string() : ": " + p.phase);
-    job_.fraction = p.fraction;
-    if (p.state == JobState::More) return;
-    if (p.state == JobState::Done) {
-      hazards = hazard_job_->hazards();
-    } else {
-      preflight_error = p.error.value_or(make_error(ErrorCode::Internal, "the hazard preflight failed"));
+  Published& pub = *to_publish_;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
+  if (!pub.preflight_done) {
+    if (pub.snapshot.summary.kind != "not_crm") {
+      if (!hazard_job_) hazard_job_ = std::make_unique<HazardJob>(pub.snapshot.db, NormalizeOptions{});
+      Progress p = hazard_job_->step(budget_ms);
+      job_.phase = "hazards" + (p.phase.empty() ? std::string() : ": " + p.phase);
+      job_.fraction = p.fraction;
+      if (p.state == JobState::More) return;
+      if (p.state == JobState::Done) {
+        pub.hazards = hazard_job_->hazards();
+      } else {
+        pub.preflight_error = p.error.value_or(make_error(ErrorCode::Internal, "the hazard preflight failed"));
+      }
+      hazard_job_.reset();
     }
-    hazard_job_.reset();
+    pub.preflight_done = true;
+    job_.phase = "fingerprint";
+    job_.fraction = 0;
+    return;
   }
+  if (pub.sha256.empty()) {
+    // A megabyte of SHA-256 is a few ms in wasm: hash until the budget is spent.
+    constexpr std::size_t kChunk = 1 << 20;
+    while (pub.hashed < pub.original.size() && spent() < budget_ms) {
+      const std::size_t n = std::min(kChunk, pub.original.size() - pub.hashed);
+      pub.digest.update(pub.original.data() + pub.hashed, n);
+      pub.hashed += n;
+    }
+    job_.fraction = pub.original.empty() ? 1.0 : static_cast<double>(pub.hashed) / pub.original.size();
+    if (pub.hashed < pub.original.size()) return;
+    pub.sha256 = pub.digest.finish_hex();
+    if (spent() >= budget_ms) return;
+  }
+  if (!pub.chars) pub.chars = std::make_unique<diff::TextCharsJob>(pub.snapshot.db);
+  Progress c = pub.chars->step(std::max(1.0, budget_ms - spent()));
+  job_.phase = "characters";
+  job_.fraction = c.fraction;
+  if (c.state == JobState::More) return;
+  // Without the characters the font keeps its fixed ranges: the data shows, with
+  // '?' for the characters outside them.
+  std::vector<char32_t> chars;
+  if (c.state == JobState::Done) chars = pub.chars->take_result();
+  pub.chars.reset();  // it refers to pub.snapshot.db, which moves now
   Published p = std::move(*to_publish_);
   to_publish_.reset();
-  publish(std::move(p.snapshot), std::move(p.original), p.is_demo, std::move(hazards), std::move(preflight_error));
+  set_text_chars(std::move(chars), p.snapshot.summary.name);
+  publish(std::move(p));
 }
 
-void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo, std::vector<Hazard> hazards,
-                      std::optional<Error> preflight_error) {
+void Session::publish(Published p) {
   auto view = std::make_shared<LoadedView>();
-  view->summary = snapshot.summary;
+  view->summary = p.snapshot.summary;
   for (const auto& [t, n] : view->summary.tables) view->total_rows += n;
-  view->is_demo = is_demo;
-  view->input = report_input(view->summary, original);
-  view->hazards = std::move(hazards);
-  view->preflight_error = std::move(preflight_error);
+  view->is_demo = p.is_demo;
+  view->input = report_input(view->summary, std::move(p.sha256));
+  view->hazards = std::move(p.hazards);
+  view->preflight_error = std::move(p.preflight_error);
+  image_job_.reset();
   run_.reset();
   run_view_.reset();
   after_image_ = {};
@@ -265,10 +313,9 @@ void Session::publish(Snapshot snapshot, std::vector<std::uint8_t> original, boo
   rows_served_.reset();
   page_request_.reset();
   page_served_.reset();
-  db_ = std::move(snapshot.db);
-  original_ = std::move(original);
+  db_ = std::move(p.snapshot.db);
+  original_ = std::move(p.original);
   loaded_ = std::move(view);
-  scan_text_chars();
   job_ = JobView{};
   error_.reset();
   ++generation_;

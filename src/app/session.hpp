@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/checks.hpp"
@@ -19,6 +20,7 @@
 #include "core/pipeline.hpp"
 #include "core/review.hpp"
 #include "core/result.hpp"
+#include "core/sha256.hpp"
 #include "core/snapshot.hpp"
 
 namespace redline::app {
@@ -145,11 +147,12 @@ class Session {
   Result<std::vector<std::uint8_t>> export_after();
 
  private:
-  void publish(Snapshot snapshot, std::vector<std::uint8_t> original, bool is_demo, std::vector<Hazard> hazards,
-               std::optional<Error> preflight_error);
+  struct Published;
+  void publish(Published p);
   void preflight(double budget_ms);
   void pump_diff_view(double budget_ms);  // search and density (session_diff.cpp)
-  void scan_text_chars();                 // text_chars_ of db_ (session_diff.cpp)
+  // text_chars_: `chars` (of db_'s text) and those of the snapshot's name (session_diff.cpp).
+  void set_text_chars(std::vector<char32_t> chars, std::string_view name);
   void finish_run(JobState state, std::optional<Error> error);
   void fail(Error e);
   void serve_rows();  // the pending rows request, if any (called by pump)
@@ -162,12 +165,20 @@ class Session {
   std::optional<DemoJob> demo_;
   DemoOptions demo_options_;
   std::optional<LoadJob> load_;
-  // A snapshot loaded or generated, published in the next frame with its hazard
-  // preflight (a frame of its own, so the load's last slice and it do not add up).
+  // A snapshot loaded or generated, published once what the page shows with it is
+  // ready, each in slices of its own frames: its hazard preflight, the SHA-256 of its
+  // bytes (for the report), the characters of its text (for the font).
   struct Published {
     Snapshot snapshot;
     std::vector<std::uint8_t> original;
     bool is_demo = false;
+    bool preflight_done = false;
+    std::vector<Hazard> hazards;
+    std::optional<Error> preflight_error;
+    Sha256 digest;
+    std::size_t hashed = 0;  // bytes of `original` in `digest`
+    std::string sha256;      // set when all are
+    std::unique_ptr<diff::TextCharsJob> chars;
   };
   std::optional<Published> to_publish_;
   std::unique_ptr<HazardJob> hazard_job_;  // the preflight of to_publish_
@@ -175,7 +186,8 @@ class Session {
   std::unique_ptr<RunJob> run_;                  // owns the after database once done
   NormalizeOptions run_options_;
   bool run_active_ = false;
-  std::unique_ptr<ReviewJob> review_;           // after the run: moves and checks
+  std::unique_ptr<sql::SerializeJob> image_job_;  // after the run: after_image_
+  std::unique_ptr<ReviewJob> review_;           // after the image: moves and checks
   // The after database's image as the run left it, taken before the review (whose
   // rolled-back POST writes change free pages' bytes): what export_after() gives, the
   // same bytes as the CLI's --out with or without a report.

@@ -56,15 +56,8 @@ void Session::pump_diff_view(double budget_ms) {
   }
 }
 
-void Session::scan_text_chars() {
-  std::vector<char32_t> chars;
-  if (db_) {
-    auto found = diff::text_code_points(*db_);
-    if (found) chars = std::move(found.value());
-    // Without the list the font keeps its fixed ranges: the data shows, with '?'
-    // for the characters outside them.
-  }
-  if (loaded_) diff::add_code_points(loaded_->summary.name, chars);
+void Session::set_text_chars(std::vector<char32_t> chars, std::string_view name) {
+  diff::add_code_points(name, chars);
   std::sort(chars.begin(), chars.end());
   chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
   if (chars != text_chars_) {

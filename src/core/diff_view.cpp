@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <sqlite3.h>
+
 namespace redline::diff {
 
 namespace {
@@ -192,50 +194,85 @@ void add_code_points(std::string_view s, std::vector<char32_t>& out) {
 }
 
 Result<std::vector<char32_t>> text_code_points(sql::Database& db) {
-  std::vector<std::string> tables;
-  {
-    auto st = db.prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
-    if (!st) return st.error();
-    for (;;) {
-      auto r = st->step();
-      if (!r) return r.error();
-      if (*r != sql::StepResult::Row) break;
-      tables.push_back(st->column_text(0));
-    }
+  TextCharsJob job(db);
+  for (;;) {
+    Progress p = job.step(1e9);
+    if (p.state == JobState::Error) return *p.error;
+    if (p.state == JobState::Done) return job.take_result();
   }
-  std::vector<char32_t> out;
-  // Only values with a byte above 0x7F matter: SQLite's GLOB class filters them out
-  // before they reach us (it compares whole UTF-8 characters).
-  const std::string non_ascii = std::string("*[^") + '\x01' + "-" + '\x7f' + "]*";
-  for (const std::string& t : tables) {
-    std::vector<std::string> columns;
-    {
-      auto st = db.prepare("SELECT name FROM pragma_table_info(" + sql::quote_literal(t) + ")");
-      if (!st) return st.error();
-      for (;;) {
-        auto r = st->step();
-        if (!r) return r.error();
-        if (*r != sql::StepResult::Row) break;
-        columns.push_back(st->column_text(0));
-      }
-    }
-    for (const std::string& c : columns) {
-      const std::string qc = sql::quote_ident(c);
-      auto st = db.prepare("SELECT DISTINCT " + qc + " FROM main." + sql::quote_ident(t) + " WHERE typeof(" + qc +
-                           ") = 'text' AND " + qc + " GLOB ?1");
-      if (!st) return st.error();
-      if (Status b = st->bind_text(1, non_ascii); !b) return b.error();
-      for (;;) {
-        auto r = st->step();
-        if (!r) return r.error();
-        if (*r != sql::StepResult::Row) break;
-        add_code_points(st->column_text(0), out);
-      }
-      std::sort(out.begin(), out.end());
-      out.erase(std::unique(out.begin(), out.end()), out.end());
-    }
+}
+
+Status TextCharsJob::list_tables() {
+  auto st = db_.prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                        "ORDER BY rowid");
+  if (!st) return st.error();
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (*r != sql::StepResult::Row) break;
+    tables_.push_back(st->column_text(0));
   }
-  return out;
+  return ok_status();
+}
+
+Progress TextCharsJob::step(double budget_ms) {
+  Progress p;
+  p.phase = "characters";
+  const auto t0 = std::chrono::steady_clock::now();
+  auto fail = [&](const Error& e) {
+    p.state = JobState::Error;
+    p.error = e;
+    return p;
+  };
+  if (!listed_) {
+    if (Status s = list_tables(); !s) return fail(s.error());
+    listed_ = true;
+  }
+  std::size_t rows = 0;
+  while (next_ < tables_.size()) {
+    if (!scan_) {
+      // A plain scan yields row by row (a DISTINCT or a filter in SQL could read the
+      // whole table before its first row).
+      auto st = db_.prepare("SELECT * FROM main." + sql::quote_ident(tables_[next_]));
+      if (!st) return fail(st.error());
+      scan_ = std::move(st.value());
+    }
+    auto r = scan_->step();
+    if (!r) return fail(r.error());
+    if (*r == sql::StepResult::Row) {
+      sqlite3_stmt* h = scan_->handle();
+      const int n = sqlite3_column_count(h);
+      for (int c = 0; c < n; ++c) {
+        if (sqlite3_column_type(h, c) != SQLITE_TEXT) continue;
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(h, c));
+        const int len = sqlite3_column_bytes(h, c);
+        std::string_view v(text ? text : "", static_cast<std::size_t>(text ? len : 0));
+        // Most values are ASCII: only those with a byte above 0x7F are decoded.
+        if (std::any_of(v.begin(), v.end(), [](char ch) { return static_cast<unsigned char>(ch) > 0x7F; }))
+          add_code_points(v, out_);
+      }
+      if (out_.size() > dedup_at_) {
+        std::sort(out_.begin(), out_.end());
+        out_.erase(std::unique(out_.begin(), out_.end()), out_.end());
+        dedup_at_ = std::max<std::size_t>(4096, 2 * out_.size());
+      }
+    } else {
+      scan_.reset();
+      ++next_;
+    }
+    if (++rows % 256 == 0 &&
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms)
+      break;
+  }
+  if (next_ >= tables_.size()) {
+    std::sort(out_.begin(), out_.end());
+    out_.erase(std::unique(out_.begin(), out_.end()), out_.end());
+    p.state = JobState::Done;
+    p.fraction = 1.0;
+  } else {
+    p.fraction = static_cast<double>(next_) / static_cast<double>(tables_.size());
+  }
+  return p;
 }
 
 }  // namespace redline::diff

@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/diff.hpp"
@@ -77,6 +79,26 @@ Result<ChangeDensity> change_density(sql::Database& before, sql::Database& after
 // Every code point above U+007F in the text values of every user table of `db`,
 // ascending, each once. Invalid UTF-8 bytes count as U+FFFD.
 Result<std::vector<char32_t>> text_code_points(sql::Database& db);
+// The same as a resumable job (a 200k-row snapshot takes a few hundred ms in the
+// page): each table read once, row by row, a few hundred rows between looks at the
+// clock.
+class TextCharsJob final {
+ public:
+  explicit TextCharsJob(sql::Database& db) : db_(db) {}
+  Progress step(double budget_ms);
+  // The code points found, once step() said Done.
+  std::vector<char32_t> take_result() { return std::move(out_); }
+
+ private:
+  Status list_tables();
+  sql::Database& db_;
+  bool listed_ = false;
+  std::vector<std::string> tables_;
+  std::size_t next_ = 0;             // the table read next
+  std::optional<sql::Statement> scan_;  // tables_[next_]'s scan, open
+  std::vector<char32_t> out_;
+  std::size_t dedup_at_ = 4096;  // out_'s size at which its repeats are dropped
+};
 // Appends the code points above U+007F of `text` (same rules) to `out`, unsorted.
 void add_code_points(std::string_view text, std::vector<char32_t>& out);
 

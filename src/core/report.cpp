@@ -5,10 +5,14 @@
 namespace redline {
 
 ReportInput report_input(const LoadSummary& summary, const std::vector<std::uint8_t>& bytes) {
+  return report_input(summary, sha256_hex(bytes));
+}
+
+ReportInput report_input(const LoadSummary& summary, std::string sha256) {
   ReportInput in;
   in.name = summary.name;
   in.format = format_name(summary.format);
-  in.sha256 = sha256_hex(bytes);
+  in.sha256 = std::move(sha256);
   in.tables = summary.tables;
   return in;
 }

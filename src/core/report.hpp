@@ -27,6 +27,8 @@ struct ReportInput {
 
 // The input section for a loaded snapshot and the bytes it came from.
 ReportInput report_input(const LoadSummary& summary, const std::vector<std::uint8_t>& bytes);
+// The same when the bytes' SHA-256 (hex) is known (the page hashes in slices).
+ReportInput report_input(const LoadSummary& summary, std::string sha256);
 
 struct StepRecord {
   std::string id;     // E1 E2 E3 M1 M2 M3 C1 C2 C3 I1 P1

@@ -91,7 +91,11 @@ std::array<std::uint8_t, 32> Sha256::finish() {
 std::string sha256_hex(const void* data, std::size_t size) {
   Sha256 s;
   s.update(data, size);
-  auto d = s.finish();
+  return s.finish_hex();
+}
+
+std::string Sha256::finish_hex() {
+  auto d = finish();
   static const char* kHex = "0123456789abcdef";
   std::string out;
   out.reserve(64);

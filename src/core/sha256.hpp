@@ -17,6 +17,7 @@ class Sha256 {
   void update(const void* data, std::size_t size);
   // The digest; the object must not be updated afterwards.
   std::array<std::uint8_t, 32> finish();
+  std::string finish_hex();  // the same, as lower-case hex
 
  private:
   void block(const std::uint8_t* p);

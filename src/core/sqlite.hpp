@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/job.hpp"
 #include "core/result.hpp"
 
 struct sqlite3;
@@ -126,6 +127,24 @@ class Savepoint {
   Savepoint(Database* db, std::string name) : db_(db), name_(std::move(name)) {}
   Database* db_ = nullptr;
   std::string name_;
+};
+
+// The database's file image, the very bytes serialize() gives, read a slice of pages
+// per step() through SQLite's sqlite_dbpage table: a large database is copied over
+// several calls (the page exports the normalized database this way). Nothing may
+// write to the database while the job runs.
+class SerializeJob {
+ public:
+  explicit SerializeJob(Database& db) : db_(db) {}
+  Progress step(double budget_ms);
+  // The image, once step() said Done.
+  std::vector<std::uint8_t> take() { return std::move(out_); }
+
+ private:
+  Database& db_;
+  std::optional<Statement> pages_;
+  std::size_t page_size_ = 0, page_count_ = 0, read_ = 0;
+  std::vector<std::uint8_t> out_;
 };
 
 // Quote an identifier for SQL ("name" with doubled quotes).

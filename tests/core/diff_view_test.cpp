@@ -139,3 +139,30 @@ TEST(TextCodePoints, ListsEveryNonAsciiCharacterOfTheTextOnce) {
   add_code_points(std::string("a\xC3(\xE2\x82\xAC"), bad);
   EXPECT_EQ(bad, (std::vector<char32_t>{0xFFFD, U'€'}));
 }
+
+// The page scans a loaded snapshot's text in slices (TextCharsJob); a zero budget must
+// end each call within a few hundred rows and still find every character once.
+TEST(TextCodePoints, TheSlicedScanFindsTheSameCharacters) {
+  Database db = mem(
+      "CREATE TABLE a(id INTEGER PRIMARY KEY, name TEXT, city TEXT);"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+      "INSERT INTO a SELECT i, CASE WHEN i % 997 = 0 THEN 'Zoë ' || i ELSE 'name ' || i END, "
+      "CASE WHEN i = 4999 THEN 'Łódź' ELSE 'Paris' END FROM n;"
+      "CREATE TABLE empty(t TEXT);"
+      "CREATE TABLE c(t TEXT); INSERT INTO c VALUES ('東京'), ('Zoë');");
+  auto whole = text_code_points(db);
+  ASSERT_TRUE(whole.ok());
+  std::vector<char32_t> want = {U'ë', U'Ł', U'ó', U'ź', U'京', U'東'};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(*whole, want);
+  TextCharsJob job(db);
+  Progress p;
+  int steps = 0;
+  do {
+    p = job.step(0);
+    ++steps;
+  } while (p.state == JobState::More && steps < 100000);
+  ASSERT_EQ(p.state, JobState::Done);
+  EXPECT_GT(steps, 10) << "5000 rows at a zero budget take many calls";
+  EXPECT_EQ(job.take_result(), want);
+}
