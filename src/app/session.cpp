@@ -28,6 +28,7 @@ void Session::start_load(std::vector<std::uint8_t> bytes, std::string name) {
   error_.reset();
   job_ = JobView{true, "Loading " + name, "reading", "load", 0.0};
   load_.emplace(std::move(bytes), std::move(name));
+  load_is_demo_ = false;
 }
 
 void Session::start_run(const NormalizeOptions& options) {
@@ -55,7 +56,10 @@ void Session::start_run(const NormalizeOptions& options) {
 void Session::cancel() {
   if (demo_) demo_->cancel();
   demo_.reset();
+  demo_image_.reset();  // it reads demo_db_
+  demo_db_.reset();
   load_.reset();
+  load_is_demo_ = false;
   hazard_job_.reset();
   to_publish_.reset();
   if (run_active_ && run_) {
@@ -180,6 +184,25 @@ void Session::pump(double budget_ms) {
     preflight(budget_ms);
     return;
   }
+  if (demo_image_) {
+    // The demo database's file image, in slices; then it is loaded as a file would be,
+    // as the CLI does after `redline demo --out`: the same bytes in, so the same bytes
+    // out of the normalization.
+    Progress p = demo_image_->step(budget_ms);
+    job_.phase = "image";
+    job_.fraction = p.fraction;
+    if (p.state == JobState::More) return;
+    std::vector<std::uint8_t> image = demo_image_->take();
+    demo_image_.reset();
+    demo_db_.reset();
+    if (p.state == JobState::Error) return fail(p.error.value_or(make_error(ErrorCode::Internal, "cannot copy the demo")));
+    std::string name = std::string("demo-") + to_string(demo_options_.profile) + "-" +
+                       std::to_string(demo_options_.employees) + ".sqlite3";
+    job_ = JobView{true, "Loading " + name, "reading", "load", 0.0};
+    load_.emplace(std::move(image), std::move(name));
+    load_is_demo_ = true;
+    return;
+  }
   if (demo_) {
     Progress p = demo_->step(budget_ms);
     job_.phase = p.phase;
@@ -188,31 +211,12 @@ void Session::pump(double budget_ms) {
       demo_.reset();
       fail(p.error.value_or(make_error(ErrorCode::Internal, "demo generation failed")));
     } else if (p.state == JobState::Done) {
-      auto t0 = std::chrono::steady_clock::now();
       auto db = demo_->take_database();
       demo_.reset();
       if (!db) return fail(db.error());
-      auto image = db->serialize();
-      if (!image) return fail(image.error());
-      // Continue from the image, as the CLI does after `redline demo --out`: the same
-      // bytes in, so the same bytes out of the normalization.
-      auto reloaded = sql::Database::deserialize(*image, "demo");
-      if (!reloaded) return fail(reloaded.error());
-      db = std::move(reloaded.value());
-      std::string name = std::string("demo-") + to_string(demo_options_.profile) + "-" +
-                         std::to_string(demo_options_.employees) + ".sqlite3";
-      Snapshot snap{std::move(db.value()), LoadSummary{}};
-      snap.summary.name = name;
-      snap.summary.format = Format::Sqlite;
-      if (Status d = describe_snapshot(snap.db, snap.summary); !d) return fail(d.error());
-      snap.summary.bytes = image->size();
-      snap.summary.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      to_publish_.emplace();
-      to_publish_->snapshot = std::move(snap);
-      to_publish_->original = std::move(image.value());
-      to_publish_->is_demo = true;
-      job_.stage = "preflight";
-      job_.phase = "hazards";
+      demo_db_.emplace(std::move(db.value()));
+      demo_image_ = std::make_unique<sql::SerializeJob>(*demo_db_);
+      job_.phase = "image";
     }
     return;
   }
@@ -228,6 +232,8 @@ void Session::pump(double budget_ms) {
     to_publish_.emplace();
     to_publish_->snapshot = std::move(snap.value());
     to_publish_->original = std::move(bytes);
+    to_publish_->is_demo = load_is_demo_;
+    load_is_demo_ = false;
     job_.stage = "preflight";
     job_.phase = "hazards";
   }

@@ -164,7 +164,10 @@ class Session {
 
   std::optional<DemoJob> demo_;
   DemoOptions demo_options_;
+  std::optional<sql::Database> demo_db_;          // the demo generated, while its image is taken
+  std::unique_ptr<sql::SerializeJob> demo_image_;  // of demo_db_
   std::optional<LoadJob> load_;
+  bool load_is_demo_ = false;  // load_ loads the demo's image
   // A snapshot loaded or generated, published once what the page shows with it is
   // ready, each in slices of its own frames: its hazard preflight, the SHA-256 of its
   // bytes (for the report), the characters of its text (for the font).
