@@ -1327,48 +1327,13 @@ Status load_dumpdata(const std::vector<std::uint8_t>& bytes, const std::string& 
   }
 }
 
-namespace {
-
-class SlicedDumpData final : public SlicedLoader {
- public:
-  SlicedDumpData(const std::vector<std::uint8_t>& bytes, const std::string& name, sql::Database& db,
-                 LoadSummary& summary)
-      : name_(name), loader_(bytes, name, db, summary) {}
-  Status begin() {
-    auto r = guarded([&]() -> Result<bool> {
-      REDLINE_TRY(loader_.begin());
-      return false;
-    });
-    if (!r) return r.error();
-    return ok_status();
-  }
-  Result<bool> step(std::chrono::steady_clock::time_point deadline) override {
-    return guarded([&] { return loader_.step(deadline); });
-  }
-  std::uint64_t consumed() const override { return loader_.consumed(); }
-  std::string table() const override { return loader_.current_table(); }
-
- private:
-  template <typename F>
-  Result<bool> guarded(F&& f) {
-    try {
-      return f();
-    } catch (const std::exception&) {
-      return make_error(ErrorCode::Unsupported, "the file is loaded in one piece", name_ + ", format: dumpdata");
-    }
-  }
-  const std::string& name_;
-  Loader loader_;
-};
-
-}  // namespace
-
 Result<std::unique_ptr<SlicedLoader>> start_dumpdata(const std::vector<std::uint8_t>& bytes,
                                                      const std::string& name, sql::Database& db,
                                                      LoadSummary& summary) {
-  auto l = std::make_unique<SlicedDumpData>(bytes, name, db, summary);
-  REDLINE_TRY(l->begin());
-  return std::unique_ptr<SlicedLoader>(std::move(l));
+  // What throws here is left to the blocking loader, which says exactly what failed.
+  return start_sliced<Loader>(bytes, name, db, summary, [](const std::exception&, const std::string& n) {
+    return make_error(ErrorCode::Unsupported, "the file is loaded in one piece", n + ", format: dumpdata");
+  });
 }
 
 }  // namespace redline::detail

@@ -596,16 +596,8 @@ struct HazardJob::Impl {
   }
 
   Progress progress() const {
-    Progress p;
-    p.phase = phase;
-    p.fraction = ended ? 1.0 : queued ? static_cast<double>(ran) / static_cast<double>(queued + 1) : 0.0;
-    if (error) {
-      p.state = JobState::Error;
-      p.error = error;
-    } else {
-      p.state = ended ? JobState::Done : JobState::More;
-    }
-    return p;
+    return job_progress(phase, ended ? 1.0 : queued ? static_cast<double>(ran) / static_cast<double>(queued + 1) : 0.0,
+                        ended, error);
   }
 
   void step(double budget_ms) {

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/result.hpp"
 
@@ -19,5 +20,20 @@ struct Progress {
   std::string phase;            // what the job is doing now, for people ("users", ...)
   std::optional<Error> error;   // set when state == Error
 };
+
+// The progress of a job that has ended (`ended`) or failed (`error`, which wins) or
+// goes on, at `fraction`, doing `phase`.
+inline Progress job_progress(std::string phase, double fraction, bool ended, const std::optional<Error>& error) {
+  Progress p;
+  p.phase = std::move(phase);
+  p.fraction = fraction;
+  if (error) {
+    p.state = JobState::Error;
+    p.error = error;
+  } else {
+    p.state = ended ? JobState::Done : JobState::More;
+  }
+  return p;
+}
 
 }  // namespace redline

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,53 @@ class SlicedLoader {
   virtual std::uint64_t consumed() const = 0;  // input bytes read so far
   virtual std::string table() const = 0;       // the table being loaded ("" if none)
 };
+
+// A text-format loader (`L`: begin(), step(deadline), consumed(), current_table()) as
+// a SlicedLoader. Nothing thrown leaves it: `on_throw` turns an exception into the
+// error the format reports.
+using OnThrow = Error (*)(const std::exception& e, const std::string& name);
+template <typename L>
+class SlicedAdapter final : public SlicedLoader {
+ public:
+  SlicedAdapter(const std::vector<std::uint8_t>& bytes, const std::string& name, sql::Database& db,
+                LoadSummary& summary, OnThrow on_throw)
+      : name_(name), on_throw_(on_throw), loader_(bytes, name, db, summary) {}
+  Status begin() {
+    auto r = guarded([&]() -> Result<bool> {
+      REDLINE_TRY(loader_.begin());
+      return false;
+    });
+    if (!r) return r.error();
+    return ok_status();
+  }
+  Result<bool> step(std::chrono::steady_clock::time_point deadline) override {
+    return guarded([&] { return loader_.step(deadline); });
+  }
+  std::uint64_t consumed() const override { return loader_.consumed(); }
+  std::string table() const override { return loader_.current_table(); }
+
+ private:
+  template <typename F>
+  Result<bool> guarded(F&& f) {
+    try {
+      return f();
+    } catch (const std::exception& e) {
+      return on_throw_(e, name_);
+    }
+  }
+  const std::string& name_;
+  OnThrow on_throw_;
+  L loader_;
+};
+
+// An L in a SlicedAdapter, begun.
+template <typename L>
+Result<std::unique_ptr<SlicedLoader>> start_sliced(const std::vector<std::uint8_t>& bytes, const std::string& name,
+                                                   sql::Database& db, LoadSummary& summary, OnThrow on_throw) {
+  auto l = std::make_unique<SlicedAdapter<L>>(bytes, name, db, summary, on_throw);
+  REDLINE_TRY(l->begin());
+  return std::unique_ptr<SlicedLoader>(std::move(l));
+}
 
 Result<std::unique_ptr<SlicedLoader>> start_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
                                                    sql::Database& db, LoadSummary& summary);

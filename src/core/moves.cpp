@@ -606,16 +606,9 @@ struct MovesJob::Impl {
   }
 
   Progress progress() const {
-    Progress p;
-    p.fraction = done ? 1.0 : static_cast<double>(next) / static_cast<double>(norm::address_tables().size() + 1);
-    p.phase = next == 0 ? "moves: employees to users" : "moves: addresses";
-    if (error) {
-      p.state = JobState::Error;
-      p.error = error;
-    } else {
-      p.state = done ? JobState::Done : JobState::More;
-    }
-    return p;
+    return job_progress(next == 0 ? "moves: employees to users" : "moves: addresses",
+                        done ? 1.0 : static_cast<double>(next) / static_cast<double>(norm::address_tables().size() + 1),
+                        done, error);
   }
 };
 

@@ -924,16 +924,8 @@ struct NormalizeJob::Impl {
   }
 
   Progress progress() const {
-    Progress p;
-    p.phase = phase;
-    p.fraction = ended && !error ? 1.0 : static_cast<double>(next) / static_cast<double>(kUnits);
-    if (error) {
-      p.state = JobState::Error;
-      p.error = error;
-    } else {
-      p.state = ended ? JobState::Done : JobState::More;
-    }
-    return p;
+    return job_progress(phase, ended && !error ? 1.0 : static_cast<double>(next) / static_cast<double>(kUnits), ended,
+                        error);
   }
 };
 

@@ -2085,51 +2085,15 @@ Status load_pgdump(const std::vector<std::uint8_t>& bytes, const std::string& na
   }
 }
 
-namespace {
-
-class SlicedPgDump final : public SlicedLoader {
- public:
-  SlicedPgDump(const std::vector<std::uint8_t>& bytes, const std::string& name, sql::Database& db,
-               LoadSummary& summary)
-      : name_(name), loader_(bytes, name, db, summary) {}
-  Status begin() {
-    auto r = guarded([&]() -> Result<bool> {
-      REDLINE_TRY(loader_.begin());
-      return false;
-    });
-    if (!r) return r.error();
-    return ok_status();
-  }
-  Result<bool> step(std::chrono::steady_clock::time_point deadline) override {
-    return guarded([&] { return loader_.step(deadline); });
-  }
-  std::uint64_t consumed() const override { return loader_.consumed(); }
-  std::string table() const override { return loader_.current_table(); }
-
- private:
-  // As in load_pgdump: nothing thrown leaves the core.
-  template <typename F>
-  Result<bool> guarded(F&& f) {
-    try {
-      return f();
-    } catch (const std::bad_alloc&) {
-      return make_error(ErrorCode::Io, "out of memory while loading the pg_dump file", name_ + ", format: pgdump");
-    } catch (const std::exception& e) {
-      return make_error(ErrorCode::Internal, std::string("unexpected failure while loading: ") + e.what(),
-                        name_ + ", format: pgdump");
-    }
-  }
-  const std::string& name_;
-  Loader loader_;
-};
-
-}  // namespace
-
 Result<std::unique_ptr<SlicedLoader>> start_pgdump(const std::vector<std::uint8_t>& bytes, const std::string& name,
                                                    sql::Database& db, LoadSummary& summary) {
-  auto l = std::make_unique<SlicedPgDump>(bytes, name, db, summary);
-  REDLINE_TRY(l->begin());
-  return std::unique_ptr<SlicedLoader>(std::move(l));
+  // As in load_pgdump: nothing thrown leaves the core.
+  return start_sliced<Loader>(bytes, name, db, summary, [](const std::exception& e, const std::string& n) {
+    if (dynamic_cast<const std::bad_alloc*>(&e))
+      return make_error(ErrorCode::Io, "out of memory while loading the pg_dump file", n + ", format: pgdump");
+    return make_error(ErrorCode::Internal, std::string("unexpected failure while loading: ") + e.what(),
+                      n + ", format: pgdump");
+  });
 }
 
 }  // namespace redline::detail
