@@ -571,26 +571,15 @@ Result<std::optional<CheckItem>> foreign_keys_intact(Ctx& c) {
     const std::int64_t to =
         static_cast<std::uint64_t>(*f.last) - static_cast<std::uint64_t>(f.from) < kForeignKeyRange ? *f.last : f.from + (kForeignKeyRange - 1);
     const bool table_done = to >= *f.last;
-    auto q = c.after.prepare("SELECT c.rowid FROM " + sql::quote_ident(table) +
-                             " AS c WHERE c.rowid BETWEEN ?1 AND ?2 AND (" + cond + ")");
-    if (!q) return q.error();
-    REDLINE_TRY(q->bind_int(1, f.from));
-    REDLINE_TRY(q->bind_int(2, to));
-    std::vector<std::int64_t> found;
-    for (;;) {
-      auto r = q->step();
-      if (!r) return r.error();
-      if (*r == sql::StepResult::Done) break;
-      found.push_back(q->column_int(0));
-    }
-    std::sort(found.begin(), found.end());
+    auto ids = ids_of(c.after, "SELECT c.rowid FROM " + sql::quote_ident(table) + " AS c WHERE c.rowid BETWEEN " +
+                                   std::to_string(f.from) + " AND " + std::to_string(to) + " AND (" + cond + ")");
+    if (!ids) return ids.error();
     if (table_done) {
       ++f.next;
       f.last.reset();
     } else {
       f.from = to + 1;
     }
-    auto* ids = &found;
     if (ids->empty()) return std::optional<CheckItem>();
     auto before_cond = f.was.find(table);
     if (before_cond == f.was.end()) {
@@ -1336,8 +1325,7 @@ ChecksJob::~ChecksJob() = default;
 Progress ChecksJob::step(double budget_ms) {
   Impl& m = *impl_;
   Progress p;
-  auto t0 = std::chrono::steady_clock::now();
-  auto deadline = t0 + std::chrono::microseconds(static_cast<std::int64_t>(budget_ms * 1000.0));
+  const auto deadline = deadline_after(budget_ms);
   try {
     if (!m.ctx && !m.error && !m.done) {
       Status s = m.start();

@@ -111,16 +111,9 @@ struct LoadJob::Impl {
           }
           if (!*r) return;
           loader.reset();
-          auto names = db.prepare(
-              "SELECT name FROM sqlite_schema WHERE type='table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-              "ORDER BY name");
+          auto names = sql::user_tables(db);
           if (!names) return fail(names.error());
-          for (;;) {
-            auto s = names->step();
-            if (!s) return fail(s.error());
-            if (*s == sql::StepResult::Done) break;
-            tables.push_back(names->column_text(0));
-          }
+          tables = std::move(names.value());
           phase = Phase::Counts;
           break;
         }
@@ -160,7 +153,7 @@ LoadJob& LoadJob::operator=(LoadJob&&) noexcept = default;
 
 Progress LoadJob::step(double budget_ms) {
   auto t0 = Clock::now();
-  auto deadline = t0 + std::chrono::microseconds(static_cast<std::int64_t>(budget_ms * 1000.0));
+  const auto deadline = deadline_after(budget_ms);
   impl_->run(deadline);
   impl_->work_ms += std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   return impl_->progress();

@@ -619,8 +619,7 @@ MovesJob::~MovesJob() = default;
 Progress MovesJob::step(double budget_ms) {
   Impl& m = *impl_;
   if (m.done) return m.progress();
-  auto t0 = Clock::now();
-  const auto deadline = t0 + std::chrono::microseconds(static_cast<std::int64_t>(budget_ms * 1000));
+  const auto deadline = deadline_after(budget_ms);
   try {
     while (m.unit(deadline)) {
       if (Clock::now() >= deadline) break;

@@ -126,6 +126,32 @@ TEST(Moves, SmallSummariesEqualIndependentSql) {
   EXPECT_EQ(r->moves.unexpected_lost_count(), 0u);
 }
 
+// The blocking callers (the CLI's compute_moves) pass an unbounded budget: one step()
+// must then do the whole job, with the same result as many small steps.
+TEST(Moves, AnUnboundedBudgetIsOneStepAndAZeroBudgetManyWithTheSameResult) {
+  EXPECT_EQ(deadline_after(1e300), std::chrono::steady_clock::time_point::max());
+  const auto at_once = deadline_after(0);
+  EXPECT_LE(at_once, std::chrono::steady_clock::now());
+  auto r = review_fixture(kDirtyFixture);
+  ASSERT_TRUE(r);
+  MovesJob whole(r->before.db, r->run.after, MovesOptions{});
+  Progress p = whole.step(1e300);
+  ASSERT_EQ(p.state, JobState::Done) << (p.error ? p.error->describe() : "one call should finish");
+  Moves one = whole.take_result();
+  MovesJob sliced(r->before.db, r->run.after, MovesOptions{});
+  int steps = 0;
+  do {
+    p = sliced.step(0);
+    ++steps;
+  } while (p.state == JobState::More);
+  ASSERT_EQ(p.state, JobState::Done);
+  EXPECT_GT(steps, 5);
+  Moves many = sliced.take_result();
+  EXPECT_EQ(one.summaries().size(), many.summaries().size());
+  EXPECT_EQ(one.employees.size(), many.employees.size());
+  EXPECT_EQ(one.address_index, many.address_index);
+}
+
 TEST(Moves, DirtySummariesEqualIndependentSql) {
   auto r = review_fixture(kDirtyFixture);
   ASSERT_TRUE(r);
