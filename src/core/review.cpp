@@ -6,27 +6,17 @@ namespace redline {
 
 Result<Review> review_run(sql::Database& before, sql::Database& after, const NormalizeOptions& options,
                           const ManualTicks* ticks, std::shared_ptr<const diff::DiffResult> diff) {
-  Review r;
-  r.diff = std::move(diff);
-  if (!r.diff) {
+  if (!diff) {
     auto d = diff::diff_databases(before, after);
     if (!d) return d.error();
-    r.diff = std::make_shared<const diff::DiffResult>(std::move(d.value()));
+    diff = std::make_shared<const diff::DiffResult>(std::move(d.value()));
   }
-  auto m = compute_moves(before, after, moves_options(options));
-  if (!m) return m.error();
-  r.moves = std::move(m.value());
-  ChecksInput in;
-  in.before = &before;
-  in.after = &after;
-  in.moves = &r.moves;
-  in.diff = r.diff.get();
-  in.ticks = ticks;
-  if (!options.now.empty()) in.now = options.now;
-  auto c = run_checks(in);
-  if (!c) return c.error();
-  r.checks = std::move(c.value());
-  return r;
+  ReviewJob job(before, after, options, std::move(diff), ticks);
+  for (;;) {
+    Progress p = job.step(1e300);
+    if (p.state == JobState::Error) return *p.error;
+    if (p.state == JobState::Done) return job.take_result();
+  }
 }
 
 struct ReviewJob::Impl {
