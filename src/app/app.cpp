@@ -21,6 +21,15 @@ constexpr float kUiFontCssPx = 16.0f;
 constexpr double kJobBudgetMs = 8.0;
 // Work beyond this in one frame is a long slice: that frame is not drawn (see work()).
 constexpr double kLongWorkMs = 24.0;
+
+// The tabs keys 1..6 and the View menu bring to the front, in that order.
+struct PanelEntry {
+  const char* id;
+  const char* name;
+  const char* key;
+};
+constexpr PanelEntry kPanels[] = {{"overview", "Overview", "1"}, {"hazards", "Hazards", "2"}, {"run", "Run", "3"},
+                                  {"diff", "Diff", "4"},         {"checklist", "Checklist", "5"}, {"open", "Open", "6"}};
 }  // namespace
 
 void App::init(float pixel_ratio) {
@@ -83,11 +92,10 @@ void App::shortcuts() {
   // T toggles the theme; never while a text field has the keyboard.
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || io.KeyAlt || io.KeySuper) return;
-  static const char* panels[] = {"overview", "hazards", "run", "diff", "checklist", "open"};
-  for (int i = 0; i < 6; ++i) {
+  for (const PanelEntry& p : kPanels) {
     // GLFW's key codes for digits and letters are their ASCII codes, which is what
     // ImGui 1.86's key index is with the GLFW backend.
-    if (ImGui::IsKeyPressed('1' + i, false)) show_panel_ = panels[i];
+    if (ImGui::IsKeyPressed(p.key[0], false)) show_panel_ = p.id;
   }
   if (!io.KeyCtrl && ImGui::IsKeyPressed('T', false)) set_theme(theme_ == Theme::Dark ? Theme::Light : Theme::Dark);
 }
@@ -257,11 +265,8 @@ void App::frame() {
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
-      static const char* names[] = {"Overview", "Hazards", "Run", "Diff", "Checklist", "Open"};
-      static const char* ids[] = {"overview", "hazards", "run", "diff", "checklist", "open"};
-      static const char* keys[] = {"1", "2", "3", "4", "5", "6"};
-      for (int i = 0; i < 6; ++i)
-        if (ImGui::MenuItem(names[i], keys[i], panel_ == ids[i], loaded != nullptr)) show_panel_ = ids[i];
+      for (const PanelEntry& p : kPanels)
+        if (ImGui::MenuItem(p.name, p.key, panel_ == p.id, loaded != nullptr)) show_panel_ = p.id;
       ImGui::Separator();
       if (ImGui::MenuItem("Dark theme", "T", theme_ == Theme::Dark)) actions.set_theme = Theme::Dark;
       if (ImGui::MenuItem("Light theme", "T", theme_ == Theme::Light)) actions.set_theme = Theme::Light;

@@ -26,9 +26,22 @@ void Session::start_demo(const DemoOptions& options) {
 void Session::start_load(std::vector<std::uint8_t> bytes, std::string name) {
   cancel();
   error_.reset();
+  begin_load(std::move(bytes), std::move(name), false);
+}
+
+void Session::begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo) {
   job_ = JobView{true, "Loading " + name, "reading", "load", 0.0};
   load_.emplace(std::move(bytes), std::move(name));
-  load_is_demo_ = false;
+  load_is_demo_ = is_demo;
+}
+
+void Session::clear_pages() {
+  page_.reset();
+  rows_.reset();
+  rows_request_.reset();
+  rows_served_.reset();
+  page_request_.reset();
+  page_served_.reset();
 }
 
 void Session::start_run(const NormalizeOptions& options) {
@@ -39,12 +52,7 @@ void Session::start_run(const NormalizeOptions& options) {
   }
   cancel();
   error_.reset();
-  page_.reset();
-  rows_.reset();
-  rows_request_.reset();
-  rows_served_.reset();
-  page_request_.reset();
-  page_served_.reset();
+  clear_pages();
   run_options_ = options;
   after_image_ = {};
   run_ = std::make_unique<RunJob>(*db_, loaded_->input, options);
@@ -198,9 +206,7 @@ void Session::pump(double budget_ms) {
     if (p.state == JobState::Error) return fail(p.error.value_or(make_error(ErrorCode::Internal, "cannot copy the demo")));
     std::string name = std::string("demo-") + to_string(demo_options_.profile) + "-" +
                        std::to_string(demo_options_.employees) + ".sqlite3";
-    job_ = JobView{true, "Loading " + name, "reading", "load", 0.0};
-    load_.emplace(std::move(image), std::move(name));
-    load_is_demo_ = true;
+    begin_load(std::move(image), std::move(name), true);
     return;
   }
   if (demo_) {
@@ -313,12 +319,7 @@ void Session::publish(Published p) {
   run_.reset();
   run_view_.reset();
   after_image_ = {};
-  page_.reset();
-  rows_.reset();
-  rows_request_.reset();
-  rows_served_.reset();
-  page_request_.reset();
-  page_served_.reset();
+  clear_pages();
   db_ = std::move(p.snapshot.db);
   original_ = std::move(p.original);
   loaded_ = std::move(view);

@@ -149,6 +149,8 @@ class Session {
  private:
   struct Published;
   void publish(Published p);
+  void begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo);
+  void clear_pages();  // the published row pages and rows, and what was asked of them
   void preflight(double budget_ms);
   void pump_diff_view(double budget_ms);  // search and density (session_diff.cpp)
   // text_chars_: `chars` (of db_'s text) and those of the snapshot's name (session_diff.cpp).

@@ -12,12 +12,6 @@ namespace redline::app {
 namespace {
 constexpr std::size_t kMaxRows = 200;  // a drill-down shows at most this many rows
 
-std::string quoted(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 Result<bool> has_table(sql::Database& db, const std::string& table) {
   auto st = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
   if (!st) return st.error();
@@ -36,7 +30,7 @@ Result<RowsView> read_rows(sql::Database& db, const std::string& source, const s
   std::string list;
   for (std::size_t i = 0; i < ids.size() && i < kMaxRows; ++i) list += (i ? "," : "") + std::to_string(ids[i]);
   if (list.empty()) return view;
-  auto st = db.prepare("SELECT * FROM " + quoted(table) + " WHERE id IN (" + list + ") ORDER BY id");
+  auto st = db.prepare("SELECT * FROM " + sql::quote_ident(table) + " WHERE id IN (" + list + ") ORDER BY id");
   if (!st) return st.error();
   for (int c = 0; c < st->column_count(); ++c) view.columns.push_back(st->column_name(c));
   for (;;) {

@@ -202,19 +202,6 @@ Result<std::vector<char32_t>> text_code_points(sql::Database& db) {
   }
 }
 
-Status TextCharsJob::list_tables() {
-  auto st = db_.prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-                        "ORDER BY rowid");
-  if (!st) return st.error();
-  for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (*r != sql::StepResult::Row) break;
-    tables_.push_back(st->column_text(0));
-  }
-  return ok_status();
-}
-
 Progress TextCharsJob::step(double budget_ms) {
   Progress p;
   p.phase = "characters";
@@ -225,7 +212,9 @@ Progress TextCharsJob::step(double budget_ms) {
     return p;
   };
   if (!listed_) {
-    if (Status s = list_tables(); !s) return fail(s.error());
+    auto tables = sql::user_tables(db_);
+    if (!tables) return fail(tables.error());
+    tables_ = std::move(tables.value());
     listed_ = true;
   }
   std::size_t rows = 0;

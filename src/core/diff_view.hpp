@@ -90,7 +90,6 @@ class TextCharsJob final {
   std::vector<char32_t> take_result() { return std::move(out_); }
 
  private:
-  Status list_tables();
   sql::Database& db_;
   bool listed_ = false;
   std::vector<std::string> tables_;

@@ -61,6 +61,12 @@ class TrackedIterator {
   const char** pos_;
 };
 
+// What the sliced load says when the file is not laid out for it (or it failed): the
+// caller, LoadJob, then loads the file in one piece, whose message is the reference.
+Error loaded_in_one_piece(const std::string& name) {
+  return make_error(ErrorCode::Unsupported, "the file is loaded in one piece", name + ", format: dumpdata");
+}
+
 // Iterates '[' + the bytes [*cursor, stop) + ']': a batch of the file's top-level
 // objects handed to nlohmann as a list of its own, so that parsing can stop between
 // batches (nlohmann's SAX parser cannot pause). The position is the handler's cursor,
@@ -1260,9 +1266,7 @@ class Loader {
     }
     return nullptr;
   }
-  Error not_sliceable() const {
-    return make_error(ErrorCode::Unsupported, "the file is loaded in one piece", name_ + ", format: dumpdata");
-  }
+  Error not_sliceable() const { return loaded_in_one_piece(name_); }
   std::optional<sql::Savepoint> savepoint_;
   const char* scan_ = nullptr;
   bool list_closed_ = false;
@@ -1331,9 +1335,8 @@ Result<std::unique_ptr<SlicedLoader>> start_dumpdata(const std::vector<std::uint
                                                      const std::string& name, sql::Database& db,
                                                      LoadSummary& summary) {
   // What throws here is left to the blocking loader, which says exactly what failed.
-  return start_sliced<Loader>(bytes, name, db, summary, [](const std::exception&, const std::string& n) {
-    return make_error(ErrorCode::Unsupported, "the file is loaded in one piece", n + ", format: dumpdata");
-  });
+  return start_sliced<Loader>(bytes, name, db, summary,
+                              [](const std::exception&, const std::string& n) { return loaded_in_one_piece(n); });
 }
 
 }  // namespace redline::detail

@@ -416,7 +416,7 @@ struct HazardJob::Impl {
           if (r && *r) ++ran;
           return r;
         },
-        heavy ? std::function<bool()>([] { return true; }) : nullptr);
+        heavy);
   }
 
   Status drop_scratch() {

@@ -156,7 +156,7 @@ struct NormalizeJob::Impl {
           REDLINE_TRY(run(rec, sql, rows));
           return true;
         },
-        heavy ? std::function<bool()>([] { return true; }) : nullptr);
+        heavy);
   }
 
   // Does `sql` read or write a whole table (an index build, a table dropped, an

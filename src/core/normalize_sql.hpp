@@ -120,6 +120,7 @@ class SliceQueue {
   // start such a slice at the beginning of a step() call, not after other work in the
   // same call, so one call costs the budget or that statement, not both.
   void then(Task t, std::function<bool()> heavy = nullptr);
+  void then(Task t, bool heavy) { then(std::move(t), heavy ? std::function<bool()>([] { return true; }) : nullptr); }
   bool empty() const { return q_.empty(); }
   void clear() { q_.clear(); }
   bool next_heavy() const { return !q_.empty() && q_.front().heavy && q_.front().heavy(); }

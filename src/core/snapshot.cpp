@@ -71,16 +71,10 @@ Format detect_format(const std::uint8_t* d, std::size_t n) {
 }
 
 Result<std::map<std::string, std::int64_t>> table_row_counts(sql::Database& db) {
-  auto names = db.prepare(
-      "SELECT name FROM sqlite_schema WHERE type='table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-      "ORDER BY name");
+  auto names = sql::user_tables(db);
   if (!names) return names.error();
   std::map<std::string, std::int64_t> out;
-  for (;;) {
-    auto r = names->step();
-    if (!r) return r.error();
-    if (*r == sql::StepResult::Done) break;
-    std::string t = names->column_text(0);
+  for (const std::string& t : *names) {
     auto c = db.query_int("SELECT count(*) FROM " + sql::quote_ident(t));
     if (!c) return c.error();
     out[t] = c->value_or(0);
@@ -363,29 +357,33 @@ std::string locate_damage(const std::vector<std::uint8_t>& bytes, std::string& p
   return where;
 }
 
+// The image to open: `bytes` itself, or, for a database left in WAL mode (header
+// bytes 18 and 19 are 2), a copy in `storage` marked as a rollback-journal one (an
+// in-memory image has no -wal file beside it), with a warning in `summary`. The
+// caller's bytes stay as they are.
+const std::vector<std::uint8_t>& rollback_image(const std::vector<std::uint8_t>& bytes,
+                                                std::vector<std::uint8_t>& storage, LoadSummary& summary) {
+  if (bytes[18] != 2 || bytes[19] != 2) return bytes;
+  storage = bytes;
+  storage[18] = storage[19] = 1;
+  summary.warnings.push_back(
+      "the database is in WAL mode: changes still in its -wal file (if one was left beside it) "
+      "are not in this file");
+  return storage;
+}
+
 }  // namespace
 
 Result<sql::Database> load_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
                                   LoadSummary& summary) {
   if (auto bad = check_sqlite_header(bytes, name)) return *bad;
-  // A database left in WAL mode (header bytes 18 and 19 are 2) is read like a
-  // rollback-journal one: an in-memory image has no -wal file beside it. The
-  // caller's bytes stay as they are; only this copy is changed.
   std::vector<std::uint8_t> rollback;
-  const std::vector<std::uint8_t>* image = &bytes;
-  if (bytes[18] == 2 && bytes[19] == 2) {
-    rollback = bytes;
-    rollback[18] = rollback[19] = 1;
-    image = &rollback;
-    summary.warnings.push_back(
-        "the database is in WAL mode: changes still in its -wal file (if one was left beside it) "
-        "are not in this file");
-  }
-  auto db = sql::Database::deserialize(*image, name);
+  const std::vector<std::uint8_t>& image = rollback_image(bytes, rollback, summary);
+  auto db = sql::Database::deserialize(image, name);
   if (!db) {
     Error e = db.error();
     std::string problem;
-    std::string where = locate_damage(*image, problem);
+    std::string where = locate_damage(image, problem);
     if (!problem.empty() && e.message.find(problem) == std::string::npos) e.message += " (" + problem + ")";
     e.context = name + ", format: sqlite" + (where.empty() ? std::string(", page 1") : ", " + where) +
                 (e.context == name ? "" : "; " + e.context);
@@ -409,16 +407,7 @@ class SlicedSqlite final : public SlicedLoader {
   Status begin() {
     if (auto bad = check_sqlite_header(bytes_, name_)) return *bad;
     std::vector<std::uint8_t> rollback;
-    const std::vector<std::uint8_t>* image = &bytes_;
-    if (bytes_[18] == 2 && bytes_[19] == 2) {  // WAL mode: as load_sqlite does
-      rollback = bytes_;
-      rollback[18] = rollback[19] = 1;
-      image = &rollback;
-      summary_.warnings.push_back(
-          "the database is in WAL mode: changes still in its -wal file (if one was left beside it) "
-          "are not in this file");
-    }
-    auto db = sql::Database::deserialize(*image, name_, /*quick_check=*/false);
+    auto db = sql::Database::deserialize(rollback_image(bytes_, rollback, summary_), name_, /*quick_check=*/false);
     if (!db) return db.error();
     db_ = std::move(db.value());
     trees_.push_back("sqlite_schema");

@@ -188,6 +188,20 @@ Result<std::vector<std::uint8_t>> Database::serialize() {
   return out;
 }
 
+Result<std::vector<std::string>> user_tables(Database& db) {
+  auto st = db.prepare(
+      "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+      "ORDER BY name");
+  if (!st) return st.error();
+  std::vector<std::string> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (*r == StepResult::Done) return out;
+    out.push_back(st->column_text(0));
+  }
+}
+
 Progress SerializeJob::step(double budget_ms) {
   Progress p;
   p.phase = "image";

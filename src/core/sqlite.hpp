@@ -147,6 +147,10 @@ class SerializeJob {
   std::vector<std::uint8_t> out_;
 };
 
+// The tables of `db`'s main schema other than SQLite's own (sqlite_sequence, ...),
+// in name order.
+Result<std::vector<std::string>> user_tables(Database& db);
+
 // Quote an identifier for SQL ("name" with doubled quotes).
 std::string quote_ident(std::string_view name);
 // Quote a string literal ('text' with doubled quotes).
