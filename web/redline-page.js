@@ -2,7 +2,9 @@
 // `redline.ready` exists from the first moment. The wasm module fills it in.
 //   ready            promise, resolves once the app runs
 //   version          the app's version (after ready)
-//   state()          the app's state: job, snapshot (load summary), error, ...
+//   state()          the app's state: job, snapshot (load summary), error, warmup
+//                    ("running" until the engine's warm-up is "done"; "dropped" when
+//                    a job started first), ...
 //   load(bytes, name)  load a snapshot; resolves to its load summary, rejects with
 //                    the error (message names the file, format and where)
 //   startDemo({employees, seed, profile})  generate the built-in demo snapshot

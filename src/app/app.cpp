@@ -198,9 +198,13 @@ bool App::work() {
     skip_work_ = false;
     return true;
   }
-  const bool busy = session_.job().active;
+  const bool busy = session_.job().active || session_.warming();
   std::string phase;
-  if (busy) phase = session_.job().stage + " " + session_.job().phase;
+  if (session_.job().active) {
+    phase = session_.job().stage + " " + session_.job().phase;
+  } else if (busy) {
+    phase = "warm-up " + session_.warmup_phase();
+  }
   const auto t0 = std::chrono::steady_clock::now();
   session_.pump(kJobBudgetMs);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -360,6 +364,7 @@ std::string App::state_json() const {
   j["panel"] = panel_;
   j["copied"] = clipboard_;
   j["runs"] = session_.runs();
+  j["warmup"] = session_.warmup_state();
   if (auto run = session_.run()) {
     j["run"] = {{"ok", run->ok}, {"status", run->report.status}};
     if (!run->checks.empty()) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 namespace redline::app {
 
@@ -62,6 +63,12 @@ void Session::start_run(const NormalizeOptions& options) {
 }
 
 void Session::cancel() {
+  if (warmup_) {
+    // What the user asked for comes first; its own first slices compile what the
+    // warm-up had not reached.
+    warmup_.reset();
+    warmup_state_ = "dropped";
+  }
   if (demo_) demo_->cancel();
   demo_.reset();
   demo_image_.reset();  // it reads demo_db_
@@ -106,6 +113,22 @@ Result<std::vector<std::uint8_t>> Session::export_after() {
 }
 
 void Session::pump(double budget_ms) {
+  if (warmup_) {
+    // Nothing else is under way while it runs: every job starts with cancel().
+    Progress p = warmup_->step(budget_ms);
+    warmup_phase_ = p.phase;
+    if (p.state == JobState::More) return;
+    if (p.state == JobState::Error) {
+      const Error& e = *p.error;
+      std::fprintf(stderr, "Redline: the engine failed on its built-in warm-up snapshot: %s (%s)\n", e.message.c_str(),
+                   e.context.c_str());
+      warmup_state_ = "failed";
+    } else {
+      warmup_state_ = "done";
+    }
+    warmup_.reset();
+    return;
+  }
   pump_diff_view(budget_ms);
   serve_rows();
   if (page_request_ && !run_active_ && run_view_ && run_view_->ok && run_view_->diff &&

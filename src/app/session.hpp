@@ -22,6 +22,7 @@
 #include "core/result.hpp"
 #include "core/sha256.hpp"
 #include "core/snapshot.hpp"
+#include "core/warmup.hpp"
 
 namespace redline::app {
 
@@ -76,8 +77,15 @@ class Session {
   // a job's error.
   void report_error(Error e) { error_ = std::move(e); }
 
-  // Advance the job in progress by about budget_ms (called once per frame).
+  // Advance the job in progress by about budget_ms (called once per frame). Before
+  // the first job, the engine's warm-up (core/warmup.hpp) runs instead.
   void pump(double budget_ms);
+
+  // The warm-up: "running", "done", "dropped" (the user started something first: a
+  // job replaces it) or "failed" (the engine failed on its own tiny snapshot).
+  const char* warmup_state() const { return warmup_state_; }
+  bool warming() const { return warmup_ != nullptr; }
+  const std::string& warmup_phase() const { return warmup_phase_; }
 
   const JobView& job() const { return job_; }
   std::shared_ptr<const LoadedView> loaded() const { return loaded_; }
@@ -158,6 +166,10 @@ class Session {
   void finish_run(JobState state, std::optional<Error> error);
   void fail(Error e);
   void serve_rows();  // the pending rows request, if any (called by pump)
+
+  std::unique_ptr<WarmupJob> warmup_ = std::make_unique<WarmupJob>();
+  const char* warmup_state_ = "running";
+  std::string warmup_phase_ = "demo";
 
   ManualTicks ticks_;
   std::optional<RowsRequest> rows_request_;

@@ -88,6 +88,8 @@ EMSCRIPTEN_KEEPALIVE const char* redline_job_phase() {
   if (app && app->session().job().active) {
     const auto& j = app->session().job();
     text = j.stage + (j.phase.empty() ? "" : " " + j.phase);
+  } else if (app && app->session().warming()) {
+    text = "warm-up " + app->session().warmup_phase();
   }
   return text.c_str();
 }
