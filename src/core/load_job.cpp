@@ -98,8 +98,8 @@ struct LoadJob::Impl {
       if (Clock::now() >= deadline) return;
       switch (phase) {
         case Phase::Start:
-          // Copying the file in is a slice of its own: the first table's work (a
-          // quick_check, a COPY block) starts the next call.
+          // The loader's first work (copying a SQLite file in, a COPY block) starts
+          // the next call.
           start();
           if (phase == Phase::Format) return;
           break;

@@ -357,6 +357,9 @@ std::string locate_damage(const std::vector<std::uint8_t>& bytes, std::string& p
   return where;
 }
 
+const char* const kWalWarning =
+    "the database is in WAL mode: changes still in its -wal file (if one was left beside it) are not in this file";
+
 // The image to open: `bytes` itself, or, for a database left in WAL mode (header
 // bytes 18 and 19 are 2), a copy in `storage` marked as a rollback-journal one (an
 // in-memory image has no -wal file beside it), with a warning in `summary`. The
@@ -366,9 +369,7 @@ const std::vector<std::uint8_t>& rollback_image(const std::vector<std::uint8_t>&
   if (bytes[18] != 2 || bytes[19] != 2) return bytes;
   storage = bytes;
   storage[18] = storage[19] = 1;
-  summary.warnings.push_back(
-      "the database is in WAL mode: changes still in its -wal file (if one was left beside it) "
-      "are not in this file");
+  summary.warnings.push_back(kWalWarning);
   return storage;
 }
 
@@ -394,9 +395,9 @@ Result<sql::Database> load_sqlite(const std::vector<std::uint8_t>& bytes, const 
 
 namespace {
 
-// The SQLite file in slices: the header check and the copy into SQLite at once (a
-// memcpy), then quick_check one b-tree at a time (the schema, then each table with
-// its indexes). Any problem is an error, and LoadJob loads the file again with
+// The SQLite file in slices: the header check, the copy into SQLite a few MB per
+// slice, then quick_check one b-tree at a time (the schema, then each table with its
+// indexes). Any problem is an error, and LoadJob loads the file again with
 // load_sqlite(), whose message (table, page) is the reference.
 class SlicedSqlite final : public SlicedLoader {
  public:
@@ -406,23 +407,19 @@ class SlicedSqlite final : public SlicedLoader {
 
   Status begin() {
     if (auto bad = check_sqlite_header(bytes_, name_)) return *bad;
-    std::vector<std::uint8_t> rollback;
-    auto db = sql::Database::deserialize(rollback_image(bytes_, rollback, summary_), name_, /*quick_check=*/false);
-    if (!db) return db.error();
-    db_ = std::move(db.value());
-    trees_.push_back("sqlite_schema");
-    auto names = db_.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 ORDER BY rootpage");
-    if (!names) return names.error();
-    for (;;) {
-      auto r = names->step();
-      if (!r) return r.error();
-      if (*r == sql::StepResult::Done) break;
-      trees_.push_back(names->column_text(0));
+    if (!image_.allocate(bytes_.size())) {
+      return make_error(ErrorCode::Io, "out of memory copying the SQLite file", name_);
     }
     return ok_status();
   }
 
   Result<bool> step(std::chrono::steady_clock::time_point deadline) override {
+    // 1 MB between looks at the clock.
+    constexpr std::size_t kCopyChunk = 1 << 20;
+    while (image_.size() > 0) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      if (image_.fill(bytes_.data(), kCopyChunk)) REDLINE_TRY(open());
+    }
     while (next_ < trees_.size()) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
       const std::string& t = trees_[next_];
@@ -438,20 +435,44 @@ class SlicedSqlite final : public SlicedLoader {
     }
     return true;
   }
+  // The copy is the first half of the work, the checks the second.
   std::uint64_t consumed() const override {
-    return trees_.empty() ? 0 : bytes_.size() * next_ / trees_.size();
+    if (image_.size() > 0) return image_.filled() / 2;
+    return bytes_.size() / 2 + (trees_.empty() ? 0 : bytes_.size() / 2 * next_ / trees_.size());
   }
   std::string table() const override { return next_ < trees_.size() ? trees_[next_] : std::string(); }
 
  private:
+  // The image is in: SQLite takes it over; the b-trees to check are listed.
+  Status open() {
+    // As rollback_image() does for the blocking load, on the copy.
+    if (image_.data()[18] == 2 && image_.data()[19] == 2) {
+      image_.data()[18] = image_.data()[19] = 1;
+      summary_.warnings.push_back(kWalWarning);
+    }
+    auto db = sql::Database::deserialize(image_, name_);
+    if (!db) return db.error();
+    db_ = std::move(db.value());
+    trees_.push_back("sqlite_schema");
+    auto names = db_.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND rootpage > 0 ORDER BY rootpage");
+    if (!names) return names.error();
+    for (;;) {
+      auto r = names->step();
+      if (!r) return r.error();
+      if (*r == sql::StepResult::Done) break;
+      trees_.push_back(names->column_text(0));
+    }
+    return ok_status();
+  }
+
   const std::vector<std::uint8_t>& bytes_;
   const std::string& name_;
   sql::Database& db_;
   LoadSummary& summary_;
+  sql::ImageBuffer image_;
   std::vector<std::string> trees_;
   std::size_t next_ = 0;
 };
-
 }  // namespace
 
 Result<std::unique_ptr<SlicedLoader>> start_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,

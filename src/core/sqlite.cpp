@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 namespace redline::sql {
 
@@ -83,9 +85,41 @@ Result<Database> Database::open_file(const std::string& path, bool read_only) {
   return Database(db);
 }
 
-Result<Database> Database::deserialize(const std::vector<std::uint8_t>& bytes,
-                                       const std::string& name, bool quick_check) {
-  if (bytes.empty()) {
+ImageBuffer::ImageBuffer(ImageBuffer&& o) noexcept
+    : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)), filled_(std::exchange(o.filled_, 0)) {}
+ImageBuffer& ImageBuffer::operator=(ImageBuffer&& o) noexcept {
+  if (this != &o) {
+    sqlite3_free(data_);
+    data_ = std::exchange(o.data_, nullptr);
+    size_ = std::exchange(o.size_, 0);
+    filled_ = std::exchange(o.filled_, 0);
+  }
+  return *this;
+}
+ImageBuffer::~ImageBuffer() { sqlite3_free(data_); }
+
+bool ImageBuffer::allocate(std::size_t size) {
+  sqlite3_free(data_);
+  data_ = static_cast<std::uint8_t*>(sqlite3_malloc64(static_cast<sqlite3_uint64>(size)));
+  size_ = data_ ? size : 0;
+  filled_ = 0;
+  return data_ != nullptr;
+}
+
+bool ImageBuffer::fill(const std::uint8_t* from, std::size_t max) {
+  const std::size_t n = std::min(max, size_ - filled_);
+  if (n > 0) std::memcpy(data_ + filled_, from + filled_, n);
+  filled_ += n;
+  return filled_ == size_;
+}
+
+std::uint8_t* ImageBuffer::release() {
+  size_ = filled_ = 0;
+  return std::exchange(data_, nullptr);
+}
+
+Result<Database> Database::deserialize(ImageBuffer& image, const std::string& name) {
+  if (image.size() == 0) {
     return make_error(ErrorCode::BadInput, "the SQLite file is empty", name);
   }
   auto opened = open_memory();
@@ -98,13 +132,9 @@ Result<Database> Database::deserialize(const std::vector<std::uint8_t>& bytes,
   sqlite3_db_config(db.db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(db.db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
 
-  // SQLite takes ownership of a buffer from sqlite3_malloc64 and may grow it; the
-  // caller's vector is copied and never touched.
-  auto size = static_cast<sqlite3_int64>(bytes.size());
-  auto* buf = static_cast<unsigned char*>(sqlite3_malloc64(static_cast<sqlite3_uint64>(size)));
-  if (!buf) return make_error(ErrorCode::Io, "out of memory copying the SQLite file", name);
-  std::memcpy(buf, bytes.data(), bytes.size());
-  int rc = sqlite3_deserialize(db.db_, "main", buf, size, size,
+  // SQLite owns the buffer from here (and frees it itself if this fails) and may grow it.
+  auto size = static_cast<sqlite3_int64>(image.size());
+  int rc = sqlite3_deserialize(db.db_, "main", image.release(), size, size,
                                SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
   if (rc != SQLITE_OK) {
     Error e = sqlite_error(db.db_, rc, "cannot read the SQLite file");
@@ -113,7 +143,20 @@ Result<Database> Database::deserialize(const std::vector<std::uint8_t>& bytes,
     return e;
   }
   REDLINE_TRY(db.exec("PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON;"));
-  if (!quick_check) return db;
+  return db;
+}
+
+Result<Database> Database::deserialize(const std::vector<std::uint8_t>& bytes,
+                                       const std::string& name, bool quick_check) {
+  // The caller's vector is copied and never touched.
+  ImageBuffer image;
+  if (!bytes.empty()) {
+    if (!image.allocate(bytes.size())) return make_error(ErrorCode::Io, "out of memory copying the SQLite file", name);
+    image.fill(bytes.data(), bytes.size());
+  }
+  auto opened = deserialize(image, name);
+  if (!opened || !quick_check) return opened;
+  Database db = std::move(opened.value());
 
   // quick_check reads every page and checks the b-tree structure; a corrupt or
   // truncated file fails here (or at prepare time, when the header is bad).
@@ -220,7 +263,10 @@ Progress SerializeJob::step(double budget_ms) {
     page_size_ = static_cast<std::size_t>(size->value_or(0));
     page_count_ = static_cast<std::size_t>(count->value_or(0));
     if (page_size_ == 0 || page_count_ == 0) return fail(make_error(ErrorCode::Sqlite, "cannot serialize the database", "no pages"));
-    out_.resize(page_size_ * page_count_);
+    // Reserved, not filled: zeroing (and so touching) the whole image here would be
+    // one slice of tens of ms for a 40 MB database; the pages are appended in order.
+    out_.clear();
+    out_.reserve(page_size_ * page_count_);
     auto st = db_.prepare("SELECT pgno, data FROM sqlite_dbpage('main')");
     if (!st) return fail(st.error());
     pages_ = std::move(st.value());
@@ -232,9 +278,11 @@ Progress SerializeJob::step(double budget_ms) {
     const auto pgno = static_cast<std::size_t>(pages_->column_int(0));
     const void* data = sqlite3_column_blob(pages_->handle(), 1);
     const auto n = static_cast<std::size_t>(sqlite3_column_bytes(pages_->handle(), 1));
-    if (pgno < 1 || pgno > page_count_ || n != page_size_)
+    // sqlite_dbpage gives the pages in order, 1 to page_count.
+    if (pgno != read_ + 1 || pgno > page_count_ || n != page_size_)
       return fail(make_error(ErrorCode::Internal, "cannot serialize the database", "page " + std::to_string(pgno)));
-    std::memcpy(out_.data() + (pgno - 1) * page_size_, data, n);
+    const auto* bytes = static_cast<const std::uint8_t*>(data);
+    out_.insert(out_.end(), bytes, bytes + n);
     ++read_;
     // 64 pages (256 KB with 4 KB pages) between looks at the clock.
     if (read_ % 64 == 0 &&

@@ -21,6 +21,33 @@ namespace redline::sql {
 
 class Statement;
 
+// A database image in memory SQLite can take over (from sqlite3_malloc64), filled
+// in pieces: copying a file of tens of MB into fresh memory touches every page of it
+// (about 1 ms per MB in a browser tab), too long for one slice of the page's frame.
+class ImageBuffer {
+ public:
+  ImageBuffer() = default;
+  ImageBuffer(ImageBuffer&& o) noexcept;
+  ImageBuffer& operator=(ImageBuffer&& o) noexcept;
+  ImageBuffer(const ImageBuffer&) = delete;
+  ImageBuffer& operator=(const ImageBuffer&) = delete;
+  ~ImageBuffer();
+
+  // Room for `size` bytes (not touched yet); false when there is not enough memory.
+  bool allocate(std::size_t size);
+  // Append up to `max` more bytes of `from` (the same size as allocated); true once all are in.
+  bool fill(const std::uint8_t* from, std::size_t max);
+  std::size_t size() const { return size_; }
+  std::size_t filled() const { return filled_; }
+  std::uint8_t* data() { return data_; }
+  // The buffer, for sqlite3_deserialize with FREEONCLOSE; this object is left empty.
+  std::uint8_t* release();
+
+ private:
+  std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0, filled_ = 0;
+};
+
 class Database {
  public:
   Database() = default;
@@ -41,6 +68,9 @@ class Database {
   // check itself (LoadJob does, one table per slice).
   static Result<Database> deserialize(const std::vector<std::uint8_t>& bytes,
                                       const std::string& name, bool quick_check = true);
+  // The same, hardened, without the quick_check, over `image`, whose buffer SQLite
+  // takes over (it is left empty), so the bytes are not copied again.
+  static Result<Database> deserialize(ImageBuffer& image, const std::string& name);
 
   // A new in-memory database holding a copy of this one (SQLite's backup API).
   Result<Database> clone();
