@@ -91,13 +91,10 @@
     frames.lastPhase = phase;
     requestAnimationFrame(onFrame);
   }
-  function heapInfo() {
+  // The JSON an export of the module returns (null before the module runs).
+  function moduleJson(fn, arg) {
     var m = api.module;
-    return m && m._redline_heap ? JSON.parse(m.UTF8ToString(m._redline_heap())) : null;
-  }
-  function frameWork(reset) {
-    var m = api.module;
-    return m && m._redline_frame_work ? JSON.parse(m.UTF8ToString(m._redline_frame_work(reset ? 1 : 0))) : null;
+    return m && m[fn] ? JSON.parse(m.UTF8ToString(m[fn](arg))) : null;
   }
   function frameStats(opts) {
     var gaps = frames.gaps, phases = frames.phases;
@@ -114,8 +111,8 @@
       p99GapMs: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] : 0,
       worst: order.slice(0, 10).map(function (i) { return { gapMs: Math.round(gaps[i] * 10) / 10, phase: phases[i] || 'idle' }; }),
       byPhase: byPhase,
-      heap: heapInfo(),
-      work: frameWork(opts && opts.reset),
+      heap: moduleJson('_redline_heap'),
+      work: moduleJson('_redline_frame_work', opts && opts.reset ? 1 : 0),
     };
     // After a reset, the next gap is still measured from the last frame: a freeze
     // that spans the reset (a long task that ended just before it) is not lost.

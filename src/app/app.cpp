@@ -198,21 +198,16 @@ bool App::work() {
     skip_work_ = false;
     return true;
   }
-  const bool busy = session_.job().active || session_.warming();
-  std::string phase;
-  if (session_.job().active) {
-    phase = session_.job().stage + " " + session_.job().phase;
-  } else if (busy) {
-    phase = "warm-up " + session_.warmup_phase();
-  }
+  std::string phase = session_.activity();
+  const bool busy = !phase.empty();
   const auto t0 = std::chrono::steady_clock::now();
   session_.pump(kJobBudgetMs);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (busy) {
     constexpr std::size_t kKept = 8;
     if (longest_slices_.size() < kKept || ms > longest_slices_.back().ms) {
-      const auto& j = session_.job();
-      if (j.active && j.stage + " " + j.phase != phase) phase += " -> " + j.stage + " " + j.phase;
+      const std::string now = session_.activity();
+      if (!now.empty() && now != phase) phase += " -> " + now;
       longest_slices_.push_back({ms, std::move(phase)});
       std::sort(longest_slices_.begin(), longest_slices_.end(), [](const Slice& a, const Slice& b) { return a.ms > b.ms; });
       if (longest_slices_.size() > kKept) longest_slices_.pop_back();

@@ -62,6 +62,12 @@ void Session::start_run(const NormalizeOptions& options) {
   job_ = JobView{true, "Normalizing " + loaded_->summary.name, "", "run", 0.0};
 }
 
+std::string Session::activity() const {
+  if (job_.active) return job_.stage + (job_.phase.empty() ? "" : " " + job_.phase);
+  if (warmup_) return "warm-up " + warmup_phase_;
+  return {};
+}
+
 void Session::cancel() {
   if (warmup_) {
     // What the user asked for comes first; its own first slices compile what the

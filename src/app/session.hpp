@@ -84,8 +84,9 @@ class Session {
   // The warm-up: "running", "done", "dropped" (the user started something first: a
   // job replaces it) or "failed" (the engine failed on its own tiny snapshot).
   const char* warmup_state() const { return warmup_state_; }
-  bool warming() const { return warmup_ != nullptr; }
-  const std::string& warmup_phase() const { return warmup_phase_; }
+  // What the session is doing, for the frame statistics: "<stage> <phase>" of the
+  // job ("load customers"), "warm-up <stage>", or "" when idle.
+  std::string activity() const;
 
   const JobView& job() const { return job_; }
   std::shared_ptr<const LoadedView> loaded() const { return loaded_; }

@@ -202,6 +202,11 @@ Result<std::vector<char32_t>> text_code_points(sql::Database& db) {
   }
 }
 
+void TextCharsJob::dedup() {
+  std::sort(out_.begin(), out_.end());
+  out_.erase(std::unique(out_.begin(), out_.end()), out_.end());
+}
+
 Progress TextCharsJob::step(double budget_ms) {
   Progress p;
   p.phase = "characters";
@@ -241,8 +246,7 @@ Progress TextCharsJob::step(double budget_ms) {
           add_code_points(v, out_);
       }
       if (out_.size() > dedup_at_) {
-        std::sort(out_.begin(), out_.end());
-        out_.erase(std::unique(out_.begin(), out_.end()), out_.end());
+        dedup();
         dedup_at_ = std::max<std::size_t>(4096, 2 * out_.size());
       }
     } else {
@@ -254,8 +258,7 @@ Progress TextCharsJob::step(double budget_ms) {
       break;
   }
   if (next_ >= tables_.size()) {
-    std::sort(out_.begin(), out_.end());
-    out_.erase(std::unique(out_.begin(), out_.end()), out_.end());
+    dedup();
     p.state = JobState::Done;
     p.fraction = 1.0;
   } else {

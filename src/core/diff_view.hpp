@@ -97,6 +97,7 @@ class TextCharsJob final {
   std::optional<sql::Statement> scan_;  // tables_[next_]'s scan, open
   std::vector<char32_t> out_;
   std::size_t dedup_at_ = 4096;  // out_'s size at which its repeats are dropped
+  void dedup();                  // out_ sorted, each code point once
 };
 // Appends the code points above U+007F of `text` (same rules) to `out`, unsorted.
 void add_code_points(std::string_view text, std::vector<char32_t>& out);

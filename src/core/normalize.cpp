@@ -750,21 +750,21 @@ struct NormalizeJob::Impl {
     preflight_job = std::make_unique<HazardJob>(db, opt, true);
     queue.then(
         [this]() -> Result<bool> {
-      Progress p = preflight_job->step(0);  // one slice
-      if (p.state == JobState::Error) return p.error.value_or(make_error(ErrorCode::Internal, "preflight failed"));
-      if (p.state == JobState::More) return false;
-      hazards = preflight_job->hazards();
-      m1_plan_ready = preflight_job->kept_m1_plan();
-      votes_ready = preflight_job->kept_votes();
-      preflight_job.reset();
-      if (opt.username_collision == CollisionResolution::Stop) {
-        for (const auto& hz : hazards) {
-          if (hz.kind != "username_collision") continue;
-          status = "refused";
-          return make_error(ErrorCode::Hazard, "stopped before any change: " + hz.message, "resolution 'stop'");
-        }
-      }
-      return true;
+          Progress p = preflight_job->step(0);  // one slice
+          if (p.state == JobState::Error) return p.error.value_or(make_error(ErrorCode::Internal, "preflight failed"));
+          if (p.state == JobState::More) return false;
+          hazards = preflight_job->hazards();
+          m1_plan_ready = preflight_job->kept_m1_plan();
+          votes_ready = preflight_job->kept_votes();
+          preflight_job.reset();
+          if (opt.username_collision == CollisionResolution::Stop) {
+            for (const auto& hz : hazards) {
+              if (hz.kind != "username_collision") continue;
+              status = "refused";
+              return make_error(ErrorCode::Hazard, "stopped before any change: " + hz.message, "resolution 'stop'");
+            }
+          }
+          return true;
         },
         [this] { return preflight_job && preflight_job->next_heavy(); });
     return ok_status();

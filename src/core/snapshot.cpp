@@ -357,19 +357,24 @@ std::string locate_damage(const std::vector<std::uint8_t>& bytes, std::string& p
   return where;
 }
 
-const char* const kWalWarning =
-    "the database is in WAL mode: changes still in its -wal file (if one was left beside it) are not in this file";
+// A database left in WAL mode (header bytes 18 and 19 are 2) is read as a
+// rollback-journal one: an in-memory image has no -wal file beside it.
+bool wal_mode(const std::uint8_t* header) { return header[18] == 2 && header[19] == 2; }
+// Marks `image` (a copy of a WAL-mode file's bytes) as a rollback-journal database,
+// with a warning in `summary`.
+void mark_rollback(std::uint8_t* image, LoadSummary& summary) {
+  image[18] = image[19] = 1;
+  summary.warnings.push_back(
+      "the database is in WAL mode: changes still in its -wal file (if one was left beside it) are not in this file");
+}
 
-// The image to open: `bytes` itself, or, for a database left in WAL mode (header
-// bytes 18 and 19 are 2), a copy in `storage` marked as a rollback-journal one (an
-// in-memory image has no -wal file beside it), with a warning in `summary`. The
-// caller's bytes stay as they are.
+// The image to open: `bytes` itself, or for a WAL-mode file a marked copy in
+// `storage`. The caller's bytes stay as they are.
 const std::vector<std::uint8_t>& rollback_image(const std::vector<std::uint8_t>& bytes,
                                                 std::vector<std::uint8_t>& storage, LoadSummary& summary) {
-  if (bytes[18] != 2 || bytes[19] != 2) return bytes;
+  if (!wal_mode(bytes.data())) return bytes;
   storage = bytes;
-  storage[18] = storage[19] = 1;
-  summary.warnings.push_back(kWalWarning);
+  mark_rollback(storage.data(), summary);
   return storage;
 }
 
@@ -445,11 +450,7 @@ class SlicedSqlite final : public SlicedLoader {
  private:
   // The image is in: SQLite takes it over; the b-trees to check are listed.
   Status open() {
-    // As rollback_image() does for the blocking load, on the copy.
-    if (image_.data()[18] == 2 && image_.data()[19] == 2) {
-      image_.data()[18] = image_.data()[19] = 1;
-      summary_.warnings.push_back(kWalWarning);
-    }
+    if (wal_mode(image_.data())) mark_rollback(image_.data(), summary_);  // as the blocking load does
     auto db = sql::Database::deserialize(image_, name_);
     if (!db) return db.error();
     db_ = std::move(db.value());

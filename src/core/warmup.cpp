@@ -123,7 +123,7 @@ struct WarmupJob::Impl {
   Progress load_step(double budget_ms, std::vector<std::uint8_t>& file, const char* name, bool keep) {
     return drive<LoadJob>(
         load, budget_ms,
-        [&file, name]() -> Result<std::unique_ptr<LoadJob>> { return std::make_unique<LoadJob>(file, name); },
+        [&file, name]() -> Result<std::unique_ptr<LoadJob>> { return std::make_unique<LoadJob>(std::move(file), name); },
         [&, keep](LoadJob& l) -> Status {
           auto snap = l.take_snapshot();
           if (!snap) return snap.error();
@@ -132,8 +132,7 @@ struct WarmupJob::Impl {
           }
           if (keep) {
             snapshot.emplace(std::move(snap.value()));
-          } else {
-            file = {};
+            file = l.take_bytes();  // its SHA-256 goes into the run's report
           }
           return ok_status();
         });

@@ -80,17 +80,11 @@ EMSCRIPTEN_KEEPALIVE int redline_check_load(const std::uint8_t* head, std::uint3
   return -2;
 }
 
-// "stage phase" of the job in progress ("" when idle), for the page's frame stats.
+// What the session is doing (Session::activity: "" when idle), for the page's frame stats.
 EMSCRIPTEN_KEEPALIVE const char* redline_job_phase() {
   static std::string text;
   redline::app::App* app = redline::platform::current_app();
-  text.clear();
-  if (app && app->session().job().active) {
-    const auto& j = app->session().job();
-    text = j.stage + (j.phase.empty() ? "" : " " + j.phase);
-  } else if (app && app->session().warming()) {
-    text = "warm-up " + app->session().warmup_phase();
-  }
+  text = app ? app->session().activity() : std::string();
   return text.c_str();
 }
 
