@@ -32,7 +32,7 @@
 
 #include "bench_common.hpp"
 #include "core/io.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 
 using namespace redline;
 using namespace redline::bench;

@@ -17,7 +17,7 @@
 #include "core/hazards.hpp"
 #include "core/io.hpp"
 #include "core/normalize.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 #include "core/sqlite.hpp"
 
 using namespace redline;

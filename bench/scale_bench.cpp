@@ -35,7 +35,7 @@
 #include "core/report.hpp"
 #include "core/report_render.hpp"
 #include "core/review.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 
 using namespace redline;
 using namespace redline::bench;

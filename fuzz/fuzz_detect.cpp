@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 #include "fuzz_common.hpp"
 
 namespace {

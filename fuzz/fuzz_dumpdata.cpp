@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/loaders.hpp"
+#include "core/load/loaders.hpp"
 #include "fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -14,14 +14,14 @@
 #include "core/demo.hpp"
 #include "core/diff_view.hpp"
 #include "core/hazards.hpp"
-#include "core/load_job.hpp"
+#include "core/load/load_job.hpp"
 #include "core/moves.hpp"
 #include "core/normalize_options.hpp"
 #include "core/pipeline.hpp"
 #include "core/review.hpp"
 #include "core/result.hpp"
 #include "core/sha256.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 #include "core/warmup.hpp"
 
 namespace redline::app {

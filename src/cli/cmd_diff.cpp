@@ -12,8 +12,8 @@
 #include "core/diff.hpp"
 #include "core/io.hpp"
 #include "core/moves.hpp"
-#include "core/recognize.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/recognize.hpp"
+#include "core/load/snapshot.hpp"
 
 namespace redline::cli {
 

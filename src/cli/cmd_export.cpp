@@ -6,7 +6,7 @@
 #include "cli/cli.hpp"
 #include "core/export.hpp"
 #include "core/io.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 
 namespace redline::cli {
 

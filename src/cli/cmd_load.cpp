@@ -10,7 +10,7 @@
 
 #include "cli/cli.hpp"
 #include "core/io.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 
 namespace redline::cli {
 

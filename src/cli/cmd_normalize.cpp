@@ -17,7 +17,7 @@
 #include "core/pipeline.hpp"
 #include "core/report_render.hpp"
 #include "core/review.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 #include "core/version.hpp"
 
 namespace redline::cli {

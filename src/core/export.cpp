@@ -16,7 +16,7 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "core/dumpdata_models.hpp"
+#include "core/load/dumpdata_models.hpp"
 #include "core/sha256.hpp"
 #include "core/version.hpp"
 

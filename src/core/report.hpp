@@ -14,7 +14,7 @@
 
 #include "core/hazards.hpp"
 #include "core/result.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 
 namespace redline {
 

@@ -8,10 +8,10 @@
 #include "core/diff_view.hpp"
 #include "core/export.hpp"
 #include "core/hazards.hpp"
-#include "core/load_job.hpp"
+#include "core/load/load_job.hpp"
 #include "core/pipeline.hpp"
 #include "core/review.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 
 namespace redline {
 

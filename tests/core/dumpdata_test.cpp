@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "core/crm_schema.hpp"
-#include "core/dumpdata_values.hpp"
+#include "core/load/dumpdata_values.hpp"
 #include "core/io.hpp"
-#include "core/loaders.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/loaders.hpp"
+#include "core/load/snapshot.hpp"
 #include "test_util.hpp"
 
 using namespace redline;

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "core/demo.hpp"
-#include "core/dumpdata_models.hpp"
+#include "core/load/dumpdata_models.hpp"
 #include "core/export.hpp"
 #include "core/io.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 #include "test_util.hpp"
 
 using namespace redline;

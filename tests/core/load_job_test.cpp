@@ -9,8 +9,8 @@
 #include <iterator>
 
 #include "core/demo.hpp"
-#include "core/load_job.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/load_job.hpp"
+#include "core/load/snapshot.hpp"
 #include "test_util.hpp"
 
 namespace redline {

@@ -11,7 +11,7 @@
 
 #include "core/io.hpp"
 #include "core/normalize.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 #include "core/sqlite.hpp"
 #include "test_util.hpp"
 

@@ -12,10 +12,10 @@
 #include <map>
 
 #include "core/io.hpp"
-#include "core/loaders.hpp"
-#include "core/pgdump_lex.hpp"
-#include "core/pgdump_values.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/loaders.hpp"
+#include "core/load/pgdump_lex.hpp"
+#include "core/load/pgdump_values.hpp"
+#include "core/load/snapshot.hpp"
 #include "core/sqlite.hpp"
 #include "test_util.hpp"
 

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "core/io.hpp"
-#include "core/recognize.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/recognize.hpp"
+#include "core/load/snapshot.hpp"
 #include "test_util.hpp"
 
 using namespace redline;

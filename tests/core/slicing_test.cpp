@@ -11,7 +11,7 @@
 #include "core/demo.hpp"
 #include "core/export.hpp"
 #include "core/hazards.hpp"
-#include "core/load_job.hpp"
+#include "core/load/load_job.hpp"
 #include "core/review.hpp"
 #include "core/normalize.hpp"
 #include "core/pipeline.hpp"

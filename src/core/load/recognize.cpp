@@ -1,4 +1,4 @@
-#include "core/recognize.hpp"
+#include "core/load/recognize.hpp"
 
 #include "core/normalize_sql.hpp"
 

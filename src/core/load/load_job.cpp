@@ -1,9 +1,9 @@
-#include "core/load_job.hpp"
+#include "core/load/load_job.hpp"
 
 #include <chrono>
 
-#include "core/loaders.hpp"
-#include "core/recognize.hpp"
+#include "core/load/loaders.hpp"
+#include "core/load/recognize.hpp"
 
 namespace redline {
 

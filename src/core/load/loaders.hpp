@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 
 namespace redline::detail {
 

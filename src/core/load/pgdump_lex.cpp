@@ -1,5 +1,5 @@
 // Scanning pg_dump plain SQL: statement splitting, tokens, literals, COPY fields, UTF-8.
-#include "core/pgdump_lex.hpp"
+#include "core/load/pgdump_lex.hpp"
 
 #include <cstring>
 

@@ -1,6 +1,6 @@
 // The CRM's Django models as dumpdata names them, mapped to the tables of
 // crm_schema (see dumpdata_models.hpp).
-#include "core/dumpdata_models.hpp"
+#include "core/load/dumpdata_models.hpp"
 
 #include <iterator>
 

@@ -1,4 +1,4 @@
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 
 #include <sqlite3.h>
 
@@ -8,8 +8,8 @@
 #include <cstring>
 #include <optional>
 
-#include "core/loaders.hpp"
-#include "core/recognize.hpp"
+#include "core/load/loaders.hpp"
+#include "core/load/recognize.hpp"
 
 namespace redline {
 

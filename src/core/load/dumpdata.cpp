@@ -20,9 +20,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crm_schema.hpp"
-#include "core/dumpdata_models.hpp"
-#include "core/dumpdata_values.hpp"
-#include "core/loaders.hpp"
+#include "core/load/dumpdata_models.hpp"
+#include "core/load/dumpdata_values.hpp"
+#include "core/load/loaders.hpp"
 
 namespace redline::detail {
 

@@ -11,7 +11,7 @@
 
 #include "core/job.hpp"
 #include "core/result.hpp"
-#include "core/snapshot.hpp"
+#include "core/load/snapshot.hpp"
 
 namespace redline {
 

@@ -26,9 +26,9 @@
 #include <vector>
 
 #include "core/crm_schema.hpp"
-#include "core/loaders.hpp"
-#include "core/pgdump_lex.hpp"
-#include "core/pgdump_values.hpp"
+#include "core/load/loaders.hpp"
+#include "core/load/pgdump_lex.hpp"
+#include "core/load/pgdump_values.hpp"
 
 namespace redline::detail {
 

@@ -1,5 +1,5 @@
 // PostgreSQL types and value conversions for the pg_dump loader (canonical form).
-#include "core/pgdump_values.hpp"
+#include "core/load/pgdump_values.hpp"
 
 #include <limits>
 

@@ -2,7 +2,7 @@
 // naive UTC text, dates, integers and decimal literals, following the parsing
 // rules of Django 3.2 (django.utils.dateparse) so the loader accepts what Django's
 // loaddata accepts and stores what Django's SQLite backend would store.
-#include "core/dumpdata_values.hpp"
+#include "core/load/dumpdata_values.hpp"
 
 #include <limits>
 
