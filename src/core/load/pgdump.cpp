@@ -27,6 +27,7 @@
 
 #include "core/crm_schema.hpp"
 #include "core/load/loaders.hpp"
+#include "core/load/pgdump_encoding.hpp"
 #include "core/load/pgdump_lex.hpp"
 #include "core/load/pgdump_values.hpp"
 
@@ -180,13 +181,20 @@ std::string describe_token(const Token& t) {
 class Loader {
  public:
   Loader(const std::vector<std::uint8_t>& bytes, const std::string& name, sql::Database& db, LoadSummary& summary)
-      : in_(reinterpret_cast<const char*>(bytes.data()), bytes.size()), name_(name), db_(db), summary_(summary) {}
+      : in_(reinterpret_cast<const char*>(bytes.data()), bytes.size()), file_size_(bytes.size()), name_(name), db_(db),
+        summary_(summary) {}
 
   Status run();
   // The same work in slices (LoadJob): begin() once, then step() until it says done.
   Status begin();
   Result<bool> step(std::chrono::steady_clock::time_point deadline);
-  std::size_t consumed() const { return copy_active_ ? copy_.p : pos_; }
+  std::size_t consumed() const {
+    const std::size_t p = copy_active_ ? copy_.p : pos_;
+    if (!encoding_ || p <= conv_at_) return p;
+    // Converted text is longer than the file: scale it back (progress only).
+    const double f = static_cast<double>(p - conv_at_) / static_cast<double>(in_.size() - conv_at_);
+    return conv_at_ + static_cast<std::size_t>(f * static_cast<double>(file_size_ - conv_at_));
+  }
   std::string current_table() const { return copy_active_ && copy_.t ? copy_.t->name : current_table_; }
 
  private:
@@ -197,7 +205,7 @@ class Loader {
   }
   std::string where(std::size_t offset, std::string_view table = {}) const {
     std::string ctx = name_ + ", format: pgdump, line " + std::to_string(line_of(offset)) + ", byte " +
-                      std::to_string(offset);
+                      std::to_string(original_offset(offset));
     if (!table.empty()) ctx += ", table " + std::string(table);
     return ctx;
   }
@@ -207,7 +215,8 @@ class Loader {
   Error bad_bytes(std::size_t offset, std::string_view table = {}) const {
     bool nul = offset < in_.size() && in_[offset] == '\0';
     return fail(nul ? "NUL byte in the file: PostgreSQL text never contains one (binary or corrupt file?)"
-                    : "invalid UTF-8 in the file (byte 0x" + hex_byte(offset) + "): the dump must be UTF-8",
+                    : "invalid UTF-8 in the file (byte 0x" + hex_byte(offset) + "): the dump must be UTF-8" +
+                          (encoding_ ? std::string(" (or the ") + encoding_->name + " its SET client_encoding names)" : ""),
                 offset, table);
   }
   std::string hex_byte(std::size_t offset) const {
@@ -226,7 +235,9 @@ class Loader {
   Status select_stmt(Lexer& lx, std::size_t at);
   Status create_stmt(Lexer& lx, std::size_t at);
   Status create_table(Lexer& lx, std::size_t at);
+  // An index the loader cannot read is skipped with a warning: indexes hold no data.
   Status create_index(Lexer& lx, bool unique, std::size_t at);
+  Status read_index(Lexer& lx, bool unique, std::size_t at, std::string& index_name);
   Status alter_stmt(Lexer& lx, std::size_t at);
   Status alter_table(Lexer& lx, std::size_t at);
   Status alter_sequence(Lexer& lx, std::size_t at);
@@ -237,6 +248,8 @@ class Loader {
   // After the last statement: tables rebuilt with their keys and the list of indexes
   // to create (finish_tables), the indexes one at a time, then sequences and warnings.
   Status finish_tables();
+  // A dump that loaded no table at all is an error saying what it held instead.
+  Status refuse_no_tables();
   Status finish_rest();
   Status next_statement();
 
@@ -250,7 +263,17 @@ class Loader {
   Result<Constraint> constraint(Lexer& lx);
   Result<std::string> column_type(Lexer& lx);
   Status skip_cast_type(Lexer& lx);
-  std::string seq_key(const QName& q) const { return (q.schema.empty() || q.schema == "public") ? q.name : q.schema + "." + q.name; }
+  // What a table (or sequence) is called in SQLite: tables of the CRM's schema by
+  // their own name, others' as "schema.name".
+  std::string local_name(const QName& q) const { return (q.schema.empty() || q.schema == home_) ? q.name : q.schema + "." + q.name; }
+  std::string seq_key(const QName& q) const { return local_name(q); }
+  // Before the first statement: refuse a pg_dumpall file, and find the CRM's schema.
+  Status refuse_cluster_dump();
+  void find_home_schema();
+  // SET client_encoding / \encoding: UTF-8 goes on; a single-byte encoding converts
+  // the rest of the input (from `from`); anything else is refused.
+  Status client_encoding(std::string_view value, std::size_t at, std::size_t from);
+  std::size_t original_offset(std::size_t offset) const;
   Result<QName> qname_in_string(const Token& t);
   Table* table(const QName& q);
 
@@ -271,11 +294,21 @@ class Loader {
   const std::set<std::string>& crm_index_names(const crm::TableDef* def);
 
   std::string_view in_;
+  std::size_t file_size_ = 0;  // of the input as given (in_ may be its conversion)
   const std::string& name_;
   sql::Database& db_;
   LoadSummary& summary_;
 
   bool standard_strings_ = true;
+  // The schema whose tables load under their own names: the one holding the CRM
+  // (home_schema()); tables of other schemas load as "schema.table".
+  std::string home_ = "public";
+  // A dump in a single-byte encoding: in_ is then `converted_`, the input with
+  // everything from byte conv_at_ on converted to UTF-8.
+  const pgdump::SingleByteEncoding* encoding_ = nullptr;
+  std::string converted_;
+  std::size_t conv_at_ = 0;
+  std::size_t tables_created_ = 0;  // CREATE TABLEs seen (zero tables from a dump is an error)
   std::vector<std::unique_ptr<Table>> tables_;
   std::map<std::string, Table*, std::less<>> by_name_;
   std::vector<std::unique_ptr<Inserter>> inserters_;
@@ -337,6 +370,8 @@ Status Loader::begin() {
       static_cast<unsigned char>(in_[2]) == 0xBF) {
     pos_ = 3;  // UTF-8 byte order mark
   }
+  REDLINE_TRY(refuse_cluster_dump());
+  find_home_schema();
   auto tx = sql::Savepoint::begin(db_, "redline_pgdump_load");
   if (!tx) return tx.error();
   tx_.emplace(std::move(tx.value()));
@@ -384,6 +419,7 @@ Status Loader::next_statement() {
   Chunk c = pgdump::next_chunk(in_, pos, standard_strings_);
   if (c.kind == Chunk::Kind::Eof) {
     pos_ = in_.size();
+    REDLINE_TRY(refuse_no_tables());
     REDLINE_TRY(finish_tables());
     phase_ = Phase::Indexes;
     return ok_status();
@@ -479,15 +515,171 @@ Status Loader::meta(const Chunk& c) {
       cmd != "\\encoding") {
     warn("psql meta-command " + cmd + " at " + line_ref(c.begin) + " skipped");
   }
-  if (cmd == "\\encoding") {
-    std::string_view arg = line.substr(sp);
-    while (!arg.empty() && pgdump::is_space(arg.front())) arg.remove_prefix(1);
-    std::string enc = upper(arg);
-    if (!enc.empty() && enc != "UTF8" && enc != "UTF-8" && enc != "UNICODE" && enc != "SQL_ASCII")
-      return fail("the dump switches to encoding " + std::string(arg) + "; Redline reads UTF-8 dumps (pg_dump -E UTF8)",
-                  c.begin, {}, ErrorCode::Unsupported);
+  std::string_view arg = line.substr(sp);
+  while (!arg.empty() && pgdump::is_space(arg.front())) arg.remove_prefix(1);
+  while (!arg.empty() && pgdump::is_space(arg.back())) arg.remove_suffix(1);
+  if (cmd == "\\encoding" && !arg.empty()) return client_encoding(arg, c.begin, c.end);
+  if ((cmd == "\\connect" || cmd == "\\c") && tables_created_ > 0) {
+    // pg_dump -C connects once, before its tables; a second database after them is
+    // several dumps in one file (pg_dumpall without its header, or files joined).
+    return fail("the file goes on with another database (" + cmd + " " + std::string(arg.substr(0, 60)) +
+                    ") after tables of the first: it holds several databases. Redline loads one database: "
+                    "dump it alone with pg_dump -d NAME > FILE.sql",
+                c.begin, {}, ErrorCode::Unsupported);
   }
   return ok_status();
+}
+
+// ===========================================================================
+// The file as a whole: cluster dumps, the CRM's schema, the client encoding
+
+Status Loader::refuse_cluster_dump() {
+  // pg_dumpall opens with "-- PostgreSQL database cluster dump" and then, for each
+  // database, "\connect NAME" followed by that database's pg_dump.
+  if (in_.substr(0, 4096).find("-- PostgreSQL database cluster dump") == std::string_view::npos) return ok_status();
+  struct Db {
+    std::string name;
+    std::size_t tables = 0;
+  };
+  std::vector<Db> dbs;
+  for (std::size_t p = 0; p < in_.size();) {
+    std::size_t e = in_.find('\n', p);
+    if (e == std::string_view::npos) e = in_.size();
+    std::string_view line = in_.substr(p, e - p);
+    if (line.rfind("\\connect ", 0) == 0) {
+      std::string_view arg = line.substr(9);
+      // \connect -reuse-previous=on "dbname='we''ird'" for names that need quoting.
+      std::string name;
+      std::size_t q = arg.find("dbname='");
+      if (q != std::string_view::npos) {
+        for (std::size_t i = q + 8; i < arg.size(); ++i) {
+          if (arg[i] == '\'' && i + 1 < arg.size() && arg[i + 1] == '\'') {
+            name += '\'';
+            ++i;
+          } else if (arg[i] == '\'') {
+            break;
+          } else {
+            name += arg[i];
+          }
+        }
+      } else {
+        while (!arg.empty() && pgdump::is_space(arg.back())) arg.remove_suffix(1);
+        name = std::string(arg);
+      }
+      if (name != "template1") dbs.push_back({name, 0});
+    } else if (!dbs.empty() && line.rfind("CREATE TABLE ", 0) == 0) {
+      ++dbs.back().tables;
+    }
+    p = e + 1;
+  }
+  std::string list;
+  const Db* biggest = nullptr;
+  for (const auto& d : dbs) {
+    list += (list.empty() ? "" : ", ") + d.name + " (" +
+            (d.tables ? std::to_string(d.tables) + " table" + (d.tables == 1 ? "" : "s") : "no tables") + ")";
+    if (!biggest || d.tables > biggest->tables) biggest = &d;
+  }
+  // Which database holds the CRM is the user's call: even one database with tables
+  // is refused rather than guessed, so what is loaded is always what was named.
+  std::string db = biggest && biggest->tables ? biggest->name : "NAME";
+  return fail("the file is a pg_dumpall of a whole PostgreSQL cluster" +
+                  (dbs.empty() ? std::string(" (no database in it)") : " (databases: " + list + ")") +
+                  "; Redline loads the dump of one database: pg_dump -d " + db + " > " + db + ".sql",
+              0, {}, ErrorCode::Unsupported);
+}
+
+void Loader::find_home_schema() {
+  // pg_dump names every table with its schema and empties the search_path, so the
+  // CRM is found by name: the schema with the most CRM tables (public on a tie).
+  // Tables come before any data, so the statements up to the first COPY or INSERT
+  // are enough.
+  std::map<std::string, std::size_t> crm_tables;
+  bool standard = standard_strings_;
+  for (std::size_t p = pos_;;) {
+    Chunk c = pgdump::next_chunk(in_, p, standard);
+    if (c.kind == Chunk::Kind::Eof || c.kind == Chunk::Kind::Error) break;
+    p = c.end;
+    if (c.kind != Chunk::Kind::Statement) continue;
+    Lexer lx(in_, c.begin, c.end - 1, standard);
+    Token t = lx.next();
+    if (t.kw("COPY") || t.kw("INSERT")) break;
+    if (t.kw("SET") && lx.peek().kw("standard_conforming_strings")) {
+      lx.next();
+      lx.next();
+      Token v = lx.next();
+      standard = !(v.kw("off") || v.text == "'off'" || v.kw("false"));
+      continue;
+    }
+    if (!t.kw("CREATE")) continue;
+    while (lx.peek().kw("UNLOGGED") || lx.peek().kw("GLOBAL") || lx.peek().kw("LOCAL") || lx.peek().kw("TEMP") ||
+           lx.peek().kw("TEMPORARY")) {
+      lx.next();
+    }
+    if (!lx.next().kw("TABLE")) continue;
+    if (lx.peek().kw("IF")) {
+      lx.next();
+      lx.next();
+      lx.next();
+    }
+    auto q = qname(lx, "a table name");
+    if (!q) continue;
+    if (crm::find_table(crm::Shape::Before, q->name) || crm::find_table(crm::Shape::After, q->name))
+      ++crm_tables[q->schema.empty() ? std::string("public") : q->schema];
+  }
+  std::size_t best = crm_tables.count("public") ? crm_tables["public"] : 0;
+  for (const auto& [schema, n] : crm_tables) {
+    if (n > best) {
+      best = n;
+      home_ = schema;
+    }
+  }
+  if (home_ != "public") {
+    warn("the CRM's tables are in schema " + home_ + ": loaded under their own names; tables of other schemas are "
+         "loaded as schema.table");
+  }
+}
+
+Status Loader::client_encoding(std::string_view value, std::size_t at, std::size_t from) {
+  if (pgdump::is_utf8_encoding(value)) return ok_status();
+  const pgdump::SingleByteEncoding* enc = pgdump::single_byte_encoding(value);
+  if (!enc) {
+    return fail("the dump is in encoding " + std::string(value) +
+                    ", which Redline does not convert (it reads UTF-8, LATIN1, LATIN9 and WIN1252): dump again with "
+                    "pg_dump -E UTF8",
+                at, {}, ErrorCode::Unsupported);
+  }
+  if (encoding_) {
+    if (enc == encoding_) return ok_status();
+    return fail(std::string("the dump switches from encoding ") + encoding_->name + " to " + enc->name +
+                    ": dump again with pg_dump -E UTF8",
+                at, {}, ErrorCode::Unsupported);
+  }
+  // The rest of the input, converted once; what came before is ASCII in practice
+  // (pg_dump's header) and was checked as UTF-8.
+  std::string out(in_.substr(0, from));
+  std::string rest;
+  std::size_t bad = 0;
+  if (!pgdump::single_byte_to_utf8(in_.substr(from), *enc, rest, bad)) {
+    return fail(std::string("byte 0x") + hex_byte(from + bad) + " is not a character in " + enc->name +
+                    ", the encoding the dump's SET client_encoding names: dump again with pg_dump -E UTF8",
+                from + bad);
+  }
+  out += rest;
+  converted_ = std::move(out);
+  in_ = converted_;
+  conv_at_ = from;
+  encoding_ = enc;
+  return ok_status();
+}
+
+std::size_t Loader::original_offset(std::size_t offset) const {
+  if (!encoding_ || offset <= conv_at_) return offset;
+  // Each byte of the file became one character: count the continuation bytes.
+  offset = std::min(offset, in_.size());
+  std::size_t extra = 0;
+  for (std::size_t i = conv_at_; i < offset; ++i)
+    if ((static_cast<unsigned char>(in_[i]) & 0xC0) == 0x80) ++extra;
+  return offset - extra;
 }
 
 // ===========================================================================
@@ -668,7 +860,7 @@ Result<Constraint> Loader::constraint(Lexer& lx) {
     if (!lx.next().kw("REFERENCES")) return fail("expected REFERENCES", t.offset);
     auto ref = qname(lx, "the referenced table");
     if (!ref) return ref.error();
-    c.ref_table = ref->name;
+    c.ref_table = local_name(*ref);
     if (lx.peek().punct('(')) {
       auto rc = ident_list(lx, "the referenced columns");
       if (!rc) return rc.error();
@@ -686,8 +878,7 @@ Result<Constraint> Loader::constraint(Lexer& lx) {
 }
 
 Table* Loader::table(const QName& q) {
-  std::string key = (q.schema.empty() || q.schema == "public") ? q.name : q.schema + "." + q.name;
-  auto it = by_name_.find(key);
+  auto it = by_name_.find(local_name(q));
   return it == by_name_.end() ? nullptr : it->second;
 }
 
@@ -714,10 +905,7 @@ Status Loader::set_stmt(Lexer& lx, std::size_t at) {
   if (var.kw("standard_conforming_strings")) {
     standard_strings_ = !(value == "OFF" || value == "FALSE" || value == "0");
   } else if (var.kw("client_encoding")) {
-    if (value != "UTF8" && value != "UTF-8" && value != "UNICODE" && value != "SQL_ASCII") {
-      return fail("the dump is in encoding " + value + "; Redline reads UTF-8 dumps (pg_dump -E UTF8)", at, {},
-                  ErrorCode::Unsupported);
-    }
+    return client_encoding(value, at, pos_);  // pos_: just after this statement
   }
   return ok_status();
 }
@@ -827,8 +1015,8 @@ Status Loader::create_table(Lexer& lx, std::size_t at) {
   if (!q) return q.error();
   auto t = std::make_unique<Table>();
   t->created_at = at;
-  bool public_schema = q->schema.empty() || q->schema == "public";
-  t->name = public_schema ? q->name : q->schema + "." + q->name;
+  t->name = local_name(*q);
+  ++tables_created_;
   if (by_name_.count(t->name)) return fail("table " + t->name + " is created twice", at, t->name);
 
   const Token& open = lx.peek();
@@ -915,7 +1103,7 @@ Status Loader::create_table(Lexer& lx, std::size_t at) {
           } else if (w.kw("REFERENCES")) {
             auto ref = qname(lx, "the referenced table");
             if (!ref) return ref.error();
-            col.ref_table = ref->name;
+            col.ref_table = local_name(*ref);
             if (lx.peek().punct('(')) {
               auto rc = ident_list(lx, "the referenced column");
               if (!rc) return rc.error();
@@ -976,11 +1164,10 @@ Status Loader::create_table(Lexer& lx, std::size_t at) {
     warn("table " + t->name + ": " + upper(tail.text) + " clause at " + line_ref(at) + " ignored");
   }
 
-  if (!public_schema || t->name.rfind("sqlite_", 0) == 0) {
+  if (t->name.rfind("sqlite_", 0) == 0) {
     t->loaded = false;
     skip("CREATE TABLE (not loaded)");
-    warn("table " + t->name + " at " + line_ref(at) +
-         (public_schema ? " has a name SQLite reserves" : " is outside schema public") + ": skipped with its data");
+    warn("table " + t->name + " at " + line_ref(at) + " has a name SQLite reserves: skipped with its data");
     by_name_[t->name] = t.get();
     tables_.push_back(std::move(t));
     return ok_status();
@@ -990,7 +1177,8 @@ Status Loader::create_table(Lexer& lx, std::size_t at) {
   // e.g. deals (same columns before and after, currency nullable only after) is right.
   std::vector<std::string> names;
   for (const auto& c : t->columns) names.push_back(c.name);
-  const crm::TableDef* def = crm::match_table(t->name, names);
+  const bool home = q->schema.empty() || q->schema == home_;
+  const crm::TableDef* def = home ? crm::match_table(t->name, names) : nullptr;
   if (def) {
     const crm::TableDef* exact[2] = {nullptr, nullptr};
     int shape_index = 0;
@@ -1019,7 +1207,7 @@ Status Loader::create_table(Lexer& lx, std::size_t at) {
     t->crm = chosen ? chosen : def;
     REDLINE_TRY(exec(t->crm->create_sql, at, t->name, "cannot create the table"));
   } else {
-    if (crm::find_table(crm::Shape::Before, t->name) || crm::find_table(crm::Shape::After, t->name)) {
+    if (home && (crm::find_table(crm::Shape::Before, t->name) || crm::find_table(crm::Shape::After, t->name))) {
       warn("table " + t->name + ": its columns match neither shape of the CRM's " + t->name +
            " table; created from its PostgreSQL definition");
     } else {
@@ -1060,13 +1248,22 @@ const std::set<std::string>& Loader::crm_index_names(const crm::TableDef* def) {
 }
 
 Status Loader::create_index(Lexer& lx, bool unique, std::size_t at) {
+  std::string index_name;
+  Status s = read_index(lx, unique, at, index_name);
+  if (s) return s;
+  skip("CREATE INDEX (not read)");
+  warn("index " + (index_name.empty() ? std::string("") : index_name + " ") + "at " + line_ref(at) +
+       " is not translated to SQLite (" + s.error().message + "): skipped");
+  return ok_status();
+}
+
+Status Loader::read_index(Lexer& lx, bool unique, std::size_t at, std::string& index_name) {
   if (lx.peek().kw("CONCURRENTLY")) lx.next();
   if (lx.peek().kw("IF")) {
     lx.next();
     lx.next();
     lx.next();
   }
-  std::string index_name;
   if (!lx.peek().kw("ON")) {
     auto n = ident(lx, "an index name");
     if (!n) return n.error();
@@ -1124,13 +1321,31 @@ Status Loader::create_index(Lexer& lx, bool unique, std::size_t at) {
           } else if (o.kw("NULLS")) {
             lx.next();  // FIRST / LAST: SQLite's default order is fine for lookups
           } else if (o.kw("COLLATE")) {
-            lx.next();
+            auto coll = qname(lx, "a collation");
+            if (!coll) return coll.error();
             translatable = false;
           } else {
+            // An operator class, maybe schema-qualified (public.gin_trgm_ops) and
+            // with parameters (gist_trgm_ops(siglen=32)).
             std::string opclass = pgdump::ident_value(o);
+            while (lx.peek().punct('.')) {
+              lx.next();
+              auto part = ident(lx, "an operator class");
+              if (!part) return part.error();
+              opclass = *part;
+            }
+            if (lx.peek().punct('(')) {
+              lx.next();
+              REDLINE_TRY(skip_group(lx));
+            }
             if (opclass.find("pattern_ops") != std::string::npos) pattern_ops = true;
             else translatable = false;
           }
+        }
+        if (!lx.peek().punct(',') && !lx.peek().punct(')')) {
+          // Anything else in the element: read past it, not translated.
+          REDLINE_TRY(skip_element(lx));
+          translatable = false;
         }
         idx.cols.push_back(std::move(rendered));
       }
@@ -1256,7 +1471,13 @@ Status Loader::alter_table(Lexer& lx, std::size_t at) {
   if (w.kw("ADD")) {
     std::size_t c_at = lx.peek().offset;
     auto c = constraint(lx);
-    if (!c) return c.error();
+    if (!c) {
+      // Constraint syntax the loader does not model: the data is whole without it.
+      skip("ALTER TABLE ADD (not read)");
+      warn("constraint at " + line_ref(at) + " on table " + (t ? t->name : q->name) + " is not translated to SQLite (" +
+           c.error().message + "): skipped");
+      return ok_status();
+    }
     if (!t) {
       skip("ALTER TABLE ADD CONSTRAINT (no such table)");
       warn("constraint " + c->name + " at " + line_ref(at) + " is on table " + q->name +
@@ -1314,11 +1535,20 @@ Status Loader::alter_sequence(Lexer& lx, std::size_t /*at*/) {
       return ok_status();
     }
     // OWNED BY [schema.]table.column: the last part is the column.
-    auto owner = qname(lx, "the owning column");
-    if (!owner) return owner.error();
-    std::string col = owner->name;
-    std::string tbl = owner->schema;  // qname kept only the last two parts
-    if (!tbl.empty()) seq_owner_[seq_key(*sq)] = {tbl, col};
+    std::vector<std::string> parts;
+    for (;;) {
+      auto p = ident(lx, "the owning column");
+      if (!p) return p.error();
+      parts.push_back(std::move(*p));
+      if (!lx.peek().punct('.')) break;
+      lx.next();
+    }
+    if (parts.size() >= 2) {
+      QName owner;
+      owner.name = parts[parts.size() - 2];
+      if (parts.size() >= 3) owner.schema = parts[parts.size() - 3];
+      seq_owner_[seq_key(*sq)] = {local_name(owner), parts.back()};
+    }
     skip("ALTER SEQUENCE OWNED BY");
     return ok_status();
   }
@@ -1937,6 +2167,23 @@ Status Loader::exec(const std::string& sql, std::size_t at, std::string_view tab
     return fail(std::string(what) + ": " + s.error().message, at, table, data ? ErrorCode::BadInput : ErrorCode::Sqlite);
   }
   return ok_status();
+}
+
+Status Loader::refuse_no_tables() {
+  for (const auto& t : tables_)
+    if (t->loaded) return ok_status();
+  std::vector<std::pair<std::int64_t, std::string>> seen;
+  for (const auto& [kind, n] : summary_.skipped) seen.emplace_back(-n, kind);
+  std::sort(seen.begin(), seen.end());
+  std::string list;
+  for (std::size_t i = 0; i < seen.size() && i < 6; ++i)
+    list += (i ? ", " : "") + std::to_string(-seen[i].first) + " " + seen[i].second;
+  if (seen.size() > 6) list += ", ...";
+  return fail(std::string("the file has no table Redline can load (") +
+                  (tables_created_ ? std::to_string(tables_created_) + " CREATE TABLE skipped; " : "no CREATE TABLE; ") +
+                  (list.empty() ? "no statements" : "it holds " + list) +
+                  "): it is not a pg_dump of the CRM's database. Make one with pg_dump -d NAME > FILE.sql",
+              in_.size());
 }
 
 Status Loader::finish_tables() {
