@@ -3,7 +3,7 @@
 #   fuzz/run_fuzzers.sh BUILD_DIR [SECONDS]       (default: $REDLINE_FUZZ_SECONDS or 30)
 # BUILD_DIR is a build with -DREDLINE_FUZZ=ON (the redline_fuzzers target built).
 # Seeds are remade on every run from tests/data/bad (the bad-input corpus, fuzzer
-# reproducers included) and small slices of ../shared/fixtures; what the fuzzers
+# reproducers included), fuzz/seeds/ and small slices of ../shared/fixtures; what the fuzzers
 # find worth keeping accumulates in BUILD_DIR/fuzz-corpus/<target>/. A crash, leak,
 # timeout or out-of-memory fails that target's run and prints the reproducer's path
 # (BUILD_DIR/fuzz-artifacts/); copy it to tests/data/bad/fuzz-<target>-<what>.<ext>
@@ -37,6 +37,11 @@ for f in "$BAD"/*; do
   esac
   slice "$f" 0 512 "$SEEDS/detect/$n"
 done
+# Dumps made by the real pg_dump of what real databases hold (tests/pg/make_dumps.sh's
+# variants, two rows per COPY): operator-class, INCLUDE, partial and NULLS NOT
+# DISTINCT indexes, the CRM in schema crm, the project's own column and table,
+# LATIN1 and WIN1252 client encodings.
+cp "$ROOT"/fuzz/seeds/pgdump/*.sql "$SEEDS/pgdump/"
 if [ -d "$FIXTURES" ]; then
   for snap in "$FIXTURES"/*/; do
     s=$(basename "$snap")

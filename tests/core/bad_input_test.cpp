@@ -91,7 +91,10 @@ const Expectation kExpectations[] = {
   {"pg-overlong-utf8-in-copy-data.sql", "pgdump", "line 44, byte 1146, table django_content_type", "invalid UTF-8 in the file (byte 0xc0)"},
   {"pg-nul-byte-in-statement.sql", "pgdump", "line 29, byte 752", "NUL byte in the file"},
   {"pg-nul-byte-in-copy-data.sql", "pgdump", "line 44, byte 1146, table django_content_type", "NUL byte in the file"},
-  {"pg-latin1-client-encoding.sql", "pgdump", "line 13, byte 328", "encoding LATIN1"},
+  {"pg-euc-jp-client-encoding.sql", "pgdump", "line 13, byte 328", "encoding EUC_JP, which Redline does not convert"},
+  {"pg-win1252-unassigned-byte.sql", "pgdump", "line 44, byte 1149", "byte 0x81 is not a character in WIN1252"},
+  {"pg-dumpall-two-databases.sql", "pgdump", "line 2, byte 3", "pg_dumpall of a whole PostgreSQL cluster (databases: crm (1 table), crm_test (1 table))"},
+  {"pg-no-tables.sql", "pgdump", "line 29, byte 731", "no table Redline can load"},
   {"pg-utf8-bom-then-copy-too-few-columns.sql", "pgdump", "line 46, byte 1169, table django_content_type", "COPY row has 2 field(s)"},
   {"pg-utf8-bom-mid-file.sql", "pgdump", "line 78, byte 1930, table django_content_type", "created twice"},
   // ---- Django dumpdata JSON: syntax ----

@@ -536,7 +536,8 @@ Status Loader::meta(const Chunk& c) {
 Status Loader::refuse_cluster_dump() {
   // pg_dumpall opens with "-- PostgreSQL database cluster dump" and then, for each
   // database, "\connect NAME" followed by that database's pg_dump.
-  if (in_.substr(0, 4096).find("-- PostgreSQL database cluster dump") == std::string_view::npos) return ok_status();
+  const std::size_t header = in_.substr(0, 4096).find("-- PostgreSQL database cluster dump");
+  if (header == std::string_view::npos) return ok_status();
   struct Db {
     std::string name;
     std::size_t tables = 0;
@@ -585,7 +586,7 @@ Status Loader::refuse_cluster_dump() {
   return fail("the file is a pg_dumpall of a whole PostgreSQL cluster" +
                   (dbs.empty() ? std::string(" (no database in it)") : " (databases: " + list + ")") +
                   "; Redline loads the dump of one database: pg_dump -d " + db + " > " + db + ".sql",
-              0, {}, ErrorCode::Unsupported);
+              header, {}, ErrorCode::Unsupported);
 }
 
 void Loader::find_home_schema() {

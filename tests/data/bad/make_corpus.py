@@ -202,7 +202,23 @@ def make_pg(fixtures):
           b"\xef\xbb\xbf" + ct_dump(head, CT_ROWS[:3] + ["4\tcrmApp"] + CT_ROWS[4:]).encode("utf-8"))
     # Two dumps concatenated, the second with a byte order mark in the middle of the file.
     write("pg-utf8-bom-mid-file.sql", g + b"\xef\xbb\xbf" + g)
-    write("pg-latin1-client-encoding.sql", good.replace("'UTF8'", "'LATIN1'").encode("utf-8"))
+    # LATIN1, LATIN9 and WIN1252 are converted; other client encodings are refused.
+    write("pg-euc-jp-client-encoding.sql", good.replace("'UTF8'", "'EUC_JP'").encode("utf-8"))
+    # 0x81 is one of the five bytes WIN1252 leaves unassigned.
+    w = good.replace("'UTF8'", "'WIN1252'").encode("utf-8")
+    write("pg-win1252-unassigned-byte.sql", w[:w.index(b"auth\tpermission") + 9] + b"\x81" +
+          w[w.index(b"auth\tpermission") + 9:])
+
+    # pg_dumpall of two databases: refused, naming them.
+    cluster = ("--\n-- PostgreSQL database cluster dump\n--\n\nSET default_transaction_read_only = off;\n\n"
+               "CREATE ROLE postgres;\n\n\\connect template1\n\n"
+               "CREATE DATABASE crm WITH TEMPLATE = template0 ENCODING = 'UTF8';\n\n\\connect crm\n\n" + good +
+               "CREATE DATABASE crm_test WITH TEMPLATE = template0 ENCODING = 'UTF8';\n\n\\connect crm_test\n\n" + good +
+               "--\n-- PostgreSQL database cluster dump complete\n--\n\n")
+    write("pg-dumpall-two-databases.sql", cluster)
+    # A dump of a database without tables (functions only).
+    write("pg-no-tables.sql", head + "CREATE FUNCTION public.touch() RETURNS integer\n"
+          "    LANGUAGE sql\n    AS $$ SELECT 1 $$;\n\n")
 
     # Compressed dumps: recognized, not loadable.
     full = open(os.path.join(fixtures, "crm-small", "before.pg.sql"), "rb").read()

@@ -10,7 +10,7 @@
 SET statement_timeout = 0;
 SET lock_timeout = 0;
 SET idle_in_transaction_session_timeout = 0;
-SET client_encoding = 'LATIN1';
+SET client_encoding = 'WIN1252';
 SET standard_conforming_strings = on;
 SELECT pg_catalog.set_config('search_path', '', false);
 SET check_function_bodies = false;
@@ -41,7 +41,7 @@ ALTER TABLE public.django_content_type OWNER TO postgres;
 
 COPY public.django_content_type (id, app_label, model) FROM stdin;
 1	contenttypes	contenttype
-2	auth	permission
+2	auth	permÅission
 3	auth	group
 4	crmApp	user
 5	crmApp	customer
