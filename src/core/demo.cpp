@@ -11,11 +11,10 @@
 //    currency votes (ties or no ties) are built from that, never left to chance.
 //  - Only the employee/user pairing is planned up front (two small int arrays), since
 //    user ids depend on which employees before them have users.
-//  - Inserts use one prepared statement per table, text bound without copies, inside
-//    one transaction; indexes are built after the rows.
+//  - Inserts go through the loaders' batched Inserter (prepared multi-row INSERTs,
+//    values bound from its slots), inside one transaction; indexes are built after
+//    the rows.
 #include "core/demo.hpp"
-
-#include <sqlite3.h>
 
 #include <array>
 #include <chrono>
@@ -25,6 +24,7 @@
 
 #include "core/crm_schema.hpp"
 #include "core/demo_text.hpp"
+#include "core/load/inserter.hpp"
 
 namespace redline {
 
@@ -317,59 +317,17 @@ void make_address(Rng& r, const Locale& loc, Address& a) {
 
 // ---- Binding ---------------------------------------------------------------------
 
-// Collects the column values of a batch of rows, in order, and binds them all to a
-// multi-row INSERT at once. Text is copied into one arena (the generators reuse their
-// scratch strings row after row) and bound from there without another copy.
-class Binder {
- public:
-  void integer(std::int64_t v) { values_.push_back(Value{v, 0, 0, Kind::Integer}); }
-  void null() { values_.push_back(Value{0, 0, 0, Kind::Null}); }
-  void id_or_null(std::int64_t v) { v > 0 ? integer(v) : null(); }
-  void text(std::string_view s) {
-    values_.push_back(Value{0, arena_.size(), s.size(), Kind::Text});
-    arena_.append(s);
-  }
-  std::size_t size() const { return values_.size(); }
-  void clear() {
-    values_.clear();
-    arena_.clear();
-  }
-  // Bind parameters 1..size(); the arena must not change until the statement ran.
-  int bind(sqlite3_stmt* st) const {
-    int col = 0;
-    for (const Value& v : values_) {
-      int rc = SQLITE_OK;
-      ++col;
-      switch (v.kind) {
-        case Kind::Integer: rc = sqlite3_bind_int64(st, col, v.integer); break;
-        case Kind::Null: rc = sqlite3_bind_null(st, col); break;
-        case Kind::Text:
-          // data() of an empty arena may be anything; "" keeps '' from becoming NULL.
-          rc = sqlite3_bind_text64(st, col, v.length == 0 ? "" : arena_.data() + v.offset, v.length, SQLITE_STATIC,
-                                   SQLITE_UTF8);
-          break;
-      }
-      if (rc != SQLITE_OK) return rc;
-    }
-    return SQLITE_OK;
-  }
+using detail::Inserter;
 
- private:
-  enum class Kind : std::uint8_t { Integer, Null, Text };
-  struct Value {
-    std::int64_t integer;
-    std::size_t offset, length;
-    Kind kind;
-  };
-  std::vector<Value> values_;
-  std::string arena_;
-};
+// A foreign key that may be empty (0: no row to point at).
+void id_or_null(Inserter& b, std::int64_t v) { v > 0 ? b.integer(v) : b.null(); }
 
 // Rows per INSERT statement. One statement per row would pay SQLite's per-statement
 // costs (for AUTOINCREMENT tables a read and a write of sqlite_sequence) on every
 // row; 16 rows per statement inserts about 30% faster, with at most 16 x 21 = 336
-// parameters (far below SQLite's limit).
-constexpr int kBatchRows = 16;
+// parameters (far below SQLite's limit). A batch cut short (a slice's end, a
+// table's last rows) is one INSERT of exactly its rows.
+constexpr std::size_t kBatchRows = 16;
 
 // ---- Employees and users: the plan -----------------------------------------------
 
@@ -558,10 +516,7 @@ struct DemoJob::Impl {
   Phase phase = Phase::Schema;
   std::size_t table = 0;     // index into kTables
   std::int64_t next = 1;     // next row (or user id) of the current table
-  std::vector<sql::Statement> inserts;  // [m]: the current table's INSERT of m rows
-  Binder batch;                         // rows generated, not yet inserted
-  int batch_rows = 0;
-  std::int64_t batch_first = 0;         // id of the batch's first row, for messages
+  std::optional<Inserter> ins;  // the current table's, with the rows not inserted yet
   std::int64_t total = 0, done = 0;  // rows to insert, inserted
   std::vector<PendingIndex> indexes;
   std::size_t next_index = 0;
@@ -676,7 +631,7 @@ struct DemoJob::Impl {
 
   // ---- Row generators: bind one row; false = no row for this id ----
 
-  bool gen_migration(Binder& b, std::int64_t i) {
+  bool gen_migration(Inserter& b, std::int64_t i) {
     const Migration& m = kMigrations[i - 1];
     // Django applies them seconds apart on the project's first day, microseconds
     // included (auto_now), each a little after the previous one.
@@ -693,7 +648,7 @@ struct DemoJob::Impl {
     return true;
   }
 
-  bool gen_content_type(Binder& b, std::int64_t i) {
+  bool gen_content_type(Inserter& b, std::int64_t i) {
     const ContentType& c = kContentTypes[i - 1];
     b.integer(i);
     b.text(c.app_label);
@@ -701,7 +656,7 @@ struct DemoJob::Impl {
     return true;
   }
 
-  bool gen_permission(Binder& b, std::int64_t i) {
+  bool gen_permission(Inserter& b, std::int64_t i) {
     std::int64_t ct = (i - 1) / 4 + 1;
     const char* action = kPermissionActions[(i - 1) % 4];
     const ContentType& c = kContentTypes[ct - 1];
@@ -719,7 +674,7 @@ struct DemoJob::Impl {
     return true;
   }
 
-  bool gen_organization(Binder& b, std::int64_t o) {
+  bool gen_organization(Inserter& b, std::int64_t o) {
     Rng r(opt.seed, kSOrg, static_cast<std::uint64_t>(o));
     const Locale& loc = org_locale(static_cast<int>(o));
     // Named after a family of its own country: "Kowalski i Synowie", "株式会社佐藤商事".
@@ -771,7 +726,7 @@ struct DemoJob::Impl {
     out += '=';
   }
 
-  bool gen_user(Binder& b, std::int64_t uid) {
+  bool gen_user(Inserter& b, std::int64_t uid) {
     UserKind kind = plan.user_kind[static_cast<std::size_t>(uid)];
     if (kind == UserKind::Deleted) return false;
     Rng r(opt.seed, kSUser, static_cast<std::uint64_t>(uid));
@@ -878,7 +833,7 @@ struct DemoJob::Impl {
     return true;
   }
 
-  bool gen_employee(Binder& b, std::int64_t i) {
+  bool gen_employee(Inserter& b, std::int64_t i) {
     Rng r(opt.seed, kSEmployee, static_cast<std::uint64_t>(i));
     int o = plan.rows.org_of(i);
     std::string& email = s[0];
@@ -949,11 +904,11 @@ struct DemoJob::Impl {
     b.text(addr.postal);
     b.text(addr.country);
     b.integer(o);
-    b.id_or_null(user);
+    id_or_null(b, user);
     return true;
   }
 
-  bool gen_customer(Binder& b, std::int64_t i) {
+  bool gen_customer(Inserter& b, std::int64_t i) {
     Rng r(opt.seed, kSCustomer, static_cast<std::uint64_t>(i));
     int o = plan.rows.org_of(i);
     Person p = customer_person(i);
@@ -983,7 +938,7 @@ struct DemoJob::Impl {
     return true;
   }
 
-  bool gen_vendor(Binder& b, std::int64_t i) {
+  bool gen_vendor(Inserter& b, std::int64_t i) {
     Rng r(opt.seed, kSVendor, static_cast<std::uint64_t>(i));
     int o = plan.rows.org_of(i);
     const Locale& loc = r.percent(60) ? org_locale(o) : kLocales[r.below(kLocaleCount)];
@@ -1015,7 +970,7 @@ struct DemoJob::Impl {
     return true;
   }
 
-  bool gen_lead(Binder& b, std::int64_t i) {
+  bool gen_lead(Inserter& b, std::int64_t i) {
     Rng r(opt.seed, kSLead, static_cast<std::uint64_t>(i));
     int o = plan.rows.org_of(i);
     Person p = make_person(r, &org_locale(o));
@@ -1044,7 +999,7 @@ struct DemoJob::Impl {
     return true;
   }
 
-  bool gen_deal(Binder& b, std::int64_t i) {
+  bool gen_deal(Inserter& b, std::int64_t i) {
     Rng r(opt.seed, kSDeal, static_cast<std::uint64_t>(i));
     int o = plan.deals_map.org_of(i);
     std::int64_t k = plan.deals_map.index_in_org(i);
@@ -1075,12 +1030,12 @@ struct DemoJob::Impl {
     b.text(r.pick(kDealStages));
     if (has_close) b.text(s[2]); else b.null();
     b.text(s[3]);
-    b.id_or_null(customer);
+    id_or_null(b, customer);
     b.integer(o);
     return true;
   }
 
-  bool gen_order(Binder& b, std::int64_t i) {
+  bool gen_order(Inserter& b, std::int64_t i) {
     Rng r(opt.seed, kSOrder, static_cast<std::uint64_t>(i));
     OrderCore c = order_core(i);
     s[0] = "ORD-";
@@ -1093,12 +1048,12 @@ struct DemoJob::Impl {
     b.text(c.currency);
     b.text(r.pick(kOrderStatuses));
     b.text(s[2]);
-    b.id_or_null(c.customer);
+    id_or_null(b, c.customer);
     b.integer(c.org);
     return true;
   }
 
-  bool gen_payment(Binder& b, std::int64_t i) {
+  bool gen_payment(Inserter& b, std::int64_t i) {
     Rng r(opt.seed, kSPayment, static_cast<std::uint64_t>(i));
     int o = plan.rows.org_of(i);
     std::int64_t order = r.percent(12) ? 0 : plan.rows.random_row(o, plan.orders, r);
@@ -1124,12 +1079,12 @@ struct DemoJob::Impl {
     b.text(r.pick(kPaymentMethods));
     b.text(s[1]);
     b.text(r.pick(kPaymentStatuses));
-    b.id_or_null(order);
+    id_or_null(b, order);
     b.integer(o);
     return true;
   }
 
-  bool gen(Table t, Binder& b, std::int64_t i) {
+  bool gen(Table t, Inserter& b, std::int64_t i) {
     clear_scratch();
     switch (t) {
       case Table::Migrations: return gen_migration(b, i);
@@ -1226,51 +1181,32 @@ struct DemoJob::Impl {
   Progress fail(Error e) {
     error = std::move(e);
     phase = Phase::Failed;
-    inserts.clear();
+    ins.reset();
     // A half-made database is of no use to anyone: free its memory now (a taken
     // database belongs to the caller and is left alone).
     if (!taken && db.valid()) db = sql::Database();
     return progress(JobState::Error);
   }
 
-  // The current table's INSERT of m rows, prepared on first use.
-  Result<sqlite3_stmt*> insert_of(int m) {
-    if (inserts.size() <= static_cast<std::size_t>(m)) inserts.resize(static_cast<std::size_t>(m) + 1);
-    sql::Statement& st = inserts[static_cast<std::size_t>(m)];
-    if (st.handle() == nullptr) {
-      std::string q = kTables[table].insert_sql;
-      std::string tuple = q.substr(q.rfind('('));
-      for (int k = 1; k < m; ++k) q += "," + tuple;
-      auto prepared = db.prepare(q);
-      if (!prepared) return prepared.error();
-      st = std::move(prepared.value());
-    }
-    return st.handle();
-  }
-
-  // Insert the rows collected in `batch`.
-  Status flush() {
-    if (batch_rows == 0) return ok_status();
+  // The current table's inserter, made on first use.
+  Status start_table() {
     const char* name = kTables[table].name;
-    auto where = [&] {
-      return std::string(name) + " ids " + std::to_string(batch_first) + ".." + std::to_string(next - 1);
-    };
-    auto h = insert_of(batch_rows);
-    if (!h) return h.error();
-    int rc = batch.bind(*h);
-    if (rc != SQLITE_OK)
-      return make_error(ErrorCode::Internal, std::string("cannot bind demo rows: ") + sqlite3_errstr(rc), where());
-    rc = sqlite3_step(*h);
-    sqlite3_reset(*h);
-    sqlite3_clear_bindings(*h);
-    if (rc != SQLITE_DONE)
-      return make_error(ErrorCode::Sqlite, std::string("cannot insert demo rows: ") + db.last_message(), where());
-    counts.back().second += batch_rows;
-    done += batch_rows;
-    batch.clear();
-    batch_rows = 0;
+    Inserter::Options options;
+    options.max_rows = kBatchRows;
+    options.partial_as_one = true;
+    auto made = Inserter::from_sql(db, kTables[table].insert_sql, options, [name](const detail::RowFailure& f) {
+      return make_error(f.column >= 0 ? ErrorCode::Internal : ErrorCode::Sqlite,
+                        std::string(f.column >= 0 ? "cannot bind a demo row: " : "cannot insert a demo row: ") +
+                            f.message,
+                        std::string(name) + " id " + std::to_string(f.tag));
+    });
+    if (!made) return made.error();
+    ins.emplace(std::move(*made));
     return ok_status();
   }
+
+  // Insert the rows waiting in `ins`.
+  Status flush() { return ins ? ins->flush() : ok_status(); }
 
   Progress step(double budget_ms) {
     using Clock = std::chrono::steady_clock;
@@ -1302,18 +1238,24 @@ struct DemoJob::Impl {
           }
           const TableSpec& spec = kTables[table];
           if (next == 1) counts.emplace_back(spec.name, 0);
+          if (!ins) {
+            auto st = start_table();
+            if (!st) return fail(st.error());
+          }
           const std::int64_t end = ids(spec.table);
           // Check the clock every 64 rows: cheap enough, and fine-grained enough for
           // a 16 ms frame budget.
           int since_check = 0;
           while (next <= end) {
-            if (batch_rows == 0) batch_first = next;
-            if (gen(spec.table, batch, next)) ++batch_rows;
-            ++next;
-            if (batch_rows == kBatchRows) {
-              auto st = flush();
+            if (gen(spec.table, *ins, next)) {
+              // A full batch is inserted here; counted now, since a slice never
+              // ends with rows waiting.
+              auto st = ins->end_row(static_cast<std::size_t>(next));
               if (!st) return fail(st.error());
+              ++counts.back().second;
+              ++done;
             }
+            ++next;
             if (++since_check == 64) {
               since_check = 0;
               if (next <= end && out_of_time()) {
@@ -1325,7 +1267,7 @@ struct DemoJob::Impl {
           }
           auto st = flush();
           if (!st) return fail(st.error());
-          inserts.clear();
+          ins.reset();
           ++table;
           next = 1;
           break;
