@@ -178,18 +178,7 @@ Status Rows::copy_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
   }
   TableInserter* ins = nullptr;
   if (t->loaded) {
-    cols_.clear();
-    if (has_list) {
-      for (const auto& c : col_names_) {
-        int ci = t->find(c);
-        if (ci < 0) return fail("COPY names column " + c + ", which table " + t->name + " does not have", at, t->name);
-        if (std::find(cols_.begin(), cols_.end(), ci) != cols_.end())
-          return fail("COPY names column " + c + " twice", at, t->name);
-        cols_.push_back(ci);
-      }
-    } else {
-      for (std::size_t i = 0; i < t->columns.size(); ++i) cols_.push_back(static_cast<int>(i));
-    }
+    REDLINE_TRY(resolve_columns(*t, has_list, "COPY", at));
     auto r = inserter(t, cols_, false, at);
     if (!r) return r.error();
     ins = *r;
@@ -362,18 +351,7 @@ Status Rows::insert_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
     }
   }
 
-  cols_.clear();
-  if (has_list) {
-    for (const auto& c : col_names_) {
-      int ci = t->find(c);
-      if (ci < 0) return fail("INSERT names column " + c + ", which table " + t->name + " does not have", at, t->name);
-      if (std::find(cols_.begin(), cols_.end(), ci) != cols_.end())
-        return fail("INSERT names column " + c + " twice", at, t->name);
-      cols_.push_back(ci);
-    }
-  } else {
-    for (std::size_t i = 0; i < t->columns.size(); ++i) cols_.push_back(static_cast<int>(i));
-  }
+  REDLINE_TRY(resolve_columns(*t, has_list, "INSERT", at));
   auto r = inserter(t, cols_, or_ignore, at);
   if (!r) return r.error();
   TableInserter& ins = **r;
@@ -454,6 +432,22 @@ Status Rows::insert_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
     }
     if (after.kind == Tok::End || after.kw("ON")) break;
     return fail("unexpected " + describe_token(after) + " after a row of values", after.offset, t->name);
+  }
+  return ok_status();
+}
+
+Status Rows::resolve_columns(const Table& t, bool has_list, const char* verb, std::size_t at) {
+  cols_.clear();
+  if (!has_list) {
+    for (std::size_t i = 0; i < t.columns.size(); ++i) cols_.push_back(static_cast<int>(i));
+    return ok_status();
+  }
+  for (const auto& c : col_names_) {
+    int ci = t.find(c);
+    if (ci < 0) return fail(std::string(verb) + " names column " + c + ", which table " + t.name + " does not have", at, t.name);
+    if (std::find(cols_.begin(), cols_.end(), ci) != cols_.end())
+      return fail(std::string(verb) + " names column " + c + " twice", at, t.name);
+    cols_.push_back(ci);
   }
   return ok_status();
 }

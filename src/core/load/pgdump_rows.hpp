@@ -65,6 +65,9 @@ class Rows : Reader {
     std::size_t ncols = 0;
   };
 
+  // cols_: the positions in `t` of the columns a COPY or INSERT lists (col_names_),
+  // or all of them.
+  Status resolve_columns(const Table& t, bool has_list, const char* verb, std::size_t at);
   Result<TableInserter*> inserter(Table* t, const std::vector<int>& cols, bool or_ignore, std::size_t at);
   // The value of column i of the row being collected.
   void set(TableInserter& ins, std::size_t i, std::string_view v, bool is_null, std::size_t at);
