@@ -670,9 +670,17 @@ TEST(PgDumpLoad, TheCrmIsFoundInASchemaOtherThanPublic) {
       "COPY crm.customers (id, name) FROM stdin;\n1\tAnn\n\\.\n"
       "COPY public.customers (id) FROM stdin;\n7\n8\n\\.\n"
       "ALTER TABLE ONLY crm.customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id);\n"
-      "ALTER TABLE ONLY public.customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id);\n";
+      "ALTER TABLE ONLY public.customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id);\n"
+      // Index and constraint names are per schema in PostgreSQL, one namespace in SQLite.
+      "CREATE TABLE public.notes (a integer, b integer);\nCREATE TABLE other.notes (a integer, b integer);\n"
+      "ALTER TABLE ONLY public.notes ADD CONSTRAINT notes_ab UNIQUE (a, b);\n"
+      "ALTER TABLE ONLY other.notes ADD CONSTRAINT notes_ab UNIQUE (a, b);\n"
+      "CREATE INDEX notes_b ON public.notes USING btree (b);\nCREATE INDEX notes_b ON other.notes USING btree (b);\n";
   auto snap = load_text(sql);
   ASSERT_TRUE(snap.ok()) << snap.error().describe();
+  EXPECT_EQ(rows(snap->db, "SELECT name, tbl_name FROM sqlite_schema WHERE type = 'index' AND name LIKE '%notes%' ORDER BY 1"),
+            (std::vector<std::string>{"text:'other.notes_ab'|text:'other.notes'", "text:'other.notes_b'|text:'other.notes'",
+                                      "text:'public.notes_ab'|text:'public.notes'", "text:'public.notes_b'|text:'public.notes'"}));
   EXPECT_EQ(snap->summary.tables.at("customers"), 1);
   EXPECT_EQ(snap->summary.tables.at("vendors"), 0);
   EXPECT_EQ(snap->summary.tables.at("public.customers"), 2);

@@ -177,6 +177,7 @@ Status Schema::create_table(Lexer& lx, std::size_t at) {
   auto t = std::make_unique<Table>();
   t->created_at = at;
   t->name = local_name(*q);
+  if (t->name != q->name) t->schema = q->schema;
   ++tables_created_;
   if (by_name_.count(t->name)) return fail("table " + t->name + " is created twice", at, t->name);
 
@@ -453,7 +454,9 @@ Status Schema::read_index(Lexer& lx, bool unique, std::size_t at, std::string& i
   }
   REDLINE_TRY(expect_punct(lx, '(', "before the index columns"));
   IndexDef idx;
-  idx.name = index_name;
+  // SQLite's index names are one namespace: those of other schemas' tables keep
+  // their schema, as the tables do.
+  idx.name = t->schema.empty() ? index_name : t->schema + "." + index_name;
   idx.table = t->name;
   idx.unique = unique;
   idx.offset = at;
@@ -804,7 +807,7 @@ Status Schema::finish_tables(std::vector<IndexTask>& tasks) {
     for (const auto& [n, cols] : t.uniques) {
       if (cols.size() < 2) continue;
       IndexDef idx;
-      idx.name = n;
+      idx.name = t.schema.empty() ? n : t.schema + "." + n;
       idx.table = t.name;
       idx.unique = true;
       idx.offset = t.created_at;

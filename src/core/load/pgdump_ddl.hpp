@@ -45,6 +45,7 @@ struct ForeignKey {
 
 struct Table {
   std::string name;              // as in SQLite
+  std::string schema;            // a schema other than the CRM's (name is then "schema.table")
   std::vector<Column> columns;   // PostgreSQL's declaration order
   const crm::TableDef* crm = nullptr;
   bool loaded = true;            // false: read but not loaded (partition, reserved name, ...)
