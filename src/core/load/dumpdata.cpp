@@ -332,9 +332,14 @@ class Loader {
                         "NUL byte in the file: JSON text never contains one (binary or corrupt file?)",
                         where(at));
     }
-    const char* end_pos = end_;
-    bool parsed = json::sax_parse(TrackedIterator(&cursor_), TrackedIterator(&end_pos), this,
-                                  json::input_format_t::json, /*strict=*/true);
+    bool parsed;
+    if (json_lines()) {
+      parsed = parse_lines();
+    } else {
+      const char* end_pos = end_;
+      parsed = json::sax_parse(TrackedIterator(&cursor_), TrackedIterator(&end_pos), this,
+                               json::input_format_t::json, /*strict=*/true);
+    }
     if (error_) {
       // Rows still waiting in batches come before the error in the file: if SQLite
       // refuses one of them, that is the first problem (row_failed keeps the earliest).
@@ -348,6 +353,46 @@ class Loader {
     REDLINE_TRY(finish());
     if (error_) return *error_;
     return sp->release();
+  }
+
+  // JSON Lines (dumpdata --format jsonl): the file starts with an object, not a list.
+  bool json_lines() const {
+    const char* p = skip_bom(begin_);
+    p = skip_blank(p);
+    return p != end_ && *p == '{';
+  }
+  const char* skip_bom(const char* p) const {
+    return end_ - p >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? p + 3 : p;
+  }
+
+  // Each line of a JSON Lines file parsed as a list of its own ('[' line ']'),
+  // errors placed in the file (see parse_error).
+  bool parse_lines() {
+    const char* p = skip_bom(begin_);
+    while (p < end_) {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end_ - p)));
+      const char* e = nl ? nl : end_;
+      const char* a = p;
+      while (a < e && blank(*a)) ++a;
+      const char* b = e;
+      while (b > a && blank(b[-1])) --b;
+      if (a < b) {
+        cursor_ = a;
+        line_begin_ = a;
+        line_end_ = b;
+        BatchInput in{&cursor_, b, 0};
+        BatchInput done{&cursor_, b, 3};
+        state_ = State::Start;
+        bool parsed = json::sax_parse(BatchIterator(&in), BatchIterator(&done), this, json::input_format_t::json,
+                                      /*strict=*/true);
+        if (error_ || !parsed || state_ != State::Done) return false;
+      }
+      p = nl ? nl + 1 : end_;
+    }
+    line_begin_ = nullptr;
+    cursor_ = end_;
+    state_ = State::Done;
+    return true;
   }
 
   // The same load in slices (LoadJob). Only a file laid out as dumpdata writes it
@@ -618,6 +663,17 @@ class Loader {
     std::size_t size = static_cast<std::size_t>(end_ - begin_);
     std::size_t at = position > 0 ? position - 1 : 0;
     if (at > size) at = size;
+    bool line_cut = false;
+    if (line_begin_) {
+      // A JSON Lines line, parsed as '[' + line + ']': nlohmann counts from the '['.
+      std::size_t first = static_cast<std::size_t>(line_begin_ - begin_);
+      std::size_t last = static_cast<std::size_t>(line_end_ - begin_);
+      at = first + (at > 0 ? at - 1 : 0);
+      if (at >= last) {
+        at = last;
+        line_cut = last < size;
+      }
+    }
     std::string what = ex.what();
     // "[json.exception.parse_error.101] parse error at line 3, column 5: DETAIL"
     if (auto p = what.find("parse error"); p != std::string::npos) {
@@ -627,7 +683,11 @@ class Loader {
     std::string message;
     // An error at the very end of the input is a file cut short, whatever the
     // parser was in the middle of (a string, a list, a number).
-    if (at >= size) {
+    if (line_cut) {
+      message = "the line ends in the middle of the JSON: a JSON Lines file (dumpdata --format jsonl) holds one "
+                "whole object per line; for a file of one pretty-printed object, export the list dumpdata writes: "
+                "python manage.py dumpdata --indent 1 > FILE.json";
+    } else if (at >= size) {
       message = "the file ends in the middle of the JSON (truncated?): " + what;
     } else if (what.find("UTF-8") != std::string::npos) {
       message = "invalid UTF-8 in a JSON string: " + what;
@@ -1728,6 +1788,8 @@ class Loader {
   Error not_sliceable() const { return loaded_in_one_piece(name_); }
   std::optional<sql::Savepoint> savepoint_;
   const char* scan_ = nullptr;
+  const char* line_begin_ = nullptr;  // the JSON Lines line being parsed
+  const char* line_end_ = nullptr;
   bool list_closed_ = false;
 
   // Input.
