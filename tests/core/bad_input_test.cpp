@@ -325,12 +325,12 @@ TEST(BadInputGenerated, TenMegabyteJsonOnOneLine) {
                      R"(","email":"","phone":"","website":"","created_at":"2023-02-21T21:44:10Z","address":"",)"
                      R"("city":"","state":"","postal_code":"","country":""}},{)";
   const std::size_t key = text.size();
-  text += R"("model":"crmApp.invoice","pk":1,"fields":{}}])";
+  text += R"("model":"invoice","pk":1,"fields":{}}])";
   const std::string path = dir.file("json-10mb-one-line.json");
   write_bytes(path, text);
   expect_rejected(path, "dumpdata",
                   "byte offset " + std::to_string(key) + " (line 1, column " + std::to_string(key + 1) + "), object index 1",
-                  "unknown model \"crmApp.invoice\"");
+                  "\"model\" is \"invoice\", not a Django model label");
 }
 
 TEST(BadInputGenerated, TenMegabytesOfNoFormatOnOneLine) {

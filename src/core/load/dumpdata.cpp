@@ -1261,10 +1261,17 @@ class Loader {
 
   Model* model_of(const std::string& label) {
     if (last_model_ && last_model_key_ == label) return last_model_;
-    auto it = models_.find(label);
+    auto spelled = spellings_.find(label);
+    if (spelled != spellings_.end()) {
+      last_model_key_ = label;
+      return last_model_ = spelled->second;
+    }
+    // "crmApp.User" and "crmApp.user" are one model.
+    std::string normalized = normalize_label(label);
+    auto it = models_.find(normalized);
     if (it == models_.end()) {
       Model m;
-      m.label = normalize_label(label);
+      m.label = normalized;
       m.info = find_model(m.label);
       auto dot = m.label.find('.');
       if (dot == std::string::npos || dot == 0 || dot + 1 == m.label.size() ||
@@ -1277,8 +1284,9 @@ class Loader {
       // app label as written, the model name in lower case).
       if (!m.info) m.table_name = m.label.substr(0, dot) + "_" + m.label.substr(dot + 1);
       note_app(m.label.substr(0, dot), m.label);
-      it = models_.emplace(label, std::move(m)).first;
+      it = models_.emplace(normalized, std::move(m)).first;
     }
+    spellings_.emplace(label, &it->second);
     last_model_key_ = label;
     last_model_ = &it->second;
     return last_model_;
@@ -1296,16 +1304,20 @@ class Loader {
                   "leaves out the primary keys the snapshot needs; export it again without that option: "
                   "python manage.py dumpdata --natural-foreign --indent 1 > FILE.json",
                   obj_offset_);
-    if (!m->table && !init_model_table(*m)) return false;
-    Table& t = *m->table;
+    // The pk is checked before the first object makes the table: a wrong pk is the
+    // first thing wrong with the object.
     std::int64_t pk = 0;
-    if (t.text_pk) {
+    bool text_pk = m->table ? m->table->text_pk
+                   : m->info ? std::string_view(m->info->pk_column) != "id"
+                             : pk_.type == VType::String && !parse_int64(pk_.text, pk);
+    if (text_pk) {
       if (pk_.type != VType::String && pk_.type != VType::Int && pk_.type != VType::Uint)
-        return fail("\"pk\" is " + describe(pk_) + ", not a " + t.def->columns[static_cast<std::size_t>(t.id_column)].name,
-                    pk_offset_);
+        return fail("\"pk\" is " + describe(pk_) + ", not a string key", pk_offset_);
     } else if (!integer_of(pk_, pk)) {
       return fail("\"pk\" is " + describe(pk_) + ", not an integer id", pk_offset_);
     }
+    if (!m->table && !init_model_table(*m)) return false;
+    Table& t = *m->table;
     // Every field's slot first: a field the table lacks adds a column, which
     // changes the width of the rows waiting in the batch.
     for (std::size_t i = 0; i < n_fields_; ++i)
@@ -1372,7 +1384,10 @@ class Loader {
       // A natural key (dumpdata --natural-foreign) in a foreign key: ["anna"].
       const std::string& col = t.def->columns[static_cast<std::size_t>(column)].name;
       auto kind = natural_kind(col, v.list_end - v.list_begin, t.kinds[static_cast<std::size_t>(column)]);
-      if (!kind) return bad_value(f, m, "a single value");
+      if (!kind) {
+        ColumnKind k = t.kinds[static_cast<std::size_t>(column)];
+        return bad_value(f, m, k == ColumnKind::Integer ? "an integer" : k == ColumnKind::Text ? "a string" : "a single value");
+      }
       Value key;
       key.type = VType::NatKey;
       for (std::size_t k = v.list_begin; k < v.list_end; ++k) {
@@ -1645,8 +1660,8 @@ class Loader {
       summary_.warnings.push_back(
           "the file has no contenttypes.contenttype objects (dumpdata -e contenttypes?): " +
           std::to_string(types.size()) + " content types were created as `manage.py migrate` creates them on a "
-          "fresh database (apps " + apps + ", in Django's default INSTALLED_APPS order); ids in the original "
-          "database may differ");
+          "fresh database (apps in this order: " + apps + "); ids in the original database may differ if its "
+          "INSTALLED_APPS are in another order");
     }
     if (!seen("auth.permission")) {
       auto cts = db_.prepare("SELECT id, app_label, model FROM django_content_type ORDER BY id");
@@ -1820,7 +1835,8 @@ class Loader {
   std::size_t n_items_ = 0;
 
   // Models and tables seen so far.
-  std::unordered_map<std::string, Model> models_;
+  std::unordered_map<std::string, Model> models_;      // by normalized label
+  std::unordered_map<std::string, Model*> spellings_;  // each label as the file writes it
   std::string last_model_key_;
   Model* last_model_ = nullptr;
   std::map<std::string, Table, std::less<>> tables_;  // std::map: stable addresses

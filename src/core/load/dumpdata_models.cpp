@@ -109,10 +109,17 @@ std::vector<ContentTypeInfo> migrate_content_types(crm::Shape shape, bool with_a
   auto add = [&](const KnownType* b, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) out.push_back({b[i].app, b[i].model, b[i].verbose});
   };
-  if (with_admin) add(kAdmin, std::size(kAdmin));
-  add(kAuth, std::size(kAuth));
-  add(kContentTypes, std::size(kContentTypes));
-  if (with_sessions) add(kSessions, std::size(kSessions));
+  if (with_admin || with_sessions) {
+    // Django's default project template: admin, auth, contenttypes, sessions, ...
+    if (with_admin) add(kAdmin, std::size(kAdmin));
+    add(kAuth, std::size(kAuth));
+    add(kContentTypes, std::size(kContentTypes));
+    if (with_sessions) add(kSessions, std::size(kSessions));
+  } else {
+    // The CRM's own project (the fixtures' django_content_type): contenttypes, auth.
+    add(kContentTypes, std::size(kContentTypes));
+    add(kAuth, std::size(kAuth));
+  }
   add(kCrm, shape == crm::Shape::Before ? kCrmBefore : std::size(kCrm));
   for (const auto& label : other_models) {
     auto dot = label.rfind('.');

@@ -51,10 +51,12 @@ struct ContentTypeInfo {
   std::string verbose_name;  // "log entry": what permission names say
 };
 
-// The content types `manage.py migrate` creates on a fresh database of the CRM's
-// project (Django's default INSTALLED_APPS order: admin, auth, contenttypes,
-// sessions, then crmApp; admin and sessions only when `with_admin` / `with_sessions`),
-// then `other_models` (labels "app.model" of models outside these apps, in order).
+// The content types `manage.py migrate` creates on a fresh database, in its order
+// (per app in INSTALLED_APPS order, per model in definition order, checked against
+// real Django 3.2 runs): with admin or sessions installed, Django's default project
+// template (admin, auth, contenttypes, sessions, then crmApp); without them, the
+// CRM's own project (contenttypes, auth, crmApp, as in its fixtures). Then
+// `other_models` (labels "app.model" of models outside these apps, in order).
 std::vector<ContentTypeInfo> migrate_content_types(crm::Shape shape, bool with_admin, bool with_sessions,
                                                    const std::vector<std::string>& other_models);
 
