@@ -3,7 +3,8 @@
 #   fuzz/run_fuzzers.sh BUILD_DIR [SECONDS]       (default: $REDLINE_FUZZ_SECONDS or 30)
 # BUILD_DIR is a build with -DREDLINE_FUZZ=ON (the redline_fuzzers target built).
 # Seeds are remade on every run from tests/data/bad (the bad-input corpus, fuzzer
-# reproducers included) and small slices of ../shared/fixtures; what the fuzzers
+# reproducers included), tests/data/dumpdata (real Django variants) and small slices
+# of ../shared/fixtures; what the fuzzers
 # find worth keeping accumulates in BUILD_DIR/fuzz-corpus/<target>/. A crash, leak,
 # timeout or out-of-memory fails that target's run and prints the reproducer's path
 # (BUILD_DIR/fuzz-artifacts/); copy it to tests/data/bad/fuzz-<target>-<what>.<ext>
@@ -36,6 +37,14 @@ for f in "$BAD"/*; do
     json-*.json|fuzz-dumpdata-*) cp "$f" "$SEEDS/dumpdata/" ;;
   esac
   slice "$f" 0 512 "$SEEDS/detect/$n"
+done
+# The dumpdata variants real Django writes (natural keys, JSON Lines, other apps and
+# columns, XML, YAML): whole, they are a few KB each.
+for f in "$ROOT"/tests/data/dumpdata/*; do
+  n=$(basename "$f")
+  case "$n" in README.md) continue ;; esac
+  case "$n" in *.json|*.jsonl) cp "$f" "$SEEDS/dumpdata/variant-$n" ;; esac
+  slice "$f" 0 512 "$SEEDS/detect/variant-$n"
 done
 if [ -d "$FIXTURES" ]; then
   for snap in "$FIXTURES"/*/; do

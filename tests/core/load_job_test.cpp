@@ -79,6 +79,35 @@ INSTANTIATE_TEST_SUITE_P(Formats, LoadJobFixtures,
                                            "crm-dirty/before.sqlite3", "crm-dirty/before.pg.sql",
                                            "crm-dirty/before.json"));
 
+// The real Django dumpdata variants (tests/data/dumpdata): natural keys resolved,
+// content types created, other apps and columns inferred, JSON Lines, and the
+// refusals of XML, YAML and --natural-primary: the same database or the same error.
+TEST(LoadJob, DumpDataVariantsGiveTheSameDatabaseOrError) {
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(test_data("dumpdata"))) {
+    const std::string name = entry.path().filename().string();
+    if (name == "README.md") continue;
+    ++seen;
+    auto bytes = read_bytes(entry.path().string());
+    auto blocking = load_snapshot(bytes, name);
+    for (double budget : {0.05, 1e6}) {
+      auto sliced = run_job(bytes, name, budget);
+      ASSERT_EQ(sliced.ok(), blocking.ok()) << name;
+      if (!blocking.ok()) {
+        EXPECT_EQ(sliced.error().describe(), blocking.error().describe()) << name;
+        continue;
+      }
+      auto want = blocking->db.serialize();
+      auto got = sliced->db.serialize();
+      ASSERT_TRUE(want && got);
+      EXPECT_TRUE(*got == *want) << name << ": database bytes differ with " << budget << " ms slices";
+      EXPECT_EQ(sliced->summary.warnings, blocking->summary.warnings) << name;
+      EXPECT_EQ(sliced->summary.tables, blocking->summary.tables) << name;
+    }
+  }
+  EXPECT_GE(seen, 10);
+}
+
 TEST(LoadJob, BadInputCorpusGivesTheBlockingLoadersErrors) {
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(test_data("bad"))) {
