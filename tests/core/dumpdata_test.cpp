@@ -570,6 +570,13 @@ TEST(DumpDataLoad, FieldsTheSchemaDoesNotNameBecomeColumns) {
   EXPECT_TRUE(has(all, "users.linkedin_url text (crmApp.user)")) << all;
   EXPECT_TRUE(has(all, "users.nickname text (crmApp.user)")) << all;
 
+  // A field whose name differs from a column's only in case is refused where it is.
+  json = "[" + user(1, R"(, "Phone": "1")") + "]";
+  Error e = load_error(json);
+  EXPECT_TRUE(has(e.message, "field 'Phone' of crmApp.user differs only in case from column 'phone' of table users"))
+      << e.message;
+  EXPECT_TRUE(has(e.context, "byte offset " + std::to_string(json.find("\"Phone\"")))) << e.context;
+
   // On a table loaded before its shape is known (rebuilt in the after shape), the added column stays.
   json = "[" + deal(1) + R"(, {"model": "crmApp.deal", "pk": 2, "fields": {"title": "T", "value": "1.00", "currency": "EUR",
       "stage": "won", "expected_close_date": null, "created_at": "2023-01-01T00:00:00Z", "customer": null,
@@ -865,4 +872,34 @@ TEST(DumpDataErrors, JsonLinesErrorsArePlacedInTheFile) {
   auto ok = load(org_before(1) + "\r\n\r\n" + user(2) + "\r\n");
   ASSERT_TRUE(ok.status.ok()) << ok.status.error().describe();
   EXPECT_EQ(one(ok.db, "SELECT count(*) FROM users"), "1");
+}
+
+TEST(DumpDataDjango, DamagedVariantsFailCleanlyNeverCrash) {
+  // The same damage as DamagedFilesFailCleanlyNeverCrash, in the new syntax: natural
+  // keys, JSON Lines, another app's model and an added column.
+  for (const char* name : {"natural-foreign.json", "natural-foreign.jsonl", "extra-app-natural-foreign.json"}) {
+    auto bytes = variant_bytes(name);
+    std::string base(bytes.begin(), bytes.end());
+    ASSERT_TRUE(load(base).status.ok()) << name;
+    const char replacements[] = {'"', '{', '}', '[', ']', ',', ':', '\\', 'x', '1', '\n', '\xff', ' ', '\0'};
+    std::uint32_t seed = 4242;
+    auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
+    int failures = 0;
+    for (int i = 0; i < 250; ++i) {
+      std::string damaged = base;
+      std::size_t at = next() % damaged.size();
+      switch (next() % 3) {
+        case 0: damaged[at] = replacements[next() % sizeof replacements]; break;
+        case 1: damaged.erase(at, 1); break;
+        default: damaged.resize(at); break;
+      }
+      auto l = load(damaged);
+      if (l.status.ok()) continue;
+      ++failures;
+      const Error& e = l.status.error();
+      EXPECT_EQ(e.code, ErrorCode::BadInput) << name << ": " << e.describe();
+      EXPECT_TRUE(has(e.context, "test.json, format: dumpdata, byte offset ")) << name << ": " << e.context;
+    }
+    EXPECT_GT(failures, 100) << name;
+  }
 }

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -1143,6 +1144,16 @@ class Loader {
 
   // Add a column for field `f` to `t` (NULL allowed, type from the value).
   bool add_column(Table& t, const Model& m, const Field& f) {
+    for (const auto& c : t.def->columns) {
+      // SQLite's column names ignore ASCII case: "Name" cannot sit beside "name".
+      if (c.name.size() == f.name.size() &&
+          std::equal(c.name.begin(), c.name.end(), f.name.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+          }))
+        return fail("field '" + shown(f.name) + "' of " + m.label + " differs only in case from column '" + c.name +
+                        "' of table " + t.def->name + ", which SQLite cannot keep apart",
+                    f.offset);
+    }
     if (!flush(t)) return false;
     if (!t.own) {
       t.own = &owned_defs_.emplace_back(*t.def);
