@@ -192,6 +192,20 @@ Error load_error(const std::string& json) {
 
 bool has(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
+// `base` with one kind of damage at a place `next` picks: a byte replaced by one of
+// `replacements`, a byte removed, or the text cut there.
+template <typename Next, std::size_t N>
+std::string damaged(const std::string& base, Next& next, const char (&replacements)[N]) {
+  std::string d = base;
+  std::size_t at = next() % d.size();
+  switch (next() % 3) {
+    case 0: d[at] = replacements[next() % N]; break;
+    case 1: d.erase(at, 1); break;
+    default: d.resize(at); break;
+  }
+  return d;
+}
+
 }  // namespace
 
 // ---- the fixtures ----------------------------------------------------------------
@@ -437,14 +451,7 @@ TEST(DumpDataLoad, DamagedFilesFailCleanlyNeverCrash) {
   auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
   int failures = 0, loads = 0;
   for (int i = 0; i < 300; ++i) {
-    std::string damaged = base;
-    std::size_t at = next() % damaged.size();
-    switch (next() % 3) {
-      case 0: damaged[at] = replacements[next() % sizeof replacements]; break;
-      case 1: damaged.erase(at, 1); break;
-      default: damaged.resize(at); break;
-    }
-    auto l = load(damaged);
+    auto l = load(damaged(base, next, replacements));
     if (l.status.ok()) {
       ++loads;
       continue;
@@ -886,14 +893,7 @@ TEST(DumpDataDjango, DamagedVariantsFailCleanlyNeverCrash) {
     auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
     int failures = 0;
     for (int i = 0; i < 250; ++i) {
-      std::string damaged = base;
-      std::size_t at = next() % damaged.size();
-      switch (next() % 3) {
-        case 0: damaged[at] = replacements[next() % sizeof replacements]; break;
-        case 1: damaged.erase(at, 1); break;
-        default: damaged.resize(at); break;
-      }
-      auto l = load(damaged);
+      auto l = load(damaged(base, next, replacements));
       if (l.status.ok()) continue;
       ++failures;
       const Error& e = l.status.error();
