@@ -370,30 +370,34 @@ class Loader {
   // errors placed in the file (see parse_error).
   bool parse_lines() {
     const char* p = skip_bom(begin_);
-    while (p < end_) {
-      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end_ - p)));
-      const char* e = nl ? nl : end_;
-      const char* a = p;
-      while (a < e && blank(*a)) ++a;
-      const char* b = e;
-      while (b > a && blank(b[-1])) --b;
-      if (a < b) {
-        cursor_ = a;
-        line_begin_ = a;
-        line_end_ = b;
-        BatchInput in{&cursor_, b, 0};
-        BatchInput done{&cursor_, b, 3};
-        state_ = State::Start;
-        bool parsed = json::sax_parse(BatchIterator(&in), BatchIterator(&done), this, json::input_format_t::json,
-                                      /*strict=*/true);
-        if (error_ || !parsed || state_ != State::Done) return false;
-      }
-      p = nl ? nl + 1 : end_;
-    }
+    while (p < end_)
+      if (!parse_line(p)) return false;
     line_begin_ = nullptr;
     cursor_ = end_;
     state_ = State::Done;
     return true;
+  }
+
+  // The line at p (if not blank), p then past it.
+  bool parse_line(const char*& p) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end_ - p)));
+    const char* e = nl ? nl : end_;
+    const char* a = p;
+    while (a < e && blank(*a)) ++a;
+    const char* b = e;
+    while (b > a && blank(b[-1])) --b;
+    p = nl ? nl + 1 : end_;
+    if (a == b) return true;
+    cursor_ = a;
+    line_begin_ = a;
+    line_end_ = b;
+    BatchInput in{&cursor_, b, 0};
+    BatchInput done{&cursor_, b, 3};
+    state_ = State::Start;
+    bool parsed = json::sax_parse(BatchIterator(&in), BatchIterator(&done), this, json::input_format_t::json,
+                                  /*strict=*/true);
+    cursor_ = p;
+    return !error_ && parsed && state_ == State::Done;
   }
 
   // The same load in slices (LoadJob). Only a file laid out as dumpdata writes it
@@ -405,6 +409,11 @@ class Loader {
     if (!sp) return sp.error();
     savepoint_.emplace(std::move(sp.value()));
     if (end_ != begin_ && std::memchr(begin_, '\0', static_cast<std::size_t>(end_ - begin_))) return not_sliceable();
+    if (json_lines()) {
+      lines_ = true;
+      scan_ = skip_bom(begin_);
+      return ok_status();
+    }
     scan_ = skip_blank(begin_);
     if (scan_ == end_ || *scan_ != '[') return not_sliceable();
     scan_ = skip_blank(scan_ + 1);
@@ -417,6 +426,13 @@ class Loader {
 
   Result<bool> step(std::chrono::steady_clock::time_point deadline) {
     constexpr std::size_t kBatchBytes = 64 << 10;
+    while (lines_ && scan_ < end_) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      const char* first = scan_;
+      while (scan_ < end_ && scan_ - first < static_cast<std::ptrdiff_t>(kBatchBytes))
+        if (!parse_line(scan_)) return not_sliceable();
+    }
+    if (lines_) list_closed_ = true;
     while (!list_closed_) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
       // scan_ is at the '{' of the next object; take objects up to kBatchBytes.
@@ -1814,6 +1830,7 @@ class Loader {
   Error not_sliceable() const { return loaded_in_one_piece(name_); }
   std::optional<sql::Savepoint> savepoint_;
   const char* scan_ = nullptr;
+  bool lines_ = false;                // a JSON Lines file, sliced by lines
   const char* line_begin_ = nullptr;  // the JSON Lines line being parsed
   const char* line_end_ = nullptr;
   bool list_closed_ = false;
