@@ -3,7 +3,8 @@
 #   fuzz/run_fuzzers.sh BUILD_DIR [SECONDS]       (default: $REDLINE_FUZZ_SECONDS or 30)
 # BUILD_DIR is a build with -DREDLINE_FUZZ=ON (the redline_fuzzers target built).
 # Seeds are remade on every run from tests/data/bad (the bad-input corpus, fuzzer
-# reproducers included), fuzz/seeds/ and small slices of ../shared/fixtures; what the fuzzers
+# reproducers included), fuzz/seeds/ (real pg_dump variants), tests/data/dumpdata (real
+# Django variants) and small slices of ../shared/fixtures; what the fuzzers
 # find worth keeping accumulates in BUILD_DIR/fuzz-corpus/<target>/. A crash, leak,
 # timeout or out-of-memory fails that target's run and prints the reproducer's path
 # (BUILD_DIR/fuzz-artifacts/); copy it to tests/data/bad/fuzz-<target>-<what>.<ext>
@@ -42,6 +43,14 @@ done
 # DISTINCT indexes, the CRM in schema crm, the project's own column and table,
 # LATIN1 and WIN1252 client encodings.
 cp "$ROOT"/fuzz/seeds/pgdump/*.sql "$SEEDS/pgdump/"
+# The dumpdata variants real Django writes (natural keys, JSON Lines, other apps and
+# columns, XML, YAML): whole, they are a few KB each.
+for f in "$ROOT"/tests/data/dumpdata/*; do
+  n=$(basename "$f")
+  case "$n" in README.md) continue ;; esac
+  case "$n" in *.json|*.jsonl) cp "$f" "$SEEDS/dumpdata/variant-$n" ;; esac
+  slice "$f" 0 512 "$SEEDS/detect/variant-$n"
+done
 if [ -d "$FIXTURES" ]; then
   for snap in "$FIXTURES"/*/; do
     s=$(basename "$snap")

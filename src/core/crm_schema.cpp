@@ -12,11 +12,9 @@ extern const char* const kBeforeSchema;
 extern const char* const kAfterSchema;
 }  // namespace embedded
 
-namespace {
-
 // Parse by letting SQLite itself run the DDL in a scratch database and describing
 // the result: no hand-written SQL parser to disagree with SQLite.
-std::vector<TableDef> parse(const char* ddl) {
+std::vector<TableDef> parse_ddl(const char* ddl) {
   std::vector<TableDef> out;
   auto opened = sql::Database::open_memory();
   if (!opened) return out;
@@ -61,8 +59,6 @@ std::vector<TableDef> parse(const char* ddl) {
   return out;
 }
 
-}  // namespace
-
 const ColumnDef* TableDef::column(std::string_view n) const {
   for (const auto& c : columns)
     if (c.name == n) return &c;
@@ -74,8 +70,8 @@ const char* schema_sql(Shape shape) {
 }
 
 const std::vector<TableDef>& tables(Shape shape) {
-  static const std::vector<TableDef> before = parse(embedded::kBeforeSchema);
-  static const std::vector<TableDef> after = parse(embedded::kAfterSchema);
+  static const std::vector<TableDef> before = parse_ddl(embedded::kBeforeSchema);
+  static const std::vector<TableDef> after = parse_ddl(embedded::kAfterSchema);
   return shape == Shape::Before ? before : after;
 }
 

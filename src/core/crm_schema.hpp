@@ -38,6 +38,10 @@ const TableDef* find_table(Shape shape, std::string_view table);
 // order): the before shape is tried first, then the after shape. nullptr if none.
 const TableDef* match_table(std::string_view table, const std::vector<std::string>& columns);
 
+// The tables a DDL script creates, described by SQLite itself (sqlite_sequence
+// excluded); empty if the script fails.
+std::vector<TableDef> parse_ddl(const char* ddl);
+
 // The raw DDL scripts (one statement per line, as `.schema` prints them).
 const char* schema_sql(Shape shape);
 

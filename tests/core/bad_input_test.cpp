@@ -114,7 +114,7 @@ const Expectation kExpectations[] = {
   {"json-nul-byte-in-string.json", "dumpdata", "byte offset 314 (line 22, column 14)", "NUL byte in the file"},
   {"json-nul-byte-between-tokens.json", "dumpdata", "byte offset 174 (line 12, column 8)", "NUL byte in the file"},
   // ---- Django dumpdata JSON: shape ----
-  {"json-top-level-object.json", "dumpdata", "byte offset 0 (line 1, column 1)", "one JSON object, not the list"},
+  {"json-top-level-object.json", "dumpdata", "byte offset 1 (line 1, column 2)", "the line ends in the middle of the JSON"},
   {"json-list-of-numbers.json", "dumpdata", "byte offset 3 (line 1, column 4)", "object index 0 is a number"},
   {"json-object-without-model.json", "dumpdata", "byte offset 127 (line 10, column 1), object index 1", "has no \"model\""},
   {"json-object-without-fields.json", "dumpdata", "byte offset 127 (line 10, column 1), object index 1", "has no \"fields\""},
@@ -123,11 +123,11 @@ const Expectation kExpectations[] = {
   {"json-object-where-scalar-belongs.json", "dumpdata", "byte offset 490 (line 28, column 3), object index 2", "holds an object"},
   {"json-string-pk.json", "dumpdata", "byte offset 168 (line 12, column 2), object index 1", "\"pk\" is \"permission\", not an integer id"},
   {"json-model-not-a-string.json", "dumpdata", "byte offset 130 (line 11, column 2), object index 1", "\"model\" is a number"},
-  {"json-unknown-model.json", "dumpdata", "byte offset 246 (line 19, column 2), object index 2", "unknown model \"crmApp.invoice\""},
-  {"json-unknown-field.json", "dumpdata", "byte offset 243 (line 18, column 1), object index 2", "not columns: homepage"},
+  {"json-model-not-a-label.json", "dumpdata", "byte offset 246 (line 19, column 2), object index 2", "\"model\" is \"invoice\", not a Django model label"},
+  {"json-unknown-field.json", "dumpdata", "byte offset 243 (line 18, column 1), object index 2", "before shape: missing: website"},
   {"json-bad-datetime.json", "dumpdata", "byte offset 424 (line 26, column 3), object index 2", "no such date"},
   {"json-duplicate-pk.json", "dumpdata", "byte offset 127 (line 10, column 1), object index 1", "UNIQUE constraint failed"},
-  {"json-utf8-bom-then-unknown-model.json", "dumpdata", "byte offset 249 (line 19, column 2), object index 2", "unknown model"},
+  {"json-utf8-bom-then-bad-label.json", "dumpdata", "byte offset 249 (line 19, column 2), object index 2", "not a Django model label"},
 };
 // clang-format on
 
@@ -328,12 +328,12 @@ TEST(BadInputGenerated, TenMegabyteJsonOnOneLine) {
                      R"(","email":"","phone":"","website":"","created_at":"2023-02-21T21:44:10Z","address":"",)"
                      R"("city":"","state":"","postal_code":"","country":""}},{)";
   const std::size_t key = text.size();
-  text += R"("model":"crmApp.invoice","pk":1,"fields":{}}])";
+  text += R"("model":"invoice","pk":1,"fields":{}}])";
   const std::string path = dir.file("json-10mb-one-line.json");
   write_bytes(path, text);
   expect_rejected(path, "dumpdata",
                   "byte offset " + std::to_string(key) + " (line 1, column " + std::to_string(key + 1) + "), object index 1",
-                  "unknown model \"crmApp.invoice\"");
+                  "\"model\" is \"invoice\", not a Django model label");
 }
 
 TEST(BadInputGenerated, TenMegabytesOfNoFormatOnOneLine) {

@@ -1,13 +1,15 @@
 // LoadJob (the page's sliced load) against load_snapshot (the CLI's, in one call):
 // the same database bytes, row counts and summary for every fixture in every
-// format, however small the slices; the same error, message and context, for every
-// file of the bad-input corpus; and the size check of issue #7.
+// format (and JSON Lines), however small the slices; the same error, message and
+// context, for every file of the bad-input corpus; and the size check of issue #7.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+
+#include <nlohmann/json.hpp>
 
 #include "core/demo.hpp"
 #include "core/load/load_job.hpp"
@@ -114,6 +116,55 @@ TEST(LoadJob, RealServerVariantsLoadAsBlocking) {
       EXPECT_EQ(sliced->summary.warnings, blocking->summary.warnings);
     }
   }
+}
+
+// The real Django dumpdata variants (tests/data/dumpdata): natural keys resolved,
+// content types created, other apps and columns inferred, JSON Lines, and the
+// refusals of XML, YAML and --natural-primary: the same database or the same error.
+TEST(LoadJob, DumpDataVariantsGiveTheSameDatabaseOrError) {
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(test_data("dumpdata"))) {
+    const std::string name = entry.path().filename().string();
+    if (name == "README.md") continue;
+    ++seen;
+    auto bytes = read_bytes(entry.path().string());
+    auto blocking = load_snapshot(bytes, name);
+    for (double budget : {0.05, 1e6}) {
+      auto sliced = run_job(bytes, name, budget);
+      ASSERT_EQ(sliced.ok(), blocking.ok()) << name;
+      if (!blocking.ok()) {
+        EXPECT_EQ(sliced.error().describe(), blocking.error().describe()) << name;
+        continue;
+      }
+      auto want = blocking->db.serialize();
+      auto got = sliced->db.serialize();
+      ASSERT_TRUE(want && got);
+      EXPECT_TRUE(*got == *want) << name << ": database bytes differ with " << budget << " ms slices";
+      EXPECT_EQ(sliced->summary.warnings, blocking->summary.warnings) << name;
+      EXPECT_EQ(sliced->summary.tables, blocking->summary.tables) << name;
+    }
+  }
+  EXPECT_GE(seen, 10);
+}
+
+TEST(LoadJob, JsonLinesAreSlicedByLines) {
+  // crm-small/before.json as `dumpdata --format jsonl` writes it: one object a line.
+  const std::string path = fixture("crm-small/before.json");
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "fixture missing: " << path;
+  auto json = read_bytes(path);
+  std::string text(json.begin(), json.end()), lines;
+  for (const auto& o : nlohmann::json::parse(text)) lines += o.dump() + "\n";
+  std::vector<std::uint8_t> bytes(lines.begin(), lines.end());
+  auto blocking = load_snapshot(bytes, "before.jsonl");
+  ASSERT_TRUE(blocking) << blocking.error().describe();
+  auto list = load_snapshot(json, "before.json");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(blocking->summary.tables, list->summary.tables);
+  int slices = 0;
+  auto sliced = run_job(bytes, "before.jsonl", 0.05, &slices);
+  ASSERT_TRUE(sliced) << sliced.error().describe();
+  EXPECT_TRUE(*sliced->db.serialize() == *blocking->db.serialize());
+  EXPECT_GT(slices, 3);
 }
 
 TEST(LoadJob, BadInputCorpusGivesTheBlockingLoadersErrors) {

@@ -1,20 +1,29 @@
 // The Django dumpdata JSON loader: streams a list of {"model", "pk", "fields"}
-// objects through nlohmann/json's SAX interface (one object in memory at a time,
-// plus a short batch of rows per table waiting for SQLite) into the CRM's tables,
-// created with the exact DDL Django uses on SQLite, writing values as Django's
-// SQLite backend would (spec §1, canonical form). Every error names the file, the
-// byte offset (with line and column) and the object (index, model, pk).
+// objects (or JSON Lines, one object per line: dumpdata --format jsonl) through
+// nlohmann/json's SAX interface (one object in memory at a time, plus a short batch
+// of rows per table waiting for SQLite) into the CRM's tables, created with the
+// exact DDL Django uses on SQLite, writing values as Django's SQLite backend would
+// (spec §1, canonical form). Django's contrib models go to their real tables; other
+// models, and fields the CRM's schema does not name, to tables and columns inferred
+// from the values. Natural keys (dumpdata --natural-foreign) are resolved at the
+// end, when every object they may name has been loaded. Every error names the
+// file, the byte offset (with line and column) and the object (index, model, pk).
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <iterator>
 #include <limits>
 #include <map>
 #include <new>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -115,7 +124,10 @@ class BatchIterator {
 
 // One JSON value of the current object, buffered until the object is complete
 // (its keys may come in any order). Strings keep their capacity between objects.
-enum class VType : std::uint8_t { Null, Bool, Int, Uint, Float, String, List };
+// NatKey: a natural key inside a many-to-many list ([["anna"], ["bob"]]), its parts
+// in `text` separated by kKeySep.
+enum class VType : std::uint8_t { Null, Bool, Int, Uint, Float, String, List, NatKey };
+constexpr char kKeySep = '\x1f';
 
 struct Value {
   VType type = VType::Null;
@@ -141,16 +153,41 @@ struct Slot {
 
 struct Model {
   std::string label;              // normalized: "crmApp.user"
-  const ModelInfo* info = nullptr;
+  const ModelInfo* info = nullptr;  // nullptr: a model outside the CRM, table inferred
+  std::string table_name;         // the table Django names by default, for inferred models
+  std::vector<const ManyToMany*> inferred_m2m;
   struct Table* table = nullptr;  // set by the model's first object
-  bool skipped = false;
+
+  const ManyToMany* find_m2m(std::string_view field) const {
+    if (info) return info->find_m2m(field);
+    for (const ManyToMany* m : inferred_m2m)
+      if (m->field == field) return m;
+    return nullptr;
+  }
 };
+
+// What a natural key (dumpdata --natural-foreign) names, in the order they are
+// resolved: a permission's key holds its content type's.
+enum class NatKind : std::uint8_t { ContentType, User, Group, Permission };
+
+// A natural key met in the file, resolved at the end of the load: until then its
+// column holds kPlaceholderBase - index.
+struct NaturalRef {
+  NatKind kind;
+  std::string parts[3];
+  const Model* model;
+  std::string field;
+  std::int64_t obj_index;
+  std::size_t offset;
+};
+constexpr std::int64_t kPlaceholderBase = -(std::int64_t{1} << 62);
 
 // A value waiting in a table's batch, already in the form SQLite gets.
 struct Param {
-  enum class Kind : std::uint8_t { Null, Int, Text };
+  enum class Kind : std::uint8_t { Null, Int, Real, Text };
   Kind kind = Kind::Null;
   std::int64_t i = 0;             // Int
+  double r = 0;                   // Real
   std::size_t off = 0, len = 0;   // Text: a range of Table::text
 };
 
@@ -159,6 +196,7 @@ struct RowOrigin {
   std::int64_t obj_index = 0;
   std::size_t offset = 0;
   std::int64_t pk = 0;
+  std::string pk_text;              // the pk of a table whose pk is text (django_session)
   const Model* model = nullptr;
   const ManyToMany* m2m = nullptr;  // a junction row: owner pk, then target
   std::int64_t target = 0;
@@ -171,6 +209,9 @@ constexpr std::size_t kBatch = 32;
 
 struct Table {
   const crm::TableDef* def = nullptr;
+  crm::TableDef* own = nullptr;   // the loader's own copy of def, to which it adds columns
+  std::size_t declared = 0;       // columns whose kind comes from their declared type; the rest are inferred (Any)
+  bool text_pk = false;
   std::vector<ColumnKind> kinds;  // per column of def
   int id_column = -1;
   sql::Statement insert;          // one row, every column in def order
@@ -245,6 +286,11 @@ std::string describe(const Value& v) {
     case VType::Float: return v.text;
     case VType::String: return "\"" + shown(v.text) + "\"";
     case VType::List: return "a list";
+    case VType::NatKey: {
+      std::string out = "[\"";
+      for (char c : v.text) out += c == kKeySep ? std::string("\", \"") : std::string(1, c);
+      return shown(out + "\"]");
+    }
   }
   return "?";
 }
@@ -257,7 +303,8 @@ const char* type_name(VType t) {
     case VType::Uint:
     case VType::Float: return "number";
     case VType::String: return "string";
-    case VType::List: return "list";
+    case VType::List:
+    case VType::NatKey: return "list";
   }
   return "value";
 }
@@ -286,9 +333,14 @@ class Loader {
                         "NUL byte in the file: JSON text never contains one (binary or corrupt file?)",
                         where(at));
     }
-    const char* end_pos = end_;
-    bool parsed = json::sax_parse(TrackedIterator(&cursor_), TrackedIterator(&end_pos), this,
-                                  json::input_format_t::json, /*strict=*/true);
+    bool parsed;
+    if (json_lines()) {
+      parsed = parse_lines();
+    } else {
+      const char* end_pos = end_;
+      parsed = json::sax_parse(TrackedIterator(&cursor_), TrackedIterator(&end_pos), this,
+                               json::input_format_t::json, /*strict=*/true);
+    }
     if (error_) {
       // Rows still waiting in batches come before the error in the file: if SQLite
       // refuses one of them, that is the first problem (row_failed keeps the earliest).
@@ -304,6 +356,50 @@ class Loader {
     return sp->release();
   }
 
+  // JSON Lines (dumpdata --format jsonl): the file starts with an object, not a list.
+  bool json_lines() const {
+    const char* p = skip_bom(begin_);
+    p = skip_blank(p);
+    return p != end_ && *p == '{';
+  }
+  const char* skip_bom(const char* p) const {
+    return end_ - p >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? p + 3 : p;
+  }
+
+  // Each line of a JSON Lines file parsed as a list of its own ('[' line ']'),
+  // errors placed in the file (see parse_error).
+  bool parse_lines() {
+    const char* p = skip_bom(begin_);
+    while (p < end_)
+      if (!parse_line(p)) return false;
+    line_begin_ = nullptr;
+    cursor_ = end_;
+    state_ = State::Done;
+    return true;
+  }
+
+  // The line at p (if not blank), p then past it.
+  bool parse_line(const char*& p) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end_ - p)));
+    const char* e = nl ? nl : end_;
+    const char* a = p;
+    while (a < e && blank(*a)) ++a;
+    const char* b = e;
+    while (b > a && blank(b[-1])) --b;
+    p = nl ? nl + 1 : end_;
+    if (a == b) return true;
+    cursor_ = a;
+    line_begin_ = a;
+    line_end_ = b;
+    BatchInput in{&cursor_, b, 0};
+    BatchInput done{&cursor_, b, 3};
+    state_ = State::Start;
+    bool parsed = json::sax_parse(BatchIterator(&in), BatchIterator(&done), this, json::input_format_t::json,
+                                  /*strict=*/true);
+    cursor_ = p;
+    return !error_ && parsed && state_ == State::Done;
+  }
+
   // The same load in slices (LoadJob). Only a file laid out as dumpdata writes it
   // (optional blanks, '[', objects separated by commas, ']') is sliced; anything else,
   // and every error, is reported as an error here, and the caller loads the file
@@ -313,6 +409,11 @@ class Loader {
     if (!sp) return sp.error();
     savepoint_.emplace(std::move(sp.value()));
     if (end_ != begin_ && std::memchr(begin_, '\0', static_cast<std::size_t>(end_ - begin_))) return not_sliceable();
+    if (json_lines()) {
+      lines_ = true;
+      scan_ = skip_bom(begin_);
+      return ok_status();
+    }
     scan_ = skip_blank(begin_);
     if (scan_ == end_ || *scan_ != '[') return not_sliceable();
     scan_ = skip_blank(scan_ + 1);
@@ -325,6 +426,13 @@ class Loader {
 
   Result<bool> step(std::chrono::steady_clock::time_point deadline) {
     constexpr std::size_t kBatchBytes = 64 << 10;
+    while (lines_ && scan_ < end_) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      const char* first = scan_;
+      while (scan_ < end_ && scan_ - first < static_cast<std::ptrdiff_t>(kBatchBytes))
+        if (!parse_line(scan_)) return not_sliceable();
+    }
+    if (lines_) list_closed_ = true;
     while (!list_closed_) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
       // scan_ is at the '{' of the next object; take objects up to kBatchBytes.
@@ -374,7 +482,7 @@ class Loader {
   bool null() {
     Value* v = scalar("null");
     if (v) v->type = VType::Null;
-    return !error_;
+    return scalar_done();
   }
   bool boolean(bool b) {
     Value* v = scalar("boolean");
@@ -382,7 +490,7 @@ class Loader {
       v->type = VType::Bool;
       v->b = b;
     }
-    return !error_;
+    return scalar_done();
   }
   bool number_integer(json::number_integer_t i) {
     Value* v = scalar("number");
@@ -390,7 +498,7 @@ class Loader {
       v->type = VType::Int;
       v->i = i;
     }
-    return !error_;
+    return scalar_done();
   }
   bool number_unsigned(json::number_unsigned_t u) {
     Value* v = scalar("number");
@@ -398,7 +506,7 @@ class Loader {
       v->type = VType::Uint;
       v->u = u;
     }
-    return !error_;
+    return scalar_done();
   }
   bool number_float(json::number_float_t, const json::string_t& raw) {
     Value* v = scalar("number");
@@ -406,7 +514,7 @@ class Loader {
       v->type = VType::Float;
       v->text = raw;
     }
-    return !error_;
+    return scalar_done();
   }
   bool string(json::string_t& s) {
     Value* v = scalar("string");
@@ -416,7 +524,7 @@ class Loader {
       // swapping buffers avoids a copy per string.
       v->text.swap(s);
     }
-    return !error_;
+    return scalar_done();
   }
   bool binary(json::binary_t&) { return fail("binary values are not JSON", offset()); }
 
@@ -443,8 +551,9 @@ class Loader {
                         "' holds an object; a field holds a value, or a list of pks",
                     current_field().offset);
       case State::FieldList:
+      case State::NatKey:
         return fail("field '" + shown(current_field().name) +
-                        "' holds a list with an object in it; expected a list of pks",
+                        "' holds a list with an object in it; expected a list of pks or of natural keys",
                     current_field().offset);
       case State::Skip:
         ++skip_depth_;
@@ -494,10 +603,19 @@ class Loader {
         state_ = State::FieldList;
         return true;
       }
-      case State::FieldList:
+      case State::FieldList: {
+        // A natural key in a many-to-many list: [["codename", "app", "model"], ...].
+        if (n_items_ == items_.size()) items_.emplace_back();
+        Value& item = items_[n_items_++];
+        item.type = VType::NatKey;
+        item.text.clear();
+        item.i = 0;
+        state_ = State::NatKey;
+        return true;
+      }
+      case State::NatKey:
         return fail("field '" + shown(current_field().name) +
-                        "' holds a list of lists: natural keys (dumpdata --natural-foreign) "
-                        "are not supported; dump with plain pks",
+                        "' holds lists nested three deep; a natural key is a list of values",
                     current_field().offset);
       case State::Skip:
         ++skip_depth_;
@@ -515,6 +633,9 @@ class Loader {
       case State::FieldList:
         current_field().value.list_end = n_items_;
         state_ = State::Fields;
+        return true;
+      case State::NatKey:
+        state_ = State::FieldList;
         return true;
       case State::Skip:
         if (--skip_depth_ == 0) state_ = State::Object;
@@ -559,6 +680,17 @@ class Loader {
     std::size_t size = static_cast<std::size_t>(end_ - begin_);
     std::size_t at = position > 0 ? position - 1 : 0;
     if (at > size) at = size;
+    bool line_cut = false;
+    if (line_begin_) {
+      // A JSON Lines line, parsed as '[' + line + ']': nlohmann counts from the '['.
+      std::size_t first = static_cast<std::size_t>(line_begin_ - begin_);
+      std::size_t last = static_cast<std::size_t>(line_end_ - begin_);
+      at = first + (at > 0 ? at - 1 : 0);
+      if (at >= last) {
+        at = last;
+        line_cut = last < size;
+      }
+    }
     std::string what = ex.what();
     // "[json.exception.parse_error.101] parse error at line 3, column 5: DETAIL"
     if (auto p = what.find("parse error"); p != std::string::npos) {
@@ -568,7 +700,11 @@ class Loader {
     std::string message;
     // An error at the very end of the input is a file cut short, whatever the
     // parser was in the middle of (a string, a list, a number).
-    if (at >= size) {
+    if (line_cut) {
+      message = "the line ends in the middle of the JSON: a JSON Lines file (dumpdata --format jsonl) holds one "
+                "whole object per line; for a file of one pretty-printed object, export the list dumpdata writes: "
+                "python manage.py dumpdata --indent 1 > FILE.json";
+    } else if (at >= size) {
       message = "the file ends in the middle of the JSON (truncated?): " + what;
     } else if (what.find("UTF-8") != std::string::npos) {
       message = "invalid UTF-8 in a JSON string: " + what;
@@ -579,7 +715,7 @@ class Loader {
   }
 
  private:
-  enum class State { Start, List, Object, Fields, FieldList, Skip, Done };
+  enum class State { Start, List, Object, Fields, FieldList, NatKey, Skip, Done };
   enum class Key { Model, Pk, Fields, Other };
 
   static const char* key_name(Key k) {
@@ -669,11 +805,22 @@ class Loader {
         if (n_items_ == items_.size()) items_.emplace_back();
         return &items_[n_items_++];
       }
+      case State::NatKey: return &discard_;  // appended to the key by scalar_done()
       case State::Skip: return &discard_;
       case State::Done: break;
     }
     fail("unexpected JSON after the end of the list", offset(), false);
     return nullptr;
+  }
+
+  // After a scalar: a part of a natural key in a many-to-many list joins its key.
+  bool scalar_done() {
+    if (state_ == State::NatKey && !error_) {
+      Value& key = items_[n_items_ - 1];
+      if (key.i++ > 0) key.text += kKeySep;
+      key.text += discard_.type == VType::String ? discard_.text : describe(discard_);
+    }
+    return !error_;
   }
 
   void begin_object() {
@@ -719,11 +866,15 @@ class Loader {
   Status prepare_insert(Table& t, const crm::TableDef* def) {
     t.def = def;
     t.kinds.clear();
+    if (!t.own) t.declared = def->columns.size();
     std::string cols, params;
     for (std::size_t i = 0; i < def->columns.size(); ++i) {
       const auto& c = def->columns[i];
-      t.kinds.push_back(column_kind(c.type));
-      if (c.name == "id") t.id_column = static_cast<int>(i);
+      t.kinds.push_back(i < t.declared ? column_kind(c.type) : ColumnKind::Any);
+      if (c.primary_key) {
+        t.id_column = static_cast<int>(i);
+        t.text_pk = column_kind(c.type) != ColumnKind::Integer;
+      }
       cols += (i ? ", " : "") + sql::quote_ident(c.name);
       params += (i ? ", ?" : "?");
     }
@@ -764,6 +915,11 @@ class Loader {
     row[column].i = v;
   }
 
+  static void set_real(Param* row, int column, double v) {
+    row[column].kind = Param::Kind::Real;
+    row[column].r = v;
+  }
+
   static void set_text(Table& t, Param* row, int column, std::string_view v) {
     row[column].kind = Param::Kind::Text;
     row[column].off = t.text.size();
@@ -780,6 +936,7 @@ class Loader {
       int i = first_param + static_cast<int>(c);
       // The batch's text outlives the statement's step: no copy needed.
       if (p.kind == Param::Kind::Int) sqlite3_bind_int64(st, i, p.i);
+      else if (p.kind == Param::Kind::Real) sqlite3_bind_double(st, i, p.r);
       else if (p.kind == Param::Kind::Text)
         sqlite3_bind_text64(st, i, t.text.data() + p.off, p.len, SQLITE_STATIC, SQLITE_UTF8);
       else sqlite3_bind_null(st, i);
@@ -827,11 +984,11 @@ class Loader {
   }
 
   bool row_failed(const Table& t, const RowOrigin& o) {
-    std::string what = o.model->label + " pk " + std::to_string(o.pk);
-    if (o.m2m) what += ": " + std::string(o.m2m->field) + " " + std::to_string(o.target);
+    std::string pk = o.pk_text.empty() ? std::to_string(o.pk) : "\"" + shown(o.pk_text) + "\"";
+    std::string what = o.model->label + " pk " + pk;
+    if (o.m2m) what += ": " + o.m2m->field + " " + std::to_string(o.target);
     std::string message = what + " cannot be stored in " + t.def->name + ": " + sqlite3_errmsg(db_.handle());
-    std::string context = where(o.offset) + object_part(o.obj_index, "model " + o.model->label + ", pk " +
-                                                                         std::to_string(o.pk));
+    std::string context = where(o.offset) + object_part(o.obj_index, "model " + o.model->label + ", pk " + pk);
     // Rows wait in batches, so a later object may have failed first: the earliest
     // problem in the file is the one reported.
     if (!error_ || o.offset < error_at_) {
@@ -853,6 +1010,19 @@ class Loader {
     REDLINE_TRY(db_.exec("CREATE TEMP TABLE redline_stash AS SELECT * FROM " + name + "; DROP TABLE " + name));
     REDLINE_TRY(db_.exec(def->create_sql));
     REDLINE_TRY(create_indexes(*def, /*unique=*/true));
+    if (t.own) {
+      // Columns the loader added (fields the schema does not name) come along.
+      crm::TableDef& d = owned_defs_.emplace_back(*def);
+      for (std::size_t i = t.declared; i < t.own->columns.size(); ++i) {
+        const auto& c = t.own->columns[i];
+        REDLINE_TRY(db_.exec("ALTER TABLE " + name + " ADD COLUMN " + sql::quote_ident(c.name) + " " + c.type));
+        cols += ", " + sql::quote_ident(c.name);
+        d.columns.push_back(c);
+      }
+      t.declared = def->columns.size();
+      t.own = &d;
+      def = &d;
+    }
     REDLINE_TRY(db_.exec("INSERT INTO " + name + " (" + cols + ") SELECT " + cols +
                          " FROM temp.redline_stash; DROP TABLE temp.redline_stash"));
     REDLINE_TRY(prepare_insert(t, def));
@@ -893,13 +1063,24 @@ class Loader {
 
   // First object of a model: pick the table's shape from the fields it has.
   bool init_model_table(Model& m) {
+    if (!m.info) return init_inferred_table(m);
     const crm::TableDef* before = crm::find_table(crm::Shape::Before, m.info->table);
     const crm::TableDef* after = crm::find_table(crm::Shape::After, m.info->table);
+    if (!before && !after) {
+      // A contrib model whose table the CRM's schema does not hold (admin, sessions).
+      auto t = create_table(contrib_table(m.info->table));
+      if (!t) return fail_sql(t.error());
+      m.table = t.value();
+      return true;
+    }
     std::vector<std::string> columns{"id"};
     for (std::size_t i = 0; i < n_fields_; ++i) {
       const std::string& f = fields_[i].name;
       if (m.info->find_m2m(f)) continue;
       std::string c = column_for(f, before, after);
+      // A field of the project's own (a later migration's column): added to the
+      // table when its slot is made, it has no say in the table's shape.
+      if (!(before && before->column(c)) && !(after && after->column(c))) continue;
       if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
     }
     const crm::TableDef* def = crm::match_table(m.info->table, columns);
@@ -939,10 +1120,123 @@ class Loader {
     if (!t) return fail_sql(t.error());
     m.table = t.value();
     if (provisional) provisional_.push_back(m.table);
-    // Slots in this object's field order: later objects of the model normally list
-    // their fields in the same order, so lookups hit on the first try.
-    for (std::size_t i = 0; i < n_fields_; ++i) (void)find_slot(*m.table, m, fields_[i].name, i);
     return true;
+  }
+
+  // A model outside the CRM: the table Django names by default, with an "id"
+  // primary key (text when the pks are), the fields' columns added as they come.
+  bool init_inferred_table(Model& m) {
+    std::int64_t ignored;
+    bool text = pk_.type == VType::String && !parse_int64(pk_.text, ignored);
+    if (tables_.count(m.table_name) || crm::find_table(crm::Shape::Before, m.table_name) ||
+        crm::find_table(crm::Shape::After, m.table_name) || contrib_table(m.table_name))
+      return fail(m.label + " would go to table " + m.table_name + ", which is a table of the CRM", model_offset_);
+    crm::TableDef& d = owned_defs_.emplace_back();
+    d.name = m.table_name;
+    d.create_sql = "CREATE TABLE " + sql::quote_ident(d.name) +
+                   (text ? " (\"id\" text NOT NULL PRIMARY KEY)" : " (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT)");
+    d.columns.push_back(crm::ColumnDef{"id", text ? "text" : "integer", true, true});
+    auto t = create_table(&d);
+    if (!t) return fail_sql(t.error());
+    m.table = t.value();
+    m.table->own = &d;
+    inferred_.push_back(m.label + " -> table " + d.name);
+    return true;
+  }
+
+  // The declared type of a column added for a field, from the field's first value
+  // (SQLite keeps each value's own type whatever the column says).
+  static const char* inferred_type(const Value& v) {
+    switch (v.type) {
+      case VType::Bool: return "bool";
+      case VType::Int:
+      case VType::Uint: return "integer";
+      case VType::Float: return "real";
+      case VType::String: return "text";
+      case VType::List: return "integer";  // a natural key: a foreign key
+      default: return "";
+    }
+  }
+
+  // Add a column for field `f` to `t` (NULL allowed, type from the value).
+  bool add_column(Table& t, const Model& m, const Field& f) {
+    for (const auto& c : t.def->columns) {
+      // SQLite's column names ignore ASCII case: "Name" cannot sit beside "name".
+      if (c.name.size() == f.name.size() &&
+          std::equal(c.name.begin(), c.name.end(), f.name.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+          }))
+        return fail("field '" + shown(f.name) + "' of " + m.label + " differs only in case from column '" + c.name +
+                        "' of table " + t.def->name + ", which SQLite cannot keep apart",
+                    f.offset);
+    }
+    if (!flush(t)) return false;
+    if (!t.own) {
+      t.own = &owned_defs_.emplace_back(*t.def);
+      t.def = t.own;
+    }
+    std::string type = inferred_type(f.value);
+    std::string sql = "ALTER TABLE " + sql::quote_ident(t.def->name) + " ADD COLUMN " + sql::quote_ident(f.name) +
+                      (type.empty() ? "" : " " + type);
+    t.insert = sql::Statement();
+    t.batch = sql::Statement();
+    if (auto r = db_.exec(sql); !r) return fail_sql(r.error());
+    t.own->columns.push_back(crm::ColumnDef{f.name, type, false, false});
+    if (auto r = prepare_insert(t, t.def); !r) return fail_sql(r.error());
+    if (m.info) added_.push_back(t.def->name + "." + f.name + (type.empty() ? "" : " " + type) + " (" + m.label + ")");
+    return true;
+  }
+
+  // Whether the first value of a field of an inferred model makes it a
+  // many-to-many field: a list of pks or of natural keys (a list of strings is one
+  // natural key, a foreign key).
+  bool is_m2m_list(const Value& v) const {
+    if (v.type != VType::List) return false;
+    for (std::size_t k = v.list_begin; k < v.list_end; ++k)
+      if (items_[k].type != VType::Int && items_[k].type != VType::Uint && items_[k].type != VType::NatKey) return false;
+    return true;
+  }
+
+  // The junction table of a many-to-many field of an inferred model, named as
+  // Django names it: <table>_<field> (id, <model>_id, <target>_id); the target
+  // model is the one its natural keys name, else the field name less a plural "s".
+  const ManyToMany* infer_m2m(Model& m, const Field& f) {
+    std::string model = m.label.substr(m.label.find('.') + 1);
+    std::string target = f.name;
+    if (f.value.list_end > f.value.list_begin && items_[f.value.list_begin].type == VType::NatKey) {
+      static const char* const kByArity[] = {"", "user", "contenttype", "permission"};
+      auto arity = static_cast<std::size_t>(items_[f.value.list_begin].i);
+      if (arity < std::size(kByArity)) target = kByArity[arity];
+    } else if (target.size() > 1 && target.back() == 's') {
+      target.pop_back();
+    }
+    ManyToMany& j = inferred_m2m_.emplace_back();
+    j.field = f.name;
+    j.table = m.table_name + "_" + f.name;
+    j.owner_column = model + "_id";
+    j.target_column = target + "_id";
+    if (model == target) {
+      j.owner_column = "from_" + j.owner_column;
+      j.target_column = "to_" + j.target_column;
+    }
+    m.inferred_m2m.push_back(&j);
+    inferred_.push_back(m.label + "." + f.name + " -> junction table " + j.table + " (" + j.owner_column + ", " +
+                        j.target_column + ")");
+    return &j;
+  }
+
+  // The definition of a junction table: the CRM's, or one made for an inferred model.
+  const crm::TableDef* m2m_def(const ManyToMany& j) {
+    if (const crm::TableDef* d = def_for(j.table)) return d;
+    if (auto it = tables_.find(j.table); it != tables_.end()) return it->second.def;
+    crm::TableDef& d = owned_defs_.emplace_back();
+    d.name = j.table;
+    d.create_sql = "CREATE TABLE " + sql::quote_ident(d.name) +
+                   " (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, " + sql::quote_ident(j.owner_column) +
+                   " integer NOT NULL, " + sql::quote_ident(j.target_column) + " integer NOT NULL)";
+    d.columns = {{"id", "integer", true, true}, {j.owner_column, "integer", true, false},
+                 {j.target_column, "integer", true, false}};
+    return &d;
   }
 
   static const char* shape_name(crm::Shape s) { return s == crm::Shape::Before ? "before" : "after"; }
@@ -965,20 +1259,26 @@ class Loader {
     return msg;
   }
 
-  // The slot of field `name` in table `t`, created on first sight; nullptr if the
-  // name is not a column (nor a many-to-many field) of the table.
-  const Slot* find_slot(Table& t, const Model& m, const std::string& name, std::size_t position) {
-    if (position < t.slots.size() && t.slots[position].field == name) return &t.slots[position];
+  // The slot of field `f` in table `t`, created on first sight: a column of the
+  // table (added if the table has none for the field) or a many-to-many list.
+  // nullptr after an error.
+  const Slot* find_slot(Table& t, Model& m, const Field& f, std::size_t position) {
+    if (position < t.slots.size() && t.slots[position].field == f.name) return &t.slots[position];
     for (const auto& s : t.slots)
-      if (s.field == name) return &s;
+      if (s.field == f.name) return &s;
     Slot s;
-    s.field = name;
-    if ((s.m2m = m.info->find_m2m(name)) == nullptr) {
-      std::string c = column_for(name, t.def, nullptr);
+    s.field = f.name;
+    s.m2m = m.find_m2m(f.name);
+    if (!s.m2m && !m.info && is_m2m_list(f.value)) s.m2m = infer_m2m(m, f);
+    if (!s.m2m) {
+      std::string c = column_for(f.name, t.def, nullptr);
       const auto& cols = t.def->columns;
       for (std::size_t i = 0; i < cols.size(); ++i)
         if (cols[i].name == c) s.column = static_cast<int>(i);
-      if (s.column < 0) return nullptr;
+      if (s.column < 0) {
+        if (!add_column(t, m, f)) return nullptr;
+        s.column = static_cast<int>(t.def->columns.size() - 1);
+      }
     }
     t.slots.push_back(std::move(s));
     return &t.slots.back();
@@ -988,21 +1288,32 @@ class Loader {
 
   Model* model_of(const std::string& label) {
     if (last_model_ && last_model_key_ == label) return last_model_;
-    auto it = models_.find(label);
+    auto spelled = spellings_.find(label);
+    if (spelled != spellings_.end()) {
+      last_model_key_ = label;
+      return last_model_ = spelled->second;
+    }
+    // "crmApp.User" and "crmApp.user" are one model.
+    std::string normalized = normalize_label(label);
+    auto it = models_.find(normalized);
     if (it == models_.end()) {
       Model m;
-      m.label = normalize_label(label);
+      m.label = normalized;
       m.info = find_model(m.label);
-      m.skipped = is_skipped_model(m.label);
-      if (!m.info && !m.skipped) {
-        fail("unknown model \"" + shown(label) +
-                 "\": not a model of the CRM (crmApp.*, auth.permission, auth.group, "
-                 "contenttypes.contenttype)",
+      auto dot = m.label.find('.');
+      if (dot == std::string::npos || dot == 0 || dot + 1 == m.label.size() ||
+          m.label.find('.', dot + 1) != std::string::npos) {
+        fail("\"model\" is \"" + shown(label) + "\", not a Django model label \"app_label.model\"",
              model_offset_);
         return nullptr;
       }
-      it = models_.emplace(label, std::move(m)).first;
+      // A model outside the CRM goes to the table Django names by default (its
+      // app label as written, the model name in lower case).
+      if (!m.info) m.table_name = m.label.substr(0, dot) + "_" + m.label.substr(dot + 1);
+      note_app(m.label.substr(0, dot), m.label);
+      it = models_.emplace(normalized, std::move(m)).first;
     }
+    spellings_.emplace(label, &it->second);
     last_model_key_ = label;
     last_model_ = &it->second;
     return last_model_;
@@ -1014,23 +1325,36 @@ class Loader {
       return fail(std::string("\"model\" is a ") + type_name(model_.type) + ", not a string", model_offset_);
     Model* m = model_of(model_.text);
     if (!m) return false;
-    if (m->skipped) {
-      ++summary_.skipped[m->label];
-      return true;
-    }
     if (!has_fields_) return fail("the object has no \"fields\"", obj_offset_);
-    std::int64_t pk = 0;
     if (!has_pk_ || pk_.type == VType::Null)
-      return fail("the object has no \"pk\" (natural primary keys, dumpdata --natural-primary, "
-                  "are not supported)",
+      return fail("the object has no \"pk\": the file was made with dumpdata --natural-primary, which "
+                  "leaves out the primary keys the snapshot needs; export it again without that option: "
+                  "python manage.py dumpdata --natural-foreign --indent 1 > FILE.json",
                   obj_offset_);
-    if (!integer_of(pk_, pk))
+    // The pk is checked before the first object makes the table: a wrong pk is the
+    // first thing wrong with the object.
+    std::int64_t pk = 0;
+    bool text_pk = m->table ? m->table->text_pk
+                   : m->info ? std::string_view(m->info->pk_column) != "id"
+                             : pk_.type == VType::String && !parse_int64(pk_.text, pk);
+    if (text_pk) {
+      if (pk_.type != VType::String && pk_.type != VType::Int && pk_.type != VType::Uint)
+        return fail("\"pk\" is " + describe(pk_) + ", not a string key", pk_offset_);
+    } else if (!integer_of(pk_, pk)) {
       return fail("\"pk\" is " + describe(pk_) + ", not an integer id", pk_offset_);
+    }
     if (!m->table && !init_model_table(*m)) return false;
     Table& t = *m->table;
+    // Every field's slot first: a field the table lacks adds a column, which
+    // changes the width of the rows waiting in the batch.
+    for (std::size_t i = 0; i < n_fields_; ++i)
+      if (!find_slot(t, *m, fields_[i], i)) return false;
 
-    Param* row = begin_row(t, RowOrigin{obj_index_, obj_offset_, pk, m, nullptr, 0});
-    set_int(row, t.id_column, pk);
+    RowOrigin origin{obj_index_, obj_offset_, pk, {}, m, nullptr, 0};
+    if (t.text_pk) origin.pk_text = pk_.type == VType::String ? pk_.text : describe(pk_);
+    Param* row = begin_row(t, origin);
+    if (t.text_pk) set_text(t, row, t.id_column, origin.pk_text);
+    else set_int(row, t.id_column, pk);
     bool has_m2m = false;
     if (!fill_row(t, row, *m, has_m2m)) {
       // Drop the half-made row, so that flushing after the error cannot store it.
@@ -1043,14 +1367,11 @@ class Loader {
     return true;
   }
 
-  bool fill_row(Table& t, Param* row, const Model& m, bool& has_m2m) {
+  bool fill_row(Table& t, Param* row, Model& m, bool& has_m2m) {
     for (std::size_t i = 0; i < n_fields_; ++i) {
       const Field& f = fields_[i];
-      const Slot* s = find_slot(t, m, f.name, i);
-      if (!s) {
-        return fail("field '" + shown(f.name) + "' of " + m.label + " is not a column of table " + t.def->name,
-                    f.offset);
-      }
+      const Slot* s = find_slot(t, m, f, i);
+      if (!s) return false;
       if (s->m2m) {
         has_m2m = true;
         continue;
@@ -1077,7 +1398,8 @@ class Loader {
                       ", got " + describe(f.value);
     if (why) msg += std::string(" (") + why + ")";
     if (f.value.type == VType::List)
-      msg += "; a list where a single value belongs (natural keys are not supported)";
+      msg += "; a list where a single value belongs (a natural key fits only a foreign key to a user, "
+             "group, permission or content type)";
     return fail(std::move(msg), f.offset);
   }
 
@@ -1085,7 +1407,41 @@ class Loader {
   bool bind(Table& t, Param* row, int column, const Field& f, const Model& m) {
     const Value& v = f.value;
     if (v.type == VType::Null) return true;  // rows start all NULL
+    if (v.type == VType::List) {
+      // A natural key (dumpdata --natural-foreign) in a foreign key: ["anna"].
+      const std::string& col = t.def->columns[static_cast<std::size_t>(column)].name;
+      auto kind = natural_kind(col, v.list_end - v.list_begin, t.kinds[static_cast<std::size_t>(column)]);
+      if (!kind) {
+        ColumnKind k = t.kinds[static_cast<std::size_t>(column)];
+        return bad_value(f, m, k == ColumnKind::Integer ? "an integer" : k == ColumnKind::Text ? "a string" : "a single value");
+      }
+      Value key;
+      key.type = VType::NatKey;
+      for (std::size_t k = v.list_begin; k < v.list_end; ++k) {
+        const Value& part = items_[k];
+        if (part.type != VType::String && part.type != VType::Int && part.type != VType::Uint)
+          return bad_value(f, m, "a natural key: a list of strings");
+        if (k > v.list_begin) key.text += kKeySep;
+        key.text += part.type == VType::String ? part.text : describe(part);
+      }
+      set_int(row, column, natural_ref(*kind, key, m, f, t, column));
+      return true;
+    }
     switch (t.kinds[static_cast<std::size_t>(column)]) {
+      case ColumnKind::Any: {
+        switch (v.type) {
+          case VType::Bool: set_int(row, column, v.b ? 1 : 0); break;
+          case VType::Int: set_int(row, column, v.i); break;
+          case VType::Uint:
+            if (v.u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) set_text(t, row, column, std::to_string(v.u));
+            else set_int(row, column, static_cast<std::int64_t>(v.u));
+            break;
+          case VType::Float: set_real(row, column, std::strtod(v.text.c_str(), nullptr)); break;
+          case VType::String: set_text(t, row, column, v.text); break;
+          default: return bad_value(f, m, "a single value");
+        }
+        return true;
+      }
       case ColumnKind::Integer: {
         std::int64_t i;
         if (!integer_of(v, i)) return bad_value(f, m, "an integer");
@@ -1145,13 +1501,13 @@ class Loader {
     return true;
   }
 
-  bool store_m2m(Table& owner, const Model& m, std::int64_t pk) {
+  bool store_m2m(Table& owner, Model& m, std::int64_t pk) {
     for (std::size_t i = 0; i < n_fields_; ++i) {
       const Field& f = fields_[i];
-      const Slot* s = find_slot(owner, m, f.name, i);
+      const Slot* s = find_slot(owner, m, f, i);
       if (!s || !s->m2m) continue;
       if (f.value.type != VType::List) return bad_value(f, m, "a list of pks");
-      auto jt = create_table(def_for(s->m2m->table));
+      auto jt = create_table(m2m_def(*s->m2m));
       if (!jt) return fail_sql(jt.error());
       Table& j = *jt.value();
       int owner_col = -1, target_col = -1;
@@ -1161,12 +1517,20 @@ class Loader {
       }
       for (std::size_t k = f.value.list_begin; k < f.value.list_end; ++k) {
         std::int64_t target;
-        if (!integer_of(items_[k], target)) {
-          return fail("field '" + shown(f.name) + "' of " + m.label + ": expected a list of pks, found " +
+        if (items_[k].type == VType::NatKey) {
+          auto kind = natural_kind(s->m2m->target_column, static_cast<std::size_t>(items_[k].i), ColumnKind::Integer);
+          if (!kind) {
+            return fail("field '" + shown(f.name) + "' of " + m.label + ": the natural key " + describe(items_[k]) +
+                            " names no user, group, permission or content type",
+                        f.offset);
+          }
+          target = natural_ref(*kind, items_[k], m, f, j, target_col);
+        } else if (!integer_of(items_[k], target)) {
+          return fail("field '" + shown(f.name) + "' of " + m.label + ": expected a list of pks or natural keys, found " +
                           describe(items_[k]) + " in it",
                       f.offset);
         }
-        Param* row = begin_row(j, RowOrigin{obj_index_, f.offset, pk, &m, s->m2m, target});
+        Param* row = begin_row(j, RowOrigin{obj_index_, f.offset, pk, {}, &m, s->m2m, target});
         set_int(row, j.id_column, j.next_id++);
         set_int(row, owner_col, pk);
         set_int(row, target_col, target);
@@ -1174,6 +1538,184 @@ class Loader {
       }
     }
     return true;
+  }
+
+  // ---- natural keys ----------------------------------------------------------------
+
+  // What a natural key in `column` names: by the column Django gives the foreign
+  // key, or, in a column Redline inferred, by the key's length. Nothing when the key
+  // does not fit.
+  static std::optional<NatKind> natural_kind(const std::string& column, std::size_t arity, ColumnKind kind) {
+    struct ByColumn {
+      const char* column;
+      NatKind kind;
+      std::size_t arity;
+    };
+    static const ByColumn kColumns[] = {{"content_type_id", NatKind::ContentType, 2},
+                                        {"user_id", NatKind::User, 1},
+                                        {"group_id", NatKind::Group, 1},
+                                        {"permission_id", NatKind::Permission, 3}};
+    for (const auto& c : kColumns)
+      if (column == c.column) return arity == c.arity ? std::optional<NatKind>(c.kind) : std::nullopt;
+    if (kind == ColumnKind::Any) {
+      if (arity == 1) return NatKind::User;
+      if (arity == 2) return NatKind::ContentType;
+      if (arity == 3) return NatKind::Permission;
+    }
+    return std::nullopt;
+  }
+
+  // Record natural key `key` (parts separated by kKeySep) for table.column; returns
+  // the placeholder the column holds until finish() resolves it.
+  std::int64_t natural_ref(NatKind kind, const Value& key, const Model& m, const Field& f, const Table& t, int column) {
+    NaturalRef& r = natural_.emplace_back();
+    r.kind = kind;
+    std::size_t part = 0;
+    for (char c : key.text) {
+      if (c == kKeySep) ++part;
+      else if (part < std::size(r.parts)) r.parts[part] += c;
+    }
+    r.model = &m;
+    r.field = f.name;
+    r.obj_index = obj_index_;
+    r.offset = f.offset;
+    if (kind == NatKind::ContentType) note_app(r.parts[0], "");
+    natural_columns_.insert({static_cast<int>(kind), t.def->name, t.def->columns[static_cast<std::size_t>(column)].name});
+    return kPlaceholderBase - static_cast<std::int64_t>(natural_.size() - 1);
+  }
+
+  // Replace every placeholder with the pk its natural key names, now that all
+  // objects are in; a key that names nothing is an error naming its object.
+  Status resolve_natural_keys() {
+    if (natural_.empty()) return ok_status();
+    REDLINE_TRY(db_.exec("CREATE TEMP TABLE redline_natref (ph INTEGER PRIMARY KEY, kind INTEGER NOT NULL, "
+                         "k1 TEXT, k2 TEXT, k3 TEXT, target INTEGER)"));
+    {
+      auto ins = db_.prepare("INSERT INTO temp.redline_natref (ph, kind, k1, k2, k3) VALUES (?, ?, ?, ?, ?)");
+      if (!ins) return ins.error();
+      for (std::size_t i = 0; i < natural_.size(); ++i) {
+        const NaturalRef& r = natural_[i];
+        REDLINE_TRY(ins->bind_int(1, kPlaceholderBase - static_cast<std::int64_t>(i)));
+        REDLINE_TRY(ins->bind_int(2, static_cast<int>(r.kind)));
+        for (int k = 0; k < 3; ++k) REDLINE_TRY(ins->bind_text(3 + k, r.parts[k]));
+        auto st = ins->step();
+        if (!st) return st.error();
+        REDLINE_TRY(ins->reset());
+      }
+    }
+    struct Lookup {
+      NatKind kind;
+      const char* sql;  // the pk for k1..k3
+      const char* names;
+    };
+    static const Lookup kLookups[] = {
+        {NatKind::ContentType, "SELECT id FROM django_content_type WHERE app_label = k1 AND model = k2",
+         "contenttypes.contenttype (app_label, model)"},
+        {NatKind::User, "SELECT id FROM users WHERE username = k1", "crmApp.user (username)"},
+        {NatKind::Group, "SELECT id FROM auth_group WHERE name = k1", "auth.group (name)"},
+        {NatKind::Permission,
+         "SELECT p.id FROM auth_permission p JOIN django_content_type c ON c.id = p.content_type_id "
+         "WHERE p.codename = k1 AND c.app_label = k2 AND c.model = k3",
+         "auth.permission (codename, app_label, model)"},
+    };
+    for (const auto& l : kLookups) {
+      std::string kind = std::to_string(static_cast<int>(l.kind));
+      REDLINE_TRY(db_.exec(std::string("UPDATE temp.redline_natref SET target = (") + l.sql + ") WHERE kind = " + kind));
+      auto missing = db_.query_int("SELECT max(ph) FROM temp.redline_natref WHERE target IS NULL AND kind = " + kind);
+      if (!missing) return missing.error();
+      if (*missing) {
+        // The first such key in the file (placeholders count down).
+        const NaturalRef& r = natural_[static_cast<std::size_t>(kPlaceholderBase - **missing)];
+        std::string key;
+        for (const auto& p : r.parts)
+          if (!p.empty()) key += (key.empty() ? "[\"" : "\", \"") + shown(p);
+        return make_error(ErrorCode::BadInput,
+                          "field '" + shown(r.field) + "' of " + r.model->label + ": the natural key " + key +
+                              "\"] names no " + l.names + " in the file; export the objects it refers to too, "
+                              "or export plain pks: python manage.py dumpdata --indent 1 > FILE.json",
+                          where(r.offset) + object_part(r.obj_index, "model " + r.model->label));
+      }
+      for (const auto& [k, table, column] : natural_columns_) {
+        if (k != static_cast<int>(l.kind)) continue;
+        std::string c = sql::quote_ident(column);
+        REDLINE_TRY(db_.exec("UPDATE " + sql::quote_ident(table) + " SET " + c +
+                             " = (SELECT target FROM temp.redline_natref WHERE ph = " + c + ") WHERE " + c +
+                             " <= " + std::to_string(kPlaceholderBase)));
+      }
+    }
+    REDLINE_TRY(db_.exec("DROP TABLE temp.redline_natref"));
+    summary_.warnings.push_back(std::to_string(natural_.size()) +
+                                " natural key(s) (dumpdata --natural-foreign) were resolved to the pks they name");
+    return ok_status();
+  }
+
+  // The apps and models the file holds, in first-seen order: what `migrate` would
+  // have made content types for.
+  void note_app(const std::string& app, const std::string& label) {
+    apps_.insert(app);
+    if (!label.empty() && std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
+  }
+
+  bool seen(std::string_view label) const { return std::find(labels_.begin(), labels_.end(), label) != labels_.end(); }
+
+  // A file without content types or permissions (dumpdata -e contenttypes -e
+  // auth.Permission, or a dump of some apps only): they are created as `migrate`
+  // creates them on a fresh database, which is what loading the file with
+  // `loaddata` gives.
+  Status create_missing_types(crm::Shape shape) {
+    if (obj_index_ == 0) return ok_status();
+    if (!seen("contenttypes.contenttype")) {
+      std::vector<std::string> others;
+      for (const auto& l : labels_) {
+        std::string app = l.substr(0, l.find('.'));
+        if (app != "admin" && app != "auth" && app != "contenttypes" && app != "sessions" && app != "crmApp")
+          others.push_back(l);
+      }
+      auto types = migrate_content_types(shape, apps_.count("admin") > 0, apps_.count("sessions") > 0, others);
+      auto ins = db_.prepare("INSERT INTO django_content_type (app_label, model) VALUES (?, ?)");
+      if (!ins) return ins.error();
+      std::string apps, last_app;
+      for (const auto& t : types) {
+        REDLINE_TRY(ins->bind_text(1, t.app_label));
+        REDLINE_TRY(ins->bind_text(2, t.model));
+        auto st = ins->step();
+        if (!st) return st.error();
+        REDLINE_TRY(ins->reset());
+        if (t.app_label != last_app) apps += (apps.empty() ? "" : ", ") + t.app_label;
+        last_app = t.app_label;
+      }
+      summary_.warnings.push_back(
+          "the file has no contenttypes.contenttype objects (dumpdata -e contenttypes?): " +
+          std::to_string(types.size()) + " content types were created as `manage.py migrate` creates them on a "
+          "fresh database (apps in this order: " + apps + "); ids in the original database may differ if its "
+          "INSTALLED_APPS are in another order");
+    }
+    if (!seen("auth.permission")) {
+      auto cts = db_.prepare("SELECT id, app_label, model FROM django_content_type ORDER BY id");
+      if (!cts) return cts.error();
+      auto ins = db_.prepare("INSERT INTO auth_permission (content_type_id, codename, name) VALUES (?, ?, ?)");
+      if (!ins) return ins.error();
+      std::int64_t n = 0;
+      for (;;) {
+        auto row = cts->step();
+        if (!row) return row.error();
+        if (*row == sql::StepResult::Done) break;
+        std::string model = cts->column_text(2), verbose = verbose_name(cts->column_text(1), model);
+        for (const char* action : {"add", "change", "delete", "view"}) {
+          REDLINE_TRY(ins->bind_int(1, cts->column_int(0)));
+          REDLINE_TRY(ins->bind_text(2, std::string(action) + "_" + model));
+          REDLINE_TRY(ins->bind_text(3, std::string("Can ") + action + " " + verbose));
+          auto st = ins->step();
+          if (!st) return st.error();
+          REDLINE_TRY(ins->reset());
+          ++n;
+        }
+      }
+      summary_.warnings.push_back("the file has no auth.permission objects (dumpdata -e auth.Permission?): " +
+                                  std::to_string(n) + " permissions (add, change, delete, view per content type) "
+                                  "were created as `manage.py migrate` creates them");
+    }
+    return ok_status();
   }
 
   bool fail_sql(const Error& e) {
@@ -1199,6 +1741,12 @@ class Loader {
           auto t = create_table(&def);
           if (!t) return t.error();
         }
+        for (auto& [name, t] : tables_) {
+          t.insert = sql::Statement();  // the updates below need the tables unlocked
+          t.batch = sql::Statement();
+        }
+        REDLINE_TRY(create_missing_types(shape));
+        REDLINE_TRY(resolve_natural_keys());
         finish_table_ = tables_.begin();
         finish_stage_ = 1;
         return false;
@@ -1223,6 +1771,19 @@ class Loader {
         summary_.warnings.push_back(
             "dumpdata does not carry django_migrations: the table is created empty, so the "
             "migration history of the original database is not known");
+        if (!inferred_.empty()) {
+          std::string list;
+          for (const auto& i : inferred_) list += (list.empty() ? "" : "; ") + i;
+          summary_.warnings.push_back("models outside the CRM were loaded into the tables Django names by default, "
+                                      "columns inferred from the values (a foreign key keeps its field's name): " +
+                                      list);
+        }
+        if (!added_.empty()) {
+          std::string list;
+          for (const auto& a : added_) list += (list.empty() ? "" : ", ") + a;
+          summary_.warnings.push_back("fields the CRM's schema does not name were added as columns (NULL allowed, "
+                                      "type from the values): " + list);
+        }
         if (naive_datetimes_ > 0) {
           summary_.warnings.push_back(std::to_string(naive_datetimes_) +
                                       " datetime value(s) had no time zone; they were taken as UTC");
@@ -1269,6 +1830,9 @@ class Loader {
   Error not_sliceable() const { return loaded_in_one_piece(name_); }
   std::optional<sql::Savepoint> savepoint_;
   const char* scan_ = nullptr;
+  bool lines_ = false;                // a JSON Lines file, sliced by lines
+  const char* line_begin_ = nullptr;  // the JSON Lines line being parsed
+  const char* line_end_ = nullptr;
   bool list_closed_ = false;
 
   // Input.
@@ -1299,7 +1863,8 @@ class Loader {
   std::size_t n_items_ = 0;
 
   // Models and tables seen so far.
-  std::unordered_map<std::string, Model> models_;
+  std::unordered_map<std::string, Model> models_;      // by normalized label
+  std::unordered_map<std::string, Model*> spellings_;  // each label as the file writes it
   std::string last_model_key_;
   Model* last_model_ = nullptr;
   std::map<std::string, Table, std::less<>> tables_;  // std::map: stable addresses
@@ -1308,6 +1873,14 @@ class Loader {
   std::optional<crm::Shape> shape_;
   std::string shape_model_;  // the model whose table decided the shape
   std::vector<Table*> provisional_;  // tables made before the shape was known
+
+  std::deque<crm::TableDef> owned_defs_;     // tables inferred or grown (std::deque: stable addresses)
+  std::deque<ManyToMany> inferred_m2m_;
+  std::vector<std::string> inferred_, added_;  // for the summary
+  std::vector<NaturalRef> natural_;
+  std::set<std::tuple<int, std::string, std::string>> natural_columns_;  // kind, table, column
+  std::set<std::string> apps_;
+  std::vector<std::string> labels_;
 
   std::string scratch_;
   std::int64_t naive_datetimes_ = 0;

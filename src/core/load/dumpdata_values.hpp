@@ -18,6 +18,8 @@ enum class ColumnKind {
   Date,      // "date": YYYY-MM-DD
   Decimal,   // "decimal": text handed to SQLite's NUMERIC affinity, as Django does
   Text,      // "varchar(n)", "text" and anything else: text byte for byte
+  Any,       // a column Redline inferred (a field the CRM's schema does not name):
+             // each JSON value as it is (integer, real, 0/1, text)
 };
 
 ColumnKind column_kind(std::string_view declared_type);

@@ -4,8 +4,8 @@
 
 #include <cctype>
 #include <chrono>
-#include <memory>
 #include <cstring>
+#include <memory>
 #include <optional>
 
 #include "core/load/loaders.hpp"
@@ -126,6 +126,22 @@ Error unrecognized(const std::vector<std::uint8_t>& b, const std::string& name) 
     return make_error(ErrorCode::BadInput,
                       "the file holds only blank space (" + std::to_string(n) + " bytes): nothing to load",
                       name + ", format: unknown, byte " + std::to_string(n));
+  }
+  // Django's other dumpdata formats: named, with the command that makes the JSON one.
+  auto at = [&](const char* text) {
+    std::size_t len = std::strlen(text);
+    return n - i >= len && std::memcmp(b.data() + i, text, len) == 0;
+  };
+  const char* other = nullptr;
+  if (at("<?xml") || at("<django-objects")) other = "XML";
+  else if (at("- model:") || at("- pk:") || at("- fields:")) other = "YAML";
+  if (other) {
+    return make_error(ErrorCode::Unsupported,
+                      std::string("this is a Django dumpdata ") + other + " export (dumpdata --format " +
+                          (other[0] == 'X' ? "xml" : "yaml") +
+                          "), which Redline does not read; export JSON instead: python manage.py dumpdata "
+                          "--format json --indent 1 > FILE.json",
+                      name + ", format: dumpdata " + other + ", byte " + std::to_string(i));
   }
   // Show the first bytes: printable ASCII as is, anything else as \xNN.
   std::string shown;

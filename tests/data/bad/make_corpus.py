@@ -298,8 +298,9 @@ def make_json():
     write("json-raw-newline-in-string.json", good.replace('"1 Main St"', '"1 Main\nSt"'))
     write("json-bad-escape.json", good.replace('"1 Main St"', '"1 Main\\q St"'))
 
-    write("json-top-level-object.json", '{"model": "contenttypes.contenttype", "pk": 1, "fields": '
-          '{"app_label": "auth", "model": "group"}}\n')
+    # One object first is JSON Lines (dumpdata --format jsonl); one pretty-printed object is not.
+    write("json-top-level-object.json", '{\n "model": "contenttypes.contenttype",\n "pk": 1,\n "fields": '
+          '{"app_label": "auth", "model": "group"}\n}\n')
     write("json-list-of-numbers.json", "[1, 2, 3]\n")
     write("json-object-without-model.json", good.replace(' "model": "contenttypes.contenttype",\n "pk": 2,',
                                                          ' "pk": 2,', 1))
@@ -312,7 +313,7 @@ def make_json():
     write("json-string-pk.json", good.replace('"pk": 2,', '"pk": "permission",'))
     write("json-model-not-a-string.json", good.replace('"model": "contenttypes.contenttype",\n "pk": 2',
                                                        '"model": 7,\n "pk": 2'))
-    write("json-unknown-model.json", good.replace('"crmApp.organization"', '"crmApp.invoice"'))
+    write("json-model-not-a-label.json", good.replace('"crmApp.organization"', '"invoice"'))
     write("json-unknown-field.json", good.replace('"website":', '"homepage":'))
     write("json-bad-datetime.json", good.replace('"2023-02-21T21:44:10Z"', '"2023-02-30T25:61:00Z"'))
     write("json-duplicate-pk.json", good.replace('"pk": 2,', '"pk": 1,'))
@@ -324,8 +325,8 @@ def make_json():
     p = b.index(b'"pk": 2') + 6
     write("json-nul-byte-between-tokens.json", b[:p] + b"\x00" + b[p:])
     write("json-utf16le-with-bom.json", b"\xff\xfe" + good.encode("utf-16-le"))
-    write("json-utf8-bom-then-unknown-model.json",
-          b"\xef\xbb\xbf" + good.replace('"crmApp.organization"', '"crmApp.invoice"').encode("utf-8"))
+    write("json-utf8-bom-then-bad-label.json",
+          b"\xef\xbb\xbf" + good.replace('"crmApp.organization"', '"invoice"').encode("utf-8"))
     write("json-dumpdata-gzip.json.gz", gzip.compress(b, mtime=0))
 
 
