@@ -1,0 +1,7 @@
+import os
+SECRET_KEY = 'scratch'
+INSTALLED_APPS = ['django.contrib.contenttypes', 'django.contrib.auth', 'crmApp', 'extras']
+DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': os.environ['DJ_DB']}}
+AUTH_USER_MODEL = 'crmApp.User'
+USE_TZ = True
+DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'
