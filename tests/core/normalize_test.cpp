@@ -12,6 +12,7 @@
 #include "core/report.hpp"
 #include "core/load/recognize.hpp"
 #include "core/normalize_sql.hpp"
+#include "core/report_render.hpp"
 #include "review_test_util.hpp"
 
 using namespace redline;
@@ -727,6 +728,14 @@ TEST(NormalizeCarried, DjangoMadeExtraColumnsAndTablesMatchDjangosResult) {
   auto j = r->run.report.to_json();
   ASSERT_TRUE(j.contains("carried"));
   EXPECT_EQ(j["carried"].size(), 4u);
+  // The Markdown and HTML reports name them too.
+  auto md = render_markdown(r->run.report);
+  ASSERT_TRUE(md.ok());
+  EXPECT_NE(md->find("## Carried columns"), std::string::npos);
+  EXPECT_NE(md->find("employees.linkedin\\_url varchar(200) NULL"), std::string::npos) << *md;
+  auto html = render_html(r->run.report);
+  ASSERT_TRUE(html.ok());
+  EXPECT_NE(html->find("<li><code>customers.loyalty_tier varchar(10) NOT NULL</code></li>"), std::string::npos);
 
   // Django's result is recognized as normalized, extra columns and all.
   auto rec = recognize_snapshot(r->after());
