@@ -5,7 +5,8 @@ set -eu
 export PYTHONDONTWRITEBYTECODE=1
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(realpath "${1:?crm-small/before.sqlite3}")
-out=$(realpath "${2:?output folder}")
+mkdir -p "${2:?output folder}"
+out=$(realpath "$2")
 cd "$here"
 rm -f "$out/before.sqlite3" "$out/after.sqlite3"
 DJ_PHASE=before DJ_DB="$out/before.sqlite3" /usr/bin/python3 manage.py migrate crmApp 0001_project_fields >/dev/null

@@ -1,3 +1,5 @@
+# Django settings of the scratch project that makes tests/data/crm-extra (see make.sh):
+# the CRM app, another app of the project, SQLite at $DJ_DB.
 import os
 SECRET_KEY = 'scratch'
 INSTALLED_APPS = ['django.contrib.contenttypes', 'django.contrib.auth', 'crmApp', 'extras']

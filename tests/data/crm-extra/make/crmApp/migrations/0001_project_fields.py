@@ -1,3 +1,4 @@
+# A later migration of the project: columns the CRM spec does not name.
 from django.db import migrations, models
 
 class Migration(migrations.Migration):

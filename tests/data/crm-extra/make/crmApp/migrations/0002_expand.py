@@ -1,3 +1,4 @@
+# The guide's expand phase: the two new models, default_currency, currency nullable.
 import django.db.models.deletion
 from django.db import migrations, models
 

@@ -1,3 +1,4 @@
+# The guide's contract phase: the redundant columns go, employees.user becomes NOT NULL.
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models

@@ -1,3 +1,4 @@
+# The guide's phase 6.3 indexes, verbatim.
 from django.db import migrations
 
 class Migration(migrations.Migration):
