@@ -161,15 +161,7 @@ void App::apply(const Actions& actions) {
     }
   }
   if (actions.download_options) {
-    NormalizeOptions o;
-    o.username_collision = hazards_.collision == 0   ? CollisionResolution::Suffix
-                           : hazards_.collision == 1 ? CollisionResolution::Link
-                                                     : CollisionResolution::Stop;
-    o.contact_overwrite = hazards_.overwrite == 0   ? OverwriteResolution::EmployeeWins
-                          : hazards_.overwrite == 1 ? OverwriteResolution::UserWins
-                                                    : OverwriteResolution::FillBlanks;
-    o.strict = hazards_.strict;
-    std::string text = options_to_json(o).dump(2) + "\n";
+    std::string text = options_to_json(options_of(hazards_)).dump(2) + "\n";
     offer("redline-options.json", "application/json", std::vector<std::uint8_t>(text.begin(), text.end()));
   }
   if (actions.set_theme) set_theme(*actions.set_theme);

@@ -90,6 +90,10 @@ constexpr Text kHazards[] = {
      "alphabetically smallest code."},
     {"nonstandard_currency", "A currency code that is not three upper-case letters (blank, lower case, 'EU', ...)."},
     {"dangling_reference", "A foreign key points at a row that does not exist."},
+    {"zip_only_address",
+     "A vendor's only address value is its zip code. The guide's test for address data does not look at "
+     "zip_code, so the vendor gets no address and the zip code is lost, as in Django. Pick 'keep' to create "
+     "its address with the zip code as postal code."},
 };
 
 constexpr Text kGroups[] = {

@@ -32,6 +32,19 @@ std::string id_list(const std::vector<std::int64_t>& ids, std::size_t max_shown)
 
 }  // namespace
 
+NormalizeOptions options_of(const HazardsPanel& panel) {
+  NormalizeOptions o;
+  o.username_collision = panel.collision == 0   ? CollisionResolution::Suffix
+                         : panel.collision == 1 ? CollisionResolution::Link
+                                                : CollisionResolution::Stop;
+  o.contact_overwrite = panel.overwrite == 0   ? OverwriteResolution::EmployeeWins
+                        : panel.overwrite == 1 ? OverwriteResolution::UserWins
+                                               : OverwriteResolution::FillBlanks;
+  o.zip_only_address = panel.zip_only == 1 ? ZipOnlyResolution::Keep : ZipOnlyResolution::Guide;
+  o.strict = panel.strict;
+  return o;
+}
+
 void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Actions& actions) {
   const float em = ImGui::GetFontSize();
   if (loaded.preflight_error) {
@@ -56,20 +69,16 @@ void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Acti
   ImGui::Combo("contact overwrite", &panel.overwrite, overwrite, 3);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("When an employee's contact value differs from its user's: which one to keep.");
+  const char* zip_only[] = {"guide: no address, the zip code is lost", "keep: create the address"};
+  ImGui::SetNextItemWidth(em * 20);
+  ImGui::Combo("zip-only vendors", &panel.zip_only, zip_only, 2);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A vendor whose only address value is its zip code: the guide's test for address data skips "
+                      "it. Follow the guide (as Django does), or create its address.");
   ImGui::Checkbox("strict: refuse to finish with a blocker or a failed check", &panel.strict);
   ImGui::Unindent(em);
   if (busy) ImGui::BeginDisabled();
-  if (ImGui::Button("Normalize")) {
-    NormalizeOptions o;
-    o.username_collision = panel.collision == 0   ? CollisionResolution::Suffix
-                           : panel.collision == 1 ? CollisionResolution::Link
-                                                  : CollisionResolution::Stop;
-    o.contact_overwrite = panel.overwrite == 0   ? OverwriteResolution::EmployeeWins
-                          : panel.overwrite == 1 ? OverwriteResolution::UserWins
-                                                 : OverwriteResolution::FillBlanks;
-    o.strict = panel.strict;
-    actions.start_run = o;
-  }
+  if (ImGui::Button("Normalize")) actions.start_run = options_of(panel);
   if (busy) ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("Save options...")) actions.download_options = true;

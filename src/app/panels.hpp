@@ -57,8 +57,11 @@ struct OverviewPanel {
 struct HazardsPanel {
   int collision = 0;  // suffix, link, stop
   int overwrite = 0;  // employee wins, user wins, fill blanks
+  int zip_only = 0;   // guide, keep
   bool strict = false;
 };
+// The run options the panel's pickers say (for the run and for "Save options").
+NormalizeOptions options_of(const HazardsPanel& panel);
 
 // The run panel is also a stepper for trainers: a cursor walks the finished run's
 // steps one at a time (play, step, back), showing the state after each step.

@@ -955,6 +955,13 @@ struct DemoJob::Impl {
     if (r.percent(85)) append_full_name(s[3], contact);
     random_datetime(s[4], project_day + 30, 1450, r);
     make_address(r, loc, addr);
+    if (opt.profile == DemoOptions::Dirty && i % 19 == 7) {
+      // zip_only_address: the zip code is the only address value (no draw from `r`, so
+      // every other value of the snapshot stays as it was).
+      addr.line.clear();
+      addr.city = addr.state = addr.country = "";
+      if (addr.postal.empty()) addr.postal = std::to_string(10000 + i % 90000);
+    }
     b.integer(i);
     b.text(s[0]);
     b.text(s[1]);

@@ -43,6 +43,8 @@
 //      nonstandard_currency deals ('' / 'usd' / 'EU' in some of each organization's
 //                          deals), orders with id % 61 == 17, payments with
 //                          id % 67 == 23 and the payments of those orders
+//      zip_only_address    vendors with id % 19 == 7: the zip code is their only
+//                          address value
 //    (an employee matching two rules takes the first in the order listed).
 //  In both profiles, when there are 3+ organizations the last one has no deals.
 #pragma once

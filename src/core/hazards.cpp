@@ -344,6 +344,25 @@ void dangling_hazards(const std::string& table, std::vector<Row> rows, std::vect
   }
 }
 
+// ---- M2: zip-only vendors ---------------------------------------------------------------
+
+void zip_only_hazard(std::vector<std::int64_t> ids, ZipOnlyResolution resolution, std::vector<Hazard>& out) {
+  if (ids.empty()) return;
+  Hazard h;
+  h.kind = "zip_only_address";
+  h.severity = Severity::Warning;
+  h.table = "vendors";
+  h.ids = std::move(ids);
+  sort_unique(h.ids);
+  h.details.push_back({{"column", "zip_code"}, {"rows", h.ids.size()}});
+  h.message = plural(h.ids.size(), "vendor has", "vendors have") + " a zip code and no other address value (ids " +
+              id_list(h.ids) + "): the guide's test for address data does not look at zip_code, so " +
+              (resolution == ZipOnlyResolution::Keep
+                   ? "by resolution 'keep' each still gets an address with the zip code as its postal code"
+                   : "they get no address and the zip code is lost (resolution 'guide'; 'keep' creates their address)");
+  out.push_back(std::move(h));
+}
+
 Row text_row(sql::Statement& st, int columns) {
   Row row;
   for (int c = 0; c < columns; ++c) {
@@ -581,6 +600,21 @@ struct HazardJob::Impl {
         }
         task("dangling references", norm::ranged_task(db, std::move(r)));
       }
+    }
+    if (!done->m2 && state.has("vendors", "zip_code")) {
+      auto ids = std::make_shared<std::vector<std::int64_t>>();
+      norm::Ranged r;
+      r.table = "vendors";
+      r.sql = "SELECT v.id FROM vendors AS v WHERE v.rowid BETWEEN ?1 AND ?2 AND " + norm::zip_only_sql(state, "v");
+      r.row = [ids](sql::Statement& st) -> Status {
+        ids->push_back(st.column_int(0));
+        return ok_status();
+      };
+      r.done = [this, ids]() -> Status {
+        zip_only_hazard(std::move(*ids), opt.zip_only_address, out);
+        return ok_status();
+      };
+      task("zip-only vendors", norm::ranged_task(db, std::move(r)));
     }
     return ok_status();
   }

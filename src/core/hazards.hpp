@@ -23,7 +23,8 @@ const char* to_string(Severity s);  // "info", "warning", "blocker"
 
 struct Hazard {
   std::string kind;      // username_collision, contact_overwrite, placeholder_email,
-                         // currency_tie, nonstandard_currency, dangling_reference
+                         // currency_tie, nonstandard_currency, dangling_reference,
+                         // zip_only_address
   Severity severity = Severity::Warning;
   std::string table;     // the table whose ids are listed
   std::vector<std::int64_t> ids;  // sorted, distinct

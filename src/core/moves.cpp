@@ -41,6 +41,7 @@ MovesOptions moves_options(const NormalizeOptions& options) {
   m.resolution = options.username_collision == CollisionResolution::Stop ? CollisionResolution::Suffix
                                                                           : options.username_collision;
   m.overwrite = options.contact_overwrite;
+  m.zip_only = options.zip_only_address;
   return m;
 }
 
@@ -142,7 +143,9 @@ struct MovesJob::Impl {
   std::optional<Error> error;
   norm::DbState sb, sa;
 
-  Impl(sql::Database& b, sql::Database& a, MovesOptions o) : before(b), after(a), opt(o) {}
+  Impl(sql::Database& b, sql::Database& a, MovesOptions o) : before(b), after(a), opt(o) {
+    out.zip_only_address = opt.zip_only;
+  }
 
   // ---- M1 ----
 
@@ -529,10 +532,13 @@ struct MovesJob::Impl {
       const std::int64_t id = b.st.column_int(0);
       AddressRowMove m;
       m.object_id = id;
+      bool other = false;  // a non-empty address value besides zip_code
       for (std::size_t k = 0; k < ncols; ++k) {
         v[k] = text_of(b.st, static_cast<int>(k) + 1);
         m.has_data = m.has_data || !v[k].empty();
+        if (!v[k].empty() && tm.columns[k] != "zip_code") other = true;
       }
+      m.zip_only = m.has_data && !other;
       ++tm.rows;
       if (m.has_data) ++tm.rows_with_data;
       // Skip links of objects the before does not have (foreign_keys_intact's business).
@@ -750,7 +756,9 @@ std::vector<LostCell> Moves::lost() const {
         c.column = t.columns[k];
         c.to_table = r.address_id ? "addresses" : "";
         c.to_id = r.address_id;
-        c.expected = false;  // M2 copies every value: a loss is never part of the plan
+        // M2 copies every value: a loss is never part of the plan, except the zip code
+        // of a zip-only vendor the guide's test skips.
+        c.expected = zip_only_skipped(r);
         out.push_back(std::move(c));
       }
     }
@@ -993,8 +1001,14 @@ Result<std::vector<LostValue>> fetch_lost(sql::Database& before, sql::Database& 
                         : "not written: user " + std::to_string(c.to_id) + " holds another employee's value";
       }
     } else {
+      const AddressRowMove* r = nullptr;
+      for (const auto& t : moves.address_tables)
+        if (t.table == c.table) r = t.find(c.id);
       v.reason = c.to_id ? "primary address " + std::to_string(c.to_id) + " holds another value"
-                         : "no primary address links this row";
+                 : r && moves.zip_only_skipped(*r)
+                     ? "zip_only_address: the guide's test for address data does not read zip_code, so M2 gave "
+                       "this vendor no address (resolution 'guide')"
+                     : "no primary address links this row";
     }
     out.push_back(std::move(v));
   }

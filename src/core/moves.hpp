@@ -90,6 +90,9 @@ struct AddressRowMove {
   std::uint8_t primaries = 0;    // primary addresses linked (saturates at 255)
   std::uint8_t links = 0;        // addressables rows for it (saturates at 255)
   bool has_data = false;         // any address column non-empty before
+  // Its only non-empty address value is zip_code (hazard zip_only_address): the
+  // guide's test for address data skips it.
+  bool zip_only = false;
   std::array<Fate, kAddressFields> fields{};  // per AddressTableMoves::columns
 };
 
@@ -159,6 +162,13 @@ class Moves {
   std::array<std::int64_t, 3> links{};
   // M2, one entry per address table the before had.
   std::vector<AddressTableMoves> address_tables;
+  // The zip_only_address resolution of the run (nullopt: not known, either counts).
+  std::optional<ZipOnlyResolution> zip_only_address;
+  // A zip-only row the run left without an address as the guide does (resolution
+  // 'guide'): its zip code is lost, by the plan; it is not a row with address data.
+  bool zip_only_skipped(const AddressRowMove& r) const {
+    return r.zip_only && r.links == 0 && zip_only_address != ZipOnlyResolution::Keep;
+  }
 
   // Spec §5 summaries: one per (from -> to), M1 employee columns, then the users'
   // own values, then each table's address columns.
@@ -192,6 +202,9 @@ struct MovesOptions {
   // The contact-overwrite resolution the run used; it decides which losses the plan
   // explains. nullopt: any resolution's losses count as explained.
   std::optional<OverwriteResolution> overwrite;
+  // The zip_only_address resolution the run used. nullopt: a zip-only vendor without an
+  // address counts as the guide's (its lost zip code is explained).
+  std::optional<ZipOnlyResolution> zip_only;
 };
 // The moves options of a run made with `options`.
 MovesOptions moves_options(const NormalizeOptions& options);

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "core/crm_schema.hpp"
 #include "core/normalize_sql.hpp"
@@ -109,6 +110,7 @@ struct NormalizeJob::Impl {
   bool restore_foreign_keys = false;
   std::int64_t content_types_at_start = 0;  // largest django_content_type id before the run
   bool m1_ran = false;
+  std::vector<CarriedColumn> carried;  // the CRM tables' extra columns, at the start
   std::unique_ptr<HazardJob> preflight_job;  // while the preflight runs
   bool m1_plan_ready = false;      // temp.redline_m1 filled by the preflight
   bool votes_ready = false;        // temp.redline_votes filled by the preflight
@@ -271,13 +273,56 @@ struct NormalizeJob::Impl {
     const norm::TableInfo* have = cur.table(table);
     if (!have) return make_error(ErrorCode::Internal, "table " + table + " is missing");
 
-    // Columns carried over: the target's, where the old table has them (in the
-    // target's order; the others are the ones this rebuild drops).
-    std::string cols;
-    for (const auto& c : def.columns) {
-      if (!have->has(c.name)) continue;
-      cols += (cols.empty() ? "" : ", ") + sql::quote_ident(c.name);
+    // The new table: the target's columns and the old table's extra ones (the
+    // project's own, spec §1), each with its definition as written. In the order
+    // Django's _remake_table gives (checked against Django 3.2): the old table's
+    // order less the dropped columns, then the columns whose nullability this rebuild
+    // changes (AlterField) and any the old table lacks, at the end in the target's order.
+    std::string old_sql;
+    {
+      auto q = db.prepare("SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?1");
+      if (!q) return q.error();
+      REDLINE_TRY(q->bind_text(1, table));
+      auto r = q->step();
+      if (!r) return r.error();
+      if (*r == sql::StepResult::Row) old_sql = q->column_text(0);
     }
+    std::vector<std::string> old_names, new_names;
+    for (const auto& c : have->columns) old_names.push_back(c.name);
+    for (const auto& c : def.columns) new_names.push_back(c.name);
+    auto old_parts = norm::split_table_sql(old_sql, old_names);
+    if (!old_parts) return old_parts.error();
+    auto new_parts = norm::split_table_sql(create_sql, new_names);
+    if (!new_parts) return new_parts.error();
+    std::set<std::string> extra;
+    for (const auto* c : norm::extra_columns(cur, table)) extra.insert(c->name);
+
+    std::vector<std::string> defs;
+    std::vector<bool> placed(def.columns.size(), false);
+    std::string cols;  // copied from the old table
+    for (std::size_t k = 0; k < have->columns.size(); ++k) {
+      const auto& c = have->columns[k];
+      std::size_t at = 0;
+      while (at < def.columns.size() && def.columns[at].name != c.name) ++at;
+      const bool target = at < def.columns.size();
+      if (!target && !extra.count(c.name)) continue;  // dropped by this rebuild
+      cols += (cols.empty() ? "" : ", ") + sql::quote_ident(c.name);
+      if (!target) {
+        defs.push_back(old_parts->columns[k]);
+      } else if (def.columns[at].not_null == c.not_null) {
+        defs.push_back(new_parts->columns[at]);
+        placed[at] = true;
+      }
+    }
+    for (std::size_t at = 0; at < def.columns.size(); ++at)
+      if (!placed[at]) defs.push_back(new_parts->columns[at]);
+    // Table constraints: the target's, then the old table's own (none in Django's DDL).
+    for (const auto& tc : new_parts->constraints) defs.push_back(tc);
+    for (const auto& tc : old_parts->constraints)
+      if (std::find(new_parts->constraints.begin(), new_parts->constraints.end(), tc) == new_parts->constraints.end())
+        defs.push_back(tc);
+    std::string body;
+    for (const auto& d : defs) body += (body.empty() ? "" : ", ") + d;
 
     // The indexes and triggers to recreate: the old table's own, except indexes on a
     // column that goes away; then the target's indexes it lacks (Django recreates
@@ -309,7 +354,8 @@ struct NormalizeJob::Impl {
           auto r = ic->step();
           if (!r) return r.error();
           if (*r == sql::StepResult::Done) break;
-          if (!ic->column_is_null(0) && !def.column(ic->column_text(0))) drops = true;
+          if (!ic->column_is_null(0) && !def.column(ic->column_text(0)) && !extra.count(ic->column_text(0)))
+            drops = true;
         }
         if (drops) {
           rec.note += (rec.note.empty() ? "" : "; ") + ("index " + name + " dropped with its column");
@@ -327,7 +373,7 @@ struct NormalizeJob::Impl {
 
     // The rows in slices of rowids (in rowid order, as one INSERT ... SELECT would
     // copy them); each index is built once, after the rows, a slice of its own.
-    stmt(rec, "CREATE TABLE " + sql::quote_ident(tmp) + " (" + create_sql.substr(prefix.size()));
+    stmt(rec, "CREATE TABLE " + sql::quote_ident(tmp) + " (" + body + ")");
     norm::Ranged copy;
     copy.table = table;
     const std::string whole =
@@ -507,11 +553,11 @@ struct NormalizeJob::Impl {
         continue;
       }
       any_table = true;
-      // A row has address data when any of its address columns is non-empty (NULL
-      // reads as empty).
+      // A row has address data by the guide's test, which skips zip_code unless the
+      // zip_only_address resolution keeps zip-only vendors.
       auto col = [&](const char* c) { return norm::text_or_empty(cur, at.table, c, "t"); };
-      std::string any;
-      for (const auto& c : have) any += (any.empty() ? "" : " OR ") + col(c.c_str()) + " <> ''";
+      const std::string any =
+          norm::has_address_data_sql(cur, at.table, "t", opt.zip_only_address == ZipOnlyResolution::Keep);
       // postal_code if non-empty, else zip_code (vendors have only the latter).
       std::string postal = cur.has(at.table, "postal_code") && cur.has(at.table, "zip_code")
                                ? "CASE WHEN " + col("postal_code") + " <> '' THEN " + col("postal_code") +
@@ -519,7 +565,7 @@ struct NormalizeJob::Impl {
                                : cur.has(at.table, "zip_code") ? col("zip_code") : col("postal_code");
       std::string ct = "(SELECT id FROM django_content_type WHERE app_label = 'crmApp' AND model = " +
                        sql::quote_literal(at.model) + ")";
-      std::string where = "(" + any + ")";
+      std::string where = any;
       if (skip_linked)
         where += " AND NOT EXISTS (SELECT 1 FROM addressables AS x WHERE x.content_type_id = " + ct +
                  " AND x.object_id = t.id)";
@@ -723,6 +769,8 @@ struct NormalizeJob::Impl {
                                               "' is not 'YYYY-MM-DD HH:MM:SS[.ffffff]'", "option now");
     REDLINE_TRY(refresh());
     REDLINE_TRY(norm::check_is_crm(cur));
+    for (const auto& [name, t] : cur.tables)
+      for (const auto* c : norm::extra_columns(cur, name)) carried.push_back({name, c->name, c->type, c->not_null});
     auto d = norm::already_done(db, cur);
     if (!d) return d.error();
     done = std::move(d.value());
@@ -781,15 +829,27 @@ struct NormalizeJob::Impl {
         problems += "; table " + def.name + " is missing";
         continue;
       }
-      bool same = have->columns.size() == def.columns.size();
+      // The after shape's columns in its order, the carried ones aside.
+      std::vector<const norm::ColumnInfo*> known;
+      for (const auto& c : have->columns)
+        if (def.column(c.name) || !crm::find_table(crm::Shape::Before, def.name) ||
+            crm::find_table(crm::Shape::Before, def.name)->column(c.name))
+          known.push_back(&c);
+      bool same = known.size() == def.columns.size();
       for (std::size_t k = 0; same && k < def.columns.size(); ++k) {
-        const auto& a = have->columns[k];
+        const auto& a = *known[k];
         const auto& b = def.columns[k];
         same = a.name == b.name && a.type == b.type && a.not_null == b.not_null && a.pk == b.primary_key;
       }
       if (!same) problems += "; table " + def.name + " does not have the after shape's columns";
       for (const auto& idx : def.index_sql)
         if (!cur.indexes.count(index_name(idx))) problems += "; index " + index_name(idx) + " is missing";
+    }
+    // Every carried column is still there, as it was.
+    for (const auto& c : carried) {
+      const norm::ColumnInfo* now = cur.table(c.table) ? cur.table(c.table)->col(c.column) : nullptr;
+      if (!now || now->type != c.type || now->not_null != c.not_null)
+        problems += "; the project's column " + c.table + "." + c.column + " was not carried as it was";
     }
     auto bad_links = db.query_int("SELECT count(*) FROM pragma_foreign_key_check('addressables')");
     if (!bad_links) return bad_links.error();
@@ -973,6 +1033,7 @@ void NormalizeJob::fill_report(Report& report) const {
   const Impl& m = *impl_;
   report.options = options_to_json(m.opt);
   report.hazards = m.hazards;
+  report.carried = m.carried;
   report.steps = m.steps;
   report.status = m.status;
   report.error = m.error;

@@ -24,6 +24,8 @@ const char* to_string(OverwriteResolution r) {
   return "employee_wins";
 }
 
+const char* to_string(ZipOnlyResolution r) { return r == ZipOnlyResolution::Keep ? "keep" : "guide"; }
+
 Result<NormalizeOptions> options_from_json(const nlohmann::json& j, const std::string& name) {
   if (!j.is_object()) return make_error(ErrorCode::Usage, "options must be a JSON object", name);
   NormalizeOptions o;
@@ -47,6 +49,12 @@ Result<NormalizeOptions> options_from_json(const nlohmann::json& j, const std::s
       else if (s == "user_wins") o.contact_overwrite = OverwriteResolution::UserWins;
       else if (s == "fill_blanks") o.contact_overwrite = OverwriteResolution::FillBlanks;
       else return bad(key, "'" + s + "' is not one of employee_wins, user_wins, fill_blanks");
+    } else if (key == "zip_only_address") {
+      if (!v.is_string()) return bad(key, "expected a string");
+      auto s = v.get<std::string>();
+      if (s == "guide") o.zip_only_address = ZipOnlyResolution::Guide;
+      else if (s == "keep") o.zip_only_address = ZipOnlyResolution::Keep;
+      else return bad(key, "'" + s + "' is not one of guide, keep");
     } else if (key == "now") {
       if (v.is_null()) continue;
       if (!v.is_string()) return bad(key, "expected a string");
@@ -60,8 +68,8 @@ Result<NormalizeOptions> options_from_json(const nlohmann::json& j, const std::s
       if (!v.is_boolean()) return bad(key, "expected true or false");
       o.record_timings = v.get<bool>();
     } else {
-      return bad(key, "unknown option (known: username_collision, contact_overwrite, now, strict, "
-                      "record_timings)");
+      return bad(key, "unknown option (known: username_collision, contact_overwrite, zip_only_address, now, "
+                      "strict, record_timings)");
     }
   }
   return o;
@@ -85,6 +93,7 @@ nlohmann::ordered_json options_to_json(const NormalizeOptions& o) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   j["username_collision"] = to_string(o.username_collision);
   j["contact_overwrite"] = to_string(o.contact_overwrite);
+  j["zip_only_address"] = to_string(o.zip_only_address);
   j["now"] = o.now;
   j["strict"] = o.strict;
   j["record_timings"] = o.record_timings;

@@ -1,6 +1,6 @@
 // The options of a normalization run (spec §3: resolutions are options of the run,
-// saved in the report): how to resolve username collisions and contact overwrites,
-// the run's timestamp, strict mode. Loaded from and saved to JSON.
+// saved in the report): how to resolve username collisions, contact overwrites and
+// zip-only vendors, the run's timestamp, strict mode. Loaded from and saved to JSON.
 #pragma once
 
 #include <string>
@@ -26,12 +26,21 @@ enum class OverwriteResolution {
   FillBlanks,    // only the user's empty values are filled from the employee
 };
 
+// What M2 does with a vendor whose only address value is zip_code (hazard
+// zip_only_address): the guide's test for address data does not read zip_code.
+enum class ZipOnlyResolution {
+  Guide,  // the guide: no address, the zip code is lost (default; what Django does)
+  Keep,   // create its address, postal_code = zip_code
+};
+
 const char* to_string(CollisionResolution r);
 const char* to_string(OverwriteResolution r);
+const char* to_string(ZipOnlyResolution r);
 
 struct NormalizeOptions {
   CollisionResolution username_collision = CollisionResolution::Suffix;
   OverwriteResolution contact_overwrite = OverwriteResolution::EmployeeWins;
+  ZipOnlyResolution zip_only_address = ZipOnlyResolution::Guide;
   // The run's timestamp (users.date_joined of created users, django_migrations.applied),
   // 'YYYY-MM-DD HH:MM:SS[.ffffff]' UTC. Empty: the current time when the job starts.
   std::string now;

@@ -1,6 +1,7 @@
 #include "core/normalize_sql.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <memory>
 
@@ -19,10 +20,6 @@ namespace {
 // The CRM tables a snapshot must have; everything else is carried through.
 const char* const kCrmTables[] = {"users",  "employees", "organizations", "customers", "vendors",
                                   "leads",  "deals",     "orders",        "payments",  "django_content_type"};
-// Tables the normalization rebuilds into the after shape (an unknown column there
-// would be lost).
-const char* const kRebuilt[] = {"employees", "organizations", "customers", "vendors",
-                                "leads",     "deals",         "orders",    "payments"};
 
 }  // namespace
 
@@ -92,13 +89,6 @@ Status check_is_crm(const DbState& s) {
     // Required: the columns both shapes have. The others come and go with the steps.
     for (const auto& c : before->columns)
       if (after->column(c.name) && !have->has(c.name)) missing_columns.push_back(std::string(t) + "." + c.name);
-    bool rebuilt = std::find_if(std::begin(kRebuilt), std::end(kRebuilt),
-                                [&](const char* r) { return std::string_view(r) == t; }) != std::end(kRebuilt);
-    if (rebuilt) {
-      for (const auto& c : have->columns)
-        if (!before->column(c.name) && !after->column(c.name))
-          unknown_columns.push_back(std::string(t) + "." + c.name);
-    }
   }
   // The new tables, when present, must be the ones the after shape defines.
   for (const char* t : {"addresses", "addressables"}) {
@@ -121,8 +111,127 @@ Status check_is_crm(const DbState& s) {
   if (!missing_tables.empty()) msg += "; missing tables: " + list(missing_tables);
   if (!missing_columns.empty()) msg += "; missing columns: " + list(missing_columns);
   if (!unknown_columns.empty())
-    msg += "; columns the CRM does not have (normalizing would lose them): " + list(unknown_columns);
+    msg += "; columns addresses and addressables do not have in the CRM (M2 could not write their rows): " +
+           list(unknown_columns);
   return make_error(ErrorCode::BadInput, msg);
+}
+
+std::vector<const ColumnInfo*> extra_columns(const DbState& s, std::string_view table) {
+  std::vector<const ColumnInfo*> out;
+  const TableInfo* have = s.table(table);
+  const auto* before = crm::find_table(crm::Shape::Before, table);
+  const auto* after = crm::find_table(crm::Shape::After, table);
+  if (!have || (!before && !after)) return out;
+  for (const auto& c : have->columns)
+    if (!(before && before->column(c.name)) && !(after && after->column(c.name))) out.push_back(&c);
+  return out;
+}
+
+namespace {
+
+// SQLite's identifier comparison: ASCII case-insensitive.
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lo = [](char ch) { return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch; };
+    if (lo(a[i]) != lo(b[i])) return false;
+  }
+  return true;
+}
+
+// The name a column definition starts with, unquoted ("" if it starts otherwise).
+std::string leading_name(std::string_view def) {
+  if (def.empty()) return {};
+  const char open = def[0];
+  const char close = open == '[' ? ']' : open;
+  if (open == '"' || open == '`' || open == '\'' || open == '[') {
+    std::string out;
+    for (std::size_t i = 1; i < def.size(); ++i) {
+      if (def[i] == close) {
+        if (close != ']' && i + 1 < def.size() && def[i + 1] == close) {  // doubled: one quote
+          out += close;
+          ++i;
+          continue;
+        }
+        return out;
+      }
+      out += def[i];
+    }
+    return {};
+  }
+  std::size_t end = 0;
+  while (end < def.size() && !std::isspace(static_cast<unsigned char>(def[end])) && def[end] != '(') ++end;
+  return std::string(def.substr(0, end));
+}
+
+}  // namespace
+
+Result<TableSql> split_table_sql(const std::string& create_sql, const std::vector<std::string>& names) {
+  auto fail = [&](const std::string& why) {
+    return make_error(ErrorCode::BadInput, "cannot read a table's column definitions: " + why,
+                      create_sql.substr(0, 120));
+  };
+  std::vector<std::string> parts;
+  std::string piece;
+  int depth = 0;
+  bool closed = false;
+  for (std::size_t i = 0; i < create_sql.size() && !closed; ++i) {
+    const char ch = create_sql[i];
+    std::size_t skip_to = i;  // the last byte of a quoted run or a comment
+    if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
+      const char close = ch == '[' ? ']' : ch;
+      skip_to = i + 1;
+      for (;; ++skip_to) {
+        if (skip_to >= create_sql.size()) return fail("a quote is not closed");
+        if (create_sql[skip_to] != close) continue;
+        if (close != ']' && skip_to + 1 < create_sql.size() && create_sql[skip_to + 1] == close) {
+          ++skip_to;  // a doubled quote inside
+          continue;
+        }
+        break;
+      }
+    } else if (ch == '-' && i + 1 < create_sql.size() && create_sql[i + 1] == '-') {
+      skip_to = create_sql.find('\n', i);
+      if (skip_to == std::string::npos) skip_to = create_sql.size() - 1;
+    } else if (ch == '/' && i + 1 < create_sql.size() && create_sql[i + 1] == '*') {
+      skip_to = create_sql.find("*/", i + 2);
+      if (skip_to == std::string::npos) return fail("a comment is not closed");
+      ++skip_to;
+    } else if (ch == '(') {
+      if (++depth == 1) continue;
+    } else if (ch == ')') {
+      if (--depth == 0) {
+        parts.push_back(piece);
+        closed = true;
+        continue;
+      }
+    } else if (ch == ',' && depth == 1) {
+      parts.push_back(piece);
+      piece.clear();
+      continue;
+    }
+    if (depth >= 1) piece.append(create_sql, i, skip_to - i + 1);
+    i = skip_to;
+  }
+  if (!closed) return fail("no closing parenthesis");
+  for (auto& p : parts) {
+    std::size_t a = 0, b = p.size();
+    while (a < b && std::isspace(static_cast<unsigned char>(p[a]))) ++a;
+    while (b > a && std::isspace(static_cast<unsigned char>(p[b - 1]))) --b;
+    p = p.substr(a, b - a);
+  }
+  if (parts.size() < names.size()) return fail("fewer definitions than columns");
+  TableSql out;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    if (k < names.size()) {
+      if (!same_name(leading_name(parts[k]), names[k]))
+        return fail("definition " + std::to_string(k + 1) + " is not column " + names[k]);
+      out.columns.push_back(std::move(parts[k]));
+    } else {
+      out.constraints.push_back(std::move(parts[k]));
+    }
+  }
+  return out;
 }
 
 const std::vector<AddressTable>& address_tables() {
@@ -220,6 +329,21 @@ std::string text_or_empty(const DbState& s, std::string_view table, std::string_
                           std::string_view alias) {
   if (!s.has(table, col)) return "''";
   return "coalesce(" + std::string(alias) + "." + sql::quote_ident(col) + ", '')";
+}
+
+std::string has_address_data_sql(const DbState& s, std::string_view table, std::string_view alias, bool zip_too) {
+  std::string any;
+  for (const auto& c : address_columns(table)) {
+    if (!s.has(table, c) || (c == "zip_code" && !zip_too)) continue;
+    any += (any.empty() ? "" : " OR ") + text_or_empty(s, table, c, alias) + " <> ''";
+  }
+  return any.empty() ? "0" : "(" + any + ")";
+}
+
+std::string zip_only_sql(const DbState& s, std::string_view alias) {
+  if (!s.has("vendors", "zip_code")) return "0";
+  return "(" + text_or_empty(s, "vendors", "zip_code", alias) + " <> '' AND NOT " +
+         has_address_data_sql(s, "vendors", alias, false) + ")";
 }
 
 std::string m1_plan_sql(const DbState& s, CollisionResolution resolution) {

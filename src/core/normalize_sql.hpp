@@ -44,9 +44,26 @@ struct DbState {
 Result<DbState> inspect(sql::Database& db);
 
 // BadInput listing every missing table and column when `s` is not the CRM (in the
-// before shape, the after shape or in between); also refuses unknown columns in
-// the tables the contract rebuilds, since a rebuild would lose them.
+// before shape, the after shape or in between). Unknown columns of the CRM's tables
+// are the project's own and are carried (see extra_columns); only the two new tables,
+// which M2 writes row by row, must be exactly the after shape's.
 Status check_is_crm(const DbState& s);
+
+// The columns of CRM table `table` that the spec does not name (neither its before nor
+// its after shape has them): the project's own, carried through untouched (spec §1).
+// In declaration order; empty for a table that is not one of the CRM's.
+std::vector<const ColumnInfo*> extra_columns(const DbState& s, std::string_view table);
+
+// A CREATE TABLE statement's parts as written: each column definition's text (name,
+// declared type, NOT NULL, DEFAULT, CHECK, COLLATE, REFERENCES as they are) and each
+// table constraint's. The split follows SQL's quoting ('..', "..", `..`, [..]),
+// comments and parentheses; `names` (the columns SQLite reports, in order) checks it:
+// a statement it cannot split into exactly those columns is an error, never a guess.
+struct TableSql {
+  std::vector<std::string> columns;
+  std::vector<std::string> constraints;
+};
+Result<TableSql> split_table_sql(const std::string& create_sql, const std::vector<std::string>& names);
 
 // The tables M2 reads, in M2's order, with their content type model.
 struct AddressTable {
@@ -78,6 +95,15 @@ Result<Done> already_done(sql::Database& db, const DbState& s);
 // SQL expression: `alias.col` with NULL read as '' when `table` has `col`, else ''.
 std::string text_or_empty(const DbState& s, std::string_view table, std::string_view col,
                           std::string_view alias);
+
+// The guide's test for address data (spec §2 M2), as an SQL condition on `alias`: any
+// of address, city, state, country, postal_code that `table` has is non-empty (NULL
+// reads as empty). zip_code is not among them; with `zip_too` (resolution
+// zip_only_address = keep) it counts as well. "0" when the table has none of them.
+std::string has_address_data_sql(const DbState& s, std::string_view table, std::string_view alias, bool zip_too);
+// A vendor row whose only address value is zip_code (hazard zip_only_address), as an
+// SQL condition on `alias`; "0" when vendors has no zip_code.
+std::string zip_only_sql(const DbState& s, std::string_view alias);
 
 // M1's plan: one row per employee, in id order, with columns
 //   emp_id, kind ('update': has a user; 'create': gets a new user; 'link': linked to

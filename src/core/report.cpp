@@ -46,6 +46,9 @@ nlohmann::ordered_json Report::to_json() const {
   for (const auto& s : steps) j["steps"].push_back(s.to_json(timings));
   j["diff"] = diff;
   j["checks"] = checks;
+  j["carried"] = nlohmann::ordered_json::array();
+  for (const auto& c : carried)
+    j["carried"].push_back({{"table", c.table}, {"column", c.column}, {"type", c.type}, {"not_null", c.not_null}});
   if (!status.empty()) j["status"] = status;
   if (error) {
     j["error"] = nlohmann::ordered_json{{"code", to_string(error->code)},

@@ -45,6 +45,14 @@ struct StepRecord {
   nlohmann::ordered_json to_json(bool timings) const;
 };
 
+// A column of a CRM table that the spec does not name (the project's own, e.g. a
+// field a later migration added): carried through the run untouched (spec §1).
+struct CarriedColumn {
+  std::string table, column;
+  std::string type;  // declared type, as in the table's DDL
+  bool not_null = false;
+};
+
 struct Report {
   ReportInput input;
   nlohmann::ordered_json options = nlohmann::ordered_json::object();
@@ -54,6 +62,9 @@ struct Report {
                                        {"schema", nlohmann::ordered_json::array()},
                                        {"moves", nlohmann::ordered_json::array()}};
   nlohmann::ordered_json checks = nlohmann::ordered_json::array();
+  // Redline's own key (not in spec §5's list): the carried columns, by table and
+  // declaration order; written as "carried": [{table, column, type, not_null}].
+  std::vector<CarriedColumn> carried;
   // "ok", "refused" (stop resolution or --strict), "failed", "cancelled"; empty while
   // the run has not ended.
   std::string status;

@@ -700,6 +700,19 @@ std::string md_fence(const std::string& body) {
   return std::string(std::max<std::size_t>(3, longest + 1), '`');
 }
 
+// The carried columns (Redline's "carried" key), one line each: "employees.linkedin_url
+// varchar(200) NULL". Empty when the report has none.
+std::vector<std::string> carried_lines(const ordered_json& j) {
+  std::vector<std::string> out;
+  if (!j.contains("carried")) return out;
+  for (const auto& c : j["carried"])
+    out.push_back(as_str(c, "table") + "." + as_str(c, "column") + " " + as_str(c, "type") +
+                  (c.value("not_null", false) ? " NOT NULL" : " NULL"));
+  return out;
+}
+constexpr const char* kCarriedIntro =
+    "Columns the spec does not name (the project's own), carried through unchanged: definition, values, indexes.";
+
 }  // namespace
 
 Result<std::string> render_html(const Report& report, const RenderOptions& o) {
@@ -715,6 +728,11 @@ Result<std::string> render_html(const Report& report, const RenderOptions& o) {
     html_header(h, j);
     html_summary(h, j, t);
     html_hazards(h, j, o);
+    if (auto lines = carried_lines(j); !lines.empty()) {
+      h.raw("<section id=\"carried\"><h2>Carried columns</h2><p>").text(kCarriedIntro).raw("</p><ul>");
+      for (const auto& l : lines) h.raw("<li><code>").text(l).raw("</code></li>");
+      h.raw("</ul></section>\n");
+    }
     html_checks(h, j, o);
     html_changes(h, j, *ex);
     html_moves(h, j, o);
@@ -762,6 +780,12 @@ Result<std::string> render_markdown(const Report& report, const RenderOptions& o
         m += "| " + markdown_escape(as_str(hz, "severity")) + " | " + markdown_escape(as_str(hz, "kind")) + " | " +
              markdown_escape(as_str(hz, "table")) + " | " + markdown_escape(ids_text(hz["ids"], o.max_ids)) + " | " +
              markdown_escape(as_str(hz, "message")) + " |\n";
+      m += "\n";
+    }
+
+    if (auto lines = carried_lines(j); !lines.empty()) {
+      m += "## Carried columns\n\n" + std::string(kCarriedIntro) + "\n\n";
+      for (const auto& l : lines) m += "- " + markdown_escape(l) + "\n";
       m += "\n";
     }
 

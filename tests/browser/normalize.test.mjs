@@ -69,7 +69,7 @@ test('demo snapshot: normalize in the page, after.sqlite3 byte-identical to the 
     assert.equal(result.report.steps.length, cli.report.steps.length);
     assert.deepEqual(result.report.hazards.map((h) => [h.kind, h.ids]), cli.report.hazards.map((h) => [h.kind, h.ids]));
     const kinds = new Set(result.report.hazards.map((h) => h.kind));
-    for (const k of ['username_collision', 'contact_overwrite', 'placeholder_email', 'currency_tie', 'nonstandard_currency', 'dangling_reference']) {
+    for (const k of ['username_collision', 'contact_overwrite', 'placeholder_email', 'currency_tie', 'nonstandard_currency', 'dangling_reference', 'zip_only_address']) {
       assert.ok(kinds.has(k), `the dirty demo shows ${k}`);
     }
     saveShot('normalized-demo.png', await page.screenshot());

@@ -91,6 +91,9 @@ const char* kDanglingDealCustomer =
     "SELECT count(*) FROM deals WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT id FROM customers)";
 const char* kDanglingEmployeeUser =
     "SELECT count(*) FROM employees WHERE user_id IS NOT NULL AND user_id NOT IN (SELECT id FROM users)";
+// Vendors whose only address value is the zip code (hazard zip_only_address).
+const char* kZipOnly =
+    "SELECT count(*) FROM vendors WHERE zip_code <> '' AND address = '' AND city = '' AND state = '' AND country = ''";
 
 std::int64_t fk_violations(sql::Database& db) {
   auto st = db.prepare("PRAGMA foreign_key_check");
@@ -202,6 +205,7 @@ TEST(Demo, DirtyProfileHasEveryHazardClassSeveralTimes) {
     EXPECT_GT(count(db, std::string("SELECT count(*) FROM deals WHERE currency = ") + c), 0) << c;
   EXPECT_GE(count(db, kDanglingDealCustomer), 3);
   EXPECT_GE(count(db, kDanglingEmployeeUser), 3);
+  EXPECT_GE(count(db, kZipOnly), 3);
   EXPECT_GT(fk_violations(db), 0);
 }
 
@@ -222,6 +226,8 @@ TEST(Demo, DirtyHazardsAreAtThePredictableRows) {
   EXPECT_EQ(count(db, std::string(kDanglingDealCustomer) + " AND id = 44"), 1);
   // Organizations 1 and 2 tie (100 employees: 2 organizations).
   EXPECT_EQ(count(db, kTies), 2);
+  // Vendors 7, 26, 45, ...: the zip code is their only address value.
+  EXPECT_EQ(count(db, std::string(kZipOnly) + " AND id IN (7, 26, 45, 64, 83)"), 5);
   // Orders 17 and 78, payments 23 and 90: nonstandard codes.
   EXPECT_EQ(count(db, nonstandard("orders") + " AND id IN (17, 78)"), 2);
   EXPECT_EQ(count(db, nonstandard("payments") + " AND id IN (23, 90)"), 2);
@@ -240,6 +246,7 @@ TEST(Demo, DirtyHazardsAppearFromTwentyEmployees) {
   for (const char* t : {"deals", "orders", "payments"}) EXPECT_GE(count(db, nonstandard(t)), 1) << t;
   EXPECT_GE(count(db, kDanglingDealCustomer), 1);
   EXPECT_GE(count(db, kDanglingEmployeeUser), 1);
+  EXPECT_GE(count(db, kZipOnly), 1);
 }
 
 TEST(Demo, CleanProfileHasNoHazards) {
@@ -256,6 +263,7 @@ TEST(Demo, CleanProfileHasNoHazards) {
       for (const char* t : {"deals", "orders", "payments"}) EXPECT_EQ(count(db, nonstandard(t)), 0) << t;
       EXPECT_EQ(count(db, kDanglingDealCustomer), 0);
       EXPECT_EQ(count(db, kDanglingEmployeeUser), 0);
+      EXPECT_EQ(count(db, kZipOnly), 0);
       EXPECT_EQ(fk_violations(db), 0);
       if (n >= 60) {
         // Still not a toy: employees without users, blank and partial addresses.

@@ -3,12 +3,18 @@
 // each resolution of spec §3 with an expectation computed independently in SQL.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "core/crm_schema.hpp"
 #include "core/normalize.hpp"
 #include "core/report.hpp"
-#include "normalize_test_util.hpp"
+#include "core/load/recognize.hpp"
+#include "core/normalize_sql.hpp"
+#include "core/report_render.hpp"
+#include "review_test_util.hpp"
 
 using namespace redline;
 using namespace redline::test;
@@ -460,15 +466,19 @@ TEST(Normalize, NonCrmDatabaseIsRefusedWithWhatIsMissing) {
   EXPECT_NE(r.error->message.find("missing tables: users, employees, organizations"), std::string::npos) << r.error->message;
   EXPECT_TRUE(image(*db) == before);
 
-  // The CRM with a column missing and one too many: both are named.
+  // The CRM with a column missing, and addresses (which M2 writes row by row) with a
+  // column too many: both are named. A CRM table's own extra column is carried, not named.
   auto snap = load_fixture(kSmallBefore);
   ASSERT_TRUE(snap.ok());
   ASSERT_TRUE(snap->db.exec("ALTER TABLE deals DROP COLUMN stage").ok());
   ASSERT_TRUE(snap->db.exec("ALTER TABLE leads ADD COLUMN rating integer").ok());
+  ASSERT_TRUE(snap->db.exec(crm::find_table(crm::Shape::After, "addresses")->create_sql).ok());
+  ASSERT_TRUE(snap->db.exec("ALTER TABLE addresses ADD COLUMN geo text").ok());
   Report r2 = normalize(snap->db, fixed_options());
   ASSERT_TRUE(r2.error);
   EXPECT_NE(r2.error->message.find("missing columns: deals.stage"), std::string::npos) << r2.error->message;
-  EXPECT_NE(r2.error->message.find("leads.rating"), std::string::npos) << r2.error->message;
+  EXPECT_NE(r2.error->message.find("addresses.geo"), std::string::npos) << r2.error->message;
+  EXPECT_EQ(r2.error->message.find("leads.rating"), std::string::npos) << r2.error->message;
 }
 
 // ---- resolutions on crm-dirty, each against an independent expectation -----------------
@@ -582,8 +592,14 @@ TEST(NormalizeResolution, StopRefusesBeforeAnyChange) {
 
 TEST(NormalizeOptionsJson, RoundTripAndErrors) {
   auto o = options_from_json(std::string_view(R"({"username_collision": "link", "contact_overwrite": "fill_blanks",
-                                                  "now": "2025-01-02 03:04:05", "strict": true})"), "o.json");
+                                                  "zip_only_address": "keep", "now": "2025-01-02 03:04:05",
+                                                  "strict": true})"), "o.json");
   ASSERT_TRUE(o.ok()) << o.error().describe();
+  EXPECT_EQ(o->zip_only_address, ZipOnlyResolution::Keep);
+  EXPECT_EQ(fixed_options().zip_only_address, ZipOnlyResolution::Guide);
+  auto zip = options_from_json(std::string_view(R"({"zip_only_address": "drop"})"), "o.json");
+  ASSERT_FALSE(zip.ok());
+  EXPECT_NE(zip.error().message.find("guide, keep"), std::string::npos) << zip.error().message;
   EXPECT_EQ(o->username_collision, CollisionResolution::Link);
   EXPECT_EQ(o->contact_overwrite, OverwriteResolution::FillBlanks);
   EXPECT_TRUE(o->strict);
@@ -660,4 +676,249 @@ TEST(NormalizeCli, ExitCodes) {
   EXPECT_EQ(run_cli("normalize " + shell_quote(junk) + " --out " + shell_quote(out)).exit_code, 2);
   // Without a blocker, --strict succeeds.
   EXPECT_EQ(run_cli("normalize " + shell_quote(fixture(kSmallBefore)) + " --out " + shell_quote(out) + " --strict").exit_code, 0);
+}
+
+// ---- the project's own columns and tables (spec §1), against Django ---------------------
+
+namespace {
+
+std::vector<std::string> carried_of(const Report& r) {
+  std::vector<std::string> out;
+  for (const auto& c : r.carried) out.push_back(c.table + "." + c.column + " " + c.type + (c.not_null ? " NOT NULL" : ""));
+  return out;
+}
+
+const Hazard* find_hazard(const std::vector<Hazard>& hs, const std::string& kind) {
+  for (const auto& h : hs)
+    if (h.kind == kind) return &h;
+  return nullptr;
+}
+
+// The lossless item's listed losses as "table id column expected".
+std::vector<std::string> lost_list(const CheckItem& it) {
+  std::vector<std::string> out;
+  for (const auto& l : it.extra.at("lost"))
+    out.push_back(l.at("table").get<std::string>() + " " + std::to_string(l.at("id").get<std::int64_t>()) + " " +
+                  l.at("column").get<std::string>() + (l.at("expected").get<bool>() ? " expected" : " unexplained"));
+  return out;
+}
+
+// A pair Django 3.2 made (tests/data/crm-extra/make): the before (the CRM plus columns a later
+// migration added, another app's table) and ran the guide's migration on it for the
+// after. Redline's result equals Django's by spec §2's rules: the schema text (so the
+// carried columns' definitions and places, and their index), every row.
+void expect_django_pair(const std::string& before, const std::string& after) {
+  {
+    auto bytes = read_file(before);
+    ASSERT_TRUE(bytes.ok());
+    auto snap = load_snapshot(*bytes, before);
+    ASSERT_TRUE(snap.ok()) << snap.error().describe();
+    auto rec = recognize_snapshot(snap->db);
+    ASSERT_TRUE(rec.ok());
+    EXPECT_EQ(rec->kind, SnapshotKind::Before) << rec->description;
+  }
+  auto r = review_file(before);
+  ASSERT_TRUE(r);
+  expect_matches_reference(r->after(), after, before);
+  EXPECT_EQ(carried_of(r->run.report),
+            (std::vector<std::string>{"customers.loyalty_tier varchar(10) NOT NULL", "deals.probability smallint unsigned",
+                                      "employees.linkedin_url varchar(200)", "employees.badge_number varchar(20)"}));
+  auto j = r->run.report.to_json();
+  ASSERT_TRUE(j.contains("carried"));
+  EXPECT_EQ(j["carried"].size(), 4u);
+  // The Markdown and HTML reports name them too.
+  auto md = render_markdown(r->run.report);
+  ASSERT_TRUE(md.ok());
+  EXPECT_NE(md->find("## Carried columns"), std::string::npos);
+  EXPECT_NE(md->find("employees.linkedin\\_url varchar(200) NULL"), std::string::npos) << *md;
+  auto html = render_html(r->run.report);
+  ASSERT_TRUE(html.ok());
+  EXPECT_NE(html->find("<li><code>customers.loyalty_tier varchar(10) NOT NULL</code></li>"), std::string::npos);
+
+  // Django's result is recognized as normalized, extra columns and all.
+  auto rec = recognize_snapshot(r->after());
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->kind, SnapshotKind::After) << rec->description;
+
+  // The carried columns are unchanged data to the diff and the checks.
+  for (const auto& ch : r->run.diff->schema)
+    for (const char* c : {"loyalty_tier", "probability", "linkedin_url", "badge_number"})
+      EXPECT_NE(ch.name, c) << ch.describe();
+  for (const auto& t : r->run.diff->tables)
+    if (t.name == "extras_note") {
+      EXPECT_EQ(t.added.size() + t.removed.size() + t.changed.size(), 0u);
+    }
+
+  // Vendor 3's only address value is its zip code: Django gave it no address, and so
+  // does the default; the hazard names it, lossless lists its zip code as lost.
+  const Hazard* h = find_hazard(r->run.report.hazards, "zip_only_address");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->severity, Severity::Warning);
+  EXPECT_EQ(h->table, "vendors");
+  EXPECT_EQ(h->ids, (std::vector<std::int64_t>{3}));
+  const CheckItem* lossless = r->check("lossless");
+  ASSERT_TRUE(lossless);
+  EXPECT_EQ(lossless->status, CheckStatus::Warn) << lossless->detail;
+  auto lost = lost_list(*lossless);
+  EXPECT_NE(std::find(lost.begin(), lost.end(), "vendors 3 zip_code expected"), lost.end());
+  EXPECT_NE(lossless->detail.find("zip code"), std::string::npos) << lossless->detail;
+  const CheckItem* addr = r->check("addresses_migrated");
+  ASSERT_TRUE(addr);
+  EXPECT_EQ(addr->status, CheckStatus::Pass) << addr->detail;
+}
+
+}  // namespace
+
+TEST(NormalizeCarried, DjangoMadeExtraColumnsAndTablesMatchDjangosResult) {
+  expect_django_pair(test_data("crm-extra/before.sqlite3"), test_data("crm-extra/after.sqlite3"));
+}
+
+// The same with a pair Django makes afresh in the test set-up (CI: make.sh into a
+// directory named by REDLINE_DJANGO_EXTRA_DIR; REDLINE_REQUIRE_DJANGO=1 makes its
+// absence a failure), so the committed pair cannot drift from what Django does.
+TEST(NormalizeCarried, FreshDjangoRunMatches) {
+  const char* dir = std::getenv("REDLINE_DJANGO_EXTRA_DIR");
+  const char* require = std::getenv("REDLINE_REQUIRE_DJANGO");
+  if (!dir || !*dir) {
+    if (require && std::string(require) == "1")
+      FAIL() << "REDLINE_REQUIRE_DJANGO=1 but REDLINE_DJANGO_EXTRA_DIR is not set: run "
+                "tests/data/crm-extra/make/make.sh <fixtures>/crm-small/before.sqlite3 DIR (Debian's python3-django)";
+    GTEST_SKIP() << "REDLINE_DJANGO_EXTRA_DIR is not set: run tests/data/crm-extra/make/make.sh "
+                    "<fixtures>/crm-small/before.sqlite3 DIR and set it to DIR";
+  }
+  expect_django_pair(std::string(dir) + "/before.sqlite3", std::string(dir) + "/after.sqlite3");
+}
+
+// Hand-written definitions Django does not write (DEFAULT, COLLATE, CHECK, REFERENCES, a
+// quoted name with a comma, a table constraint) and indexes on them survive every
+// rebuild as written, with their values; the carried columns keep their place.
+TEST(NormalizeCarried, ColumnDefinitionsIndexesAndValuesKeptAsWritten) {
+  auto snap = load_fixture(kSmallBefore);
+  ASSERT_TRUE(snap.ok());
+  const std::string nick = "\"nick, name\" varchar(30) COLLATE NOCASE DEFAULT 'n/a' CHECK (length(\"nick, name\") < 30)";
+  const std::string rating = "\"rating\" integer NOT NULL DEFAULT 3";
+  const std::string owner = "\"owner_id\" integer NULL REFERENCES \"users\" (\"id\") DEFERRABLE INITIALLY DEFERRED";
+  ASSERT_TRUE(snap->db.exec("ALTER TABLE employees ADD COLUMN " + nick).ok());
+  ASSERT_TRUE(snap->db.exec("ALTER TABLE vendors ADD COLUMN " + rating).ok());
+  ASSERT_TRUE(snap->db.exec("ALTER TABLE deals ADD COLUMN " + owner).ok());
+  ASSERT_TRUE(snap->db.exec("UPDATE employees SET \"nick, name\" = 'N' || id WHERE id % 2 = 0; "
+                            "UPDATE vendors SET rating = id % 5; UPDATE deals SET owner_id = id % 7 + 1 WHERE id % 3 = 0; "
+                            "CREATE INDEX employees_nick ON employees (\"nick, name\"); "
+                            "CREATE UNIQUE INDEX vendors_rating_name ON vendors (rating, name)").ok());
+  auto values = [](sql::Database& db) {
+    auto a = rows(db, "SELECT id, \"nick, name\" FROM employees ORDER BY id");
+    auto b = rows(db, "SELECT id, rating FROM vendors ORDER BY id");
+    auto c = rows(db, "SELECT id, owner_id FROM deals ORDER BY id");
+    a.insert(a.end(), b.begin(), b.end());
+    a.insert(a.end(), c.begin(), c.end());
+    return a;
+  };
+  const auto old_values = values(snap->db);
+  Report r = normalize(snap->db, fixed_options());
+  ASSERT_FALSE(r.error) << r.error->describe();
+  EXPECT_EQ(values(snap->db), old_values);
+  auto table_sql = [&](const char* t) {
+    return rows(snap->db, std::string("SELECT sql FROM sqlite_schema WHERE name = '") + t + "'").at(0);
+  };
+  const std::string emp = table_sql("employees"), ven = table_sql("vendors"), deals = table_sql("deals");
+  // After organization_id (where it was), before user_id (moved last by C3's AlterField).
+  EXPECT_NE(emp.find("DEFERRED, " + nick + ", \"user_id\" integer NOT NULL"), std::string::npos) << emp;
+  EXPECT_NE(ven.find(", " + rating + ")"), std::string::npos) << ven;
+  EXPECT_NE(deals.find(", " + owner + ", \"currency\" varchar(3) NULL)"), std::string::npos) << deals;
+  EXPECT_EQ(rows(snap->db, "SELECT name FROM sqlite_schema WHERE name IN ('employees_nick', 'vendors_rating_name') "
+                           "ORDER BY name"),
+            (std::vector<std::string>{"employees_nick", "vendors_rating_name"}));
+  // COLLATE NOCASE still applies; the DEFAULT too.
+  EXPECT_EQ(one_int(snap->db, "SELECT count(*) FROM employees WHERE \"nick, name\" = 'n2'"), 1);
+  ASSERT_TRUE(snap->db.exec("INSERT INTO vendors (name, email, phone, contact_person, created_at, organization_id) "
+                            "VALUES ('v', '', '', '', '2026-01-01 00:00:00', 1)").ok());
+  EXPECT_EQ(one_int(snap->db, "SELECT rating FROM vendors WHERE name = 'v'"), 3);
+  // (SQLite reports its standard type names, INTEGER among them, in upper case.)
+  EXPECT_EQ(carried_of(r), (std::vector<std::string>{"deals.owner_id INTEGER", "employees.nick, name varchar(30)",
+                                                     "vendors.rating INTEGER NOT NULL"}));
+}
+
+// A table definition Redline cannot split into exactly its columns is an error that
+// names it, not a guess.
+TEST(NormalizeCarried, SplitTableSqlChecksItselfAgainstSqlite) {
+  auto t = norm::split_table_sql(
+      "CREATE TABLE \"x\" (\"a\" text DEFAULT 'a,b' /* c, d */, [b c] int -- e, f\n, `d` CHECK (d IN (1, 2)), "
+      "CONSTRAINT pk UNIQUE (a, \"b c\"))",
+      {"a", "b c", "d"});
+  ASSERT_TRUE(t.ok()) << t.error().describe();
+  EXPECT_EQ(t->columns, (std::vector<std::string>{"\"a\" text DEFAULT 'a,b' /* c, d */", "[b c] int -- e, f",
+                                                  "`d` CHECK (d IN (1, 2))"}));
+  EXPECT_EQ(t->constraints, (std::vector<std::string>{"CONSTRAINT pk UNIQUE (a, \"b c\")"}));
+  auto bad = norm::split_table_sql("CREATE TABLE x (a text, b text)", {"a", "c"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("not column c"), std::string::npos) << bad.error().message;
+}
+
+// ---- zip-only vendors (spec §2 M2, hazard zip_only_address) -------------------------------
+
+namespace {
+
+// crm-small with vendors 5 and 9 reduced to their zip code (9's also NULL elsewhere).
+void make_zip_only(sql::Database& db) {
+  ASSERT_TRUE(db.exec("UPDATE vendors SET address = '', city = '', state = '', country = '', zip_code = '8001' "
+                      "WHERE id = 5; UPDATE vendors SET address = '', city = '', state = '', country = '', "
+                      "zip_code = '10115' WHERE id = 9").ok());
+}
+
+std::int64_t vendor_addresses(sql::Database& db, std::int64_t id, const std::string& postal) {
+  return one_int(db, "SELECT count(*) FROM addressables AS x JOIN addresses AS a ON a.id = x.address_id JOIN "
+                     "django_content_type AS ct ON ct.id = x.content_type_id WHERE ct.model = 'vendor' AND x.object_id = " +
+                         std::to_string(id) + " AND a.postal_code = " + sql::quote_literal(postal) +
+                         " AND a.address_line1 = '' AND a.city = '' AND a.is_primary = 1");
+}
+
+}  // namespace
+
+TEST(NormalizeZipOnly, GuideGivesNoAddressAndListsTheZipCodeAsLost) {
+  auto r = review_fixture(kSmallBefore, fixed_options(), nullptr, make_zip_only);
+  ASSERT_TRUE(r);
+  const Hazard* h = find_hazard(r->run.report.hazards, "zip_only_address");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->ids, (std::vector<std::int64_t>{5, 9}));
+  EXPECT_NE(h->message.find("resolution 'guide'"), std::string::npos) << h->message;
+  EXPECT_EQ(vendor_addresses(r->after(), 5, "8001"), 0);
+  EXPECT_EQ(vendor_addresses(r->after(), 9, "10115"), 0);
+  EXPECT_EQ(one_int(r->after(), "SELECT count(*) FROM addressables AS x JOIN django_content_type AS ct ON ct.id = "
+                                "x.content_type_id WHERE ct.model = 'vendor' AND x.object_id IN (5, 9)"), 0);
+  const CheckItem* lossless = r->check("lossless");
+  ASSERT_TRUE(lossless);
+  EXPECT_EQ(lossless->status, CheckStatus::Warn) << lossless->detail;
+  auto lost = lost_list(*lossless);
+  EXPECT_EQ(std::count_if(lost.begin(), lost.end(), [](const std::string& l) { return l.rfind("vendors ", 0) == 0; }), 2);
+  EXPECT_NE(std::find(lost.begin(), lost.end(), "vendors 5 zip_code expected"), lost.end());
+  EXPECT_NE(std::find(lost.begin(), lost.end(), "vendors 9 zip_code expected"), lost.end());
+  EXPECT_EQ(r->check("addresses_migrated")->status, CheckStatus::Pass) << r->check("addresses_migrated")->detail;
+  const auto* where = &r->moves;
+  auto d = where->where_went("vendors", 5, "zip_code");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->fate, Fate::Lost);
+}
+
+TEST(NormalizeZipOnly, KeepCreatesTheirAddressWithTheZipCode) {
+  NormalizeOptions o = fixed_options();
+  o.zip_only_address = ZipOnlyResolution::Keep;
+  auto r = review_fixture(kSmallBefore, o, nullptr, make_zip_only);
+  ASSERT_TRUE(r);
+  const Hazard* h = find_hazard(r->run.report.hazards, "zip_only_address");
+  ASSERT_TRUE(h);
+  EXPECT_NE(h->message.find("resolution 'keep'"), std::string::npos) << h->message;
+  EXPECT_EQ(vendor_addresses(r->after(), 5, "8001"), 1);
+  EXPECT_EQ(vendor_addresses(r->after(), 9, "10115"), 1);
+  EXPECT_EQ(r->check("lossless")->status, CheckStatus::Pass) << r->check("lossless")->detail;
+  EXPECT_EQ(r->check("addresses_migrated")->status, CheckStatus::Pass);
+  EXPECT_EQ(r->run.report.options["zip_only_address"], "keep");
+}
+
+// No zip-only vendor: no hazard, and the result is the guide's either way.
+TEST(NormalizeZipOnly, NoZipOnlyVendorNoHazard) {
+  auto snap = load_fixture(kSmallBefore);
+  ASSERT_TRUE(snap.ok());
+  auto hs = find_hazards(snap->db, fixed_options());
+  ASSERT_TRUE(hs.ok());
+  EXPECT_FALSE(find_hazard(*hs, "zip_only_address"));
 }

@@ -43,12 +43,16 @@ struct Reviewed {
 // Load `rel`, normalize a copy with `options` (the CLI's pipeline), compute moves and
 // checks. Fails the test (and returns null) when any part fails.
 // `prepare` may change the loaded snapshot first (before_path then no longer matches it).
-inline std::unique_ptr<Reviewed> review_fixture(const std::string& rel, NormalizeOptions options = fixed_options(),
-                                                const ManualTicks* ticks = nullptr,
-                                                const std::function<void(sql::Database&)>& prepare = {}) {
+// review_file: the same for a snapshot file given by its path.
+inline std::unique_ptr<Reviewed> review_file(const std::string& path, NormalizeOptions options = fixed_options(),
+                                             const ManualTicks* ticks = nullptr,
+                                             const std::function<void(sql::Database&)>& prepare = {}) {
   auto r = std::make_unique<Reviewed>();
-  r->before_path = fixture(rel);
-  auto snap = load_fixture(rel);
+  r->before_path = path;
+  auto bytes = read_file(path);
+  EXPECT_TRUE(bytes.ok()) << (bytes.ok() ? "" : bytes.error().describe());
+  if (!bytes.ok()) return nullptr;
+  auto snap = load_snapshot(*bytes, path);
   EXPECT_TRUE(snap.ok()) << (snap.ok() ? "" : snap.error().describe());
   if (!snap.ok()) return nullptr;
   r->before = std::move(snap.value());
@@ -62,6 +66,12 @@ inline std::unique_ptr<Reviewed> review_fixture(const std::string& rel, Normaliz
   r->moves = std::move(rv->moves);
   r->checks = std::move(rv->checks);
   return r;
+}
+
+inline std::unique_ptr<Reviewed> review_fixture(const std::string& rel, NormalizeOptions options = fixed_options(),
+                                                const ManualTicks* ticks = nullptr,
+                                                const std::function<void(sql::Database&)>& prepare = {}) {
+  return review_file(fixture(rel), std::move(options), ticks, prepare);
 }
 
 // Re-run the checks (after a test changed the after database).
