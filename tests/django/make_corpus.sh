@@ -24,6 +24,8 @@
 #                              on a copy of extra.sqlite3: normalize's reference
 #   counts.json                {file: {table: rows}} straight from the database
 #                              (SELECT count(*)): for a dump, the tables it carries
+# Two runs write the same files except django_migrations.applied (when migrate ran)
+# and the sessions' signed payloads (Django signs with the current time). About 30 s.
 # Then: REDLINE_DJANGO_CORPUS_DIR=OUTDIR build/native/tests/redline_tests --gtest_filter='DjangoCorpus.*'
 set -euo pipefail
 
@@ -42,7 +44,10 @@ PY=/usr/bin/python3
 
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
-rm -f "$out"/*.json "$out"/.counts-*.json "$out"/*.jsonl "$out"/*.xml "$out"/*.yaml "$out"/*.sqlite3
+# Only what this script writes: a failed run must not leave an old corpus behind.
+(cd "$out" && rm -f small.sqlite3 plain.json indent.json natural-foreign.json natural-foreign-no-ct.json plain.jsonl \
+  natural-primary.json plain.xml plain.yaml extra.sqlite3 extra.json extra-natural.json extra-after.sqlite3 \
+  counts.json .counts-*.json)
 
 export DJANGO_SETTINGS_MODULE=crmproject.settings PYTHONDONTWRITEBYTECODE=1
 # Django runs in the project's folder; CRM_DB, CRM_VARIANT and CRM_GUIDE pick the
