@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrmAppConfig(AppConfig):
+    name = 'crmApp'
+    default_auto_field = 'django.db.models.AutoField'

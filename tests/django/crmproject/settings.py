@@ -1,0 +1,61 @@
+# Settings of the test set-up's CRM project (tests/django/README.md). Chosen by
+# environment, so that one code base is each state the corpus needs:
+#   CRM_DB       the SQLite file to work on (required; the generator copies it first)
+#   CRM_VARIANT  'small' (default): contenttypes, auth and crmApp only, as the
+#                fixtures' project; 'extra': plus admin, sessions, messages, the
+#                project's own app `notes` and crmApp's own later fields
+#   CRM_GUIDE    '1': the guide's migrations 0002_expand..0005_indexes exist
+#                (crmApp/migrations/__init__.py); otherwise the project stops at
+#                its before state
+import os
+
+BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+CRM_VARIANT = os.environ.get('CRM_VARIANT', 'small')
+if CRM_VARIANT not in ('small', 'extra'):
+    raise RuntimeError("CRM_VARIANT must be 'small' or 'extra', not %r" % CRM_VARIANT)
+CRM_GUIDE = os.environ.get('CRM_GUIDE') == '1'
+
+# A fixed key: this project only ever runs on throw-away test databases.
+SECRET_KEY = 'redline-test-project-not-secret'
+DEBUG = False
+ALLOWED_HOSTS = []
+
+# contenttypes before auth: the fixtures' dumpdata lists contenttypes first.
+INSTALLED_APPS = ['django.contrib.contenttypes', 'django.contrib.auth']
+if CRM_VARIANT == 'extra':
+    INSTALLED_APPS += ['django.contrib.admin', 'django.contrib.sessions', 'django.contrib.messages']
+INSTALLED_APPS += ['crmApp']
+if CRM_VARIANT == 'extra':
+    INSTALLED_APPS += ['notes']
+
+MIDDLEWARE = [
+    'django.contrib.sessions.middleware.SessionMiddleware',
+    'django.contrib.auth.middleware.AuthenticationMiddleware',
+    'django.contrib.messages.middleware.MessageMiddleware',
+] if CRM_VARIANT == 'extra' else []
+
+TEMPLATES = [{
+    'BACKEND': 'django.template.backends.django.DjangoTemplates',
+    'DIRS': [],
+    'APP_DIRS': True,
+    'OPTIONS': {'context_processors': [
+        'django.template.context_processors.request',
+        'django.contrib.auth.context_processors.auth',
+        'django.contrib.messages.context_processors.messages',
+    ]},
+}]
+
+ROOT_URLCONF = 'crmproject.urls'
+
+if 'CRM_DB' not in os.environ:
+    raise RuntimeError('set CRM_DB to the SQLite file to work on')
+DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': os.environ['CRM_DB']}}
+
+AUTH_USER_MODEL = 'crmApp.User'
+DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'
+
+USE_TZ = True
+TIME_ZONE = 'UTC'
+USE_I18N = False
+LANGUAGE_CODE = 'en-us'
