@@ -130,6 +130,15 @@ Error unrecognized(const std::vector<std::uint8_t>& b, const std::string& name) 
                           "; Redline reads UTF-8 exports: convert it first (iconv -f UTF-16 -t UTF-8)",
                       name + ", format: unknown (UTF-16 text), byte 0");
   }
+  // A -wal file given instead of its database (its magic number 0x377f0682/3).
+  if (n >= 4 && b[0] == 0x37 && b[1] == 0x7f && b[2] == 0x06 && (b[3] == 0x82 || b[3] == 0x83)) {
+    const bool suffixed = name.size() > 4 && name.compare(name.size() - 4, 4, "-wal") == 0;
+    const std::string db = suffixed ? name.substr(0, name.size() - 4) : std::string("the database file");
+    return make_error(ErrorCode::BadInput,
+                      "this is a SQLite WAL file (the -wal file of a database in WAL mode), not a database: load " +
+                          db + " instead, and Redline reads this -wal file beside it",
+                      name + ", format: sqlite WAL, byte 0 (WAL magic number)");
+  }
   std::size_t i = n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf ? 3 : 0;
   while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) ++i;
   if (i >= n) {
