@@ -79,29 +79,27 @@ COMMIT;
 DELETE FROM leads WHERE id = (SELECT min(id) FROM leads);
 "
 
+# A WAL variant in folder $1: the fixture in WAL mode, then the statements $2...
+# run by a shell that leaves its -wal as it is when it exits (no_ckpt_on_close).
+wal_variant() {
+  local dir=$out/$1 db=$out/$1/crm.sqlite3
+  shift
+  mkdir -p "$dir"
+  fresh "$db"
+  sqlite3 -batch "$db" "PRAGMA journal_mode=WAL;" >/dev/null
+  sqlite3 -batch "$db" ".dbconfig no_ckpt_on_close on" "PRAGMA wal_autocheckpoint=0;" "$@" >/dev/null
+  rm -f "$db-shm"
+  [[ -s $db-wal ]] || die "no -wal file was left beside $db"
+  plain_from "$dir" "$db"
+}
+
 # ---- WAL: changes only in the -wal ----------------------------------------------
-mkdir -p "$out/wal"
-db=$out/wal/crm.sqlite3
-fresh "$db"
-sqlite3 -batch "$db" "PRAGMA journal_mode=WAL;" >/dev/null
-# no_ckpt_on_close: the shell leaves the -wal as it is when it exits.
-sqlite3 -batch "$db" ".dbconfig no_ckpt_on_close on" "PRAGMA wal_autocheckpoint=0;" "$changes" >/dev/null
-rm -f "$db-shm"
-[[ -s $db-wal ]] || die "no -wal file was left beside $db"
-plain_from "$out/wal" "$db"
+wal_variant wal "$changes"
 
 # ---- WAL restarted: newer frames over the start of an older log ---------------------
-mkdir -p "$out/wal-restarted"
-db=$out/wal-restarted/crm.sqlite3
-fresh "$db"
-sqlite3 -batch "$db" "PRAGMA journal_mode=WAL;" >/dev/null
-sqlite3 -batch "$db" ".dbconfig no_ckpt_on_close on" "PRAGMA wal_autocheckpoint=0;" "$changes" \
-  "PRAGMA wal_checkpoint(RESTART);" \
+wal_variant wal-restarted "$changes" "PRAGMA wal_checkpoint(RESTART);" \
   "UPDATE leads SET status = 'after-restart' WHERE id % 2 = 0;" \
-  "DELETE FROM orders WHERE id = (SELECT max(id) FROM orders);" >/dev/null
-rm -f "$db-shm"
-[[ -s $db-wal ]] || die "no -wal file was left beside $db"
-plain_from "$out/wal-restarted" "$db"
+  "DELETE FROM orders WHERE id = (SELECT max(id) FROM orders);"
 
 # ---- WAL mode, closed cleanly: no -wal ------------------------------------------------
 mkdir -p "$out/wal-clean"
