@@ -157,7 +157,11 @@ std::optional<Error> wal_file_needed(const std::vector<std::uint8_t>& main, cons
 std::string wal_note(const WalApplied& w, const std::string& wal_name) {
   std::string s = "read " + wal_name + ": " + std::to_string(w.commits) + " committed transaction(s), " +
                   std::to_string(w.frames) + " page frame(s) applied";
-  if (w.ignored) s += "; " + std::to_string(w.ignored) + " frame(s) after the last commit ignored (not committed)";
+  if (w.ignored) {
+    s += "; " + std::to_string(w.ignored) +
+         " frame(s) after the last commit ignored (not committed, or left from before a checkpoint, as SQLite "
+         "ignores them)";
+  }
   return s;
 }
 
