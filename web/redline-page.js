@@ -5,8 +5,11 @@
 //   state()          the app's state: job, snapshot (load summary), error, warmup
 //                    ("running" until the engine's warm-up is "done"; "dropped" when
 //                    a job started first), ...
-//   load(bytes, name)  load a snapshot; resolves to its load summary, rejects with
-//                    the error (message names the file, format and where)
+//   load(bytes, name, wal)  load a snapshot (wal: {bytes, name}, the -wal file of a
+//                    SQLite file in WAL mode); resolves to its load summary, rejects
+//                    with the error (message names the file, format and where)
+//   loadFiles([{bytes, name}, ...])  files chosen together: a snapshot and its -wal
+//                    file, paired by name (X and X-wal); as load()
 //   startDemo({employees, seed, profile})  generate the built-in demo snapshot
 //   frameStats({reset})  the gaps between frames the page measured since the last
 //                    reset: {frames, maxGapMs, p99GapMs, worst: [{gapMs, phase}],
@@ -121,6 +124,54 @@
   }
   requestAnimationFrame(onFrame);
 
+  // Copy `data` into the heap at `ptr`, 4 MB per task so the frames go on while a
+  // big file comes in; then done().
+  function copyIn(m, data, ptr, done) {
+    var at = 0;
+    function piece() {
+      var n = Math.min(4 << 20, data.length - at);
+      if (n > 0) m.HEAPU8.set(data.subarray(at, at + n), ptr + at);  // HEAPU8 read now: memory may have grown
+      at += n;
+      if (at < data.length) { setTimeout(piece, 0); return; }
+      done();
+    }
+    piece();
+  }
+
+  // Which of several files is the snapshot and which its -wal (by name: X and
+  // X-wal): {main, wal} or {error, context}.
+  function pairFiles(files) {
+    var mains = [], wals = [];
+    (files || []).forEach(function (f) {
+      var n = String(f.name || '');
+      if (/-shm$/.test(n)) return;  // SQLite's shared-memory index: rebuilt from the -wal, never needed
+      (/-wal$/.test(n) ? wals : mains).push(f);
+    });
+    var names = (files || []).map(function (f) { return f.name; }).join(', ');
+    if (mains.length === 0 && wals.length === 1) {
+      var w = wals[0].name;
+      return { error: w + ' is the -wal file of a SQLite database: drop or choose ' + w.slice(0, -4) + ' together with it', context: w + ', format: sqlite WAL' };
+    }
+    if (mains.length !== 1) {
+      return { error: 'one snapshot at a time (a SQLite file may come with its -wal file): got ' + (names || 'no file'), context: names || 'no file' };
+    }
+    var main = mains[0];
+    if (wals.length > 1 || (wals.length === 1 && wals[0].name !== main.name + '-wal')) {
+      return { error: wals.map(function (f) { return f.name; }).join(', ') + ' is not the -wal file of ' + main.name + ' (that would be named ' + main.name + '-wal)', context: names };
+    }
+    return { main: main, wal: wals.length ? { bytes: wals[0].bytes, name: wals[0].name } : null };
+  }
+
+  // An error found on the page's side, shown as the app shows a load's.
+  function reportError(message, context) {
+    var m = api.module;
+    if (!m) return;
+    var mp = cString(m, message), cp = cString(m, context || '');
+    m._redline_report_error(mp, cp);
+    m._free(mp);
+    m._free(cp);
+  }
+
   var incoming = false;  // a load() still copying its file into the heap
   var api = {
     ready: ready,
@@ -147,34 +198,47 @@
       s.ready = true;
       return s;
     },
-    load: function (bytes, name) {
+    // wal: {bytes, name}, the -wal file of a SQLite file in WAL mode (issue #12).
+    load: function (bytes, name, wal) {
       var m = mod();
       var data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      var walData = wal ? (wal.bytes instanceof Uint8Array ? wal.bytes : new Uint8Array(wal.bytes)) : null;
       var before = api.state();
       // Refused up front when it cannot fit (issue #7), before any copy into the heap.
-      var refused = api.checkLoad(data.length, data.subarray(0, 64), String(name || 'snapshot'));
+      var refused = api.checkLoad(data.length + (walData ? walData.length : 0), data.subarray(0, 64), String(name || 'snapshot'));
       if (refused) return Promise.reject(refused);
       if (incoming) return Promise.reject(new Error('a file is still being read in: wait for it'));
       var ptr = m._redline_load_buffer(data.length);
-      if (!ptr) return Promise.reject(new Error('not enough memory for ' + name + ' (' + data.length + ' bytes)'));
-      // Into the heap 4 MB per task, so the frames go on while a big file comes in.
+      var walPtr = walData ? m._redline_load_wal_buffer(walData.length) : 0;
+      if (!ptr || (walData && !walPtr)) return Promise.reject(new Error('not enough memory for ' + name + ' (' + data.length + ' bytes)'));
       incoming = true;
       return new Promise(function (resolve, reject) {
-        var at = 0;
-        function piece() {
-          var n = Math.min(4 << 20, data.length - at);
-          if (n > 0) m.HEAPU8.set(data.subarray(at, at + n), ptr + at);  // HEAPU8 read now: memory may have grown
-          at += n;
-          if (at < data.length) { setTimeout(piece, 0); return; }
-          incoming = false;
-          var namePtr = cString(m, String(name || 'snapshot'));
-          var rc = m._redline_load_commit(namePtr);
-          m._free(namePtr);
-          if (rc !== 0) { reject(new Error('Redline is not running')); return; }
-          waitForJob(before).then(resolve, reject);
-        }
-        piece();
+        copyIn(m, data, ptr, function () {
+          copyIn(m, walData || new Uint8Array(0), walPtr, function () {
+            incoming = false;
+            var namePtr = cString(m, String(name || 'snapshot'));
+            var walNamePtr = walData ? cString(m, String(wal.name || name + '-wal')) : 0;
+            var rc = m._redline_load_commit(namePtr, walNamePtr);
+            m._free(namePtr);
+            if (walNamePtr) m._free(walNamePtr);
+            if (rc !== 0) { reject(new Error('Redline is not running')); return; }
+            waitForJob(before).then(resolve, reject);
+          });
+        });
       });
+    },
+    // Several files together ([{bytes, name}]): one snapshot, and for a SQLite file
+    // in WAL mode its -wal file (X and X-wal); a -shm file is ignored. Resolves and
+    // rejects as load().
+    loadFiles: function (files) {
+      var paired = pairFiles(files);
+      if (paired.error) {
+        reportError(paired.error, paired.context);
+        var e = new Error(paired.error + ' (' + paired.context + ')');
+        e.code = 'usage';
+        return Promise.reject(e);
+      }
+      return api.load(paired.main.bytes, paired.main.name, paired.wal);
     },
     startDemo: function (opts) {
       var m = mod();
@@ -288,29 +352,37 @@
   // ---- Files: the picker and drag-and-drop anywhere on the page ----
   var picker = document.createElement('input');
   picker.type = 'file';
-  picker.accept = '.sqlite3,.sqlite,.db,.sql,.json,application/json,application/sql';
+  // No `accept` filter: a SQLite file's -wal (X.sqlite3-wal) has no extension to list.
   picker.style.display = 'none';
   picker.id = 'file-input';
   document.body.appendChild(picker);
-  function loadFile(file) {
-    // The size is checked before the file is read: a file too big for the tab is
-    // refused without reading it into memory.
-    file.slice(0, 64).arrayBuffer().then(function (head) {
-      var refused = api.checkLoad(file.size, new Uint8Array(head), file.name);
+  // The files the user chose or dropped together: a snapshot, and with a SQLite
+  // file in WAL mode its -wal file.
+  function loadFileList(list) {
+    var files = Array.prototype.slice.call(list || []);
+    if (!files.length) return;
+    var paired = pairFiles(files);
+    if (paired.error) { reportError(paired.error, paired.context); console.warn('Redline: ' + paired.error); return; }
+    var total = files.reduce(function (n, f) { return n + f.size; }, 0);
+    // The size is checked before the files are read: files too big for the tab are
+    // refused without reading them into memory.
+    paired.main.slice(0, 64).arrayBuffer().then(function (head) {
+      var refused = api.checkLoad(total, new Uint8Array(head), paired.main.name);
       if (refused) throw refused;
-      return file.arrayBuffer();
-    }).then(function (buf) { return api.load(buf, file.name); })
-      .catch(function (e) { console.warn('Redline: ' + e.message); });
+      return Promise.all(files.map(function (f) { return f.arrayBuffer(); }));
+    }).then(function (bufs) {
+      return api.loadFiles(files.map(function (f, i) { return { bytes: bufs[i], name: f.name }; }));
+    }).catch(function (e) { console.warn('Redline: ' + e.message); });
   }
+  picker.multiple = true;
   picker.addEventListener('change', function () {
-    if (picker.files && picker.files[0]) loadFile(picker.files[0]);
+    loadFileList(picker.files);
     picker.value = '';
   });
   window.addEventListener('dragover', function (e) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
   window.addEventListener('drop', function (e) {
     e.preventDefault();
-    var f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
-    if (f) loadFile(f);
+    if (e.dataTransfer && e.dataTransfer.files) loadFileList(e.dataTransfer.files);
   });
 
   // ---- The clipboard ----

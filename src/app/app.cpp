@@ -368,7 +368,7 @@ std::string App::state_json() const {
     const LoadSummary& s = loaded->summary;
     j["snapshot"] = {{"name", s.name}, {"format", format_name(s.format)}, {"bytes", s.bytes},
                      {"ms", s.ms}, {"tables", s.tables}, {"rows", loaded->total_rows},
-                     {"skipped", s.skipped}, {"warnings", s.warnings}, {"demo", loaded->is_demo},
+                     {"skipped", s.skipped}, {"warnings", s.warnings}, {"wal", s.wal}, {"demo", loaded->is_demo},
                      {"kind", s.kind}, {"recognition", s.recognition}, {"hazards", loaded->hazards.size()}};
   } else {
     j["snapshot"] = nullptr;

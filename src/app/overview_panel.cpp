@@ -24,6 +24,7 @@ void draw_overview(OverviewPanel& panel, const LoadedView& loaded) {
   ImGui::PushTextWrapPos(0);
   ImGui::TextColored(kind_color, "This snapshot is %s.", s.recognition.c_str());
   ImGui::PopTextWrapPos();
+  if (!s.wal.empty()) ImGui::TextWrapped("%s", s.wal.c_str());
   for (const auto& w : s.warnings) ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.3f, 1.0f), "warning: %s", w.c_str());
   if (!s.skipped.empty()) {
     std::string line = "skipped:";

@@ -1,6 +1,7 @@
 #include "app/session.hpp"
 
 #include "core/checks.hpp"
+#include "core/load/wal.hpp"
 #include "core/report_render.hpp"
 #include "core/review.hpp"
 #include "core/version.hpp"
@@ -24,15 +25,19 @@ void Session::start_demo(const DemoOptions& options) {
   job_ = JobView{true, "Generating the demo snapshot", "", "demo", 0.0};
 }
 
-void Session::start_load(std::vector<std::uint8_t> bytes, std::string name) {
+void Session::start_load(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal) {
   cancel();
   error_.reset();
-  begin_load(std::move(bytes), std::move(name), false);
+  if (!wal) {
+    if (auto e = wal_file_needed(bytes, name)) return fail(*e);
+  }
+  begin_load(std::move(bytes), std::move(name), false, std::move(wal));
 }
 
-void Session::begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo) {
+void Session::begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo,
+                         std::optional<WalInput> wal) {
   job_ = JobView{true, "Loading " + name, "reading", "load", 0.0};
-  load_.emplace(std::move(bytes), std::move(name));
+  load_.emplace(std::move(bytes), std::move(name), std::move(wal));
   load_is_demo_ = is_demo;
 }
 

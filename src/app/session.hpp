@@ -69,7 +69,9 @@ class Session {
  public:
   void start_demo(const DemoOptions& options);
   // Takes the user's bytes; they are kept unmodified as the "before" original.
-  void start_load(std::vector<std::uint8_t> bytes, std::string name);
+  // `wal`: a SQLite file's -wal file that came with it. A SQLite file in WAL mode
+  // without one is refused (wal_file_needed): the page cannot look beside it.
+  void start_load(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal = std::nullopt);
   // Normalize the loaded snapshot (a copy of it: the before stays as loaded).
   void start_run(const NormalizeOptions& options);
   void cancel();
@@ -158,7 +160,8 @@ class Session {
  private:
   struct Published;
   void publish(Published p);
-  void begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo);
+  void begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo,
+                  std::optional<WalInput> wal = std::nullopt);
   void clear_pages();  // the published row pages and rows, and what was asked of them
   void preflight(double budget_ms);
   void pump_diff_view(double budget_ms);  // search and density (session_diff.cpp)

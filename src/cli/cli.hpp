@@ -3,10 +3,12 @@
 // 2 bad input or usage). Each command lives in its own cmd_*.cpp file.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/load/snapshot.hpp"
 #include "core/result.hpp"
 
 namespace redline::cli {
@@ -31,6 +33,11 @@ Result<Args> parse_args(int argc, char** argv, int first, const std::vector<std:
 
 int usage_error(const std::string& msg);  // prints msg and usage, returns 2
 int fail(const Error& e);                 // prints "redline: error: ...", returns 2
+
+// Load the snapshot at `path` (load_snapshot), a SQLite file in WAL mode with
+// `path`-wal when that file is beside it (said on stderr). `main_bytes`, if given,
+// receives the file's bytes (the report's checksum is of them).
+Result<Snapshot> load_input(const std::string& path, std::vector<std::uint8_t>* main_bytes = nullptr);
 
 // One command: its name, its usage lines, and its entry point (argv[1] is the name).
 struct Command {

@@ -19,11 +19,7 @@ namespace redline::cli {
 
 namespace {
 
-Result<Snapshot> load(const std::string& path) {
-  auto bytes = read_file(path);
-  if (!bytes) return bytes.error();
-  return load_snapshot(*bytes, path);
-}
+Result<Snapshot> load(const std::string& path) { return load_input(path); }
 
 const char* presence_note(diff::TablePresence p) {
   switch (p) {

@@ -21,12 +21,8 @@ int cmd_export(int argc, char** argv) {
   if (!format) return usage_error(format.error().message);
   const std::string& in = args->positional[0];
 
-  auto bytes = read_file(in);
-  if (!bytes) return fail(bytes.error());
-  auto snap = load_snapshot(*bytes, in);
+  auto snap = load_input(in);
   if (!snap) return fail(snap.error());
-  bytes->clear();
-  bytes->shrink_to_fit();
 
   ExportSummary summary;
   auto text = export_snapshot(snap->db, *format, &summary);

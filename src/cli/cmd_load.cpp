@@ -59,9 +59,7 @@ int cmd_load(int argc, char** argv) {
   if (out.empty()) return usage_error("load needs --out FILE.sqlite3");
   const std::string& in = args->positional[0];
 
-  auto bytes = read_file(in);
-  if (!bytes) return fail(bytes.error());
-  auto snap = load_snapshot(*bytes, in);
+  auto snap = load_input(in);
   if (!snap) return fail(snap.error());
   auto saved = save_atomically(snap->db, out);
   if (!saved) return fail(saved.error());
@@ -74,6 +72,7 @@ int cmd_load(int argc, char** argv) {
               s.ms, out.c_str());
   std::printf("snapshot: %s\n", s.recognition.c_str());
   for (const auto& [kind, n] : s.skipped) std::printf("skipped: %lld %s\n", static_cast<long long>(n), kind.c_str());
+  if (!s.wal.empty()) std::printf("wal: %s\n", s.wal.c_str());
   for (const auto& w : s.warnings) std::printf("warning: %s\n", w.c_str());
   return kExitOk;
 }

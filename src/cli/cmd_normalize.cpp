@@ -98,14 +98,13 @@ int cmd_normalize(int argc, char** argv) {
   const bool review = options.strict || args->has("--report") || args->has("--report-md") ||
                       args->has("--report-html") || args->has("--csv-dir");
 
-  auto bytes = read_file(in);
-  if (!bytes) return fail(bytes.error());
-  auto snap = load_snapshot(*bytes, in);
+  std::vector<std::uint8_t> main_bytes;
+  auto snap = load_input(in, &main_bytes);
   if (!snap) return fail(snap.error());
 
   // The same pipeline as the page (copy, normalize, diff, report), so the same input,
   // options and --now give the same bytes here and there.
-  RunOutput run = run_pipeline(snap->db, report_input(snap->summary, *bytes), options);
+  RunOutput run = run_pipeline(snap->db, report_input(snap->summary, main_bytes), options);
   Report& report = run.report;
 
   for (const auto& h : report.hazards)

@@ -11,7 +11,7 @@ ReportInput report_input(const LoadSummary& summary, const std::vector<std::uint
 ReportInput report_input(const LoadSummary& summary, std::string sha256) {
   ReportInput in;
   in.name = summary.name;
-  in.format = format_name(summary.format);
+  in.format = report_format_name(summary.format);
   in.sha256 = std::move(sha256);
   in.tables = summary.tables;
   return in;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,19 @@ namespace {
 std::string g_last_json;  // kept alive until the next call; JS copies it at once
 std::vector<std::uint8_t> g_export;  // the last export, until the next one
 std::vector<std::uint8_t> g_incoming;  // a file being copied in by the page, piece by piece
+std::vector<std::uint8_t> g_incoming_wal;  // its -wal file, when one comes with it
+
+// `v` resized to `size` bytes for the page to fill; null when the heap cannot hold it.
+std::uint8_t* incoming_buffer(std::vector<std::uint8_t>& v, std::uint32_t size) {
+  v = std::vector<std::uint8_t>();
+  try {
+    v.resize(size);
+  } catch (const std::bad_alloc&) {
+    v = std::vector<std::uint8_t>();
+    return nullptr;
+  }
+  return size ? v.data() : reinterpret_cast<std::uint8_t*>(&v);
+}
 }
 
 extern "C" {
@@ -41,22 +55,33 @@ EMSCRIPTEN_KEEPALIVE const char* redline_state() {
 // keep coming), then hands it over with redline_load_commit, without another copy.
 // Returns the buffer, or null when the heap cannot hold it.
 EMSCRIPTEN_KEEPALIVE std::uint8_t* redline_load_buffer(std::uint32_t size) {
-  g_incoming = std::vector<std::uint8_t>();
-  try {
-    g_incoming.resize(size);
-  } catch (const std::bad_alloc&) {
-    g_incoming = std::vector<std::uint8_t>();
-    return nullptr;
-  }
-  return size ? g_incoming.data() : reinterpret_cast<std::uint8_t*>(&g_incoming);
+  return incoming_buffer(g_incoming, size);
 }
 
-// Start loading the buffer redline_load_buffer gave (now filled). 0 when queued.
-EMSCRIPTEN_KEEPALIVE int redline_load_commit(const char* name) {
+// A SQLite file's -wal file coming with it (issue #12): the same, into a second buffer.
+EMSCRIPTEN_KEEPALIVE std::uint8_t* redline_load_wal_buffer(std::uint32_t size) {
+  return incoming_buffer(g_incoming_wal, size);
+}
+
+// An error the page found (files dropped together that do not pair up), shown as a
+// load's error is.
+EMSCRIPTEN_KEEPALIVE void redline_report_error(const char* message, const char* context) {
+  redline::app::App* app = redline::platform::current_app();
+  if (!app) return;
+  app->session().report_error(redline::make_error(redline::ErrorCode::Usage, message ? message : "",
+                                                  context ? context : ""));
+}
+
+// Start loading the buffer redline_load_buffer gave (now filled), with the -wal
+// buffer when `wal_name` is given. 0 when queued.
+EMSCRIPTEN_KEEPALIVE int redline_load_commit(const char* name, const char* wal_name) {
   redline::app::App* app = redline::platform::current_app();
   if (!app) return -1;
-  app->session().start_load(std::move(g_incoming), name ? name : "snapshot");
+  std::optional<redline::WalInput> wal;
+  if (wal_name && *wal_name) wal = redline::WalInput{std::move(g_incoming_wal), wal_name};
+  app->session().start_load(std::move(g_incoming), name ? name : "snapshot", std::move(wal));
   g_incoming = std::vector<std::uint8_t>();
+  g_incoming_wal = std::vector<std::uint8_t>();
   return 0;
 }
 
@@ -69,7 +94,9 @@ EMSCRIPTEN_KEEPALIVE int redline_check_load(const std::uint8_t* head, std::uint3
   redline::app::App* app = redline::platform::current_app();
   if (!app) return -1;
   redline::Format f = redline::detect_format(head, head_size);
-  if (f != redline::Format::Sqlite && f != redline::Format::PgDump && f != redline::Format::DumpData) return 0;
+  if (f != redline::Format::Sqlite && f != redline::Format::SqliteDump && f != redline::Format::PgDump &&
+      f != redline::Format::DumpData)
+    return 0;
   struct mallinfo mi = mallinfo();
   std::uint64_t in_use = static_cast<std::uint64_t>(mi.uordblks);
   auto fits = redline::check_load_fits(f, static_cast<std::uint64_t>(size < 0 ? 0 : size),

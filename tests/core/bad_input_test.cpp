@@ -97,6 +97,13 @@ const Expectation kExpectations[] = {
   {"pg-no-tables.sql", "pgdump", "line 29, byte 731", "no table Redline can load"},
   {"pg-utf8-bom-then-copy-too-few-columns.sql", "pgdump", "line 46, byte 1169, table django_content_type", "COPY row has 2 field(s)"},
   {"pg-utf8-bom-mid-file.sql", "pgdump", "line 78, byte 1930, table django_content_type", "created twice"},
+  // ---- sqlite3 .dump text, and a -wal file alone ----
+  {"sqlite-dump-truncated-before-commit.sql", "sqlite .dump text", "line 7 (end of file)", "no COMMIT at the end"},
+  {"sqlite-dump-insert-too-many-values.sql", "sqlite .dump text", "line 5: INSERT INTO django_content_type VALUES(2,",
+   "table django_content_type has 3 columns but 4 values were supplied"},
+  {"sqlite-dump-attach.sql", "sqlite .dump text", "line 3: ATTACH DATABASE", "the text runs ATTACH/DETACH"},
+  {"sqlite-wal-given-alone.sqlite3-wal", "sqlite WAL", "byte 0 (WAL magic number)",
+   "load sqlite-wal-given-alone.sqlite3 instead"},
   // ---- Django dumpdata JSON: syntax ----
   {"json-truncated-mid-object.json", "dumpdata", "byte offset 215 (line 15, column 3)", "ends in the middle of the JSON"},
   {"json-trailing-comma-in-list.json", "dumpdata", "byte offset 578 (line 34, column 1)", "JSON syntax error"},

@@ -16,6 +16,7 @@ struct LoadJob::Impl {
 
   std::vector<std::uint8_t> bytes;
   std::string name;
+  std::optional<WalInput> wal;
   LoadSummary summary;
   sql::Database db;
   std::unique_ptr<detail::SlicedLoader> loader;
@@ -63,7 +64,7 @@ struct LoadJob::Impl {
   void load_blocking() {
     loader.reset();
     db = sql::Database();
-    auto snap = load_snapshot(bytes, name);
+    auto snap = load_snapshot(bytes, name, wal ? &*wal : nullptr);
     if (!snap) return fail(snap.error());
     blocking.emplace(std::move(snap.value()));
     phase = Phase::Done;
@@ -77,16 +78,17 @@ struct LoadJob::Impl {
     summary.format = detect_format(bytes.data(), bytes.size());
     Result<std::unique_ptr<detail::SlicedLoader>> l = make_error(ErrorCode::Internal, "no loader");
     if (summary.format == Format::Sqlite) {
-      l = detail::start_sqlite(bytes, name, db, summary);
+      l = detail::start_sqlite(bytes, name, db, summary, wal ? &*wal : nullptr);
     } else {
       auto m = sql::Database::open_memory();
       if (!m) return fail(m.error());
       db = std::move(m.value());
-      l = summary.format == Format::PgDump ? detail::start_pgdump(bytes, name, db, summary)
-                                           : detail::start_dumpdata(bytes, name, db, summary);
+      l = summary.format == Format::PgDump       ? detail::start_pgdump(bytes, name, db, summary)
+          : summary.format == Format::SqliteDump ? detail::start_sqlite_dump(bytes, name, db, summary)
+                                                 : detail::start_dumpdata(bytes, name, db, summary);
     }
     if (!l) {
-      if (summary.format == Format::PgDump) return fail(l.error());
+      if (summary.format == Format::PgDump || summary.format == Format::SqliteDump) return fail(l.error());
       return load_blocking();
     }
     loader = std::move(l.value());
@@ -106,7 +108,7 @@ struct LoadJob::Impl {
         case Phase::Format: {
           auto r = loader->step(deadline);
           if (!r) {
-            if (summary.format == Format::PgDump) return fail(r.error());
+            if (summary.format == Format::PgDump || summary.format == Format::SqliteDump) return fail(r.error());
             return load_blocking();
           }
           if (!*r) return;
@@ -143,9 +145,11 @@ struct LoadJob::Impl {
   }
 };
 
-LoadJob::LoadJob(std::vector<std::uint8_t> bytes, std::string name) : impl_(std::make_unique<Impl>()) {
+LoadJob::LoadJob(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal)
+    : impl_(std::make_unique<Impl>()) {
   impl_->bytes = std::move(bytes);
   impl_->name = std::move(name);
+  impl_->wal = std::move(wal);
 }
 LoadJob::~LoadJob() = default;
 LoadJob::LoadJob(LoadJob&&) noexcept = default;
@@ -190,6 +194,7 @@ std::uint64_t estimated_load_peak(Format f, std::uint64_t bytes) {
   double per_byte = 4.0;
   switch (f) {
     case Format::Sqlite: per_byte = 3.5; break;
+    case Format::SqliteDump: per_byte = 3.5; break;  // not measured: taken as pgdump's (both SQL text)
     case Format::PgDump: per_byte = 3.5; break;
     case Format::DumpData: per_byte = 3.5; break;
     default: break;

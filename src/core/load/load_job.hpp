@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,9 @@ namespace redline {
 
 class LoadJob final {
  public:
-  // Takes the user's bytes; take_bytes() gives them back unmodified.
-  LoadJob(std::vector<std::uint8_t> bytes, std::string name);
+  // Takes the user's bytes; take_bytes() gives them back unmodified. `wal`: a
+  // SQLite file's -wal file that came with it (see load_snapshot()).
+  LoadJob(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal = std::nullopt);
   ~LoadJob();
   LoadJob(LoadJob&&) noexcept;
   LoadJob& operator=(LoadJob&&) noexcept;

@@ -16,7 +16,9 @@
 namespace redline::detail {
 
 Result<sql::Database> load_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
-                                  LoadSummary& summary);
+                                  LoadSummary& summary, const WalInput* wal = nullptr);
+Status load_sqlite_dump(const std::vector<std::uint8_t>& bytes, const std::string& name,
+                        sql::Database& db, LoadSummary& summary);
 Status load_pgdump(const std::vector<std::uint8_t>& bytes, const std::string& name,
                    sql::Database& db, LoadSummary& summary);
 Status load_dumpdata(const std::vector<std::uint8_t>& bytes, const std::string& name,
@@ -85,11 +87,15 @@ Result<std::unique_ptr<SlicedLoader>> start_sliced(const std::vector<std::uint8_
 }
 
 Result<std::unique_ptr<SlicedLoader>> start_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
-                                                   sql::Database& db, LoadSummary& summary);
+                                                   sql::Database& db, LoadSummary& summary,
+                                                   const WalInput* wal = nullptr);
 Result<std::unique_ptr<SlicedLoader>> start_pgdump(const std::vector<std::uint8_t>& bytes, const std::string& name,
                                                    sql::Database& db, LoadSummary& summary);
 Result<std::unique_ptr<SlicedLoader>> start_dumpdata(const std::vector<std::uint8_t>& bytes,
                                                      const std::string& name, sql::Database& db,
                                                      LoadSummary& summary);
+Result<std::unique_ptr<SlicedLoader>> start_sqlite_dump(const std::vector<std::uint8_t>& bytes,
+                                                        const std::string& name, sql::Database& db,
+                                                        LoadSummary& summary);
 
 }  // namespace redline::detail

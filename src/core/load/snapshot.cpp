@@ -10,12 +10,14 @@
 
 #include "core/load/loaders.hpp"
 #include "core/load/recognize.hpp"
+#include "core/load/wal.hpp"
 
 namespace redline {
 
 const char* format_name(Format f) {
   switch (f) {
     case Format::Sqlite: return "sqlite";
+    case Format::SqliteDump: return "sqlite-dump";
     case Format::PgDump: return "pgdump";
     case Format::DumpData: return "dumpdata";
     case Format::PgCustom: return "pg_dump custom format";
@@ -24,6 +26,8 @@ const char* format_name(Format f) {
   }
   return "unknown";
 }
+
+const char* report_format_name(Format f) { return f == Format::SqliteDump ? "sqlite" : format_name(f); }
 
 namespace {
 
@@ -61,6 +65,12 @@ Format detect_format(const std::uint8_t* d, std::size_t n) {
   if (d[i] == '[' || d[i] == '{') return Format::DumpData;
   const std::uint8_t* p = d + i;
   std::size_t r = n - i;
+  // sqlite3's .dump always opens with these two statements (pg_dump never writes PRAGMA).
+  if (starts_with(p, r, "PRAGMA foreign_keys=OFF;", 24)) {
+    std::size_t j = 24;
+    while (j < r && (p[j] == '\r' || p[j] == '\n')) ++j;
+    if (starts_with(p + j, r - j, "BEGIN TRANSACTION;", 18)) return Format::SqliteDump;
+  }
   if (starts_with(p, r, "--", 2) || starts_with(p, r, "/*", 2) || starts_with(p, r, "\\restrict", 9)) {
     return Format::PgDump;
   }
@@ -119,6 +129,15 @@ Error unrecognized(const std::vector<std::uint8_t>& b, const std::string& name) 
                       std::string("the file is text in ") + utf16 +
                           "; Redline reads UTF-8 exports: convert it first (iconv -f UTF-16 -t UTF-8)",
                       name + ", format: unknown (UTF-16 text), byte 0");
+  }
+  // A -wal file given instead of its database (its magic number 0x377f0682/3).
+  if (n >= 4 && b[0] == 0x37 && b[1] == 0x7f && b[2] == 0x06 && (b[3] == 0x82 || b[3] == 0x83)) {
+    const bool suffixed = name.size() > 4 && name.compare(name.size() - 4, 4, "-wal") == 0;
+    const std::string db = suffixed ? name.substr(0, name.size() - 4) : std::string("the database file");
+    return make_error(ErrorCode::BadInput,
+                      "this is a SQLite WAL file (the -wal file of a database in WAL mode), not a database: load " +
+                          db + " instead, and Redline reads this -wal file beside it",
+                      name + ", format: sqlite WAL, byte 0 (WAL magic number)");
   }
   std::size_t i = n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf ? 3 : 0;
   while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) ++i;
@@ -185,7 +204,8 @@ std::optional<Error> detail::unloadable(const std::vector<std::uint8_t>& bytes, 
   }
 }
 
-Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std::string& name,
+                               const WalInput* wal) {
   auto t0 = std::chrono::steady_clock::now();
   LoadSummary summary;
   summary.name = name;
@@ -196,19 +216,20 @@ Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std
   sql::Database db;
   switch (summary.format) {
     case Format::Sqlite: {
-      auto r = detail::load_sqlite(bytes, name, summary);
+      auto r = detail::load_sqlite(bytes, name, summary, wal);
       if (!r) return r.error();
       db = std::move(r.value());
       break;
     }
+    case Format::SqliteDump:
     case Format::PgDump:
     case Format::DumpData: {
       auto m = sql::Database::open_memory();
       if (!m) return m.error();
       db = std::move(m.value());
-      Status s = summary.format == Format::PgDump
-                     ? detail::load_pgdump(bytes, name, db, summary)
-                     : detail::load_dumpdata(bytes, name, db, summary);
+      Status s = summary.format == Format::PgDump       ? detail::load_pgdump(bytes, name, db, summary)
+                 : summary.format == Format::SqliteDump ? detail::load_sqlite_dump(bytes, name, db, summary)
+                                                        : detail::load_dumpdata(bytes, name, db, summary);
       if (!s) return s.error();
       break;
     }
@@ -373,34 +394,43 @@ std::string locate_damage(const std::vector<std::uint8_t>& bytes, std::string& p
   return where;
 }
 
-// A database left in WAL mode (header bytes 18 and 19 are 2) is read as a
-// rollback-journal one: an in-memory image has no -wal file beside it.
-bool wal_mode(const std::uint8_t* header) { return header[18] == 2 && header[19] == 2; }
-// Marks `image` (a copy of a WAL-mode file's bytes) as a rollback-journal database,
-// with a warning in `summary`.
-void mark_rollback(std::uint8_t* image, LoadSummary& summary) {
-  image[18] = image[19] = 1;
-  summary.warnings.push_back(
-      "the database is in WAL mode: changes still in its -wal file (if one was left beside it) are not in this file");
-}
-
-// The image to open: `bytes` itself, or for a WAL-mode file a marked copy in
-// `storage`. The caller's bytes stay as they are.
-const std::vector<std::uint8_t>& rollback_image(const std::vector<std::uint8_t>& bytes,
-                                                std::vector<std::uint8_t>& storage, LoadSummary& summary) {
-  if (!wal_mode(bytes.data())) return bytes;
-  storage = bytes;
-  mark_rollback(storage.data(), summary);
-  return storage;
+// The image SQLite opens: `bytes` itself, or for a database in WAL mode (header
+// bytes 18 and 19 are 2) a copy in `storage` with `wal`'s committed frames applied,
+// marked as a rollback-journal database (an in-memory image has no -wal beside
+// it). The caller's bytes stay as they are.
+Result<const std::vector<std::uint8_t>*> sqlite_image(const std::vector<std::uint8_t>& bytes, const std::string& name,
+                                                      const WalInput* wal, std::vector<std::uint8_t>& storage,
+                                                      LoadSummary& summary) {
+  if (!sqlite_wal_mode(bytes.data(), bytes.size())) {
+    if (wal) {
+      summary.warnings.push_back(wal->name + " was not read: " + name +
+                                 " is not in WAL mode (header bytes 18-19), so SQLite ignores that file too");
+    }
+    return &bytes;
+  }
+  static const std::vector<std::uint8_t> kNoWal;
+  auto applied = apply_wal(bytes, wal ? wal->bytes : kNoWal, name, wal ? wal->name : name + "-wal");
+  if (!applied) return applied.error();
+  storage = std::move(applied->image);
+  if (wal) {
+    summary.wal = wal_note(*applied, wal->name);
+  } else {
+    summary.warnings.push_back("the database is in WAL mode and no " + name +
+                               "-wal file came with it: loaded as of its last checkpoint (changes still in a "
+                               "-wal file, if one was left beside it, are not in this load)");
+  }
+  return &storage;
 }
 
 }  // namespace
 
 Result<sql::Database> load_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
-                                  LoadSummary& summary) {
+                                  LoadSummary& summary, const WalInput* wal) {
   if (auto bad = check_sqlite_header(bytes, name)) return *bad;
-  std::vector<std::uint8_t> rollback;
-  const std::vector<std::uint8_t>& image = rollback_image(bytes, rollback, summary);
+  std::vector<std::uint8_t> storage;
+  auto src = sqlite_image(bytes, name, wal, storage, summary);
+  if (!src) return src.error();
+  const std::vector<std::uint8_t>& image = **src;
   auto db = sql::Database::deserialize(image, name);
   if (!db) {
     Error e = db.error();
@@ -426,9 +456,12 @@ class SlicedSqlite final : public SlicedLoader {
                LoadSummary& summary)
       : bytes_(bytes), name_(name), db_(db), summary_(summary) {}
 
-  Status begin() {
+  Status begin(const WalInput* wal) {
     if (auto bad = check_sqlite_header(bytes_, name_)) return *bad;
-    if (!image_.allocate(bytes_.size())) {
+    auto src = sqlite_image(bytes_, name_, wal, storage_, summary_);
+    if (!src) return src.error();
+    src_ = *src;
+    if (!image_.allocate(src_->size())) {
       return make_error(ErrorCode::Io, "out of memory copying the SQLite file", name_);
     }
     return ok_status();
@@ -439,7 +472,7 @@ class SlicedSqlite final : public SlicedLoader {
     constexpr std::size_t kCopyChunk = 1 << 20;
     while (image_.size() > 0) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
-      if (image_.fill(bytes_.data(), kCopyChunk)) REDLINE_TRY(open());
+      if (image_.fill(src_->data(), kCopyChunk)) REDLINE_TRY(open());
     }
     while (next_ < trees_.size()) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
@@ -458,7 +491,11 @@ class SlicedSqlite final : public SlicedLoader {
   }
   // The copy is the first half of the work, the checks the second.
   std::uint64_t consumed() const override {
-    if (image_.size() > 0) return image_.filled() / 2;
+    // The image can be larger than the user's file (a -wal's pages): scaled to the file.
+    if (image_.size() > 0) {
+      return static_cast<std::uint64_t>(static_cast<double>(image_.filled()) / 2 *
+                                         static_cast<double>(bytes_.size()) / static_cast<double>(image_.size()));
+    }
     return bytes_.size() / 2 + (trees_.empty() ? 0 : bytes_.size() / 2 * next_ / trees_.size());
   }
   std::string table() const override { return next_ < trees_.size() ? trees_[next_] : std::string(); }
@@ -466,7 +503,6 @@ class SlicedSqlite final : public SlicedLoader {
  private:
   // The image is in: SQLite takes it over; the b-trees to check are listed.
   Status open() {
-    if (wal_mode(image_.data())) mark_rollback(image_.data(), summary_);  // as the blocking load does
     auto db = sql::Database::deserialize(image_, name_);
     if (!db) return db.error();
     db_ = std::move(db.value());
@@ -486,6 +522,8 @@ class SlicedSqlite final : public SlicedLoader {
   const std::string& name_;
   sql::Database& db_;
   LoadSummary& summary_;
+  std::vector<std::uint8_t> storage_;  // a WAL-mode file's image (sqlite_image)
+  const std::vector<std::uint8_t>* src_ = nullptr;
   sql::ImageBuffer image_;
   std::vector<std::string> trees_;
   std::size_t next_ = 0;
@@ -493,9 +531,10 @@ class SlicedSqlite final : public SlicedLoader {
 }  // namespace
 
 Result<std::unique_ptr<SlicedLoader>> start_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
-                                                   sql::Database& db, LoadSummary& summary) {
+                                                   sql::Database& db, LoadSummary& summary,
+                                                   const WalInput* wal) {
   auto l = std::make_unique<SlicedSqlite>(bytes, name, db, summary);
-  REDLINE_TRY(l->begin());
+  REDLINE_TRY(l->begin(wal));
   return std::unique_ptr<SlicedLoader>(std::move(l));
 }
 

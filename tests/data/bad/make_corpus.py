@@ -330,6 +330,39 @@ def make_json():
     write("json-dumpdata-gzip.json.gz", gzip.compress(b, mtime=0))
 
 
+# ---- sqlite3 .dump text --------------------------------------------------------------
+
+# What `sqlite3 FILE .dump` writes for django_content_type (its first rows).
+SQLITE_DUMP_HEAD = "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n"
+SQLITE_DUMP_CT = (
+    'CREATE TABLE IF NOT EXISTS "django_content_type" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, '
+    '"app_label" varchar(100) NOT NULL, "model" varchar(100) NOT NULL);\n'
+    "INSERT INTO django_content_type VALUES(1,'admin','logentry');\n"
+    "INSERT INTO django_content_type VALUES(2,'auth','permission');\n"
+    "INSERT INTO django_content_type VALUES(3,'auth','group');\n")
+
+
+def wal_header(page_size):
+    """A SQLite WAL file's 32-byte header (big-endian checksums, fixed salts)."""
+    h = struct.pack(">IIIIII", 0x377F0683, 3007000, page_size, 0, 0x12345678, 0x9ABCDEF0)
+    s1 = s2 = 0
+    for k in range(0, 24, 8):
+        x0, x1 = struct.unpack(">II", h[k:k + 8])
+        s1 = (s1 + x0 + s2) & 0xFFFFFFFF
+        s2 = (s2 + x1 + s1) & 0xFFFFFFFF
+    return h + struct.pack(">II", s1, s2)
+
+
+def make_sqlite_dump():
+    # A -wal file given instead of its database.
+    write("sqlite-wal-given-alone.sqlite3-wal", wal_header(1024))
+    write("sqlite-dump-truncated-before-commit.sql", SQLITE_DUMP_HEAD + SQLITE_DUMP_CT)
+    write("sqlite-dump-insert-too-many-values.sql", SQLITE_DUMP_HEAD + SQLITE_DUMP_CT.replace(
+        "VALUES(2,'auth','permission')", "VALUES(2,'auth','permission','extra')") + "COMMIT;\n")
+    write("sqlite-dump-attach.sql", SQLITE_DUMP_HEAD + "ATTACH DATABASE '/tmp/redline-other.db' AS other;\n" +
+          SQLITE_DUMP_CT + "COMMIT;\n")
+
+
 # ---- Neither ------------------------------------------------------------------------
 
 def make_other():
@@ -350,6 +383,7 @@ def main():
     make_sqlite(a.fixtures)
     make_pg(a.fixtures)
     make_json()
+    make_sqlite_dump()
     make_other()
     if a.pg_custom:
         make_pg_custom(a.fixtures)

@@ -1,0 +1,8 @@
+PRAGMA foreign_keys=OFF;
+BEGIN TRANSACTION;
+ATTACH DATABASE '/tmp/redline-other.db' AS other;
+CREATE TABLE IF NOT EXISTS "django_content_type" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "app_label" varchar(100) NOT NULL, "model" varchar(100) NOT NULL);
+INSERT INTO django_content_type VALUES(1,'admin','logentry');
+INSERT INTO django_content_type VALUES(2,'auth','permission');
+INSERT INTO django_content_type VALUES(3,'auth','group');
+COMMIT;
