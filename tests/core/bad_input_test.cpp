@@ -99,11 +99,11 @@ const Expectation kExpectations[] = {
   {"pg-utf8-bom-mid-file.sql", "pgdump", "line 78, byte 1930, table django_content_type", "created twice"},
   // ---- sqlite3 .dump text, and a -wal file alone ----
   {"sqlite-dump-truncated-before-commit.sql", "sqlite .dump text", "line 7 (end of file)", "no COMMIT at the end"},
-  {"sqlite-dump-insert-too-many-values.sql", "sqlite .dump text", "line 5: INSERT INTO django_content_type VALUES(2,",
+  {"sqlite-dump-insert-too-many-values.sql", "sqlite .dump text", "line 5, table django_content_type: INSERT INTO django_content_type VALUES(2,",
    "table django_content_type has 3 columns but 4 values were supplied"},
   {"sqlite-dump-attach.sql", "sqlite .dump text", "line 3: ATTACH DATABASE", "the text runs ATTACH/DETACH"},
   {"sqlite-wal-given-alone.sqlite3-wal", "sqlite WAL", "byte 0 (WAL magic number)",
-   "load sqlite-wal-given-alone.sqlite3 instead"},
+   "sqlite-wal-given-alone.sqlite3 instead, and Redline reads this -wal file beside it"},
   // ---- Django dumpdata JSON: syntax ----
   {"json-truncated-mid-object.json", "dumpdata", "byte offset 215 (line 15, column 3)", "ends in the middle of the JSON"},
   {"json-trailing-comma-in-list.json", "dumpdata", "byte offset 578 (line 34, column 1)", "JSON syntax error"},
