@@ -1028,6 +1028,28 @@ TEST(PgRealDumps, Latin1Win1252AndLatin9DumpsLoadLikeTheUtf8Dump) {
   EXPECT_TRUE(snap->summary.warnings.empty()) << warnings_of(*snap);
 }
 
+// pg_dump's tar format and a --data-only dump, as the real pg_dump writes them: refused
+// with what the file is, where, and the command that makes a dump Redline loads.
+TEST(PgRealDumps, TarArchivesAndDataOnlyDumpsAreRefusedWithTheCommandToRun) {
+  REDLINE_PG_DUMPS_DIR_OR_SKIP(dir);
+  struct Case {
+    const char* file;
+    const char* context;  // how the context starts after the path
+    const char* message;  // in the message
+  };
+  for (const Case& c : {Case{"refused-tar.tar", ", format: pg_dump tar, byte 257", "pg_restore -f backup.sql "},
+                        Case{"refused-data-only.sql", ", format: pgdump, line ",
+                             "--data-only dump?); dump the schema with the data: pg_dump -d NAME > FILE.sql"}}) {
+    SCOPED_TRACE(c.file);
+    const std::string path = std::string(dir) + "/" + c.file;
+    ASSERT_TRUE(std::filesystem::exists(path)) << path << " is missing: rerun tests/pg/make_dumps.sh";
+    auto r = load_path(path);
+    ASSERT_FALSE(r.ok()) << "a " << c.file << " loaded";
+    EXPECT_EQ(r.error().context.rfind(path + c.context, 0), 0u) << r.error().describe();
+    EXPECT_NE(r.error().message.find(c.message), std::string::npos) << r.error().describe();
+  }
+}
+
 TEST(PgRealDumps, PgDumpallIsRefusedNamingItsDatabases) {
   REDLINE_PG_DUMPS_DIR_OR_SKIP(dir);
   std::string path = std::string(dir) + "/dumpall.sql";

@@ -93,6 +93,9 @@ dump column-inserts-tz-new-york.sql America/New_York --column-inserts
 dump clean-create.sql UTC --clean --if-exists --create
 dump quoted-column-inserts.sql UTC --column-inserts --quote-all-identifiers
 dump on-conflict.sql UTC --rows-per-insert=50 --on-conflict-do-nothing
+# Forms Redline refuses, each with the command that makes a loadable dump.
+dump refused-tar.tar UTC -Ft
+dump refused-data-only.sql UTC --data-only
 
 # ---- Variants ------------------------------------------------------------------
 psql_db() {  # psql_db DB: run stdin's SQL in DB, any error fatal

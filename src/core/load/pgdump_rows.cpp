@@ -173,7 +173,8 @@ Status Rows::copy_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
 
   Table* t = schema_.table(*q);
   if (!t) {
-    return fail("COPY into table " + q->name + ", which the dump never created (no CREATE TABLE: a --data-only dump?)",
+    return fail("COPY into table " + q->name + ", which the dump never created (no CREATE TABLE: a --data-only dump?); "
+                "dump the schema with the data: pg_dump -d NAME > FILE.sql (without --data-only or -a)",
                 at, q->name);
   }
   TableInserter* ins = nullptr;
@@ -322,7 +323,8 @@ Status Rows::insert_stmt(Lexer& lx, std::size_t at, std::size_t stmt_end) {
   }
   Table* t = schema_.table(*q);
   if (!t) {
-    return fail("INSERT into table " + q->name + ", which the dump never created (no CREATE TABLE: a --data-only dump?)",
+    return fail("INSERT into table " + q->name + ", which the dump never created (no CREATE TABLE: a --data-only dump?); "
+                "dump the schema with the data: pg_dump -d NAME > FILE.sql (without --data-only or -a)",
                 at, q->name);
   }
   if (!t->loaded) {

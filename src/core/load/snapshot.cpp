@@ -182,6 +182,14 @@ Error unrecognized(const std::vector<std::uint8_t>& b, const std::string& name) 
 
 }  // namespace
 
+namespace {
+// A POSIX tar archive: "ustar" at byte 257 of its first header. pg_dump -Ft writes one
+// (its first member is toc.dat).
+bool is_tar(const std::vector<std::uint8_t>& b) {
+  return b.size() >= 262 && std::memcmp(b.data() + 257, "ustar", 5) == 0;
+}
+}  // namespace
+
 std::optional<Error> detail::unloadable(const std::vector<std::uint8_t>& bytes, const std::string& name) {
   if (bytes.empty()) {
     return make_error(ErrorCode::BadInput, "the file is empty: nothing to load",
@@ -199,7 +207,18 @@ std::optional<Error> detail::unloadable(const std::vector<std::uint8_t>& bytes, 
                             "-compressed; decompress it first (for example gunzip, unzstd, unxz, "
                             "bunzip2 or unzip) and load the plain file",
                         name + ", format: compressed (" + compression_name(bytes) + "), byte 0");
-    case Format::Unknown: return unrecognized(bytes, name);
+    case Format::Unknown:
+      if (is_tar(bytes)) {
+        const bool pg = bytes.size() >= 7 && std::memcmp(bytes.data(), "toc.dat", 7) == 0;
+        return make_error(ErrorCode::Unsupported,
+                          std::string(pg ? "this is a pg_dump tar-format archive (-Ft)"
+                                         : "this is a tar archive") +
+                              ", which Redline cannot read; " +
+                              (pg ? "convert it to plain SQL with: pg_restore -f backup.sql " + name
+                                  : "extract it (tar xf " + name + ") and load the snapshot inside"),
+                          name + ", format: " + (pg ? "pg_dump tar" : "tar") + ", byte 257 (ustar header)");
+      }
+      return unrecognized(bytes, name);
     default: return std::nullopt;
   }
 }
