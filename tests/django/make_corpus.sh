@@ -25,7 +25,7 @@
 #   counts.json                {file: {table: rows}} straight from the database
 #                              (SELECT count(*)): for a dump, the tables it carries
 # Two runs write the same files except django_migrations.applied (when migrate ran)
-# and the sessions' signed payloads (Django signs with the current time). About 30 s.
+# and the date_joined of the users the guide's migration creates. About 30 s.
 # Then: REDLINE_DJANGO_CORPUS_DIR=OUTDIR build/native/tests/redline_tests --gtest_filter='DjangoCorpus.*'
 set -euo pipefail
 

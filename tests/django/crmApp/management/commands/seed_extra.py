@@ -1,12 +1,14 @@
 # Fill the extra variant's own data (CRM_VARIANT=extra, after `migrate`) through
 # Django's ORM: the project's own columns (employees.linkedin_url and
 # .badge_number, customers.loyalty_tier, deals.probability), a vendor whose only
-# address value is its zip code (spec hazard zip_only_address), the notes app with its many-to-many, auth groups with
-# members and permissions, admin LogEntry rows and sessions. Every timestamp is
-# fixed here, not now(), so two runs write the same rows (only the sessions'
-# signed payloads carry Django's own signing time).
+# address value is its zip code (spec hazard zip_only_address), the notes app with
+# its many-to-many, auth groups with members and permissions, admin LogEntry rows
+# and sessions. Every timestamp is fixed here, not now(), so two runs write the
+# same rows (the sessions' signed payloads too: Django's signer reads time.time(),
+# held at T0 while they are made).
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Group, Permission
@@ -103,8 +105,9 @@ class Command(BaseCommand):
 
         # Sessions as the session middleware stores them.
         for k in range(3):
-            data = SessionStore().encode({'_auth_user_id': str(users[k].id),
-                                          '_auth_user_backend': 'django.contrib.auth.backends.ModelBackend'})
+            with mock.patch('django.core.signing.time.time', return_value=T0.timestamp()):
+                data = SessionStore().encode({'_auth_user_id': str(users[k].id),
+                                              '_auth_user_backend': 'django.contrib.auth.backends.ModelBackend'})
             Session.objects.create(session_key='redlinetestsession%014d' % k, session_data=data,
                                    expire_date=T0 + datetime.timedelta(days=14 + k))
         self.stdout.write('seeded: %d notes, %d log entries, %d sessions' % (
