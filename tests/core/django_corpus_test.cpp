@@ -27,6 +27,7 @@
 #include "core/io.hpp"
 #include "core/load/snapshot.hpp"
 #include "core/sqlite.hpp"
+#include "django_pair_test_util.hpp"
 #include "normalize_test_util.hpp"
 #include "test_util.hpp"
 
@@ -259,12 +260,15 @@ TEST_F(DjangoCorpus, YamlIsRefusedWithTheCommandToRun) { expect_refused("plain.y
 // ---- normalize against Django's own migration of the same database ---------------------
 
 // The database file: equal to Django's result by spec §2's rule, schema included
-// (the project's own columns keep their definitions and take Django's places).
+// (the project's own columns keep their definitions and take Django's places), from
+// the real CLI; and the whole test of the committed pair (NormalizeCarried, made by
+// the same recipe) on this fresh one: carried columns, own tables, the zip-only vendor.
 TEST_F(DjangoCorpus, ExtraSqliteNormalizesLikeDjangosMigration) {
   test::TempDir tmp;
   auto ours = normalized(tmp, "extra.sqlite3");
   ASSERT_TRUE(ours.ok()) << ours.error().describe();
   test::expect_matches_reference(*ours, path("extra-after.sqlite3"), path("extra.sqlite3"));
+  test::expect_django_pair(path("extra.sqlite3"), path("extra-after.sqlite3"));
 }
 
 // Its dumpdata: JSON carries no column types of the project's own fields and apps,
@@ -277,7 +281,7 @@ TEST_F(DjangoCorpus, ExtraDumpdataNormalizesLikeDjangosMigration) {
   ASSERT_TRUE(ours.ok()) << ours.error().describe();
   sql::Database& db = *ours;
   ASSERT_TRUE(db.exec("ATTACH " + sql::quote_literal(path("extra-after.sqlite3")) + " AS ref").ok());
-  const std::set<std::string> own = {"employees", "customers", "notes_note", "notes_note_groups"};
+  const std::set<std::string> own = {"employees", "customers", "deals", "notes_note", "notes_note_groups"};
   ASSERT_TRUE(db.exec("ATTACH " + sql::quote_literal(path("extra.sqlite3")) + " AS orig").ok());
   std::int64_t max_user = test::one_int(db, "SELECT max(id) FROM orig.users");
   for (const auto& t : rows(db, "SELECT name FROM ref.sqlite_schema WHERE type = 'table' AND name NOT IN "

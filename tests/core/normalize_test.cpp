@@ -14,6 +14,7 @@
 #include "core/load/recognize.hpp"
 #include "core/normalize_sql.hpp"
 #include "core/report_render.hpp"
+#include "django_pair_test_util.hpp"
 #include "review_test_util.hpp"
 
 using namespace redline;
@@ -680,113 +681,11 @@ TEST(NormalizeCli, ExitCodes) {
 
 // ---- the project's own columns and tables (spec §1), against Django ---------------------
 
-namespace {
-
-std::vector<std::string> carried_of(const Report& r) {
-  std::vector<std::string> out;
-  for (const auto& c : r.carried) out.push_back(c.table + "." + c.column + " " + c.type + (c.not_null ? " NOT NULL" : ""));
-  return out;
-}
-
-const Hazard* find_hazard(const std::vector<Hazard>& hs, const std::string& kind) {
-  for (const auto& h : hs)
-    if (h.kind == kind) return &h;
-  return nullptr;
-}
-
-// The lossless item's listed losses as "table id column expected".
-std::vector<std::string> lost_list(const CheckItem& it) {
-  std::vector<std::string> out;
-  for (const auto& l : it.extra.at("lost"))
-    out.push_back(l.at("table").get<std::string>() + " " + std::to_string(l.at("id").get<std::int64_t>()) + " " +
-                  l.at("column").get<std::string>() + (l.at("expected").get<bool>() ? " expected" : " unexplained"));
-  return out;
-}
-
-// A pair Django 3.2 made (tests/data/crm-extra/make): the before (the CRM plus columns a later
-// migration added, another app's table) and ran the guide's migration on it for the
-// after. Redline's result equals Django's by spec §2's rules: the schema text (so the
-// carried columns' definitions and places, and their index), every row.
-void expect_django_pair(const std::string& before, const std::string& after) {
-  {
-    auto bytes = read_file(before);
-    ASSERT_TRUE(bytes.ok());
-    auto snap = load_snapshot(*bytes, before);
-    ASSERT_TRUE(snap.ok()) << snap.error().describe();
-    auto rec = recognize_snapshot(snap->db);
-    ASSERT_TRUE(rec.ok());
-    EXPECT_EQ(rec->kind, SnapshotKind::Before) << rec->description;
-  }
-  auto r = review_file(before);
-  ASSERT_TRUE(r);
-  expect_matches_reference(r->after(), after, before);
-  EXPECT_EQ(carried_of(r->run.report),
-            (std::vector<std::string>{"customers.loyalty_tier varchar(10) NOT NULL", "deals.probability smallint unsigned",
-                                      "employees.linkedin_url varchar(200)", "employees.badge_number varchar(20)"}));
-  auto j = r->run.report.to_json();
-  ASSERT_TRUE(j.contains("carried"));
-  EXPECT_EQ(j["carried"].size(), 4u);
-  // The Markdown and HTML reports name them too.
-  auto md = render_markdown(r->run.report);
-  ASSERT_TRUE(md.ok());
-  EXPECT_NE(md->find("## Carried columns"), std::string::npos);
-  EXPECT_NE(md->find("employees.linkedin\\_url varchar(200) NULL"), std::string::npos) << *md;
-  auto html = render_html(r->run.report);
-  ASSERT_TRUE(html.ok());
-  EXPECT_NE(html->find("<li><code>customers.loyalty_tier varchar(10) NOT NULL</code></li>"), std::string::npos);
-
-  // Django's result is recognized as normalized, extra columns and all.
-  auto rec = recognize_snapshot(r->after());
-  ASSERT_TRUE(rec.ok());
-  EXPECT_EQ(rec->kind, SnapshotKind::After) << rec->description;
-
-  // The carried columns are unchanged data to the diff and the checks.
-  for (const auto& ch : r->run.diff->schema)
-    for (const char* c : {"loyalty_tier", "probability", "linkedin_url", "badge_number"})
-      EXPECT_NE(ch.name, c) << ch.describe();
-  for (const auto& t : r->run.diff->tables)
-    if (t.name == "extras_note") {
-      EXPECT_EQ(t.added.size() + t.removed.size() + t.changed.size(), 0u);
-    }
-
-  // Vendor 3's only address value is its zip code: Django gave it no address, and so
-  // does the default; the hazard names it, lossless lists its zip code as lost.
-  const Hazard* h = find_hazard(r->run.report.hazards, "zip_only_address");
-  ASSERT_TRUE(h);
-  EXPECT_EQ(h->severity, Severity::Warning);
-  EXPECT_EQ(h->table, "vendors");
-  EXPECT_EQ(h->ids, (std::vector<std::int64_t>{3}));
-  const CheckItem* lossless = r->check("lossless");
-  ASSERT_TRUE(lossless);
-  EXPECT_EQ(lossless->status, CheckStatus::Warn) << lossless->detail;
-  auto lost = lost_list(*lossless);
-  EXPECT_NE(std::find(lost.begin(), lost.end(), "vendors 3 zip_code expected"), lost.end());
-  EXPECT_NE(lossless->detail.find("zip code"), std::string::npos) << lossless->detail;
-  const CheckItem* addr = r->check("addresses_migrated");
-  ASSERT_TRUE(addr);
-  EXPECT_EQ(addr->status, CheckStatus::Pass) << addr->detail;
-}
-
-}  // namespace
-
+// The pair tests/django's extra variant made (tests/django/make_crm_extra.sh), committed
+// so this runs without Django; DjangoCorpus.ExtraSqliteNormalizesLikeDjangosMigration
+// runs the same on the pair make_corpus.sh makes afresh.
 TEST(NormalizeCarried, DjangoMadeExtraColumnsAndTablesMatchDjangosResult) {
   expect_django_pair(test_data("crm-extra/before.sqlite3"), test_data("crm-extra/after.sqlite3"));
-}
-
-// The same with a pair Django makes afresh in the test set-up (CI: make.sh into a
-// directory named by REDLINE_DJANGO_EXTRA_DIR; REDLINE_REQUIRE_DJANGO=1 makes its
-// absence a failure), so the committed pair cannot drift from what Django does.
-TEST(NormalizeCarried, FreshDjangoRunMatches) {
-  const char* dir = std::getenv("REDLINE_DJANGO_EXTRA_DIR");
-  const char* require = std::getenv("REDLINE_REQUIRE_DJANGO");
-  if (!dir || !*dir) {
-    if (require && std::string(require) == "1")
-      FAIL() << "REDLINE_REQUIRE_DJANGO=1 but REDLINE_DJANGO_EXTRA_DIR is not set: run "
-                "tests/data/crm-extra/make/make.sh <fixtures>/crm-small/before.sqlite3 DIR (Debian's python3-django)";
-    GTEST_SKIP() << "REDLINE_DJANGO_EXTRA_DIR is not set: run tests/data/crm-extra/make/make.sh "
-                    "<fixtures>/crm-small/before.sqlite3 DIR and set it to DIR";
-  }
-  expect_django_pair(std::string(dir) + "/before.sqlite3", std::string(dir) + "/after.sqlite3");
 }
 
 // Hand-written definitions Django does not write (DEFAULT, COLLATE, CHECK, REFERENCES, a

@@ -25,21 +25,19 @@
 #   counts.json                {file: {table: rows}} straight from the database
 #                              (SELECT count(*)): for a dump, the tables it carries
 # Two runs write the same files except django_migrations.applied (when migrate ran)
-# and the sessions' signed payloads (Django signs with the current time). About 30 s.
+# and the date_joined of the users the guide's migration creates. About 30 s.
 # Then: REDLINE_DJANGO_CORPUS_DIR=OUTDIR build/native/tests/redline_tests --gtest_filter='DjangoCorpus.*'
 set -euo pipefail
 
-die() { echo "make_corpus.sh: $*" >&2; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/lib.sh"
 
 [[ $# -ge 1 && $# -le 2 ]] || die "usage: $0 OUTDIR [BEFORE.sqlite3]"
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd "$here/../.." && pwd)
 before=${2:-${REDLINE_DJANGO_FIXTURE:-$repo_root/../shared/fixtures/crm-small/before.sqlite3}}
 [[ -r $before ]] || die "fixture not readable: $before"
 
-PY=/usr/bin/python3
-"$PY" -c 'import django, sys; sys.exit(django.VERSION[:2] != (3, 2))' 2>/dev/null \
-  || die "$PY has no Django 3.2: install Debian's python3-django (apt-get install python3-django python3-yaml)"
+require_django
 "$PY" -c 'import yaml' 2>/dev/null || die "$PY has no PyYAML (dumpdata --format yaml): apt-get install python3-yaml"
 
 mkdir -p "$1"
@@ -49,10 +47,6 @@ out=$(cd "$1" && pwd)
   natural-primary.json plain.xml plain.yaml extra.sqlite3 extra.json extra-natural.json extra-after.sqlite3 \
   counts.json .counts-*.json)
 
-export DJANGO_SETTINGS_MODULE=crmproject.settings PYTHONDONTWRITEBYTECODE=1
-# Django runs in the project's folder; CRM_DB, CRM_VARIANT and CRM_GUIDE pick the
-# database and the project's state (crmproject/settings.py).
-django() { (cd "$here" && "$PY" manage.py "$@"); }
 # counts.json: one table_counts run per database, merged at the end.
 django_counts() { django table_counts "$@" > "$out/.counts-$CRM_VARIANT-$(basename "$CRM_DB").json"; }
 
@@ -76,15 +70,10 @@ django_counts --sqlite small.sqlite3 --dump plain.json --dump indent.json --dump
 cp "$before" "$out/extra.sqlite3"
 chmod u+w "$out/extra.sqlite3"
 export CRM_DB=$out/extra.sqlite3 CRM_VARIANT=extra
-django migrate -v0
-django seed_extra
+make_extra_pair "$out/extra.sqlite3" "$out/extra-after.sqlite3"
 django dumpdata -o "$out/extra.json"
 django dumpdata --natural-foreign -o "$out/extra-natural.json"
 django_counts --sqlite extra.sqlite3 --dump extra.json --dump extra-natural.json
-
-# Django's own run of the guide's migration on a copy: the reference for normalize.
-cp "$out/extra.sqlite3" "$out/extra-after.sqlite3"
-CRM_DB=$out/extra-after.sqlite3 CRM_GUIDE=1 django migrate crmApp 0005_indexes -v0
 CRM_DB=$out/extra-after.sqlite3 django_counts --sqlite extra-after.sqlite3
 
 "$PY" - "$out" <<'PY'

@@ -5,7 +5,9 @@
 # database past these models; the models stay the "before" code base on purpose.
 #
 # With CRM_VARIANT=extra the project's own later fields are added (the models
-# must agree with the database for dumpdata to read it).
+# must agree with the database for dumpdata to read it): employees.linkedin_url,
+# employees.badge_number (indexed), customers.loyalty_tier (NOT NULL with a
+# default), deals.probability (a CHECK constraint).
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -61,6 +63,7 @@ class Employee(models.Model):
     country = models.CharField(max_length=100, blank=True)
     if EXTRA:
         linkedin_url = models.URLField(max_length=200, null=True, blank=True)
+        badge_number = models.CharField(max_length=20, null=True, blank=True, db_index=True)
 
     class Meta:
         db_table = 'employees'
@@ -130,6 +133,8 @@ class Deal(models.Model):
     stage = models.CharField(max_length=30, default='prospecting')
     expected_close_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    if EXTRA:
+        probability = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         db_table = 'deals'

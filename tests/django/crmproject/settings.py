@@ -21,13 +21,15 @@ SECRET_KEY = 'redline-test-project-not-secret'
 DEBUG = False
 ALLOWED_HOSTS = []
 
-# contenttypes before auth: the fixtures' dumpdata lists contenttypes first.
-INSTALLED_APPS = ['django.contrib.contenttypes', 'django.contrib.auth']
 if CRM_VARIANT == 'extra':
-    INSTALLED_APPS += ['django.contrib.admin', 'django.contrib.sessions', 'django.contrib.messages']
-INSTALLED_APPS += ['crmApp']
-if CRM_VARIANT == 'extra':
-    INSTALLED_APPS += ['notes']
+    # Django's project template's order (admin, auth, contenttypes, sessions,
+    # messages), then the project's apps: the order in which Redline's dumpdata
+    # loader creates the content types a dump without them lacks.
+    INSTALLED_APPS = ['django.contrib.admin', 'django.contrib.auth', 'django.contrib.contenttypes',
+                      'django.contrib.sessions', 'django.contrib.messages', 'crmApp', 'notes']
+else:
+    # contenttypes before auth: the fixtures' dumpdata lists contenttypes first.
+    INSTALLED_APPS = ['django.contrib.contenttypes', 'django.contrib.auth', 'crmApp']
 
 MIDDLEWARE = [
     'django.contrib.sessions.middleware.SessionMiddleware',

@@ -22,10 +22,22 @@ class Migration(migrations.Migration):
             name='linkedin_url',
             field=models.URLField(blank=True, null=True),
         ),
+        # Indexed: Django adds the column, then CREATE INDEX employees_badge_number_<hash>.
+        migrations.AddField(
+            model_name='employee',
+            name='badge_number',
+            field=models.CharField(blank=True, db_index=True, max_length=20, null=True),
+        ),
         # NOT NULL with a default: Django rebuilds the table and fills the default.
         migrations.AddField(
             model_name='customer',
             name='loyalty_tier',
             field=models.CharField(default='std', max_length=10),
+        ),
+        # A CHECK constraint on the column ("probability" >= 0), written by Django.
+        migrations.AddField(
+            model_name='deal',
+            name='probability',
+            field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
     ]

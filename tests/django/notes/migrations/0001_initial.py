@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
                 ('pinned', models.BooleanField(default=False)),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='crmApp.customer')),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notes', to='crmApp.employee')),
                 ('groups', models.ManyToManyField(blank=True, related_name='notes', to='auth.Group')),
             ],
         ),
