@@ -31,6 +31,7 @@
 #include "core/crm_schema.hpp"
 #include "core/load/dumpdata_models.hpp"
 #include "core/load/dumpdata_values.hpp"
+#include "core/load/inserter.hpp"
 #include "core/load/loaders.hpp"
 
 namespace redline::detail {
@@ -190,15 +191,6 @@ struct NatSite {
 };
 constexpr std::int64_t kPlaceholderBase = -(std::int64_t{1} << 62);
 
-// A value waiting in a table's batch, already in the form SQLite gets.
-struct Param {
-  enum class Kind : std::uint8_t { Null, Int, Real, Text };
-  Kind kind = Kind::Null;
-  std::int64_t i = 0;             // Int
-  double r = 0;                   // Real
-  std::size_t off = 0, len = 0;   // Text: a range of Table::text
-};
-
 // The object a waiting row came from, to name it if SQLite refuses the row.
 struct RowOrigin {
   std::int64_t obj_index = 0;
@@ -210,10 +202,10 @@ struct RowOrigin {
   std::int64_t target = 0;
 };
 
-// Rows go to SQLite kBatch at a time, in one multi-row INSERT: an INSERT into an
-// AUTOINCREMENT table reads and writes sqlite_sequence once per statement, which
-// one-row statements paid for every row.
-constexpr std::size_t kBatch = 32;
+// Rows go to SQLite through the loaders' shared batched inserter (inserter.hpp),
+// kBatchRows at a time in one multi-row INSERT; a partial batch (before a column is
+// added, at the end) is written row by row.
+constexpr std::size_t kBatchRows = 32;
 
 enum : std::uint8_t { kDtNone, kDtAll, kDtNot };
 
@@ -228,14 +220,12 @@ struct Table {
   // the end of the load (convert_datetimes).
   std::vector<std::uint8_t> dt;
   int id_column = -1;
-  sql::Statement insert;          // one row, every column in def order
-  sql::Statement batch;           // kBatch rows (prepared when first needed)
+  // Every column in def order; none while the table must be unlocked (a column
+  // being added, a rebuild, the end of the load).
+  std::optional<Inserter> ins;
   std::vector<Slot> slots;        // in the field order of the model's first object
   std::int64_t next_id = 1;       // junction tables: Django's numbering 1..
-  // The batch being filled.
-  std::vector<Param> params;      // rows x columns
-  std::string text;               // the text values of params
-  std::vector<RowOrigin> origins; // one per row
+  std::vector<RowOrigin> origins; // one per row waiting in ins (its tag is the index)
 };
 
 // Tables whose rows Django's own migrations copy while rebuilding them on SQLite:
@@ -881,7 +871,7 @@ class Loader {
     t.def = def;
     t.kinds.clear();
     if (!t.own) t.declared = def->columns.size();
-    std::string cols, params;
+    std::vector<std::string> names;
     for (std::size_t i = 0; i < def->columns.size(); ++i) {
       const auto& c = def->columns[i];
       t.kinds.push_back(i < t.declared ? column_kind(c.type) : ColumnKind::Any);
@@ -889,107 +879,56 @@ class Loader {
         t.id_column = static_cast<int>(i);
         t.text_pk = column_kind(c.type) != ColumnKind::Integer;
       }
-      cols += (i ? ", " : "") + sql::quote_ident(c.name);
-      params += (i ? ", ?" : "?");
+      names.push_back(c.name);
     }
     t.dt.resize(t.kinds.size(), kDtNone);  // columns are only ever added at the end
-    auto st = db_.prepare("INSERT INTO " + sql::quote_ident(def->name) + " (" + cols + ") VALUES (" +
-                          params + ")");
-    if (!st) return st.error();
-    t.insert = std::move(st.value());
-    t.batch = sql::Statement();
-    return ok_status();
-  }
-
-  Status prepare_batch(Table& t) {
-    std::string cols, row, rows;
-    for (std::size_t i = 0; i < t.def->columns.size(); ++i) {
-      cols += (i ? ", " : "") + sql::quote_ident(t.def->columns[i].name);
-      row += (i ? ", ?" : "(?");
-    }
-    row += ")";
-    for (std::size_t r = 0; r < kBatch; ++r) rows += (r ? ", " : "") + row;
-    auto st = db_.prepare("INSERT INTO " + sql::quote_ident(t.def->name) + " (" + cols + ") VALUES " + rows);
-    if (!st) return st.error();
-    t.batch = std::move(st.value());
+    t.ins.reset();
+    Inserter::Options options;
+    options.max_rows = kBatchRows;
+    Table* tp = &t;  // tables_ is a std::map: the address stays
+    auto ins = Inserter::make(db_, def->name, names, options,
+                              [this, tp](const RowFailure& f) { return row_failed(*tp, tp->origins[f.tag], f.message); });
+    if (!ins) return ins.error();
+    t.ins.emplace(std::move(*ins));
     return ok_status();
   }
 
   // ---- batches -----------------------------------------------------------------
 
-  // A new row of `t`, all NULL; returns its first parameter.
-  Param* begin_row(Table& t, const RowOrigin& origin) {
+  // A new row of `t`, all NULL, waiting in its inserter until end_row().
+  Inserter& begin_row(Table& t, const RowOrigin& origin) {
     t.origins.push_back(origin);
-    std::size_t base = t.params.size();
-    t.params.resize(base + t.kinds.size());
-    return &t.params[base];
+    for (std::size_t c = 0; c < t.kinds.size(); ++c) t.ins->set_null(c);
+    return *t.ins;
   }
 
-  static void set_int(Param* row, int column, std::int64_t v) {
-    row[column].kind = Param::Kind::Int;
-    row[column].i = v;
+  static void set_int(Inserter& row, int column, std::int64_t v) { row.set_int(static_cast<std::size_t>(column), v); }
+
+  static void set_real(Inserter& row, int column, double v) { row.set_real(static_cast<std::size_t>(column), v); }
+
+  // Text is copied into the column's own buffer: the parser reuses its strings
+  // object after object, and rows wait in the batch.
+  static void set_text(Inserter& row, int column, std::string_view v) {
+    const auto c = static_cast<std::size_t>(column);
+    std::string& buf = row.scratch(c);
+    buf.assign(v.data(), v.size());
+    row.set_text(c, buf);
+    row.add_scratch_bytes(v.size());
   }
 
-  static void set_real(Param* row, int column, double v) {
-    row[column].kind = Param::Kind::Real;
-    row[column].r = v;
-  }
+  bool end_row(Table& t) { return settle(t, t.ins->end_row(t.origins.size() - 1)); }
 
-  static void set_text(Table& t, Param* row, int column, std::string_view v) {
-    row[column].kind = Param::Kind::Text;
-    row[column].off = t.text.size();
-    row[column].len = v.size();
-    t.text.append(v);
-  }
+  // Send the waiting rows of `t` to SQLite.
+  bool flush(Table& t) { return !t.ins || settle(t, t.ins->flush()); }
 
-  bool end_row(Table& t) { return t.origins.size() < kBatch || flush(t); }
-
-  void bind_row(Table& t, sqlite3_stmt* st, std::size_t row, int first_param) {
-    std::size_t n = t.kinds.size();
-    for (std::size_t c = 0; c < n; ++c) {
-      const Param& p = t.params[row * n + c];
-      int i = first_param + static_cast<int>(c);
-      // The batch's text outlives the statement's step: no copy needed.
-      if (p.kind == Param::Kind::Int) sqlite3_bind_int64(st, i, p.i);
-      else if (p.kind == Param::Kind::Real) sqlite3_bind_double(st, i, p.r);
-      else if (p.kind == Param::Kind::Text)
-        sqlite3_bind_text64(st, i, t.text.data() + p.off, p.len, SQLITE_STATIC, SQLITE_UTF8);
-      else sqlite3_bind_null(st, i);
-    }
-  }
-
-  // Send the waiting rows of `t` to SQLite: all at once when the batch is full;
-  // one by one for a partial batch, or to find the row SQLite refused the batch for
-  // (a failed statement leaves no row behind).
-  bool flush(Table& t) {
-    std::size_t rows = t.origins.size();
-    if (rows == 0) return true;
-    bool done = false;
-    if (rows == kBatch) {
-      if (!t.batch.handle()) {
-        auto r = prepare_batch(t);
-        if (!r) return fail_sql(r.error());
-      }
-      sqlite3_stmt* st = t.batch.handle();
-      for (std::size_t r = 0; r < rows; ++r) bind_row(t, st, r, static_cast<int>(r * t.kinds.size()) + 1);
-      done = sqlite3_step(st) == SQLITE_DONE;
-      sqlite3_reset(st);
-    }
-    bool ok = true;
-    if (!done) {
-      sqlite3_stmt* st = t.insert.handle();
-      for (std::size_t r = 0; r < rows && ok; ++r) {
-        bind_row(t, st, r, 1);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) ok = row_failed(t, t.origins[r]);
-      }
-    }
-    // The rows are used up either way: a failed batch is never sent again.
-    t.params.clear();
-    t.text.clear();
-    t.origins.clear();
-    return ok;
+  // After the inserter wrote (or refused) rows: their origins are used up either
+  // way (a refused batch is never sent again). A refused row already set error_
+  // (row_failed, through the inserter's blame); anything else is SQLite's error.
+  bool settle(Table& t, Status st) {
+    if (t.ins->pending() == 0) t.origins.clear();
+    if (st.ok()) return true;
+    if (!error_) fail_sql(st.error());
+    return false;
   }
 
   bool flush_all() {
@@ -998,19 +937,21 @@ class Loader {
     return ok;
   }
 
-  bool row_failed(const Table& t, const RowOrigin& o) {
+  // The error of a row SQLite refused (`why`: its message), kept in error_ when it
+  // is the earliest problem in the file: rows wait in batches, so a later object
+  // may have failed first.
+  Error row_failed(const Table& t, const RowOrigin& o, const std::string& why) {
     std::string pk = o.pk_text.empty() ? std::to_string(o.pk) : "\"" + shown(o.pk_text) + "\"";
     std::string what = o.model->label + " pk " + pk;
     if (o.m2m) what += ": " + o.m2m->field + " " + std::to_string(o.target);
-    std::string message = what + " cannot be stored in " + t.def->name + ": " + sqlite3_errmsg(db_.handle());
+    std::string message = what + " cannot be stored in " + t.def->name + ": " + why;
     std::string context = where(o.offset) + object_part(o.obj_index, "model " + o.model->label + ", pk " + pk);
-    // Rows wait in batches, so a later object may have failed first: the earliest
-    // problem in the file is the one reported.
+    Error e = make_error(ErrorCode::BadInput, std::move(message), std::move(context));
     if (!error_ || o.offset < error_at_) {
-      error_ = make_error(ErrorCode::BadInput, std::move(message), std::move(context));
+      error_ = e;
       error_at_ = o.offset;
     }
-    return false;
+    return e;
   }
 
   // Recreate table `t` with the definition of the other shape, keeping its rows: for
@@ -1020,8 +961,7 @@ class Loader {
     std::string name = sql::quote_ident(def->name);
     std::string cols;
     for (const auto& c : def->columns) cols += (cols.empty() ? "" : ", ") + sql::quote_ident(c.name);
-    t.insert = sql::Statement();  // a prepared statement would keep the table locked
-    t.batch = sql::Statement();
+    t.ins.reset();  // a prepared statement would keep the table locked
     REDLINE_TRY(db_.exec("CREATE TEMP TABLE redline_stash AS SELECT * FROM " + name + "; DROP TABLE " + name));
     REDLINE_TRY(db_.exec(def->create_sql));
     REDLINE_TRY(create_indexes(*def, /*unique=*/true));
@@ -1190,8 +1130,7 @@ class Loader {
     std::string type = inferred_type(f.value);
     std::string sql = "ALTER TABLE " + sql::quote_ident(t.def->name) + " ADD COLUMN " + sql::quote_ident(f.name) +
                       (type.empty() ? "" : " " + type);
-    t.insert = sql::Statement();
-    t.batch = sql::Statement();
+    t.ins.reset();
     if (auto r = db_.exec(sql); !r) return fail_sql(r.error());
     t.own->columns.push_back(crm::ColumnDef{f.name, type, false, false});
     if (auto r = prepare_insert(t, t.def); !r) return fail_sql(r.error());
@@ -1367,14 +1306,14 @@ class Loader {
 
     RowOrigin origin{obj_index_, obj_offset_, pk, {}, m, nullptr, 0};
     if (t.text_pk) origin.pk_text = pk_.type == VType::String ? pk_.text : describe(pk_);
-    Param* row = begin_row(t, origin);
-    if (t.text_pk) set_text(t, row, t.id_column, origin.pk_text);
+    Inserter& row = begin_row(t, origin);
+    if (t.text_pk) set_text(row, t.id_column, origin.pk_text);
     else set_int(row, t.id_column, pk);
     bool has_m2m = false;
     if (!fill_row(t, row, *m, has_m2m)) {
-      // Drop the half-made row, so that flushing after the error cannot store it.
+      // The half-made row never reached end_row(): flushing after the error cannot
+      // store it.
       t.origins.pop_back();
-      t.params.resize(t.params.size() - t.kinds.size());
       return false;
     }
     if (!end_row(t)) return false;
@@ -1382,7 +1321,7 @@ class Loader {
     return true;
   }
 
-  bool fill_row(Table& t, Param* row, Model& m, bool& has_m2m) {
+  bool fill_row(Table& t, Inserter& row, Model& m, bool& has_m2m) {
     for (std::size_t i = 0; i < n_fields_; ++i) {
       const Field& f = fields_[i];
       const Slot* s = find_slot(t, m, f, i);
@@ -1419,7 +1358,7 @@ class Loader {
   }
 
   // Set one field as Django's SQLite backend would write it to this column.
-  bool bind(Table& t, Param* row, int column, const Field& f, const Model& m) {
+  bool bind(Table& t, Inserter& row, int column, const Field& f, const Model& m) {
     const Value& v = f.value;
     if (v.type == VType::Null) return true;  // rows start all NULL
     if (v.type == VType::List) {
@@ -1451,11 +1390,11 @@ class Loader {
           case VType::Bool: set_int(row, column, v.b ? 1 : 0); break;
           case VType::Int: set_int(row, column, v.i); break;
           case VType::Uint:
-            if (v.u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) set_text(t, row, column, std::to_string(v.u));
+            if (v.u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) set_text(row, column, std::to_string(v.u));
             else set_int(row, column, static_cast<std::int64_t>(v.u));
             break;
           case VType::Float: set_real(row, column, std::strtod(v.text.c_str(), nullptr)); break;
-          case VType::String: set_text(t, row, column, v.text); break;
+          case VType::String: set_text(row, column, v.text); break;
           default: return bad_value(f, m, "a single value");
         }
         return true;
@@ -1479,14 +1418,14 @@ class Loader {
         if (const char* why = canonical_datetime(v.text, scratch_, naive))
           return bad_value(f, m, "a datetime such as \"2023-02-21T21:44:10Z\"", why);
         if (naive) ++naive_datetimes_;
-        set_text(t, row, column, scratch_);
+        set_text(row, column, scratch_);
         return true;
       }
       case ColumnKind::Date: {
         if (v.type != VType::String) return bad_value(f, m, "a date string such as \"2023-07-23\"");
         if (const char* why = canonical_date(v.text, scratch_))
           return bad_value(f, m, "a date such as \"2023-07-23\"", why);
-        set_text(t, row, column, scratch_);
+        set_text(row, column, scratch_);
         return true;
       }
       case ColumnKind::Decimal: {
@@ -1495,23 +1434,23 @@ class Loader {
         // for Django, so the text is handed over unchanged.
         if (v.type == VType::String) {
           if (!is_decimal_literal(v.text)) return bad_value(f, m, "a decimal number such as \"123.45\"");
-          set_text(t, row, column, v.text);
+          set_text(row, column, v.text);
         } else if (v.type == VType::Int) {
           set_int(row, column, v.i);
         } else if (v.type == VType::Uint) {
-          set_text(t, row, column, std::to_string(v.u));
+          set_text(row, column, std::to_string(v.u));
         } else if (v.type == VType::Float) {
-          set_text(t, row, column, v.text);
+          set_text(row, column, v.text);
         } else {
           return bad_value(f, m, "a decimal number such as \"123.45\"");
         }
         return true;
       }
       case ColumnKind::Text: {
-        if (v.type == VType::String) set_text(t, row, column, v.text);
+        if (v.type == VType::String) set_text(row, column, v.text);
         // CharField.to_python(5) is "5".
-        else if (v.type == VType::Int) set_text(t, row, column, std::to_string(v.i));
-        else if (v.type == VType::Uint) set_text(t, row, column, std::to_string(v.u));
+        else if (v.type == VType::Int) set_text(row, column, std::to_string(v.i));
+        else if (v.type == VType::Uint) set_text(row, column, std::to_string(v.u));
         else return bad_value(f, m, "a string");
         return true;
       }
@@ -1552,7 +1491,7 @@ class Loader {
                           describe(items_[k]) + " in it",
                       f.offset);
         }
-        Param* row = begin_row(j, RowOrigin{obj_index_, f.offset, pk, {}, &m, s->m2m, target});
+        Inserter& row = begin_row(j, RowOrigin{obj_index_, f.offset, pk, {}, &m, s->m2m, target});
         set_int(row, j.id_column, j.next_id++);
         set_int(row, owner_col, pk);
         set_int(row, target_col, target);
@@ -1908,8 +1847,7 @@ class Loader {
           if (!t) return t.error();
         }
         for (auto& [name, t] : tables_) {
-          t.insert = sql::Statement();  // the updates below need the tables unlocked
-          t.batch = sql::Statement();
+          t.ins.reset();  // the updates below need the tables unlocked
         }
         REDLINE_TRY(create_missing_types(shape));
         REDLINE_TRY(resolve_natural_keys());
@@ -1932,8 +1870,7 @@ class Loader {
         if (finish_table_ != tables_.end()) {
           Table& t = finish_table_->second;
           ++finish_table_;
-          t.insert = sql::Statement();
-          t.batch = sql::Statement();
+          t.ins.reset();
           REDLINE_TRY(create_indexes(*t.def, /*unique=*/false));
           return false;
         }
