@@ -612,6 +612,11 @@ TEST(DumpDataLoad, OneElementNaturalKeysNameAUserOrAGroup) {
   ASSERT_TRUE(l.status.ok()) << l.status.error().describe();
   EXPECT_EQ(one(l.db, "SELECT from_group_id, to_group_id FROM notes_group_peers"), "1|7");
 
+  // A field named like the column a rename would make: the column keeps the field's name.
+  l = load("[" + user(1) + R"(, {"model": "notes.note", "pk": 1, "fields": {"author": ["u1"], "author_id": 5}}])");
+  ASSERT_TRUE(l.status.ok()) << l.status.error().describe();
+  EXPECT_EQ(one(l.db, "SELECT author, author_id FROM notes_note"), "1|5");
+
   // A user and a group of that name: never a guess.
   std::string json = "[" + user(1) + R"(, {"model": "auth.group", "pk": 3, "fields": {"name": "u1", "permissions": []}},
       {"model": "notes.note", "pk": 4, "fields": {"groups": [["u1"]]}}])";

@@ -1691,8 +1691,17 @@ class Loader {
       if (junction) {
         REDLINE_TRY(name_junction(*junction, target));
       } else {
-        REDLINE_TRY(rename_column(t->second, site.column, site.column + "_id"));
-        renamed_.push_back(site.table + "." + site.column + " -> " + site.column + "_id (" + found[0].first + ")");
+        const std::string to = site.column + "_id";
+        bool taken = false;
+        for (const auto& c : cols) taken = taken || equal_ignoring_case(c.name, to);
+        if (taken) {
+          // The file has a field of that name too: the column keeps the field's name.
+          renamed_.push_back(site.table + "." + site.column + " kept (a column " + to + " exists; " + found[0].first +
+                             ")");
+          continue;
+        }
+        REDLINE_TRY(rename_column(t->second, site.column, to));
+        renamed_.push_back(site.table + "." + site.column + " -> " + to + " (" + found[0].first + ")");
       }
     }
     return ok_status();
