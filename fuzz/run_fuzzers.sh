@@ -4,7 +4,8 @@
 # BUILD_DIR is a build with -DREDLINE_FUZZ=ON (the redline_fuzzers target built).
 # Seeds are remade on every run from tests/data/bad (the bad-input corpus, fuzzer
 # reproducers included), fuzz/seeds/ (real pg_dump variants), tests/data/dumpdata (real
-# Django variants) and small slices of ../shared/fixtures; what the fuzzers
+# Django variants), small slices of ../shared/fixtures, and small WAL-mode databases
+# with their -wal and their .dump text made here by the sqlite3 shell; what the fuzzers
 # find worth keeping accumulates in BUILD_DIR/fuzz-corpus/<target>/. A crash, leak,
 # timeout or out-of-memory fails that target's run and prints the reproducer's path
 # (BUILD_DIR/fuzz-artifacts/); copy it to tests/data/bad/fuzz-<target>-<what>.<ext>
@@ -24,7 +25,7 @@ mkdir -p "$ARTIFACTS"
 
 # ---- seeds ---------------------------------------------------------------------------
 rm -rf "$SEEDS"
-mkdir -p "$SEEDS"/{sqlite,pgdump,dumpdata,detect}
+mkdir -p "$SEEDS"/{sqlite,pgdump,dumpdata,detect,wal,sqlite_dump}
 slice() {  # file offset length out
   tail -c +"$(($2 + 1))" "$1" 2>/dev/null | head -c "$3" > "$4"
 }
@@ -32,6 +33,8 @@ for f in "$BAD"/*; do
   n=$(basename "$f")
   case "$n" in README.md|make_corpus.py) continue ;; esac
   case "$n" in
+    sqlite-dump-*.sql|fuzz-sqlite_dump-*) cp "$f" "$SEEDS/sqlite_dump/" ;;
+    *-wal|fuzz-wal-*) cp "$f" "$SEEDS/wal/" ;;
     sqlite-*|fuzz-sqlite-*) cp "$f" "$SEEDS/sqlite/" ;;
     pg-*.sql|fuzz-pgdump-*) cp "$f" "$SEEDS/pgdump/" ;;
     json-*.json|fuzz-dumpdata-*) cp "$f" "$SEEDS/dumpdata/" ;;
@@ -91,10 +94,52 @@ if [ -d "$FIXTURES" ]; then
   done
 fi
 
+# The WAL reader's input is a main file and its -wal in one (see fuzz/fuzz_wal.cpp):
+# 4 bytes little-endian giving the main file's length, the main file, the -wal.
+pack_wal() {  # main wal out
+  local n
+  n=$(stat -c %s "$1")
+  printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((n & 255)) $((n >> 8 & 255)) $((n >> 16 & 255)) $((n >> 24 & 255)))" > "$3"
+  cat "$1" "$2" >> "$3"
+}
+if command -v sqlite3 >/dev/null; then
+  # Small real databases left in WAL mode by the sqlite3 shell with their -wal (as
+  # tests/sqlite/make_variants.sh makes them, 512-byte pages): changes only in the
+  # -wal; a log restarted by a checkpoint (newer frames over older salts); a
+  # transaction left uncommitted is not possible from the shell, so a -wal cut short.
+  w=$(mktemp -d)
+  for v in plain restarted; do
+    db=$w/$v.sqlite3
+    sqlite3 -batch "$db" "PRAGMA page_size=512; PRAGMA journal_mode=WAL;
+      CREATE TABLE users (id integer NOT NULL PRIMARY KEY AUTOINCREMENT, username varchar(150) NOT NULL UNIQUE);
+      INSERT INTO users (username) VALUES ('anna'), ('bob');" >/dev/null 2>&1
+    extra=""
+    [ $v = restarted ] && extra="PRAGMA wal_checkpoint(RESTART); INSERT INTO users (username) VALUES ('dan');"
+    sqlite3 -batch "$db" ".dbconfig no_ckpt_on_close on" "PRAGMA wal_autocheckpoint=0;
+      INSERT INTO users (username) VALUES ('cleo'); UPDATE users SET username = 'ann' WHERE id = 1; $extra" \
+      >/dev/null 2>&1
+    if [ -s "$db-wal" ]; then
+      pack_wal "$db" "$db-wal" "$SEEDS/wal/$v"
+      head -c $(( $(stat -c %s "$db-wal") - 100 )) "$db-wal" > "$w/cut-wal"
+      pack_wal "$db" "$w/cut-wal" "$SEEDS/wal/$v-cut"
+      sqlite3 "$db" .dump > "$SEEDS/sqlite_dump/$v.sql" 2>/dev/null
+    fi
+  done
+  rm -rf "$w"
+  for snap in "$FIXTURES"/*/; do
+    [ -f "$snap/before.sqlite3" ] || continue
+    s=$(basename "$snap")
+    # A few rows per CRM table as the shell dumps them (and a cut of it).
+    sqlite3 "$snap/before.sqlite3" .dump 2>/dev/null |
+      awk '/^INSERT INTO/ {t = $3; if (++n[t] > 2) next} {print}' > "$SEEDS/sqlite_dump/$s-mini.sql"
+    slice "$SEEDS/sqlite_dump/$s-mini.sql" 0 4096 "$SEEDS/sqlite_dump/$s-head.sql"
+  done
+fi
+
 # ---- runs ----------------------------------------------------------------------------
 passed=0
 failed=0
-for name in sqlite pgdump dumpdata detect; do
+for name in sqlite pgdump dumpdata detect wal sqlite_dump; do
   exe=$BUILD/fuzz/fuzz_$name
   if [ ! -x "$exe" ]; then
     echo "fuzz_$name: not built ($exe)"; failed=$((failed + 1)); continue

@@ -550,7 +550,9 @@ TEST(DumpDataLoad, OtherModelsGoToTheTableDjangoNamesWithInferredColumns) {
        "ok": false, "owner": ["u1"], "parts": [], "colour": "red"}},
       {"model": "shop.token", "pk": "k-1", "fields": {"n": 1}}])");
   ASSERT_TRUE(l.status.ok()) << l.status.error().describe() << "\n";
-  EXPECT_EQ(rows(l.db, "SELECT id, label, weight, typeof(weight), size, ratio, typeof(ratio), ok, owner, colour FROM shop_widgetpart ORDER BY id"),
+  // "owner" holds a natural key naming a user: certainly a foreign key, named as
+  // Django names its column.
+  EXPECT_EQ(rows(l.db, "SELECT id, label, weight, typeof(weight), size, ratio, typeof(ratio), ok, owner_id, colour FROM shop_widgetpart ORDER BY id"),
             (std::vector<std::string>{"4|a|NULL|null|2|0.5|real|1|1|NULL", "5|b|1.25|real|3|100.0|real|0|1|red"}));
   EXPECT_EQ(rows(l.db, "SELECT id, widgetpart_id, part_id FROM shop_widgetpart_parts ORDER BY id"),
             (std::vector<std::string>{"1|4|3", "2|4|1"}));
@@ -562,6 +564,75 @@ TEST(DumpDataLoad, OtherModelsGoToTheTableDjangoNamesWithInferredColumns) {
   // Content types for the other app's models come after the CRM's.
   EXPECT_EQ(one(l.db, "SELECT group_concat(app_label || '.' || model, ' ') FROM (SELECT * FROM django_content_type WHERE id > 12 ORDER BY id)"),
             "shop.widgetpart shop.token");
+}
+
+// A column Redline inferred whose every value is a datetime as dumpdata writes one
+// is stored as Django stores datetimes (spec §1); one other value keeps the column
+// as written. The same for a CRM table's own field.
+TEST(DumpDataLoad, InferredDatetimeColumnsAreStoredAsDjangoStoresThem) {
+  auto l = load("[" + user(1, R"(, "last_seen": "2025-03-01T23:30:00.5+02:00")") + "," + user(2, R"(, "last_seen": null)") +
+                R"(, {"model": "notes.note", "pk": 1, "fields": {"written_at": "2025-03-01T09:30:00Z",
+       "seen_on": "2025-03-01", "naive": "2025-03-01T09:30:00", "mixed": "2025-03-01T09:30:00Z"}},
+      {"model": "notes.note", "pk": 2, "fields": {"written_at": "2025-03-06T09:30:00.005Z",
+       "seen_on": null, "naive": null, "mixed": "soon"}},
+      {"model": "notes.note", "pk": 3, "fields": {"written_at": null, "seen_on": null, "naive": null,
+       "mixed": null}}])");
+  ASSERT_TRUE(l.status.ok()) << l.status.error().describe();
+  EXPECT_EQ(rows(l.db, "SELECT id, written_at, seen_on, naive, mixed FROM notes_note ORDER BY id"),
+            (std::vector<std::string>{"1|2025-03-01 09:30:00|2025-03-01|2025-03-01T09:30:00|2025-03-01T09:30:00Z",
+                                      "2|2025-03-06 09:30:00.005000|NULL|NULL|soon", "3|NULL|NULL|NULL|NULL"}));
+  EXPECT_EQ(rows(l.db, "SELECT id, last_seen FROM users ORDER BY id"),
+            (std::vector<std::string>{"1|2025-03-01 21:30:00.500000", "2|NULL"}));
+  std::string all;
+  for (const auto& w : l.summary.warnings) all += w + "\n";
+  EXPECT_TRUE(has(all, "notes_note.written_at (2)")) << all;
+  EXPECT_TRUE(has(all, "users.last_seen (1)")) << all;
+  EXPECT_FALSE(has(all, "notes_note.mixed")) << all;
+  EXPECT_FALSE(has(all, "notes_note.naive")) << all;
+}
+
+// A one-element natural key in a field Redline inferred names a user or a group,
+// whichever the file holds; the columns are then named as Django names them.
+TEST(DumpDataLoad, OneElementNaturalKeysNameAUserOrAGroup) {
+  const std::string groups = R"({"model": "auth.group", "pk": 7, "fields": {"name": "Sales", "permissions": []}},
+      {"model": "auth.group", "pk": 8, "fields": {"name": "Support", "permissions": []}})";
+  auto l = load("[" + user(1) + "," + groups + R"(, {"model": "notes.note", "pk": 1, "fields": {"author": ["u1"],
+       "groups": [["Support"], ["Sales"]]}}, {"model": "notes.note", "pk": 2, "fields": {"author": null, "groups": []}}])");
+  ASSERT_TRUE(l.status.ok()) << l.status.error().describe();
+  EXPECT_EQ(rows(l.db, "SELECT id, author_id FROM notes_note ORDER BY id"), (std::vector<std::string>{"1|1", "2|NULL"}));
+  EXPECT_EQ(rows(l.db, "SELECT id, note_id, group_id FROM notes_note_groups ORDER BY id"),
+            (std::vector<std::string>{"1|1|8", "2|1|7"}));
+  std::string all;
+  for (const auto& w : l.summary.warnings) all += w + "\n";
+  EXPECT_TRUE(has(all, "notes.note.groups -> junction table notes_note_groups (note_id, group_id)")) << all;
+  EXPECT_TRUE(has(all, "notes_note.author -> author_id (crmApp.user)")) << all;
+
+  // A model named like its target: from_/to_, as Django names a self-referential junction.
+  l = load("[" + groups + R"(, {"model": "notes.group", "pk": 1, "fields": {"peers": [["Sales"]]}}])");
+  ASSERT_TRUE(l.status.ok()) << l.status.error().describe();
+  EXPECT_EQ(one(l.db, "SELECT from_group_id, to_group_id FROM notes_group_peers"), "1|7");
+
+  // A field named like the column a rename would make: the column keeps the field's name.
+  l = load("[" + user(1) + R"(, {"model": "notes.note", "pk": 1, "fields": {"author": ["u1"], "author_id": 5}}])");
+  ASSERT_TRUE(l.status.ok()) << l.status.error().describe();
+  EXPECT_EQ(one(l.db, "SELECT author, author_id FROM notes_note"), "1|5");
+
+  // A user and a group of that name: never a guess.
+  std::string json = "[" + user(1) + R"(, {"model": "auth.group", "pk": 3, "fields": {"name": "u1", "permissions": []}},
+      {"model": "notes.note", "pk": 4, "fields": {"groups": [["u1"]]}}])";
+  Error e = load_error(json);
+  EXPECT_TRUE(has(e.message, "field 'groups' of notes.note: the natural key [\"u1\"] names both crmApp.user pk 1 "
+                             "(username) and auth.group pk 3 (name)"))
+      << e.message;
+  EXPECT_TRUE(has(e.context, "object index 2 (model notes.note)")) << e.context;
+  // Neither: the unresolved-key error.
+  e = load_error("[" + user(1) + R"(, {"model": "notes.note", "pk": 4, "fields": {"groups": [["Nobody"]]}}])");
+  EXPECT_TRUE(has(e.message, "the natural key [\"Nobody\"] names no crmApp.user (username) or auth.group (name)"))
+      << e.message;
+  // One field naming a user here and a group there: a field refers to one model.
+  e = load_error("[" + user(1) + "," + groups + R"(, {"model": "notes.note", "pk": 1, "fields": {"author": ["u1"]}},
+      {"model": "notes.note", "pk": 2, "fields": {"author": ["Sales"]}}])");
+  EXPECT_TRUE(has(e.message, "field 'author' of notes.note: its natural keys name objects of two models, crmApp.user and auth.group")) << e.message;
 }
 
 TEST(DumpDataLoad, FieldsTheSchemaDoesNotNameBecomeColumns) {
@@ -834,7 +905,14 @@ TEST(DumpDataDjango, ExtraAppAndColumnLoadAsDjangoWroteThem) {
   ASSERT_TRUE(plain.ok()) << plain.error().describe();
   auto natural = load_variant("extra-app-natural-foreign.json");
   ASSERT_TRUE(natural.ok()) << natural.error().describe();
+  // A natural key proves extra.tag.owner a foreign key (to crmApp.user): its column
+  // is owner_id, as Django names it; a plain pk proves nothing, so the plain file's
+  // column keeps the field's name. Otherwise the loads are the same.
+  EXPECT_EQ(one(natural->db, "SELECT group_concat(name) FROM pragma_table_info('extra_tag') WHERE name LIKE 'owner%'"),
+            "owner_id");
+  ASSERT_TRUE(plain->db.exec("ALTER TABLE extra_tag RENAME COLUMN owner TO owner_id").ok());
   EXPECT_EQ(contents(natural->db), contents(plain->db));
+  ASSERT_TRUE(plain->db.exec("ALTER TABLE extra_tag RENAME COLUMN owner_id TO owner").ok());
   // The values in the SQLite file Django wrote (see tests/data/dumpdata/README.md).
   EXPECT_EQ(rows(plain->db, "SELECT id, linkedin_url FROM employees ORDER BY id"),
             (std::vector<std::string>{"1|https://www.linkedin.com/in/anna", "2|NULL"}));

@@ -130,3 +130,26 @@ TEST(Inserter, ABatchHoldingTooManyBytesIsWrittenEarly) {
   EXPECT_EQ(ins->pending(), 0u);  // written at once
   EXPECT_EQ(dump(db), "1:text:small:null 2:text:" + std::string(5000, 'z') + ":null");
 }
+
+// A REAL value (the dumpdata loader's JSON floats in inferred columns) keeps its
+// storage class and value, in a full batch and row by row.
+TEST(Inserter, RealValuesStayReal) {
+  sql::Database db = make_db();
+  // No declared type: no affinity turns the value into text (as in an inferred column).
+  ASSERT_TRUE(db.exec("CREATE TABLE r (id integer PRIMARY KEY, v)").ok());
+  RowFailure f;
+  Inserter::Options o;
+  o.max_rows = 2;
+  auto ins = Inserter::make(db, "r", {"id", "v"}, o, keep(f));
+  ASSERT_TRUE(ins.ok()) << ins.error().describe();
+  for (int i = 1; i <= 3; ++i) {  // a full batch of 2, then one row alone
+    ins->set_int(0, i);
+    ins->set_real(1, i + 0.25);
+    ASSERT_TRUE(ins->end_row(static_cast<std::size_t>(i)).ok());
+  }
+  ASSERT_TRUE(ins->flush().ok());
+  auto st = db.prepare("SELECT group_concat(id || ':' || typeof(v) || ':' || v, ' ') FROM (SELECT * FROM r ORDER BY id)");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(st->step().ok());
+  EXPECT_EQ(st->column_text(0), "1:real:1.25 2:real:2.25 3:real:3.25");
+}

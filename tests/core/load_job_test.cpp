@@ -147,6 +147,39 @@ TEST(LoadJob, DumpDataVariantsGiveTheSameDatabaseOrError) {
   EXPECT_GE(seen, 10);
 }
 
+// What the dumpdata loader decides at the end of the load (an inferred column of
+// datetimes converted in steps of 2048 rows; one-element natural keys resolved to a
+// user or a group, columns renamed) gives the same bytes however small the slices.
+TEST(LoadJob, InferredDatetimesAndNaturalKeysLoadAsBlocking) {
+  std::string json = R"([{"model": "auth.group", "pk": 1, "fields": {"name": "Sales", "permissions": []}})";
+  for (int i = 1; i <= 5000; ++i) {
+    json += R"(, {"model": "notes.note", "pk": )" + std::to_string(i) + R"(, "fields": {"written_at": "2025-03-01T09:)" +
+            std::to_string(10 + i % 50) + R"(:00.)" + std::to_string(100 + i % 900) + R"(Z", "groups": [["Sales"]]}})";
+  }
+  json += "]";
+  std::vector<std::uint8_t> bytes(json.begin(), json.end());
+  auto blocking = load_snapshot(bytes, "notes.json");
+  ASSERT_TRUE(blocking) << blocking.error().describe();
+  auto want = blocking->db.serialize();
+  ASSERT_TRUE(want);
+  auto count = [&](const std::string& q) {
+    auto n = blocking->db.query_int(q);
+    return n && *n ? **n : -1;
+  };
+  EXPECT_EQ(count("SELECT count(*) FROM notes_note WHERE written_at GLOB "
+                  "'2025-03-01 09:[0-9][0-9]:00.[0-9][0-9][0-9]000'"),
+            5000);
+  EXPECT_EQ(count("SELECT count(*) FROM notes_note_groups WHERE group_id = 1"), 5000);
+  for (double budget : {0.05, 1e6}) {
+    auto sliced = run_job(bytes, "notes.json", budget);
+    ASSERT_TRUE(sliced) << sliced.error().describe();
+    auto got = sliced->db.serialize();
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(*got == *want) << "database bytes differ with " << budget << " ms slices";
+    EXPECT_EQ(sliced->summary.warnings, blocking->summary.warnings);
+  }
+}
+
 TEST(LoadJob, JsonLinesAreSlicedByLines) {
   // crm-small/before.json as `dumpdata --format jsonl` writes it: one object a line.
   const std::string path = fixture("crm-small/before.json");

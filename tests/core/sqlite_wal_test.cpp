@@ -11,6 +11,7 @@
 #include "core/io.hpp"
 #include "core/load/load_job.hpp"
 #include "core/load/snapshot.hpp"
+#include "core/load/wal.hpp"
 #include "test_util.hpp"
 
 using namespace redline;
@@ -153,6 +154,18 @@ TEST(SqliteWal, AWalWithAMainFileNotInWalModeIsNotRead) {
   ASSERT_EQ(s->summary.warnings.size(), 1u);
   EXPECT_NE(s->summary.warnings[0].find("before.sqlite3-wal was not read"), std::string::npos);
   EXPECT_TRUE(s->summary.wal.empty());
+}
+
+// Found by fuzz_wal: apply_wal on a main file shorter than a SQLite header read
+// past its end; it is an error naming both files.
+TEST(SqliteWal, AMainFileShorterThanAHeaderIsAnError) {
+  auto r = apply_wal(bytes_of("SQLite format 3"), bytes_of("anything"), "db.sqlite3", "db.sqlite3-wal");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::BadInput);
+  EXPECT_NE(r.error().message.find("db.sqlite3 is 15 bytes, shorter than a SQLite file's 100-byte header"),
+            std::string::npos)
+      << r.error().message;
+  EXPECT_NE(r.error().context.find("db.sqlite3-wal"), std::string::npos) << r.error().context;
 }
 
 // The CLI finds FILE-wal beside FILE, reads both and writes neither (no -shm either).

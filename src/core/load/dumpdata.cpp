@@ -31,6 +31,7 @@
 #include "core/crm_schema.hpp"
 #include "core/load/dumpdata_models.hpp"
 #include "core/load/dumpdata_values.hpp"
+#include "core/load/inserter.hpp"
 #include "core/load/loaders.hpp"
 
 namespace redline::detail {
@@ -168,7 +169,9 @@ struct Model {
 
 // What a natural key (dumpdata --natural-foreign) names, in the order they are
 // resolved: a permission's key holds its content type's.
-enum class NatKind : std::uint8_t { ContentType, User, Group, Permission };
+// UserOrGroup: a one-element key in a field Redline inferred, which may name a
+// user (by username) or a group (by name); the file's objects decide which.
+enum class NatKind : std::uint8_t { ContentType, User, Group, Permission, UserOrGroup };
 
 // A natural key met in the file, resolved at the end of the load: until then its
 // column holds kPlaceholderBase - index.
@@ -179,17 +182,14 @@ struct NaturalRef {
   std::string field;
   std::int64_t obj_index;
   std::size_t offset;
+  std::size_t site;  // index in Loader::sites_: the table and column its placeholder is in
+};
+
+// A column that holds natural keys' placeholders.
+struct NatSite {
+  std::string table, column;
 };
 constexpr std::int64_t kPlaceholderBase = -(std::int64_t{1} << 62);
-
-// A value waiting in a table's batch, already in the form SQLite gets.
-struct Param {
-  enum class Kind : std::uint8_t { Null, Int, Real, Text };
-  Kind kind = Kind::Null;
-  std::int64_t i = 0;             // Int
-  double r = 0;                   // Real
-  std::size_t off = 0, len = 0;   // Text: a range of Table::text
-};
 
 // The object a waiting row came from, to name it if SQLite refuses the row.
 struct RowOrigin {
@@ -202,10 +202,12 @@ struct RowOrigin {
   std::int64_t target = 0;
 };
 
-// Rows go to SQLite kBatch at a time, in one multi-row INSERT: an INSERT into an
-// AUTOINCREMENT table reads and writes sqlite_sequence once per statement, which
-// one-row statements paid for every row.
-constexpr std::size_t kBatch = 32;
+// Rows go to SQLite through the loaders' shared batched inserter (inserter.hpp),
+// kBatchRows at a time in one multi-row INSERT; a partial batch (before a column is
+// added, at the end) is written row by row.
+constexpr std::size_t kBatchRows = 32;
+
+enum : std::uint8_t { kDtNone, kDtAll, kDtNot };
 
 struct Table {
   const crm::TableDef* def = nullptr;
@@ -213,15 +215,17 @@ struct Table {
   std::size_t declared = 0;       // columns whose kind comes from their declared type; the rest are inferred (Any)
   bool text_pk = false;
   std::vector<ColumnKind> kinds;  // per column of def
+  // Per inferred (Any) column: whether every non-null value so far is a datetime
+  // as dumpdata writes it (kDtNone: no value yet), to store them as Django does at
+  // the end of the load (convert_datetimes).
+  std::vector<std::uint8_t> dt;
   int id_column = -1;
-  sql::Statement insert;          // one row, every column in def order
-  sql::Statement batch;           // kBatch rows (prepared when first needed)
+  // Every column in def order; none while the table must be unlocked (a column
+  // being added, a rebuild, the end of the load).
+  std::optional<Inserter> ins;
   std::vector<Slot> slots;        // in the field order of the model's first object
   std::int64_t next_id = 1;       // junction tables: Django's numbering 1..
-  // The batch being filled.
-  std::vector<Param> params;      // rows x columns
-  std::string text;               // the text values of params
-  std::vector<RowOrigin> origins; // one per row
+  std::vector<RowOrigin> origins; // one per row waiting in ins (its tag is the index)
 };
 
 // Tables whose rows Django's own migrations copy while rebuilding them on SQLite:
@@ -867,7 +871,7 @@ class Loader {
     t.def = def;
     t.kinds.clear();
     if (!t.own) t.declared = def->columns.size();
-    std::string cols, params;
+    std::vector<std::string> names;
     for (std::size_t i = 0; i < def->columns.size(); ++i) {
       const auto& c = def->columns[i];
       t.kinds.push_back(i < t.declared ? column_kind(c.type) : ColumnKind::Any);
@@ -875,106 +879,56 @@ class Loader {
         t.id_column = static_cast<int>(i);
         t.text_pk = column_kind(c.type) != ColumnKind::Integer;
       }
-      cols += (i ? ", " : "") + sql::quote_ident(c.name);
-      params += (i ? ", ?" : "?");
+      names.push_back(c.name);
     }
-    auto st = db_.prepare("INSERT INTO " + sql::quote_ident(def->name) + " (" + cols + ") VALUES (" +
-                          params + ")");
-    if (!st) return st.error();
-    t.insert = std::move(st.value());
-    t.batch = sql::Statement();
-    return ok_status();
-  }
-
-  Status prepare_batch(Table& t) {
-    std::string cols, row, rows;
-    for (std::size_t i = 0; i < t.def->columns.size(); ++i) {
-      cols += (i ? ", " : "") + sql::quote_ident(t.def->columns[i].name);
-      row += (i ? ", ?" : "(?");
-    }
-    row += ")";
-    for (std::size_t r = 0; r < kBatch; ++r) rows += (r ? ", " : "") + row;
-    auto st = db_.prepare("INSERT INTO " + sql::quote_ident(t.def->name) + " (" + cols + ") VALUES " + rows);
-    if (!st) return st.error();
-    t.batch = std::move(st.value());
+    t.dt.resize(t.kinds.size(), kDtNone);  // columns are only ever added at the end
+    t.ins.reset();
+    Inserter::Options options;
+    options.max_rows = kBatchRows;
+    Table* tp = &t;  // tables_ is a std::map: the address stays
+    auto ins = Inserter::make(db_, def->name, names, options,
+                              [this, tp](const RowFailure& f) { return row_failed(*tp, tp->origins[f.tag], f.message); });
+    if (!ins) return ins.error();
+    t.ins.emplace(std::move(*ins));
     return ok_status();
   }
 
   // ---- batches -----------------------------------------------------------------
 
-  // A new row of `t`, all NULL; returns its first parameter.
-  Param* begin_row(Table& t, const RowOrigin& origin) {
+  // A new row of `t`, all NULL, waiting in its inserter until end_row().
+  Inserter& begin_row(Table& t, const RowOrigin& origin) {
     t.origins.push_back(origin);
-    std::size_t base = t.params.size();
-    t.params.resize(base + t.kinds.size());
-    return &t.params[base];
+    for (std::size_t c = 0; c < t.kinds.size(); ++c) t.ins->set_null(c);
+    return *t.ins;
   }
 
-  static void set_int(Param* row, int column, std::int64_t v) {
-    row[column].kind = Param::Kind::Int;
-    row[column].i = v;
+  static void set_int(Inserter& row, int column, std::int64_t v) { row.set_int(static_cast<std::size_t>(column), v); }
+
+  static void set_real(Inserter& row, int column, double v) { row.set_real(static_cast<std::size_t>(column), v); }
+
+  // Text is copied into the column's own buffer: the parser reuses its strings
+  // object after object, and rows wait in the batch.
+  static void set_text(Inserter& row, int column, std::string_view v) {
+    const auto c = static_cast<std::size_t>(column);
+    std::string& buf = row.scratch(c);
+    buf.assign(v.data(), v.size());
+    row.set_text(c, buf);
+    row.add_scratch_bytes(v.size());
   }
 
-  static void set_real(Param* row, int column, double v) {
-    row[column].kind = Param::Kind::Real;
-    row[column].r = v;
-  }
+  bool end_row(Table& t) { return settle(t, t.ins->end_row(t.origins.size() - 1)); }
 
-  static void set_text(Table& t, Param* row, int column, std::string_view v) {
-    row[column].kind = Param::Kind::Text;
-    row[column].off = t.text.size();
-    row[column].len = v.size();
-    t.text.append(v);
-  }
+  // Send the waiting rows of `t` to SQLite.
+  bool flush(Table& t) { return !t.ins || settle(t, t.ins->flush()); }
 
-  bool end_row(Table& t) { return t.origins.size() < kBatch || flush(t); }
-
-  void bind_row(Table& t, sqlite3_stmt* st, std::size_t row, int first_param) {
-    std::size_t n = t.kinds.size();
-    for (std::size_t c = 0; c < n; ++c) {
-      const Param& p = t.params[row * n + c];
-      int i = first_param + static_cast<int>(c);
-      // The batch's text outlives the statement's step: no copy needed.
-      if (p.kind == Param::Kind::Int) sqlite3_bind_int64(st, i, p.i);
-      else if (p.kind == Param::Kind::Real) sqlite3_bind_double(st, i, p.r);
-      else if (p.kind == Param::Kind::Text)
-        sqlite3_bind_text64(st, i, t.text.data() + p.off, p.len, SQLITE_STATIC, SQLITE_UTF8);
-      else sqlite3_bind_null(st, i);
-    }
-  }
-
-  // Send the waiting rows of `t` to SQLite: all at once when the batch is full;
-  // one by one for a partial batch, or to find the row SQLite refused the batch for
-  // (a failed statement leaves no row behind).
-  bool flush(Table& t) {
-    std::size_t rows = t.origins.size();
-    if (rows == 0) return true;
-    bool done = false;
-    if (rows == kBatch) {
-      if (!t.batch.handle()) {
-        auto r = prepare_batch(t);
-        if (!r) return fail_sql(r.error());
-      }
-      sqlite3_stmt* st = t.batch.handle();
-      for (std::size_t r = 0; r < rows; ++r) bind_row(t, st, r, static_cast<int>(r * t.kinds.size()) + 1);
-      done = sqlite3_step(st) == SQLITE_DONE;
-      sqlite3_reset(st);
-    }
-    bool ok = true;
-    if (!done) {
-      sqlite3_stmt* st = t.insert.handle();
-      for (std::size_t r = 0; r < rows && ok; ++r) {
-        bind_row(t, st, r, 1);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) ok = row_failed(t, t.origins[r]);
-      }
-    }
-    // The rows are used up either way: a failed batch is never sent again.
-    t.params.clear();
-    t.text.clear();
-    t.origins.clear();
-    return ok;
+  // After the inserter wrote (or refused) rows: their origins are used up either
+  // way (a refused batch is never sent again). A refused row already set error_
+  // (row_failed, through the inserter's blame); anything else is SQLite's error.
+  bool settle(Table& t, Status st) {
+    if (t.ins->pending() == 0) t.origins.clear();
+    if (st.ok()) return true;
+    if (!error_) fail_sql(st.error());
+    return false;
   }
 
   bool flush_all() {
@@ -983,19 +937,21 @@ class Loader {
     return ok;
   }
 
-  bool row_failed(const Table& t, const RowOrigin& o) {
+  // The error of a row SQLite refused (`why`: its message), kept in error_ when it
+  // is the earliest problem in the file: rows wait in batches, so a later object
+  // may have failed first.
+  Error row_failed(const Table& t, const RowOrigin& o, const std::string& why) {
     std::string pk = o.pk_text.empty() ? std::to_string(o.pk) : "\"" + shown(o.pk_text) + "\"";
     std::string what = o.model->label + " pk " + pk;
     if (o.m2m) what += ": " + o.m2m->field + " " + std::to_string(o.target);
-    std::string message = what + " cannot be stored in " + t.def->name + ": " + sqlite3_errmsg(db_.handle());
+    std::string message = what + " cannot be stored in " + t.def->name + ": " + why;
     std::string context = where(o.offset) + object_part(o.obj_index, "model " + o.model->label + ", pk " + pk);
-    // Rows wait in batches, so a later object may have failed first: the earliest
-    // problem in the file is the one reported.
+    Error e = make_error(ErrorCode::BadInput, std::move(message), std::move(context));
     if (!error_ || o.offset < error_at_) {
-      error_ = make_error(ErrorCode::BadInput, std::move(message), std::move(context));
+      error_ = e;
       error_at_ = o.offset;
     }
-    return false;
+    return e;
   }
 
   // Recreate table `t` with the definition of the other shape, keeping its rows: for
@@ -1005,8 +961,7 @@ class Loader {
     std::string name = sql::quote_ident(def->name);
     std::string cols;
     for (const auto& c : def->columns) cols += (cols.empty() ? "" : ", ") + sql::quote_ident(c.name);
-    t.insert = sql::Statement();  // a prepared statement would keep the table locked
-    t.batch = sql::Statement();
+    t.ins.reset();  // a prepared statement would keep the table locked
     REDLINE_TRY(db_.exec("CREATE TEMP TABLE redline_stash AS SELECT * FROM " + name + "; DROP TABLE " + name));
     REDLINE_TRY(db_.exec(def->create_sql));
     REDLINE_TRY(create_indexes(*def, /*unique=*/true));
@@ -1162,10 +1117,7 @@ class Loader {
   bool add_column(Table& t, const Model& m, const Field& f) {
     for (const auto& c : t.def->columns) {
       // SQLite's column names ignore ASCII case: "Name" cannot sit beside "name".
-      if (c.name.size() == f.name.size() &&
-          std::equal(c.name.begin(), c.name.end(), f.name.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-          }))
+      if (equal_ignoring_case(c.name, f.name))
         return fail("field '" + shown(f.name) + "' of " + m.label + " differs only in case from column '" + c.name +
                         "' of table " + t.def->name + ", which SQLite cannot keep apart",
                     f.offset);
@@ -1178,8 +1130,7 @@ class Loader {
     std::string type = inferred_type(f.value);
     std::string sql = "ALTER TABLE " + sql::quote_ident(t.def->name) + " ADD COLUMN " + sql::quote_ident(f.name) +
                       (type.empty() ? "" : " " + type);
-    t.insert = sql::Statement();
-    t.batch = sql::Statement();
+    t.ins.reset();
     if (auto r = db_.exec(sql); !r) return fail_sql(r.error());
     t.own->columns.push_back(crm::ColumnDef{f.name, type, false, false});
     if (auto r = prepare_insert(t, t.def); !r) return fail_sql(r.error());
@@ -1204,6 +1155,8 @@ class Loader {
     std::string model = m.label.substr(m.label.find('.') + 1);
     std::string target = f.name;
     if (f.value.list_end > f.value.list_begin && items_[f.value.list_begin].type == VType::NatKey) {
+      // One element: a user or a group, known once the keys are resolved
+      // (name_natural_columns renames the column then).
       static const char* const kByArity[] = {"", "user", "contenttype", "permission"};
       auto arity = static_cast<std::size_t>(items_[f.value.list_begin].i);
       if (arity < std::size(kByArity)) target = kByArity[arity];
@@ -1220,6 +1173,7 @@ class Loader {
       j.target_column = "to_" + j.target_column;
     }
     m.inferred_m2m.push_back(&j);
+    m2m_note_[&j] = inferred_.size();
     inferred_.push_back(m.label + "." + f.name + " -> junction table " + j.table + " (" + j.owner_column + ", " +
                         j.target_column + ")");
     return &j;
@@ -1352,14 +1306,14 @@ class Loader {
 
     RowOrigin origin{obj_index_, obj_offset_, pk, {}, m, nullptr, 0};
     if (t.text_pk) origin.pk_text = pk_.type == VType::String ? pk_.text : describe(pk_);
-    Param* row = begin_row(t, origin);
-    if (t.text_pk) set_text(t, row, t.id_column, origin.pk_text);
+    Inserter& row = begin_row(t, origin);
+    if (t.text_pk) set_text(row, t.id_column, origin.pk_text);
     else set_int(row, t.id_column, pk);
     bool has_m2m = false;
     if (!fill_row(t, row, *m, has_m2m)) {
-      // Drop the half-made row, so that flushing after the error cannot store it.
+      // The half-made row never reached end_row(): flushing after the error cannot
+      // store it.
       t.origins.pop_back();
-      t.params.resize(t.params.size() - t.kinds.size());
       return false;
     }
     if (!end_row(t)) return false;
@@ -1367,7 +1321,7 @@ class Loader {
     return true;
   }
 
-  bool fill_row(Table& t, Param* row, Model& m, bool& has_m2m) {
+  bool fill_row(Table& t, Inserter& row, Model& m, bool& has_m2m) {
     for (std::size_t i = 0; i < n_fields_; ++i) {
       const Field& f = fields_[i];
       const Slot* s = find_slot(t, m, f, i);
@@ -1404,7 +1358,7 @@ class Loader {
   }
 
   // Set one field as Django's SQLite backend would write it to this column.
-  bool bind(Table& t, Param* row, int column, const Field& f, const Model& m) {
+  bool bind(Table& t, Inserter& row, int column, const Field& f, const Model& m) {
     const Value& v = f.value;
     if (v.type == VType::Null) return true;  // rows start all NULL
     if (v.type == VType::List) {
@@ -1425,19 +1379,22 @@ class Loader {
         key.text += part.type == VType::String ? part.text : describe(part);
       }
       set_int(row, column, natural_ref(*kind, key, m, f, t, column));
+      t.dt[static_cast<std::size_t>(column)] = kDtNot;
       return true;
     }
     switch (t.kinds[static_cast<std::size_t>(column)]) {
       case ColumnKind::Any: {
+        std::uint8_t& dt = t.dt[static_cast<std::size_t>(column)];
+        if (dt != kDtNot) dt = v.type == VType::String && is_serialized_datetime(v.text) ? kDtAll : kDtNot;
         switch (v.type) {
           case VType::Bool: set_int(row, column, v.b ? 1 : 0); break;
           case VType::Int: set_int(row, column, v.i); break;
           case VType::Uint:
-            if (v.u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) set_text(t, row, column, std::to_string(v.u));
+            if (v.u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) set_text(row, column, std::to_string(v.u));
             else set_int(row, column, static_cast<std::int64_t>(v.u));
             break;
           case VType::Float: set_real(row, column, std::strtod(v.text.c_str(), nullptr)); break;
-          case VType::String: set_text(t, row, column, v.text); break;
+          case VType::String: set_text(row, column, v.text); break;
           default: return bad_value(f, m, "a single value");
         }
         return true;
@@ -1461,14 +1418,14 @@ class Loader {
         if (const char* why = canonical_datetime(v.text, scratch_, naive))
           return bad_value(f, m, "a datetime such as \"2023-02-21T21:44:10Z\"", why);
         if (naive) ++naive_datetimes_;
-        set_text(t, row, column, scratch_);
+        set_text(row, column, scratch_);
         return true;
       }
       case ColumnKind::Date: {
         if (v.type != VType::String) return bad_value(f, m, "a date string such as \"2023-07-23\"");
         if (const char* why = canonical_date(v.text, scratch_))
           return bad_value(f, m, "a date such as \"2023-07-23\"", why);
-        set_text(t, row, column, scratch_);
+        set_text(row, column, scratch_);
         return true;
       }
       case ColumnKind::Decimal: {
@@ -1477,23 +1434,23 @@ class Loader {
         // for Django, so the text is handed over unchanged.
         if (v.type == VType::String) {
           if (!is_decimal_literal(v.text)) return bad_value(f, m, "a decimal number such as \"123.45\"");
-          set_text(t, row, column, v.text);
+          set_text(row, column, v.text);
         } else if (v.type == VType::Int) {
           set_int(row, column, v.i);
         } else if (v.type == VType::Uint) {
-          set_text(t, row, column, std::to_string(v.u));
+          set_text(row, column, std::to_string(v.u));
         } else if (v.type == VType::Float) {
-          set_text(t, row, column, v.text);
+          set_text(row, column, v.text);
         } else {
           return bad_value(f, m, "a decimal number such as \"123.45\"");
         }
         return true;
       }
       case ColumnKind::Text: {
-        if (v.type == VType::String) set_text(t, row, column, v.text);
+        if (v.type == VType::String) set_text(row, column, v.text);
         // CharField.to_python(5) is "5".
-        else if (v.type == VType::Int) set_text(t, row, column, std::to_string(v.i));
-        else if (v.type == VType::Uint) set_text(t, row, column, std::to_string(v.u));
+        else if (v.type == VType::Int) set_text(row, column, std::to_string(v.i));
+        else if (v.type == VType::Uint) set_text(row, column, std::to_string(v.u));
         else return bad_value(f, m, "a string");
         return true;
       }
@@ -1518,7 +1475,11 @@ class Loader {
       for (std::size_t k = f.value.list_begin; k < f.value.list_end; ++k) {
         std::int64_t target;
         if (items_[k].type == VType::NatKey) {
-          auto kind = natural_kind(s->m2m->target_column, static_cast<std::size_t>(items_[k].i), ColumnKind::Integer);
+          // An inferred junction's target column is only a guess until the keys are
+          // resolved: its keys go by their length, as in any inferred column.
+          auto kind = m.info ? natural_kind(s->m2m->target_column, static_cast<std::size_t>(items_[k].i),
+                                            ColumnKind::Integer)
+                             : natural_kind({}, static_cast<std::size_t>(items_[k].i), ColumnKind::Any);
           if (!kind) {
             return fail("field '" + shown(f.name) + "' of " + m.label + ": the natural key " + describe(items_[k]) +
                             " names no user, group, permission or content type",
@@ -1530,7 +1491,7 @@ class Loader {
                           describe(items_[k]) + " in it",
                       f.offset);
         }
-        Param* row = begin_row(j, RowOrigin{obj_index_, f.offset, pk, {}, &m, s->m2m, target});
+        Inserter& row = begin_row(j, RowOrigin{obj_index_, f.offset, pk, {}, &m, s->m2m, target});
         set_int(row, j.id_column, j.next_id++);
         set_int(row, owner_col, pk);
         set_int(row, target_col, target);
@@ -1558,7 +1519,7 @@ class Loader {
     for (const auto& c : kColumns)
       if (column == c.column) return arity == c.arity ? std::optional<NatKind>(c.kind) : std::nullopt;
     if (kind == ColumnKind::Any) {
-      if (arity == 1) return NatKind::User;
+      if (arity == 1) return NatKind::UserOrGroup;
       if (arity == 2) return NatKind::ContentType;
       if (arity == 3) return NatKind::Permission;
     }
@@ -1580,7 +1541,11 @@ class Loader {
     r.obj_index = obj_index_;
     r.offset = f.offset;
     if (kind == NatKind::ContentType) note_app(r.parts[0], "");
-    natural_columns_.insert({static_cast<int>(kind), t.def->name, t.def->columns[static_cast<std::size_t>(column)].name});
+    const std::string& col = t.def->columns[static_cast<std::size_t>(column)].name;
+    auto [site, fresh] = site_index_.try_emplace({t.def->name, col}, sites_.size());
+    if (fresh) sites_.push_back({t.def->name, col});
+    r.site = site->second;
+    natural_columns_.insert({static_cast<int>(kind), t.def->name, col});
     return kPlaceholderBase - static_cast<std::int64_t>(natural_.size() - 1);
   }
 
@@ -1589,15 +1554,16 @@ class Loader {
   Status resolve_natural_keys() {
     if (natural_.empty()) return ok_status();
     REDLINE_TRY(db_.exec("CREATE TEMP TABLE redline_natref (ph INTEGER PRIMARY KEY, kind INTEGER NOT NULL, "
-                         "k1 TEXT, k2 TEXT, k3 TEXT, target INTEGER)"));
+                         "k1 TEXT, k2 TEXT, k3 TEXT, site INTEGER NOT NULL, target INTEGER, alt INTEGER, model TEXT)"));
     {
-      auto ins = db_.prepare("INSERT INTO temp.redline_natref (ph, kind, k1, k2, k3) VALUES (?, ?, ?, ?, ?)");
+      auto ins = db_.prepare("INSERT INTO temp.redline_natref (ph, kind, k1, k2, k3, site) VALUES (?, ?, ?, ?, ?, ?)");
       if (!ins) return ins.error();
       for (std::size_t i = 0; i < natural_.size(); ++i) {
         const NaturalRef& r = natural_[i];
         REDLINE_TRY(ins->bind_int(1, kPlaceholderBase - static_cast<std::int64_t>(i)));
         REDLINE_TRY(ins->bind_int(2, static_cast<int>(r.kind)));
         for (int k = 0; k < 3; ++k) REDLINE_TRY(ins->bind_text(3 + k, r.parts[k]));
+        REDLINE_TRY(ins->bind_int(6, static_cast<std::int64_t>(r.site)));
         auto st = ins->step();
         if (!st) return st.error();
         REDLINE_TRY(ins->reset());
@@ -1606,21 +1572,51 @@ class Loader {
     struct Lookup {
       NatKind kind;
       const char* sql;  // the pk for k1..k3
+      const char* model;
       const char* names;
+      const char* alt_sql = nullptr;  // UserOrGroup: the group's pk (sql: the user's)
     };
+    static const char* const kUser = "SELECT id FROM users WHERE username = k1";
+    static const char* const kGroup = "SELECT id FROM auth_group WHERE name = k1";
     static const Lookup kLookups[] = {
         {NatKind::ContentType, "SELECT id FROM django_content_type WHERE app_label = k1 AND model = k2",
-         "contenttypes.contenttype (app_label, model)"},
-        {NatKind::User, "SELECT id FROM users WHERE username = k1", "crmApp.user (username)"},
-        {NatKind::Group, "SELECT id FROM auth_group WHERE name = k1", "auth.group (name)"},
+         "contenttypes.contenttype", "contenttypes.contenttype (app_label, model)"},
+        {NatKind::User, kUser, "crmApp.user", "crmApp.user (username)"},
+        {NatKind::Group, kGroup, "auth.group", "auth.group (name)"},
+        {NatKind::UserOrGroup, kUser, "crmApp.user", "crmApp.user (username) or auth.group (name)", kGroup},
         {NatKind::Permission,
          "SELECT p.id FROM auth_permission p JOIN django_content_type c ON c.id = p.content_type_id "
          "WHERE p.codename = k1 AND c.app_label = k2 AND c.model = k3",
-         "auth.permission (codename, app_label, model)"},
+         "auth.permission", "auth.permission (codename, app_label, model)"},
     };
     for (const auto& l : kLookups) {
       std::string kind = std::to_string(static_cast<int>(l.kind));
-      REDLINE_TRY(db_.exec(std::string("UPDATE temp.redline_natref SET target = (") + l.sql + ") WHERE kind = " + kind));
+      REDLINE_TRY(db_.exec(std::string("UPDATE temp.redline_natref SET target = (") + l.sql + "), model = " +
+                           sql::quote_literal(l.model) + (l.alt_sql ? std::string(", alt = (") + l.alt_sql + ")" : "") +
+                           " WHERE kind = " + kind));
+      if (l.alt_sql) {
+        // A one-element key of an inferred field: a user and a group of that name
+        // leave no way to tell which the field refers to; never a guess.
+        auto both = db_.query_int("SELECT max(ph) FROM temp.redline_natref WHERE target IS NOT NULL AND alt IS NOT NULL "
+                                  "AND kind = " + kind);
+        if (!both) return both.error();
+        if (*both) {
+          const NaturalRef& r = natural_[static_cast<std::size_t>(kPlaceholderBase - **both)];
+          auto user = db_.query_int("SELECT target FROM temp.redline_natref WHERE ph = " + std::to_string(**both));
+          auto group = db_.query_int("SELECT alt FROM temp.redline_natref WHERE ph = " + std::to_string(**both));
+          if (!user) return user.error();
+          if (!group) return group.error();
+          return make_error(ErrorCode::BadInput,
+                            "field '" + shown(r.field) + "' of " + r.model->label + ": the natural key [\"" +
+                                shown(r.parts[0]) + "\"] names both crmApp.user pk " + std::to_string(user->value_or(0)) +
+                                " (username) and auth.group pk " + std::to_string(group->value_or(0)) +
+                                " (name), and the file does not say which model the field refers to; export plain "
+                                "pks: python manage.py dumpdata --indent 1 > FILE.json",
+                            where(r.offset) + object_part(r.obj_index, "model " + r.model->label));
+        }
+        REDLINE_TRY(db_.exec("UPDATE temp.redline_natref SET model = 'auth.group', target = alt WHERE target IS NULL "
+                             "AND alt IS NOT NULL AND kind = " + kind));
+      }
       auto missing = db_.query_int("SELECT max(ph) FROM temp.redline_natref WHERE target IS NULL AND kind = " + kind);
       if (!missing) return missing.error();
       if (*missing) {
@@ -1643,10 +1639,128 @@ class Loader {
                              " <= " + std::to_string(kPlaceholderBase)));
       }
     }
+    REDLINE_TRY(name_natural_columns());
     REDLINE_TRY(db_.exec("DROP TABLE temp.redline_natref"));
     summary_.warnings.push_back(std::to_string(natural_.size()) +
                                 " natural key(s) (dumpdata --natural-foreign) were resolved to the pks they name");
     return ok_status();
+  }
+
+  // Columns Redline inferred that hold natural keys, named as Django names them
+  // now that the keys are resolved: a field whose values are natural keys naming
+  // objects of one model is certainly a foreign key to it, so its column is
+  // <field>_id, and an inferred junction's target column is <target model>_id.
+  // Keys naming objects of two models in one field are an error.
+  Status name_natural_columns() {
+    auto models = db_.prepare("SELECT model, max(ph) FROM temp.redline_natref WHERE site = ? GROUP BY model "
+                              "ORDER BY max(ph) DESC");
+    if (!models) return models.error();
+    for (std::size_t i = 0; i < sites_.size(); ++i) {
+      const NatSite& site = sites_[i];
+      auto t = tables_.find(site.table);
+      if (t == tables_.end()) continue;
+      ManyToMany* junction = nullptr;
+      for (auto& j : inferred_m2m_)
+        if (j.table == site.table && j.target_column == site.column) junction = &j;
+      int column = -1;
+      const auto& cols = t->second.def->columns;
+      for (std::size_t c = 0; c < cols.size(); ++c)
+        if (cols[c].name == site.column) column = static_cast<int>(c);
+      const bool inferred_fk = column >= 0 && t->second.kinds[static_cast<std::size_t>(column)] == ColumnKind::Any;
+      if (!junction && !inferred_fk) continue;  // a column of Django's: named already
+      REDLINE_TRY(models->bind_int(1, static_cast<std::int64_t>(i)));
+      std::vector<std::pair<std::string, std::int64_t>> found;
+      for (;;) {
+        auto r = models->step();
+        if (!r) return r.error();
+        if (*r == sql::StepResult::Done) break;
+        found.emplace_back(models->column_text(0), models->column_int(1));
+      }
+      REDLINE_TRY(models->reset());
+      if (found.empty()) continue;
+      if (found.size() > 1) {
+        const NaturalRef& r = natural_[static_cast<std::size_t>(kPlaceholderBase - found[1].second)];
+        return make_error(ErrorCode::BadInput,
+                          "field '" + shown(r.field) + "' of " + r.model->label + ": its natural keys name objects of two models, " +
+                              found[0].first + " and " + found[1].first +
+                              "; a foreign key or many-to-many field refers to one model. Export plain pks: "
+                              "python manage.py dumpdata --indent 1 > FILE.json",
+                          where(r.offset) + object_part(r.obj_index, "model " + r.model->label));
+      }
+      const std::string target = found[0].first.substr(found[0].first.find('.') + 1);
+      if (junction) {
+        REDLINE_TRY(name_junction(*junction, target));
+      } else {
+        const std::string to = site.column + "_id";
+        bool taken = false;
+        for (const auto& c : cols) taken = taken || equal_ignoring_case(c.name, to);
+        if (taken) {
+          // The file has a field of that name too: the column keeps the field's name.
+          renamed_.push_back(site.table + "." + site.column + " kept (a column " + to + " exists; " + found[0].first +
+                             ")");
+          continue;
+        }
+        REDLINE_TRY(rename_column(t->second, site.column, to));
+        renamed_.push_back(site.table + "." + site.column + " -> " + to + " (" + found[0].first + ")");
+      }
+    }
+    return ok_status();
+  }
+
+  // Junction `j` of an inferred model, its columns named as Django names them for
+  // target model `target`: <model>_id and <target>_id, from_/to_ when they are one.
+  Status name_junction(ManyToMany& j, const std::string& target) {
+    std::string model;
+    for (const auto& [label, m] : models_)
+      if (std::find(m.inferred_m2m.begin(), m.inferred_m2m.end(), &j) != m.inferred_m2m.end())
+        model = label.substr(label.find('.') + 1);
+    std::string owner = model + "_id", to = target + "_id";
+    if (model == target) {
+      owner = "from_" + owner;
+      to = "to_" + to;
+    }
+    if (owner == j.owner_column && to == j.target_column) return ok_status();
+    Table& t = tables_.at(j.table);
+    // Through a name of its own: the new owner name may be the old target's.
+    REDLINE_TRY(rename_column(t, j.target_column, "redline_target_id"));
+    REDLINE_TRY(rename_column(t, j.owner_column, owner));
+    REDLINE_TRY(rename_column(t, "redline_target_id", to));
+    j.owner_column = owner;
+    j.target_column = to;
+    if (auto n = m2m_note_.find(&j); n != m2m_note_.end()) {
+      std::string& note = inferred_[n->second];
+      note = note.substr(0, note.rfind(" (")) + " (" + owner + ", " + to + ")";
+    }
+    return ok_status();
+  }
+
+  // Column `from` of `t` renamed `to` (nothing when they are the same).
+  Status rename_column(Table& t, const std::string& from, const std::string& to) {
+    if (from == to) return ok_status();
+    crm::TableDef* def = t.own;
+    if (!def) {
+      for (auto& d : owned_defs_)
+        if (&d == t.def) def = &d;
+    }
+    if (!def) return make_error(ErrorCode::Internal, "renaming a column of a table Redline did not make", t.def->name);
+    for (const auto& c : def->columns)
+      if (c.name != from && equal_ignoring_case(c.name, to))
+        return make_error(ErrorCode::BadInput,
+                          "column " + from + " of table " + def->name + " would be named " + to +
+                              " as Django names a foreign key's column, but the table has a column " + c.name +
+                              " already",
+                          name_ + ", format: dumpdata");
+    REDLINE_TRY(db_.exec("ALTER TABLE " + sql::quote_ident(def->name) + " RENAME COLUMN " + sql::quote_ident(from) +
+                         " TO " + sql::quote_ident(to)));
+    for (auto& c : def->columns)
+      if (c.name == from) c.name = to;
+    return ok_status();
+  }
+
+  static bool equal_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
   }
 
   // The apps and models the file holds, in first-seen order: what `migrate` would
@@ -1742,21 +1856,30 @@ class Loader {
           if (!t) return t.error();
         }
         for (auto& [name, t] : tables_) {
-          t.insert = sql::Statement();  // the updates below need the tables unlocked
-          t.batch = sql::Statement();
+          t.ins.reset();  // the updates below need the tables unlocked
         }
         REDLINE_TRY(create_missing_types(shape));
         REDLINE_TRY(resolve_natural_keys());
+        for (auto& [name, t] : tables_)
+          for (std::size_t c = 0; c < t.dt.size(); ++c)
+            if (t.dt[c] == kDtAll) dt_work_.push_back({name, t.def->columns[c].name, 0, 0});
         finish_table_ = tables_.begin();
         finish_stage_ = 1;
         return false;
       }
       case 1: {
+        if (dt_next_ < dt_work_.size()) {
+          REDLINE_TRY(convert_datetimes_part(dt_work_[dt_next_]));
+          return false;
+        }
+        finish_stage_ = 2;
+        return false;
+      }
+      case 2: {
         if (finish_table_ != tables_.end()) {
           Table& t = finish_table_->second;
           ++finish_table_;
-          t.insert = sql::Statement();
-          t.batch = sql::Statement();
+          t.ins.reset();
           REDLINE_TRY(create_indexes(*t.def, /*unique=*/false));
           return false;
         }
@@ -1775,8 +1898,14 @@ class Loader {
           std::string list;
           for (const auto& i : inferred_) list += (list.empty() ? "" : "; ") + i;
           summary_.warnings.push_back("models outside the CRM were loaded into the tables Django names by default, "
-                                      "columns inferred from the values (a foreign key keeps its field's name): " +
+                                      "columns inferred from the values (a foreign key given as a pk keeps its field's name): " +
                                       list);
+        }
+        if (!renamed_.empty()) {
+          std::string list;
+          for (const auto& a : renamed_) list += (list.empty() ? "" : ", ") + a;
+          summary_.warnings.push_back("fields whose values are natural keys of one model are foreign keys to it: their "
+                                      "columns are named <field>_id, as Django names them: " + list);
         }
         if (!added_.empty()) {
           std::string list;
@@ -1784,16 +1913,68 @@ class Loader {
           summary_.warnings.push_back("fields the CRM's schema does not name were added as columns (NULL allowed, "
                                       "type from the values): " + list);
         }
+        if (!dt_work_.empty()) {
+          std::string list;
+          for (const auto& w : dt_work_)
+            list += (list.empty() ? "" : ", ") + w.table + "." + w.column + " (" + std::to_string(w.converted) + ")";
+          summary_.warnings.push_back(
+              "columns Redline inferred whose every value is a datetime as dumpdata writes one "
+              "(\"2025-03-01T09:30:00Z\") were stored as Django stores datetimes, naive UTC "
+              "\"YYYY-MM-DD HH:MM:SS[.ffffff]\": " + list);
+        }
         if (naive_datetimes_ > 0) {
           summary_.warnings.push_back(std::to_string(naive_datetimes_) +
                                       " datetime value(s) had no time zone; they were taken as UTC");
         }
-        finish_stage_ = 2;
+        finish_stage_ = 3;
         return true;
       }
       default: return true;
     }
   }
+  // A column Redline inferred whose every value is a datetime as dumpdata writes
+  // one: its values rewritten as Django's SQLite backend stores them (spec §1). The
+  // column is only known to qualify once the whole file is in, so this is a pass
+  // over the table at the end, kDtRows rows per call to keep the page's slices short.
+  struct DtWork {
+    std::string table, column;
+    std::int64_t after_rowid;  // rows up to here are done
+    std::int64_t converted;
+  };
+  Status convert_datetimes_part(DtWork& w) {
+    constexpr int kDtRows = 2048;
+    const std::string qt = sql::quote_ident(w.table), qc = sql::quote_ident(w.column);
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    {
+      auto sel = db_.prepare("SELECT rowid, " + qc + " FROM " + qt + " WHERE rowid > ? AND " + qc +
+                             " IS NOT NULL ORDER BY rowid LIMIT " + std::to_string(kDtRows));
+      if (!sel) return sel.error();
+      REDLINE_TRY(sel->bind_int(1, w.after_rowid));
+      for (;;) {
+        auto r = sel->step();
+        if (!r) return r.error();
+        if (*r == sql::StepResult::Done) break;
+        rows.emplace_back(sel->column_int(0), sel->column_text(1));
+      }
+    }
+    auto upd = db_.prepare("UPDATE " + qt + " SET " + qc + " = ? WHERE rowid = ?");
+    if (!upd) return upd.error();
+    for (const auto& [rowid, text] : rows) {
+      bool naive = false;
+      if (canonical_datetime(text, scratch_, naive) != nullptr)  // checked when loaded: cannot happen
+        return make_error(ErrorCode::Internal, "a datetime checked at load no longer parses", w.table + "." + w.column);
+      REDLINE_TRY(upd->bind_text(1, scratch_));
+      REDLINE_TRY(upd->bind_int(2, rowid));
+      auto r = upd->step();
+      if (!r) return r.error();
+      REDLINE_TRY(upd->reset());
+    }
+    w.converted += static_cast<std::int64_t>(rows.size());
+    if (rows.size() < static_cast<std::size_t>(kDtRows)) ++dt_next_;
+    else w.after_rowid = rows.back().first;
+    return ok_status();
+  }
+
   Status finish() {
     for (;;) {
       auto r = finish_part();
@@ -1869,6 +2050,8 @@ class Loader {
   Model* last_model_ = nullptr;
   std::map<std::string, Table, std::less<>> tables_;  // std::map: stable addresses
   int finish_stage_ = 0;                               // finish_part(): how far it got
+  std::vector<DtWork> dt_work_;                        // finish_part(): datetime columns to convert
+  std::size_t dt_next_ = 0;
   std::map<std::string, Table, std::less<>>::iterator finish_table_;
   std::optional<crm::Shape> shape_;
   std::string shape_model_;  // the model whose table decided the shape
@@ -1876,9 +2059,12 @@ class Loader {
 
   std::deque<crm::TableDef> owned_defs_;     // tables inferred or grown (std::deque: stable addresses)
   std::deque<ManyToMany> inferred_m2m_;
-  std::vector<std::string> inferred_, added_;  // for the summary
+  std::vector<std::string> inferred_, added_, renamed_;  // for the summary
   std::vector<NaturalRef> natural_;
   std::set<std::tuple<int, std::string, std::string>> natural_columns_;  // kind, table, column
+  std::vector<NatSite> sites_;
+  std::map<std::pair<std::string, std::string>, std::size_t> site_index_;
+  std::map<const ManyToMany*, std::size_t> m2m_note_;  // an inferred junction's entry in inferred_
   std::set<std::string> apps_;
   std::vector<std::string> labels_;
 

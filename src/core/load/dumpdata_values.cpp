@@ -103,6 +103,27 @@ ColumnKind column_kind(std::string_view declared) {
   return ColumnKind::Text;
 }
 
+bool is_serialized_datetime(std::string_view in) {
+  // YYYY-MM-DDTHH:MM:SS: digits and separators at fixed places.
+  static constexpr std::string_view kShape = "0000-00-00T00:00:00";
+  if (in.size() < kShape.size() + 1) return false;
+  for (std::size_t i = 0; i < kShape.size(); ++i)
+    if (kShape[i] == '0' ? !is_digit(in[i]) : in[i] != kShape[i]) return false;
+  std::size_t i = kShape.size();
+  if (in[i] == '.') {
+    const std::size_t first = ++i;
+    while (i < in.size() && is_digit(in[i])) ++i;
+    if (i == first) return false;
+  }
+  std::string_view zone = in.substr(i);
+  const bool offset = zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && is_digit(zone[1]) &&
+                      is_digit(zone[2]) && zone[3] == ':' && is_digit(zone[4]) && is_digit(zone[5]);
+  if (zone != "Z" && !offset) return false;
+  std::string ignored;
+  bool naive = false;
+  return canonical_datetime(in, ignored, naive) == nullptr && !naive;
+}
+
 const char* canonical_date(std::string_view in, std::string& out) {
   std::size_t i = 0;
   int y, m, d;

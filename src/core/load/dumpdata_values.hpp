@@ -33,6 +33,13 @@ ColumnKind column_kind(std::string_view declared_type);
 // `naive` is set when the value carried no offset (it is taken as UTC).
 const char* canonical_datetime(std::string_view in, std::string& out, bool& naive);
 
+// Whether `in` has exactly the form Django's JSON serializer gives an aware
+// datetime: "YYYY-MM-DDTHH:MM:SS", an optional fraction, then "Z" or "+HH:MM" /
+// "-HH:MM" (and is a real datetime). What a column Redline inferred must hold in
+// every value to be taken for a DateTimeField (a bare "2025-03-01" or a naive
+// "2025-03-01T09:30:00" could be any text, so they do not count).
+bool is_serialized_datetime(std::string_view in);
+
 // A date "YYYY-MM-DD" (Django's parse_date: month and day may have one digit),
 // checked and written zero-padded. Returns nullptr or a reason.
 const char* canonical_date(std::string_view in, std::string& out);

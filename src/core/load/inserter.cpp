@@ -77,6 +77,7 @@ int Inserter::bind_row(sqlite3_stmt* st, std::size_t row, int first_param, std::
     switch (v.kind) {
       case Slot::Kind::Null: rc = sqlite3_bind_null(st, p); break;
       case Slot::Kind::Int: rc = sqlite3_bind_int64(st, p, v.i); break;
+      case Slot::Kind::Real: rc = sqlite3_bind_double(st, p, v.r); break;
       // An empty view may have no data pointer; SQLite would read that as NULL.
       case Slot::Kind::Text: rc = sqlite3_bind_text64(st, p, v.n ? v.p : "", v.n, SQLITE_STATIC, SQLITE_UTF8); break;
       case Slot::Kind::Blob: rc = sqlite3_bind_blob64(st, p, v.n ? v.p : "", v.n, SQLITE_STATIC); break;

@@ -74,6 +74,7 @@ class Inserter {
   // scratch() or small().
   void set_null(std::size_t i) { slot(i) = Slot{}; }
   void set_int(std::size_t i, std::int64_t v) { slot(i) = Slot{Slot::Kind::Int, v, nullptr, 0}; }
+  void set_real(std::size_t i, double v) { slot(i) = Slot{Slot::Kind::Real, 0, nullptr, 0, v}; }
   void set_text(std::size_t i, std::string_view v) { slot(i) = Slot{Slot::Kind::Text, 0, v.data(), v.size()}; }
   void set_blob(std::size_t i, std::string_view v) { slot(i) = Slot{Slot::Kind::Blob, 0, v.data(), v.size()}; }
   // This slot's own buffers, reused batch after batch.
@@ -98,11 +99,12 @@ class Inserter {
 
  private:
   struct Slot {
-    enum class Kind : std::uint8_t { Null, Text, Int, Blob };
+    enum class Kind : std::uint8_t { Null, Text, Int, Blob, Real };
     Kind kind = Kind::Null;
     std::int64_t i = 0;
     const char* p = nullptr;
     std::size_t n = 0;
+    double r = 0;  // Real
   };
   Inserter() = default;
   static Result<Inserter> make_from(sql::Database& db, std::string head, std::size_t ncols, const Options& options,

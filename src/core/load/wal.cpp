@@ -44,6 +44,15 @@ Result<WalApplied> apply_wal(const std::vector<std::uint8_t>& main, const std::v
       ". If it is not " + main_name + "'s own -wal file, move it away and load " + main_name +
       " alone (as of its last checkpoint); if it is, let SQLite fold in what it can on a copy: cp " + main_name +
       " " + wal_name + " /tmp/ and run sqlite3 /tmp/<main file> \"PRAGMA journal_mode=DELETE\", then load the copy";
+  // The caller checked `main` as a SQLite file; a short one is still refused here,
+  // not read past its end (the fuzzer hands over anything).
+  if (main.size() < 100) {
+    return make_error(ErrorCode::BadInput,
+                      main_name + " is " + std::to_string(main.size()) +
+                          " bytes, shorter than a SQLite file's 100-byte header: it has no database the -wal "
+                          "could belong to",
+                      ctx + "0");
+  }
   WalApplied out;
   out.image = main;
   const std::uint32_t page = page_size_of((std::uint32_t{main[16]} << 8) | main[17]);
