@@ -124,13 +124,17 @@
   }
   requestAnimationFrame(onFrame);
 
-  // Copy `data` into the heap at `ptr`, 4 MB per task so the frames go on while a
-  // big file comes in; then done().
-  function copyIn(m, data, ptr, done) {
+  // Copy `data` into the heap at `ptr` (the buffer `which` of redline_load_buffer: 0
+  // the file, 1 its -wal), 4 MB per task so the frames go on while a big file comes
+  // in, the buffer grown over each piece just before it is copied; then done().
+  function copyIn(m, which, data, ptr, done) {
     var at = 0;
     function piece() {
       var n = Math.min(4 << 20, data.length - at);
-      if (n > 0) m.HEAPU8.set(data.subarray(at, at + n), ptr + at);  // HEAPU8 read now: memory may have grown
+      if (n > 0) {
+        m._redline_load_extend(which, at + n);
+        m.HEAPU8.set(data.subarray(at, at + n), ptr + at);  // HEAPU8 read now: memory may have grown
+      }
       at += n;
       if (at < data.length) { setTimeout(piece, 0); return; }
       done();
@@ -213,8 +217,8 @@
       if (!ptr || (walData && !walPtr)) return Promise.reject(new Error('not enough memory for ' + name + ' (' + data.length + ' bytes)'));
       incoming = true;
       return new Promise(function (resolve, reject) {
-        copyIn(m, data, ptr, function () {
-          copyIn(m, walData || new Uint8Array(0), walPtr, function () {
+        copyIn(m, 0, data, ptr, function () {
+          copyIn(m, 1, walData || new Uint8Array(0), walPtr, function () {
             incoming = false;
             var namePtr = cString(m, String(name || 'snapshot'));
             var walNamePtr = walData ? cString(m, String(wal.name || name + '-wal')) : 0;
