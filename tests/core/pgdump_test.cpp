@@ -938,7 +938,10 @@ void expect_loads_like_dump(const std::string& dir, const std::string& file, con
   ASSERT_TRUE(ref.ok()) << ref.error().describe();
   auto image = ref->db.serialize();
   ASSERT_TRUE(image.ok()) << image.error().describe();
-  std::string ref_path = ::testing::TempDir() + "redline_ref_" + std::to_string(std::rand()) + ".sqlite3";
+  // A folder of this process's own: ctest runs tests as parallel processes, and a name
+  // from std::rand() (unseeded, the same in every process) had two of them write one file.
+  test::TempDir tmp;
+  const std::string ref_path = tmp.file("reference.sqlite3");
   {
     std::ofstream out(ref_path, std::ios::binary);
     out.write(reinterpret_cast<const char*>(image->data()), static_cast<std::streamsize>(image->size()));
@@ -946,7 +949,6 @@ void expect_loads_like_dump(const std::string& dir, const std::string& file, con
   auto snap = load_real(dir, file);
   ASSERT_TRUE(snap.ok()) << snap.error().describe();
   expect_identical_to(snap->db, ref_path);
-  std::filesystem::remove(ref_path);
 }
 
 }  // namespace
