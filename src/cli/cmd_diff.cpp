@@ -19,8 +19,6 @@ namespace redline::cli {
 
 namespace {
 
-Result<Snapshot> load(const std::string& path) { return load_input(path); }
-
 const char* presence_note(diff::TablePresence p) {
   switch (p) {
     case diff::TablePresence::AddedTable: return " (new)";
@@ -41,9 +39,9 @@ int cmd_diff(int argc, char** argv) {
   if (json_count > 1) return usage_error("--json is given more than once");
   if (args->has("--json") && args->get("--json").empty()) return usage_error("--json needs a file name");
 
-  auto before = load(args->positional[0]);
+  auto before = load_input(args->positional[0]);
   if (!before) return fail(before.error());
-  auto after = load(args->positional[1]);
+  auto after = load_input(args->positional[1]);
   if (!after) return fail(after.error());
 
   auto result = diff::diff_databases(before->db, after->db);

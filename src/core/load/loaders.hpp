@@ -24,8 +24,8 @@ Status load_pgdump(const std::vector<std::uint8_t>& bytes, const std::string& na
 Status load_dumpdata(const std::vector<std::uint8_t>& bytes, const std::string& name,
                      sql::Database& db, LoadSummary& summary);
 
-// Why `bytes` cannot be loaded at all (empty, pg_dump custom format, compressed,
-// unrecognized), as load_snapshot() says it; nothing when it is one of the three formats.
+// Why `bytes` cannot be loaded at all (empty, a pg_dump custom or tar archive, compressed,
+// unrecognized), as load_snapshot() says it; nothing when it is a format Redline loads.
 std::optional<Error> unloadable(const std::vector<std::uint8_t>& bytes, const std::string& name);
 
 // A format loader working in slices, for LoadJob: each step() does about as much
