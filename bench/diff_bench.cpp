@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "bench_common.hpp"
-#include "core/diff.hpp"
+#include "core/diff/diff.hpp"
 #include "core/io.hpp"
 #include "core/sqlite.hpp"
 

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "bench_common.hpp"
-#include "core/hazards.hpp"
+#include "core/migrate/hazards.hpp"
 #include "core/io.hpp"
-#include "core/normalize.hpp"
+#include "core/migrate/normalize.hpp"
 #include "core/load/snapshot.hpp"
 #include "core/sqlite.hpp"
 

@@ -28,13 +28,13 @@
 #include <vector>
 
 #include "bench_common.hpp"
-#include "core/diff.hpp"
-#include "core/hazards.hpp"
+#include "core/diff/diff.hpp"
+#include "core/migrate/hazards.hpp"
 #include "core/io.hpp"
-#include "core/normalize.hpp"
-#include "core/report.hpp"
-#include "core/report_render.hpp"
-#include "core/review.hpp"
+#include "core/migrate/normalize.hpp"
+#include "core/review/report.hpp"
+#include "core/review/report_render.hpp"
+#include "core/review/review.hpp"
 #include "core/load/snapshot.hpp"
 
 using namespace redline;

@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "core/diff_view.hpp"
+#include "core/diff/diff_view.hpp"
 
 namespace redline::app {
 

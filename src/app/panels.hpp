@@ -14,8 +14,8 @@
 #include <imgui.h>
 
 #include "app/session.hpp"
-#include "core/diff.hpp"
-#include "core/demo.hpp"
+#include "core/diff/diff.hpp"
+#include "core/demo/demo.hpp"
 
 namespace redline::app {
 

@@ -1,9 +1,9 @@
 #include "app/session.hpp"
 
-#include "core/checks.hpp"
+#include "core/review/checks.hpp"
 #include "core/load/wal.hpp"
-#include "core/report_render.hpp"
-#include "core/review.hpp"
+#include "core/review/report_render.hpp"
+#include "core/review/review.hpp"
 #include "core/version.hpp"
 
 #include <algorithm>

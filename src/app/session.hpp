@@ -10,15 +10,15 @@
 #include <string_view>
 #include <vector>
 
-#include "core/checks.hpp"
-#include "core/demo.hpp"
-#include "core/diff_view.hpp"
-#include "core/hazards.hpp"
+#include "core/review/checks.hpp"
+#include "core/demo/demo.hpp"
+#include "core/diff/diff_view.hpp"
+#include "core/migrate/hazards.hpp"
 #include "core/load/load_job.hpp"
-#include "core/moves.hpp"
-#include "core/normalize_options.hpp"
+#include "core/review/moves.hpp"
+#include "core/migrate/normalize_options.hpp"
 #include "core/pipeline.hpp"
-#include "core/review.hpp"
+#include "core/review/review.hpp"
 #include "core/result.hpp"
 #include "core/sha256.hpp"
 #include "core/load/snapshot.hpp"

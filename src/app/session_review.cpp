@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "app/session.hpp"
-#include "core/diff.hpp"
-#include "core/review.hpp"
+#include "core/diff/diff.hpp"
+#include "core/review/review.hpp"
 
 namespace redline::app {
 

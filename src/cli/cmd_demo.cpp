@@ -8,7 +8,7 @@
 
 #include "cli/cli.hpp"
 #include "core/io.hpp"
-#include "core/demo.hpp"
+#include "core/demo/demo.hpp"
 
 namespace redline::cli {
 

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "cli/cli.hpp"
-#include "core/diff.hpp"
+#include "core/diff/diff.hpp"
 #include "core/io.hpp"
-#include "core/moves.hpp"
+#include "core/review/moves.hpp"
 #include "core/load/recognize.hpp"
 #include "core/load/snapshot.hpp"
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cli/cli.hpp"
-#include "core/export.hpp"
+#include "core/review/export.hpp"
 #include "core/io.hpp"
 #include "core/load/snapshot.hpp"
 

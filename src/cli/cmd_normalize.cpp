@@ -13,10 +13,10 @@
 
 #include "cli/cli.hpp"
 #include "core/io.hpp"
-#include "core/normalize.hpp"
+#include "core/migrate/normalize.hpp"
 #include "core/pipeline.hpp"
-#include "core/report_render.hpp"
-#include "core/review.hpp"
+#include "core/review/report_render.hpp"
+#include "core/review/review.hpp"
 #include "core/load/snapshot.hpp"
 #include "core/version.hpp"
 

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <optional>
 
-#include "core/normalize.hpp"
+#include "core/migrate/normalize.hpp"
 
 namespace redline {
 

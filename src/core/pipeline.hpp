@@ -6,10 +6,10 @@
 
 #include <memory>
 
-#include "core/diff.hpp"
+#include "core/diff/diff.hpp"
 #include "core/job.hpp"
-#include "core/normalize_options.hpp"
-#include "core/report.hpp"
+#include "core/migrate/normalize_options.hpp"
+#include "core/review/report.hpp"
 #include "core/sqlite.hpp"
 
 namespace redline {

@@ -4,13 +4,13 @@
 #include <optional>
 #include <utility>
 
-#include "core/demo.hpp"
-#include "core/diff_view.hpp"
-#include "core/export.hpp"
-#include "core/hazards.hpp"
+#include "core/demo/demo.hpp"
+#include "core/diff/diff_view.hpp"
+#include "core/review/export.hpp"
+#include "core/migrate/hazards.hpp"
 #include "core/load/load_job.hpp"
 #include "core/pipeline.hpp"
-#include "core/review.hpp"
+#include "core/review/review.hpp"
 #include "core/load/snapshot.hpp"
 
 namespace redline {

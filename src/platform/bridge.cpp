@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "app/app.hpp"
-#include "core/checks.hpp"
-#include "core/demo.hpp"
+#include "core/review/checks.hpp"
+#include "core/demo/demo.hpp"
 #include "core/load/load_job.hpp"
 #include "core/load/snapshot.hpp"
-#include "core/normalize_options.hpp"
+#include "core/migrate/normalize_options.hpp"
 #include "core/version.hpp"
 #include "platform/platform.hpp"
 

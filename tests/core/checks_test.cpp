@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/checks.hpp"
-#include "core/crm_schema.hpp"
+#include "core/review/checks.hpp"
+#include "core/migrate/crm_schema.hpp"
 #include "core/io.hpp"
 #include "review_test_util.hpp"
 

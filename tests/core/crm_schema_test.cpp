@@ -1,7 +1,7 @@
 // The embedded CRM schema matches what Django wrote in the reference fixtures.
 #include <gtest/gtest.h>
 
-#include "core/crm_schema.hpp"
+#include "core/migrate/crm_schema.hpp"
 #include "core/sqlite.hpp"
 #include "test_util.hpp"
 

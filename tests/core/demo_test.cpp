@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/demo.hpp"
+#include "core/demo/demo.hpp"
 #include "core/sqlite.hpp"
 #include "test_util.hpp"
 

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/diff.hpp"
+#include "core/diff/diff.hpp"
 #include "core/io.hpp"
 #include "core/sqlite.hpp"
 #include "test_util.hpp"

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/diff.hpp"
-#include "core/diff_view.hpp"
+#include "core/diff/diff.hpp"
+#include "core/diff/diff_view.hpp"
 #include "core/sqlite.hpp"
 #include "test_util.hpp"
 

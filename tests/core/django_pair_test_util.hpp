@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/load/recognize.hpp"
-#include "core/report.hpp"
-#include "core/report_render.hpp"
+#include "core/review/report.hpp"
+#include "core/review/report_render.hpp"
 #include "review_test_util.hpp"
 
 namespace redline::test {

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/crm_schema.hpp"
+#include "core/migrate/crm_schema.hpp"
 #include "core/load/dumpdata_values.hpp"
 #include "core/io.hpp"
 #include "core/load/loaders.hpp"

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "core/demo.hpp"
+#include "core/demo/demo.hpp"
 #include "core/load/dumpdata_models.hpp"
-#include "core/export.hpp"
+#include "core/review/export.hpp"
 #include "core/io.hpp"
 #include "core/load/snapshot.hpp"
 #include "test_util.hpp"

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "core/hazards.hpp"
+#include "core/migrate/hazards.hpp"
 #include "normalize_test_util.hpp"
 
 using namespace redline;

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/demo.hpp"
+#include "core/demo/demo.hpp"
 #include "core/load/load_job.hpp"
 #include "core/load/snapshot.hpp"
 #include "test_util.hpp"

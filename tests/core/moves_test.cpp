@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/moves.hpp"
+#include "core/review/moves.hpp"
 #include "review_test_util.hpp"
 
 using namespace redline;

@@ -8,12 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/crm_schema.hpp"
-#include "core/normalize.hpp"
-#include "core/report.hpp"
+#include "core/migrate/crm_schema.hpp"
+#include "core/migrate/normalize.hpp"
+#include "core/review/report.hpp"
 #include "core/load/recognize.hpp"
-#include "core/normalize_sql.hpp"
-#include "core/report_render.hpp"
+#include "core/migrate/normalize_sql.hpp"
+#include "core/review/report_render.hpp"
 #include "django_pair_test_util.hpp"
 #include "review_test_util.hpp"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/io.hpp"
-#include "core/normalize.hpp"
+#include "core/migrate/normalize.hpp"
 #include "core/load/snapshot.hpp"
 #include "core/sqlite.hpp"
 #include "test_util.hpp"

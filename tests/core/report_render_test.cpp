@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "core/io.hpp"
-#include "core/report_render.hpp"
+#include "core/review/report_render.hpp"
 #include "review_test_util.hpp"
 
 using namespace redline;

@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/checks.hpp"
-#include "core/moves.hpp"
+#include "core/review/checks.hpp"
+#include "core/review/moves.hpp"
 #include "core/pipeline.hpp"
-#include "core/review.hpp"
+#include "core/review/review.hpp"
 #include "normalize_test_util.hpp"
 
 namespace redline::test {

@@ -8,12 +8,12 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "core/demo.hpp"
-#include "core/export.hpp"
-#include "core/hazards.hpp"
+#include "core/demo/demo.hpp"
+#include "core/review/export.hpp"
+#include "core/migrate/hazards.hpp"
 #include "core/load/load_job.hpp"
-#include "core/review.hpp"
-#include "core/normalize.hpp"
+#include "core/review/review.hpp"
+#include "core/migrate/normalize.hpp"
 #include "core/pipeline.hpp"
 #include "normalize_test_util.hpp"
 

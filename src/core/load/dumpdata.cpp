@@ -28,7 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/crm_schema.hpp"
+#include "core/migrate/crm_schema.hpp"
 #include "core/load/dumpdata_models.hpp"
 #include "core/load/dumpdata_values.hpp"
 #include "core/load/inserter.hpp"

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/crm_schema.hpp"
+#include "core/migrate/crm_schema.hpp"
 
 namespace redline::detail::dumpdata {
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "core/crm_schema.hpp"
+#include "core/migrate/crm_schema.hpp"
 #include "core/load/pgdump_parse.hpp"
 #include "core/load/pgdump_values.hpp"
 #include "core/sqlite.hpp"

@@ -1,6 +1,6 @@
 #include "core/load/recognize.hpp"
 
-#include "core/normalize_sql.hpp"
+#include "core/migrate/normalize_sql.hpp"
 
 namespace redline {
 

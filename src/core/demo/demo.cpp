@@ -14,7 +14,7 @@
 //  - Inserts go through the loaders' batched Inserter (prepared multi-row INSERTs,
 //    values bound from its slots), inside one transaction; indexes are built after
 //    the rows.
-#include "core/demo.hpp"
+#include "core/demo/demo.hpp"
 
 #include <array>
 #include <chrono>
@@ -22,8 +22,8 @@
 #include <limits>
 #include <optional>
 
-#include "core/crm_schema.hpp"
-#include "core/demo_text.hpp"
+#include "core/migrate/crm_schema.hpp"
+#include "core/demo/demo_text.hpp"
 #include "core/load/inserter.hpp"
 
 namespace redline {

@@ -1,7 +1,7 @@
 // The verification checklist on the data. Each item is a few set-based queries on
 // one side (or a streamed comparison of both sides by id: the API items), so the two
 // databases never need to share a connection.
-#include "core/checks.hpp"
+#include "core/review/checks.hpp"
 
 #include <sqlite3.h>
 
@@ -14,8 +14,8 @@
 #include <optional>
 #include <set>
 
-#include "core/crm_schema.hpp"
-#include "core/normalize_sql.hpp"
+#include "core/migrate/crm_schema.hpp"
+#include "core/migrate/normalize_sql.hpp"
 
 namespace redline {
 

@@ -1,4 +1,4 @@
-#include "core/review.hpp"
+#include "core/review/review.hpp"
 
 #include <chrono>
 

@@ -1,4 +1,4 @@
-#include "core/normalize_options.hpp"
+#include "core/migrate/normalize_options.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -1,7 +1,7 @@
 // Rendering a report for people. Both renderers read the report's own JSON (so they
 // show exactly what the JSON says) plus, when given, example rows fetched from the
 // diffed databases.
-#include "core/report_render.hpp"
+#include "core/review/report_render.hpp"
 
 #include <algorithm>
 #include <map>

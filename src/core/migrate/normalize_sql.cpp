@@ -1,4 +1,4 @@
-#include "core/normalize_sql.hpp"
+#include "core/migrate/normalize_sql.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "core/crm_schema.hpp"
+#include "core/migrate/crm_schema.hpp"
 
 namespace redline::norm {
 

@@ -5,7 +5,7 @@
 // employees joined with their users, both ordered by (user, employee): the employees
 // of one user arrive together, so each user's fate is decided from its group alone.
 // M2: each address table against its addressables rows in the after, by object id.
-#include "core/moves.hpp"
+#include "core/review/moves.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -13,7 +13,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "core/normalize_sql.hpp"
+#include "core/migrate/normalize_sql.hpp"
 
 namespace redline {
 

@@ -4,7 +4,7 @@
 // foreign_key_list, index_list), so they write any loaded snapshot: the before or the
 // after shape, half-migrated ones, and tables the CRM does not know. Rows are read
 // with the raw SQLite API and appended to one output string: no allocation per value.
-#include "core/export.hpp"
+#include "core/review/export.hpp"
 
 #include <sqlite3.h>
 

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/job.hpp"
-#include "core/normalize_options.hpp"
+#include "core/migrate/normalize_options.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
 

@@ -50,8 +50,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/diff.hpp"
-#include "core/moves.hpp"
+#include "core/diff/diff.hpp"
+#include "core/review/moves.hpp"
 #include "core/job.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"

@@ -3,7 +3,7 @@
 // (case-insensitively, as SQLite resolves identifiers) and indexes also by what
 // they index, so a renamed index or a renumbered sqlite_autoindex is not reported
 // as one dropped and one added.
-#include "core/diff_schema.hpp"
+#include "core/diff/diff_schema.hpp"
 
 #include <algorithm>
 #include <cctype>

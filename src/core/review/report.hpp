@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/hazards.hpp"
+#include "core/migrate/hazards.hpp"
 #include "core/result.hpp"
 #include "core/load/snapshot.hpp"
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/diff.hpp"
+#include "core/diff/diff.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
 

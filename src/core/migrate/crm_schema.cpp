@@ -1,4 +1,4 @@
-#include "core/crm_schema.hpp"
+#include "core/migrate/crm_schema.hpp"
 
 #include <algorithm>
 #include <sstream>

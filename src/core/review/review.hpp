@@ -7,11 +7,11 @@
 #include <memory>
 #include <vector>
 
-#include "core/checks.hpp"
-#include "core/diff.hpp"
-#include "core/moves.hpp"
-#include "core/normalize_options.hpp"
-#include "core/report.hpp"
+#include "core/review/checks.hpp"
+#include "core/diff/diff.hpp"
+#include "core/review/moves.hpp"
+#include "core/migrate/normalize_options.hpp"
+#include "core/review/report.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
 

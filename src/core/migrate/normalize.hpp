@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/hazards.hpp"
+#include "core/migrate/hazards.hpp"
 #include "core/job.hpp"
-#include "core/normalize_options.hpp"
-#include "core/report.hpp"
+#include "core/migrate/normalize_options.hpp"
+#include "core/review/report.hpp"
 #include "core/sqlite.hpp"
 
 namespace redline {

@@ -1,4 +1,4 @@
-#include "core/hazards.hpp"
+#include "core/migrate/hazards.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 #include <map>
 #include <optional>
 
-#include "core/normalize_sql.hpp"
+#include "core/migrate/normalize_sql.hpp"
 
 namespace redline {
 

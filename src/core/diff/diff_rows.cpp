@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "core/diff.hpp"
-#include "core/diff_schema.hpp"
+#include "core/diff/diff.hpp"
+#include "core/diff/diff_schema.hpp"
 
 namespace redline::diff {
 

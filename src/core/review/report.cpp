@@ -1,4 +1,4 @@
-#include "core/report.hpp"
+#include "core/review/report.hpp"
 
 #include "core/sha256.hpp"
 

@@ -2,7 +2,7 @@
 // their schemas, then find the row changes of every table with set-based SQL (a
 // LEFT JOIN on the key with IS NOT per column, NOT EXISTS for the added rows, a
 // GROUP BY over both sides for keyless tables), in budgeted steps.
-#include "core/diff.hpp"
+#include "core/diff/diff.hpp"
 
 #include <sqlite3.h>
 
@@ -12,7 +12,7 @@
 #include <limits>
 #include <optional>
 
-#include "core/diff_schema.hpp"
+#include "core/diff/diff_schema.hpp"
 
 namespace redline::diff {
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/normalize_options.hpp"
+#include "core/migrate/normalize_options.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
 

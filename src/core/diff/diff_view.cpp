@@ -1,4 +1,4 @@
-#include "core/diff_view.hpp"
+#include "core/diff/diff_view.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/diff.hpp"
+#include "core/diff/diff.hpp"
 #include "core/job.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"

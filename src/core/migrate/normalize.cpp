@@ -1,7 +1,7 @@
 // The normalization steps as SQL, and the job that runs them. Every step reads the
 // database's current shape first, so a snapshot that is half-migrated gets only the
 // work it still needs; the statements each step ran are kept for the report.
-#include "core/normalize.hpp"
+#include "core/migrate/normalize.hpp"
 
 #include <sqlite3.h>
 
@@ -13,8 +13,8 @@
 #include <optional>
 #include <set>
 
-#include "core/crm_schema.hpp"
-#include "core/normalize_sql.hpp"
+#include "core/migrate/crm_schema.hpp"
+#include "core/migrate/normalize_sql.hpp"
 
 namespace redline {
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/diff.hpp"
-#include "core/report.hpp"
+#include "core/diff/diff.hpp"
+#include "core/review/report.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
 
