@@ -40,7 +40,7 @@ set(REDLINE_WASM_LINK_FLAGS
 
 function(redline_add_app target outdir extra_flags)
   add_executable(${target} ${REDLINE_APP_SOURCES})
-  target_link_libraries(${target} PRIVATE redline_core redline_imgui)
+  target_link_libraries(${target} PRIVATE redline_engine redline_imgui)
   target_compile_options(${target} PRIVATE ${REDLINE_WARNINGS} -fwasm-exceptions)
   target_link_options(${target} PRIVATE ${REDLINE_WASM_LINK_FLAGS} ${extra_flags})
   set_target_properties(${target} PROPERTIES OUTPUT_NAME redline SUFFIX ".js"

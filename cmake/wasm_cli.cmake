@@ -10,7 +10,7 @@ set(REDLINE_WASM_NODE_FLAGS
 
 function(redline_add_node_wasm target output_name)
   add_executable(${target} EXCLUDE_FROM_ALL ${ARGN})
-  target_link_libraries(${target} PRIVATE redline_core)
+  target_link_libraries(${target} PRIVATE redline_engine)
   target_compile_options(${target} PRIVATE ${REDLINE_WARNINGS} -fwasm-exceptions -O3)
   target_link_options(${target} PRIVATE ${REDLINE_WASM_NODE_FLAGS})
   set_target_properties(${target} PROPERTIES OUTPUT_NAME ${output_name} SUFFIX ".js"

@@ -1,4 +1,4 @@
-#include "app/session.hpp"
+#include "engine/engine.hpp"
 
 #include "core/review/checks.hpp"
 #include "core/load/wal.hpp"
@@ -10,9 +10,9 @@
 #include <chrono>
 #include <cstdio>
 
-namespace redline::app {
+namespace redline::engine {
 
-void Session::start_demo(const DemoOptions& options) {
+void Engine::start_demo(const DemoOptions& options) {
   cancel();
   auto job = DemoJob::start(options);
   if (!job) {
@@ -25,7 +25,7 @@ void Session::start_demo(const DemoOptions& options) {
   job_ = JobView{true, "Generating the demo snapshot", "", "demo", 0.0};
 }
 
-void Session::start_load(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal) {
+void Engine::start_load(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal) {
   cancel();
   error_.reset();
   if (!wal) {
@@ -34,14 +34,14 @@ void Session::start_load(std::vector<std::uint8_t> bytes, std::string name, std:
   begin_load(std::move(bytes), std::move(name), false, std::move(wal));
 }
 
-void Session::begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo,
+void Engine::begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo,
                          std::optional<WalInput> wal) {
   job_ = JobView{true, "Loading " + name, "reading", "load", 0.0};
   load_.emplace(std::move(bytes), std::move(name), std::move(wal));
   load_is_demo_ = is_demo;
 }
 
-void Session::clear_pages() {
+void Engine::clear_pages() {
   page_.reset();
   rows_.reset();
   rows_request_.reset();
@@ -50,7 +50,7 @@ void Session::clear_pages() {
   page_served_.reset();
 }
 
-void Session::start_run(const NormalizeOptions& options) {
+void Engine::start_run(const NormalizeOptions& options) {
   if (!db_ || !loaded_) {
     error_ = make_error(ErrorCode::Usage, "load a snapshot before normalizing");
     ++runs_;
@@ -67,13 +67,13 @@ void Session::start_run(const NormalizeOptions& options) {
   job_ = JobView{true, "Normalizing " + loaded_->summary.name, "", "run", 0.0};
 }
 
-std::string Session::activity() const {
+std::string Engine::activity() const {
   if (job_.active) return job_.stage + (job_.phase.empty() ? "" : " " + job_.phase);
   if (warmup_) return "warm-up " + warmup_phase_;
   return {};
 }
 
-void Session::cancel() {
+void Engine::cancel() {
   if (warmup_) {
     // What the user asked for comes first; its own first slices compile what the
     // warm-up had not reached.
@@ -100,7 +100,7 @@ void Session::cancel() {
   job_ = JobView{};
 }
 
-Result<std::string> Session::report_text(const std::string& format) {
+Result<std::string> Engine::report_text(const std::string& format) {
   if (!run_view_) return make_error(ErrorCode::Usage, "there is no report yet: run the normalization first");
   if (format == "json") return run_view_->report_json;
   if (format != "md" && format != "html") {
@@ -116,14 +116,14 @@ Result<std::string> Session::report_text(const std::string& format) {
   return format == "md" ? render_markdown(run_view_->report, ro) : render_html(run_view_->report, ro);
 }
 
-Result<std::vector<std::uint8_t>> Session::export_after() {
+Result<std::vector<std::uint8_t>> Engine::export_after() {
   if (!run_ || run_active_ || !run_view_ || !run_view_->ok) {
     return make_error(ErrorCode::Usage, "there is no normalized database yet: run the normalization first");
   }
   return after_image_;
 }
 
-void Session::pump(double budget_ms) {
+void Engine::pump(double budget_ms) {
   if (warmup_) {
     // Nothing else is under way while it runs: every job starts with cancel().
     Progress p = warmup_->step(budget_ms);
@@ -279,7 +279,7 @@ void Session::pump(double budget_ms) {
   }
 }
 
-void Session::finish_run(JobState state, std::optional<Error> error) {
+void Engine::finish_run(JobState state, std::optional<Error> error) {
   reviewing_->report_json = reviewing_->report.to_json_text();
   run_view_ = std::move(reviewing_);
   reviewing_.reset();
@@ -289,7 +289,7 @@ void Session::finish_run(JobState state, std::optional<Error> error) {
   ++runs_;
 }
 
-void Session::preflight(double budget_ms) {
+void Engine::preflight(double budget_ms) {
   Published& pub = *to_publish_;
   const auto t0 = std::chrono::steady_clock::now();
   auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
@@ -341,7 +341,7 @@ void Session::preflight(double budget_ms) {
   publish(std::move(p));
 }
 
-void Session::publish(Published p) {
+void Engine::publish(Published p) {
   auto view = std::make_shared<LoadedView>();
   view->summary = p.snapshot.summary;
   for (const auto& [t, n] : view->summary.tables) view->total_rows += n;
@@ -362,7 +362,7 @@ void Session::publish(Published p) {
   ++generation_;
 }
 
-void Session::fail(Error e) {
+void Engine::fail(Error e) {
   // The previous snapshot (if any) stays loaded: a bad file never costs the user
   // what they already had.
   error_ = std::move(e);
@@ -370,4 +370,4 @@ void Session::fail(Error e) {
   ++failures_;
 }
 
-}  // namespace redline::app
+}  // namespace redline::engine

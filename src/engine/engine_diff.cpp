@@ -2,11 +2,11 @@
 // minimap's change density, and the characters of the loaded text for the font.
 #include <algorithm>
 
-#include "app/session.hpp"
+#include "engine/engine.hpp"
 
-namespace redline::app {
+namespace redline::engine {
 
-void Session::pump_diff_view(double budget_ms) {
+void Engine::pump_diff_view(double budget_ms) {
   const bool diff_ready = !run_active_ && run_view_ && run_view_->ok && run_view_->diff && run_ && db_;
   if (!diff_ready) {
     search_job_.reset();
@@ -56,7 +56,7 @@ void Session::pump_diff_view(double budget_ms) {
   }
 }
 
-void Session::set_text_chars(std::vector<char32_t> chars, std::string_view name) {
+void Engine::set_text_chars(std::vector<char32_t> chars, std::string_view name) {
   diff::add_code_points(name, chars);
   std::sort(chars.begin(), chars.end());
   chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
@@ -66,4 +66,4 @@ void Session::set_text_chars(std::vector<char32_t> chars, std::string_view name)
   }
 }
 
-}  // namespace redline::app
+}  // namespace redline::engine

@@ -3,11 +3,11 @@
 // Reads happen here, between frames, never while a panel draws.
 #include <algorithm>
 
-#include "app/session.hpp"
+#include "engine/engine.hpp"
 #include "core/diff/diff.hpp"
 #include "core/review/review.hpp"
 
-namespace redline::app {
+namespace redline::engine {
 
 namespace {
 constexpr std::size_t kMaxRows = 200;  // a drill-down shows at most this many rows
@@ -28,7 +28,10 @@ Result<RowsView> read_rows(sql::Database& db, const std::string& source, const s
   view.source = source;
   view.asked = ids.size();
   std::string list;
-  for (std::size_t i = 0; i < ids.size() && i < kMaxRows; ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+  for (std::size_t i = 0; i < ids.size() && i < kMaxRows; ++i) {
+    if (i) list += ',';
+    list += std::to_string(ids[i]);
+  }
   if (list.empty()) return view;
   auto st = db.prepare("SELECT * FROM " + sql::quote_ident(table) + " WHERE id IN (" + list + ") ORDER BY id");
   if (!st) return st.error();
@@ -45,7 +48,7 @@ Result<RowsView> read_rows(sql::Database& db, const std::string& source, const s
 }
 }  // namespace
 
-void Session::serve_rows() {
+void Engine::serve_rows() {
   if (!rows_request_ || run_active_ || !db_ || (rows_served_ && *rows_served_ == *rows_request_)) return;
   rows_served_ = rows_request_;
   const RowsRequest& r = *rows_request_;
@@ -69,7 +72,7 @@ void Session::serve_rows() {
   rows_ = std::make_shared<RowsView>(std::move(rows.value()));
 }
 
-void Session::set_ticks(ManualTicks ticks) {
+void Engine::set_ticks(ManualTicks ticks) {
   ticks_ = std::move(ticks);
   if (!run_view_ || run_view_->checks.empty()) return;
   // Published views are immutable: publish a new one with the manual items re-ticked.
@@ -83,7 +86,7 @@ void Session::set_ticks(ManualTicks ticks) {
   run_view_ = std::move(view);
 }
 
-Result<std::string> Session::table_csv(const std::string& table) {
+Result<std::string> Engine::table_csv(const std::string& table) {
   if (!run_ || run_active_ || !run_view_ || !run_view_->ok || !run_view_->diff) {
     return make_error(ErrorCode::Usage, "there are no changes yet: run the normalization first");
   }
@@ -92,4 +95,4 @@ Result<std::string> Session::table_csv(const std::string& table) {
   return diff::export_csv_string(*db_, run_->after(), *t);
 }
 
-}  // namespace redline::app
+}  // namespace redline::engine

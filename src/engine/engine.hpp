@@ -1,0 +1,242 @@
+// The engine: the one session of work behind the page (and the CLI): the snapshot the
+// user loaded (or the generated demo), the long job in progress, and the immutable
+// results it publishes. Only the engine touches SQLite; a UI reads what it publishes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/review/checks.hpp"
+#include "core/demo/demo.hpp"
+#include "core/diff/diff_view.hpp"
+#include "core/migrate/hazards.hpp"
+#include "core/load/load_job.hpp"
+#include "core/review/moves.hpp"
+#include "core/migrate/normalize_options.hpp"
+#include "core/pipeline.hpp"
+#include "core/review/review.hpp"
+#include "core/result.hpp"
+#include "core/sha256.hpp"
+#include "core/load/snapshot.hpp"
+#include "core/warmup.hpp"
+
+namespace redline::engine {
+
+// What the progress bar shows about the job in progress.
+struct JobView {
+  bool active = false;
+  std::string title;   // "Generating the demo snapshot", "Loading crm.sql", ...
+  std::string phase;   // the core's current phase ("deals", ...)
+  std::string stage;   // which job: "demo", "load", "preflight", "run", "review" ("" when idle)
+  double fraction = 0; // 0..1
+};
+
+// A loaded snapshot as the panels see it: immutable once published.
+struct LoadedView {
+  LoadSummary summary;
+  std::int64_t total_rows = 0;
+  bool is_demo = false;
+  ReportInput input;                  // name, format, sha256, tables: for the report
+  std::vector<Hazard> hazards;        // preflight with default options
+  std::optional<Error> preflight_error;  // e.g. not the CRM
+};
+
+// A finished run as the panels see it: immutable once published.
+struct RunView {
+  Report report;
+  std::string report_json;  // report.to_json_text(), what normalize() resolves to
+  std::shared_ptr<const diff::DiffResult> diff;
+  std::shared_ptr<const Moves> moves;  // where moved values went (null if the review failed)
+  bool ok = false;          // the run finished (report.status "ok")
+  std::vector<CheckItem> checks;  // the checklist (report.checks), empty if not reviewed
+  bool strict = false;            // the run's --strict option
+};
+
+// Rows of one table by id, read between frames for the checklist's drill-down.
+struct RowsView {
+  std::string table;
+  std::string source;  // "after" or "before": the database they were read from
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;  // display text, NULL as "NULL"
+  std::size_t asked = 0;                        // ids asked for (rows may be fewer)
+};
+
+class Engine {
+ public:
+  void start_demo(const DemoOptions& options);
+  // Takes the user's bytes; they are kept unmodified as the "before" original.
+  // `wal`: a SQLite file's -wal file that came with it. A SQLite file in WAL mode
+  // without one is refused (wal_file_needed): the page cannot look beside it.
+  void start_load(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal = std::nullopt);
+  // Normalize the loaded snapshot (a copy of it: the before stays as loaded).
+  void start_run(const NormalizeOptions& options);
+  void cancel();
+  // An error from outside a job (bad options, an export without a run): shown like
+  // a job's error.
+  void report_error(Error e) { error_ = std::move(e); }
+
+  // Advance the job in progress by about budget_ms (called once per frame). Before
+  // the first job, the engine's warm-up (core/warmup.hpp) runs instead.
+  void pump(double budget_ms);
+
+  // The warm-up: "running", "done", "dropped" (the user started something first: a
+  // job replaces it) or "failed" (the engine failed on its own tiny snapshot).
+  const char* warmup_state() const { return warmup_state_; }
+  // What the session is doing, for the frame statistics: "<stage> <phase>" of the
+  // job ("load customers"), "warm-up <stage>", or "" when idle.
+  std::string activity() const;
+
+  const JobView& job() const { return job_; }
+  std::shared_ptr<const LoadedView> loaded() const { return loaded_; }
+  const std::optional<Error>& error() const { return error_; }
+  int generation() const { return generation_; }  // completed loads so far
+  int failures() const { return failures_; }      // failed loads so far
+  std::shared_ptr<const RunView> run() const { return run_view_; }
+  int runs() const { return runs_; }              // finished runs (ok or not)
+
+  // Ask for rows of the last run's diff; fetched before the next frame (panels never
+  // query SQLite while drawing) and published as page().
+  struct PageRequest {
+    std::string table;
+    diff::RowChange kind = diff::RowChange::Changed;
+    std::size_t offset = 0;
+    std::size_t limit = 0;
+    bool operator==(const PageRequest& o) const {
+      return table == o.table && kind == o.kind && offset == o.offset && limit == o.limit;
+    }
+  };
+  void request_page(PageRequest request) { page_request_ = std::move(request); }
+  std::shared_ptr<const diff::RowPage> page() const { return page_; }
+
+  // Search the last run's diff: rows of one kind of one table whose key or text
+  // matches (diff::SearchJob), run a budgeted slice per frame; published as search()
+  // (partial until done). An empty query clears it.
+  struct SearchRequest {
+    std::string table;
+    diff::RowChange kind = diff::RowChange::Changed;
+    std::string query;
+    bool operator==(const SearchRequest& o) const { return table == o.table && kind == o.kind && query == o.query; }
+  };
+  void request_search(SearchRequest request) { search_request_ = std::move(request); }
+  std::shared_ptr<const diff::SearchResult> search() const { return search_; }
+  // The change density of a table of the last run's diff (the minimap), computed
+  // before the next frame; published as density().
+  void request_density(std::string table, std::size_t buckets) { density_request_ = {std::move(table), buckets}; }
+  std::shared_ptr<const diff::ChangeDensity> density() const { return density_; }
+  // The characters above U+007F in the loaded snapshot's text (ascending), for the
+  // UI font; text_chars_generation() changes whenever they do.
+  const std::vector<char32_t>& text_chars() const { return text_chars_; }
+  int text_chars_generation() const { return text_chars_generation_; }
+  // Rows of `table` with these ids, from the after database (the before one when the
+  // table is gone after the run); fetched before the next frame and published as rows().
+  struct RowsRequest {
+    std::string table;
+    std::vector<std::int64_t> ids;
+    bool operator==(const RowsRequest& o) const { return table == o.table && ids == o.ids; }
+  };
+  void request_rows(RowsRequest request) { rows_request_ = std::move(request); }
+  std::shared_ptr<const RowsView> rows() const { return rows_; }
+
+  // The person's ticks of the manual checklist items (the page's version of the
+  // CLI's --ticks): used by the next run and applied to the published run at once,
+  // so the report carries them exactly as `redline normalize --ticks` would.
+  const ManualTicks& ticks() const { return ticks_; }
+  void set_ticks(ManualTicks ticks);
+
+  // CSV of one table's row changes in the last run (as the CLI's --csv-dir writes).
+  Result<std::string> table_csv(const std::string& table);
+
+  // The last run's report as "json", "md" or "html" (the same documents as the CLI's
+  // --report, --report-md, --report-html).
+  Result<std::string> report_text(const std::string& format);
+
+  // The normalized database as a SQLite file image (after a successful run).
+  Result<std::vector<std::uint8_t>> export_after();
+
+ private:
+  struct Published;
+  void publish(Published p);
+  void begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo,
+                  std::optional<WalInput> wal = std::nullopt);
+  void clear_pages();  // the published row pages and rows, and what was asked of them
+  void preflight(double budget_ms);
+  void pump_diff_view(double budget_ms);  // search and density (session_diff.cpp)
+  // text_chars_: `chars` (of db_'s text) and those of the snapshot's name (session_diff.cpp).
+  void set_text_chars(std::vector<char32_t> chars, std::string_view name);
+  void finish_run(JobState state, std::optional<Error> error);
+  void fail(Error e);
+  void serve_rows();  // the pending rows request, if any (called by pump)
+
+  std::unique_ptr<WarmupJob> warmup_ = std::make_unique<WarmupJob>();
+  const char* warmup_state_ = "running";
+  std::string warmup_phase_ = "demo";
+
+  ManualTicks ticks_;
+  std::optional<RowsRequest> rows_request_;
+  std::optional<RowsRequest> rows_served_;
+  std::shared_ptr<const RowsView> rows_;
+
+  std::optional<DemoJob> demo_;
+  DemoOptions demo_options_;
+  std::optional<sql::Database> demo_db_;          // the demo generated, while its image is taken
+  std::unique_ptr<sql::SerializeJob> demo_image_;  // of demo_db_
+  std::optional<LoadJob> load_;
+  bool load_is_demo_ = false;  // load_ loads the demo's image
+  // A snapshot loaded or generated, published once what the page shows with it is
+  // ready, each in slices of its own frames: its hazard preflight, the SHA-256 of its
+  // bytes (for the report), the characters of its text (for the font).
+  struct Published {
+    Snapshot snapshot;
+    std::vector<std::uint8_t> original;
+    bool is_demo = false;
+    bool preflight_done = false;
+    std::vector<Hazard> hazards;
+    std::optional<Error> preflight_error;
+    Sha256 digest;
+    std::size_t hashed = 0;  // bytes of `original` in `digest`
+    std::string sha256;      // set when all are
+    std::unique_ptr<diff::TextCharsJob> chars;
+  };
+  std::optional<Published> to_publish_;
+  std::unique_ptr<HazardJob> hazard_job_;  // the preflight of to_publish_
+
+  std::unique_ptr<RunJob> run_;                  // owns the after database once done
+  NormalizeOptions run_options_;
+  bool run_active_ = false;
+  std::unique_ptr<sql::SerializeJob> image_job_;  // after the run: after_image_
+  std::unique_ptr<ReviewJob> review_;           // after the image: moves and checks
+  // The after database's image as the run left it, taken before the review (whose
+  // rolled-back POST writes change free pages' bytes): what export_after() gives, the
+  // same bytes as the CLI's --out with or without a report.
+  std::vector<std::uint8_t> after_image_;
+  std::shared_ptr<RunView> reviewing_;          // the run's view while it is reviewed
+  std::shared_ptr<const RunView> run_view_;
+  int runs_ = 0;
+  std::optional<PageRequest> page_request_;
+  std::optional<PageRequest> page_served_;
+  std::shared_ptr<const diff::RowPage> page_;
+  std::optional<SearchRequest> search_request_;
+  std::optional<SearchRequest> search_running_;
+  std::unique_ptr<diff::SearchJob> search_job_;
+  std::shared_ptr<const RunView> search_run_;   // the run search_job_ reads
+  std::shared_ptr<const diff::SearchResult> search_;
+  std::optional<std::pair<std::string, std::size_t>> density_request_;
+  std::shared_ptr<const RunView> density_run_;  // the run density_ is of
+  std::shared_ptr<const diff::ChangeDensity> density_;
+  std::vector<char32_t> text_chars_;
+  int text_chars_generation_ = 0;
+
+  std::optional<sql::Database> db_;              // the loaded snapshot (before)
+  std::vector<std::uint8_t> original_;           // the user's bytes, untouched
+  std::shared_ptr<const LoadedView> loaded_;
+  JobView job_;
+  std::optional<Error> error_;
+  int generation_ = 0;
+  int failures_ = 0;
+};
+
+}  // namespace redline::engine
