@@ -1,0 +1,127 @@
+// The messages between the page's UI (main thread) and the engine (its Web Worker):
+// every result the engine publishes, as JSON, and back into the same immutable structs
+// on the UI side. Compiled into both wasm modules and natively (round-trip tests), so
+// the two sides cannot disagree on a field.
+//
+// A run's diff crosses as a DiffSummary (per table: columns, keys, counts), never as
+// its row ids: the UI asks for pages of rows (RowPage) and for one row's detail
+// (RowDetail) by request, and the engine answers from its databases.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/diff/diff.hpp"
+#include "core/diff/diff_view.hpp"
+#include "core/migrate/hazards.hpp"
+#include "core/result.hpp"
+#include "core/review/checks.hpp"
+#include "core/review/report.hpp"
+#include "core/load/snapshot.hpp"
+
+namespace redline::engine {
+
+// What the progress bar shows about the job in progress.
+struct JobView {
+  bool active = false;
+  std::string title;   // "Generating the demo snapshot", "Loading crm.sql", ...
+  std::string phase;   // the core's current phase ("deals", ...)
+  std::string stage;   // which job: "demo", "load", "preflight", "run", "review" ("" when idle)
+  double fraction = 0; // 0..1
+};
+
+// A loaded snapshot as the panels see it: immutable once published.
+struct LoadedView {
+  LoadSummary summary;
+  std::int64_t total_rows = 0;
+  bool is_demo = false;
+  ReportInput input;                     // name, format, sha256, tables: for the report
+  std::vector<Hazard> hazards;           // preflight with default options
+  std::optional<Error> preflight_error;  // e.g. not the CRM
+};
+
+// One table of a run's diff without its row ids: what the UI draws and counts.
+struct TableSummary {
+  std::string name;
+  diff::TablePresence presence = diff::TablePresence::Both;
+  diff::KeyKind key_kind = diff::KeyKind::None;
+  diff::TableSide before, after;
+  std::vector<diff::ColumnInfo> columns;
+  std::size_t added = 0, removed = 0, changed = 0;
+  std::int64_t cells_changed = 0;
+
+  bool has_row_changes() const { return added || removed || changed; }
+  std::size_t count(diff::RowChange kind) const;
+  // The TableDiff with these columns and keys and no rows: what diff::row_key_text needs.
+  diff::TableDiff shape() const;
+};
+struct DiffSummary {
+  std::vector<diff::SchemaChange> schema;
+  std::vector<TableSummary> tables;
+  const TableSummary* table(std::string_view name) const;  // case-insensitive, nullptr if none
+};
+DiffSummary summarize(const diff::DiffResult& diff);
+
+// A finished run as the panels see it: immutable once published.
+struct RunView {
+  Report report;
+  std::string report_json;  // report.to_json_text(), what normalize() resolves to
+  std::shared_ptr<const DiffSummary> diff;  // null when the run did not finish
+  bool ok = false;                 // the run finished (report.status "ok")
+  bool reviewed = false;           // moves and checks are done (checks may still be empty)
+  std::vector<CheckItem> checks;   // the checklist (report.checks), empty if not reviewed
+  bool strict = false;             // the run's --strict option
+};
+
+// Rows of one table by id, for the checklist's drill-down.
+struct RowsView {
+  std::string table;
+  std::string source;  // "after" or "before": the database they were read from
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;  // display text, NULL as "NULL"
+  std::size_t asked = 0;                        // ids asked for (rows may be fewer)
+};
+
+// One row of the diff opened in the Diff panel: per column its before and after and
+// where the value went or came from (Moves), worked out by the engine.
+struct DetailLine {
+  std::string column;
+  std::string before, after;
+  bool changed = false;
+  std::string moved;  // "moved -> addresses #3.line1", "<- employees #4.email (...)", or ""
+};
+struct RowDetail {
+  std::string table;
+  diff::RowChange kind = diff::RowChange::Changed;
+  std::int64_t before_id = 0, after_id = 0;
+  std::string key;                 // diff::row_key_text
+  std::vector<DetailLine> lines;   // what changed or moved first
+};
+
+// ---- JSON, both ways. from_json functions return an error naming the field when
+// the JSON is not what to_json writes (a version skew between the two modules).
+nlohmann::json to_json(const Error& e);
+Result<Error> error_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const JobView& v);
+Result<JobView> job_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const LoadedView& v);
+Result<LoadedView> loaded_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const RunView& v);
+Result<RunView> run_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const diff::RowPage& p);
+Result<diff::RowPage> page_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const diff::SearchResult& r);
+Result<diff::SearchResult> search_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const diff::ChangeDensity& d);
+Result<diff::ChangeDensity> density_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const RowsView& v);
+Result<RowsView> rows_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const RowDetail& d);
+Result<RowDetail> detail_from_json(const nlohmann::json& j);
+
+}  // namespace redline::engine
