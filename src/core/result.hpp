@@ -5,6 +5,7 @@
 
 #include <cassert>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -39,8 +40,13 @@ inline Error make_error(ErrorCode code, std::string message, std::string context
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}
-  Result(Error error) : v_(std::move(error)) {}
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+  // Not for Result<Error> (an error read from a message is its value): that one
+  // fails only through failure(), so an Error cannot turn into it by accident.
+  Result(Error error)
+    requires(!std::is_same_v<T, Error>)
+      : v_(std::in_place_index<1>, std::move(error)) {}
+  static Result failure(Error error) { return Result(std::in_place_index<1>, std::move(error)); }
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -57,6 +63,7 @@ class [[nodiscard]] Result {
   const Error& error() const { assert(!ok()); return std::get<1>(v_); }
 
  private:
+  Result(std::in_place_index_t<1> failed, Error error) : v_(failed, std::move(error)) {}
   std::variant<T, Error> v_;
 };
 

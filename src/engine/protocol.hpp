@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -103,6 +104,19 @@ struct RowDetail {
   std::vector<DetailLine> lines;   // what changed or moved first
 };
 
+// Where a row is in one table's lists of changes (the UI holds no row ids): for the
+// Diff panel's "jump to key" and minimap, the first row of `kind` whose id is at or
+// after `id`; for the checklist's "open this row" (`any_kind`), the kind that holds
+// exactly `id` (changed, then added, then removed).
+struct RowLocation {
+  std::string table;
+  std::int64_t id = 0;
+  bool any_kind = false;
+  diff::RowChange kind = diff::RowChange::Changed;
+  std::size_t index = 0;  // position in the kind's ascending id order
+  bool found = false;     // any_kind: a kind holds id; otherwise: the kind has rows (index clamped)
+};
+
 // ---- JSON, both ways. from_json functions return an error naming the field when
 // the JSON is not what to_json writes (a version skew between the two modules).
 nlohmann::json to_json(const Error& e);
@@ -123,5 +137,15 @@ nlohmann::json to_json(const RowsView& v);
 Result<RowsView> rows_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const RowDetail& d);
 Result<RowDetail> detail_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const RowLocation& l);
+Result<RowLocation> location_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const DiffSummary& d);
+Result<DiffSummary> summary_from_json(const nlohmann::json& j);
+
+// A message as text and back. Strings that are not valid UTF-8 cross as
+// {"base64": ...} (values come back byte for byte); what is left (the report's and
+// hazards' free-form JSON) is dumped with invalid bytes replaced: never a throw.
+std::string dump(const nlohmann::json& j);
+Result<nlohmann::json> parse(std::string_view text);
 
 }  // namespace redline::engine
