@@ -1,6 +1,11 @@
-# The browser app: Dear ImGui (GLFW + WebGL2 backends) over the same core library,
-# linked to dist/redline.js (+ .wasm) and, with REDLINE_SINGLE_FILE, a self-contained
-# dist-single/redline.js that opens from file:// with no server.
+# The browser page, two wasm modules:
+#   the UI module (redline.js + .wasm): Dear ImGui (GLFW + WebGL2 backends), src/app and
+#     src/platform, on the page's main thread; it draws and posts requests, and links
+#     the core for its types and the protocol's JSON only (not the engine);
+#   the engine module (redline-engine.js + .wasm): SQLite, the core and src/engine
+#     behind src/worker's C exports, run in a Web Worker by web/redline-worker.js.
+# dist/ gets both as served files; dist-single/ the same with -sSINGLE_FILE (wasm
+# inlined), which opens from file:// with no server.
 set(IMGUI_DIR "${REDLINE_DEPS_DIR}/imgui")
 add_library(redline_imgui STATIC
   ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_tables.cpp
@@ -11,6 +16,7 @@ target_compile_options(redline_imgui PRIVATE -O2)
 target_compile_definitions(redline_imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_IMPL_OPENGL_ES3)
 
 file(GLOB REDLINE_APP_SOURCES CONFIGURE_DEPENDS src/app/*.cpp src/platform/*.cpp)
+list(APPEND REDLINE_APP_SOURCES src/engine/protocol.cpp)
 
 set(REDLINE_FONT_DIR "/usr/share/fonts/truetype" CACHE PATH "Debian font packages' TTF folder")
 set(REDLINE_UI_FONT "${REDLINE_FONT_DIR}/dejavu/DejaVuSans.ttf")
@@ -28,7 +34,7 @@ file(GLOB REDLINE_SHADERS CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/shaders/*")
 
 set(REDLINE_WASM_LINK_FLAGS
   -sUSE_GLFW=3 -sUSE_WEBGL2=1 -sFULL_ES3=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
-  -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=64MB
+  -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=1GB -sINITIAL_MEMORY=32MB
   -sMODULARIZE=1 -sEXPORT_NAME=createRedline -sENVIRONMENT=web
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free
   -sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8,HEAPU8
@@ -38,21 +44,46 @@ set(REDLINE_WASM_LINK_FLAGS
   "--embed-file=${CMAKE_SOURCE_DIR}/shaders@/shaders"
   -fwasm-exceptions)
 
-function(redline_add_app target outdir extra_flags)
+# The engine module: no main loop, no file system; 4 GB of heap for the user's data.
+set(REDLINE_ENGINE_LINK_FLAGS
+  -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=64MB
+  -sMODULARIZE=1 -sEXPORT_NAME=createRedlineEngine -sENVIRONMENT=worker
+  -sEXPORTED_FUNCTIONS=_malloc,_free
+  -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8,HEAPU8
+  -sFILESYSTEM=0 -fwasm-exceptions)
+
+function(redline_add_engine target outdir extra_flags)
+  add_executable(${target} src/worker/worker_main.cpp)
+  target_link_libraries(${target} PRIVATE redline_engine)
+  target_compile_options(${target} PRIVATE ${REDLINE_WARNINGS} -fwasm-exceptions)
+  target_link_options(${target} PRIVATE ${REDLINE_ENGINE_LINK_FLAGS} ${extra_flags})
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME redline-engine SUFFIX ".js"
+    RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${CMAKE_SOURCE_DIR}/web/redline-worker.js")
+  # The worker's whole script as one string the page makes a blob: URL of.
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND node "${CMAKE_SOURCE_DIR}/cmake/embed_worker.mjs" "${outdir}/redline-engine.js"
+            "${CMAKE_SOURCE_DIR}/web/redline-worker.js" "${outdir}/redline-engine-src.js")
+endfunction()
+
+function(redline_add_app target outdir extra_flags engine)
   add_executable(${target} ${REDLINE_APP_SOURCES})
-  target_link_libraries(${target} PRIVATE redline_engine redline_imgui)
+  target_link_libraries(${target} PRIVATE redline_core redline_imgui)
+  add_dependencies(${target} ${engine})
   target_compile_options(${target} PRIVATE ${REDLINE_WARNINGS} -fwasm-exceptions)
   target_link_options(${target} PRIVATE ${REDLINE_WASM_LINK_FLAGS} ${extra_flags})
   set_target_properties(${target} PROPERTIES OUTPUT_NAME redline SUFFIX ".js"
     RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${REDLINE_SHADERS}")
   # The page shell (HTML, CSS, JS glue) goes beside the module.
   add_custom_command(TARGET ${target} POST_BUILD
-    COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/web" "${outdir}")
+    COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/web" "${outdir}"
+    COMMAND ${CMAKE_COMMAND} -E remove "${outdir}/redline-worker.js")  # it is in redline-engine-src.js
 endfunction()
 
 # Where the pages go: dist/ and dist-single/ under this folder (a separate folder lets
 # several builds of the page coexist, e.g. a work tree's own test build).
 set(REDLINE_DIST_ROOT "${CMAKE_SOURCE_DIR}" CACHE PATH "Folder that receives dist/ and dist-single/")
-redline_add_app(redline_app "${REDLINE_DIST_ROOT}/dist" "")
-redline_add_app(redline_app_single "${REDLINE_DIST_ROOT}/dist-single" "-sSINGLE_FILE=1")
+redline_add_engine(redline_engine_worker "${REDLINE_DIST_ROOT}/dist" "")
+redline_add_engine(redline_engine_worker_single "${REDLINE_DIST_ROOT}/dist-single" "-sSINGLE_FILE=1")
+redline_add_app(redline_app "${REDLINE_DIST_ROOT}/dist" "" redline_engine_worker)
+redline_add_app(redline_app_single "${REDLINE_DIST_ROOT}/dist-single" "-sSINGLE_FILE=1" redline_engine_worker_single)
 include(cmake/wasm_cli.cmake)

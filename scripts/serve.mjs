@@ -13,6 +13,7 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.ttf': 'font/ttf', '.sqlite3': 'application/vnd.sqlite3',
 };
 const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' data:; " +
+  "worker-src 'self' blob:; " +
   "style-src 'self'; img-src 'self' data: blob:; font-src 'self'; base-uri 'none'; form-action 'none'";
 
 export function serve(dir, port = 0) {

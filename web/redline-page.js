@@ -1,23 +1,31 @@
-// The page side of window.redline (spec §5), defined before the module loads so
-// `redline.ready` exists from the first moment. The wasm module fills it in.
-//   ready            promise, resolves once the app runs
+// The page side of window.redline (spec §5), defined before the modules load so
+// `redline.ready` exists from the first moment. Two wasm modules serve it: the UI
+// module on this thread (it draws, keeps the state the page shows and posts requests)
+// and the engine module in a Web Worker (web/redline-worker.js), which does all the
+// work; this script carries the messages between them and never waits on the engine.
+//   ready            promise, resolves once the app runs and its engine has started
 //   version          the app's version (after ready)
-//   state()          the app's state: job, snapshot (load summary), error, warmup
-//                    ("running" until the engine's warm-up is "done"; "dropped" when
-//                    a job started first), ...
+//   state()          the app's state (synchronous: the UI mirrors the engine's): job,
+//                    snapshot (load summary), error, generation, runs, ...
 //   load(bytes, name, wal)  load a snapshot (wal: {bytes, name}, the -wal file of a
-//                    SQLite file in WAL mode); resolves to its load summary, rejects
-//                    with the error (message names the file, format and where)
+//                    SQLite file in WAL mode); bytes: a File, an ArrayBuffer or a
+//                    Uint8Array, handed to the worker without a copy (an ArrayBuffer
+//                    is transferred: the caller's is detached). Resolves to its load
+//                    summary, rejects with the error (message names the file, format
+//                    and where)
 //   loadFiles([{bytes, name}, ...])  files chosen together: a snapshot and its -wal
 //                    file, paired by name (X and X-wal); as load()
 //   startDemo({employees, seed, profile})  generate the built-in demo snapshot
+//   normalize(options)  resolves to the report (spec §5)
+//   exportAfter()    Promise of the normalized database's bytes (Uint8Array)
+//   exportReport(f)  Promise of the report as text: 'json', 'md' or 'html'
 //   frameStats({reset})  the gaps between frames the page measured since the last
 //                    reset: {frames, maxGapMs, p99GapMs, worst: [{gapMs, phase}],
-//                    byPhase: {stage: max gap}, heap: {size, max, used},
-//                    work: {slices: [{ms, phase}] (the longest job slices),
-//                           draws, drawMaxMs, drawMeanMs}}
-//   checkLoad(size, head, name)  null when a file of `size` bytes starting with the
-//                    bytes `head` fits in the tab's memory, else the error load() gives
+//                    byPhase: {stage: max gap}, heap: {size, max, used} (the engine's,
+//                    in its worker), work: {draws, drawMaxMs, drawMeanMs}}
+//   checkLoad(size, head, name)  Promise: null when a file of `size` bytes starting
+//                    with the bytes `head` fits in the engine's memory, else the
+//                    error load() gives
 (function () {
   'use strict';
   var resolveReady, rejectReady;
@@ -45,11 +53,93 @@
     return p;
   }
 
-  function reportText(m, format) {
-    var f = cString(m, format);
-    var text = m.UTF8ToString(m._redline_report(f));
-    m._free(f);
-    return text;
+  function withString(m, text, fn) {
+    var p = cString(m, text);
+    try { return fn(p); } finally { m._free(p); }
+  }
+
+  // ---- The engine's worker: requests out (numbered, so the UI can tell which of them
+  // the engine's status reflects), messages and answers in.
+  var engine = { worker: null, ready: false, heap: null, seq: 0, nextId: 1, calls: {}, early: [] };
+  function errorOf(e) {
+    var err = new Error((e && e.message ? e.message : 'failed') + (e && e.context ? ' (' + e.context + ')' : ''));
+    err.code = e && e.code;
+    err.context = e && e.context;
+    return err;
+  }
+  // A request that is answered (it gets an id): resolves to the answer.
+  function call(request, transfer) {
+    return new Promise(function (resolve, reject) {
+      request.id = engine.nextId++;
+      request.seq = ++engine.seq;
+      engine.calls[request.id] = { resolve: resolve, reject: reject };
+      engine.worker.postMessage({ kind: 'request', request: request }, transfer || []);
+    });
+  }
+  // A request from the UI module (JSON text, app::Session); returns its number. One
+  // with `download` is answered with what the page then offers as a download.
+  function onRedlinePost(text) {
+    var request = JSON.parse(text);
+    var d = request.download;
+    if (d) {
+      delete request.download;
+      call(request).then(function (a) {
+        downloadBytes(d.name, d.mime, a.bytes !== undefined ? new Uint8Array(a.bytes) : new TextEncoder().encode(a.text));
+      }, function (e) { reportError(e.message, e.context || ''); });
+      return request.seq;
+    }
+    request.seq = ++engine.seq;
+    engine.worker.postMessage({ kind: 'request', request: request });
+    return request.seq;
+  }
+  function receive(text) {
+    var m = api.module;
+    if (!m) { engine.early.push(text); return; }
+    withString(m, text, function (p) { m._redline_receive(p); });
+  }
+  function onWorkerMessage(e) {
+    var msg = e.data;
+    if (msg.kind === 'messages') {
+      engine.heap = msg.heap;
+      receive(msg.text);
+    } else if (msg.kind === 'answer') {
+      var c = engine.calls[msg.id];
+      if (!c) return;
+      delete engine.calls[msg.id];
+      if (msg.error) c.reject(errorOf(msg.error)); else c.resolve(msg);
+    } else if (msg.kind === 'ready') {
+      engine.ready = true;
+      engine.heap = msg.heap;
+      maybeReady();
+    } else if (msg.kind === 'fatal') {
+      var text = String(msg.message);
+      var shown = /memory|OOM|enlarge/i.test(text)
+        ? 'Redline ran out of memory (a browser tab gives it at most 4 GB) and stopped: reload the page and load a smaller snapshot, or use the redline command line. (' + text + ')'
+        : 'Redline stopped: ' + text;
+      showOverlay(shown, true);
+      rejectReady(new Error(shown));
+    }
+  }
+  function startWorker() {
+    var source = window.redlineEngineSource;
+    if (typeof source !== 'string') throw new Error('the engine (redline-engine-src.js) is missing');
+    // From a blob: URL, which works from file:// as well (a worker from a file URL does not).
+    var url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    engine.worker = new Worker(url);
+    engine.worker.onmessage = onWorkerMessage;
+    engine.worker.onerror = function (e) { onWorkerMessage({ data: { kind: 'fatal', message: e.message || 'the engine failed' } }); };
+    engine.worker.postMessage({ kind: 'init', base: new URL('.', window.location.href).href });
+  }
+
+  // An ArrayBuffer to transfer (or a File to hand over): no copy on this thread
+  // unless `bytes` is a view of part of a bigger buffer.
+  function transferable(bytes) {
+    if (bytes instanceof ArrayBuffer || bytes instanceof Blob) return bytes;
+    if (ArrayBuffer.isView(bytes)) {
+      var whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      return whole ? bytes.buffer : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice().buffer;
+    }
+    return new Uint8Array(bytes).buffer;
   }
 
   // Resolve when the session has finished one more load (or failed one).
@@ -78,8 +168,9 @@
   // session was doing (its job's stage and phase) when a long one happened.
   var frames = { gaps: [], phases: [], last: 0, lastPhase: '' };
   function jobPhase() {
-    var m = api.module;
-    return m && m._redline_job_phase ? m.UTF8ToString(m._redline_job_phase()) : '';
+    if (!api.module) return '';
+    var job = api.state().job;
+    return job && job.active ? job.stage + (job.phase ? ' ' + job.phase : '') : '';
   }
   function onFrame(t) {
     var phase = jobPhase();
@@ -114,7 +205,7 @@
       p99GapMs: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] : 0,
       worst: order.slice(0, 10).map(function (i) { return { gapMs: Math.round(gaps[i] * 10) / 10, phase: phases[i] || 'idle' }; }),
       byPhase: byPhase,
-      heap: moduleJson('_redline_heap'),
+      heap: engine.heap,
       work: moduleJson('_redline_frame_work', opts && opts.reset ? 1 : 0),
     };
     // After a reset, the next gap is still measured from the last frame: a freeze
@@ -123,24 +214,6 @@
     return out;
   }
   requestAnimationFrame(onFrame);
-
-  // Copy `data` into the heap at `ptr` (the buffer `which` of redline_load_buffer: 0
-  // the file, 1 its -wal), 4 MB per task so the frames go on while a big file comes
-  // in, the buffer grown over each piece just before it is copied; then done().
-  function copyIn(m, which, data, ptr, done) {
-    var at = 0;
-    function piece() {
-      var n = Math.min(4 << 20, data.length - at);
-      if (n > 0) {
-        m._redline_load_extend(which, at + n);
-        m.HEAPU8.set(data.subarray(at, at + n), ptr + at);  // HEAPU8 read now: memory may have grown
-      }
-      at += n;
-      if (at < data.length) { setTimeout(piece, 0); return; }
-      done();
-    }
-    piece();
-  }
 
   // Which of several files is the snapshot and which its -wal (by name: X and
   // X-wal): {main, wal} or {error, context}.
@@ -170,30 +243,24 @@
   function reportError(message, context) {
     var m = api.module;
     if (!m) return;
-    var mp = cString(m, message), cp = cString(m, context || '');
-    m._redline_report_error(mp, cp);
-    m._free(mp);
-    m._free(cp);
+    withString(m, message, function (mp) {
+      withString(m, context || '', function (cp) { m._redline_report_error(mp, cp); });
+    });
   }
 
-  var incoming = false;  // a load() still copying its file into the heap
+  var incoming = false;  // a load() whose file the worker is still reading in
   var api = {
     ready: ready,
     frameStats: frameStats,
+    // Asked of the worker, whose heap the file would go into (issue #7).
     checkLoad: function (size, head, name) {
-      var m = mod();
-      var h = head instanceof Uint8Array ? head.subarray(0, 64) : new Uint8Array(head || []).subarray(0, 64);
-      var hp = m._malloc(Math.max(1, h.length));
-      m.HEAPU8.set(h, hp);
-      var np = cString(m, String(name || 'snapshot'));
-      var rc = m._redline_check_load(hp, h.length, size, np);
-      m._free(hp);
-      m._free(np);
-      if (rc === 0) return null;
-      var s = api.state();
-      var e = new Error(s.error ? s.error.message + (s.error.context ? ' (' + s.error.context + ')' : '') : 'the file is too big');
-      e.code = s.error && s.error.code;
-      return e;
+      mod();
+      var h = head instanceof Uint8Array ? head.slice(0, 64) : new Uint8Array(head || []).slice(0, 64);
+      return new Promise(function (resolve) {
+        var id = engine.nextId++;
+        engine.calls[id] = { resolve: function () { resolve(null); }, reject: resolve };
+        engine.worker.postMessage({ kind: 'check', id: id, size: size, head: h.buffer, name: String(name || 'snapshot') }, [h.buffer]);
+      });
     },
     version: null,
     state: function () {
@@ -203,32 +270,24 @@
       return s;
     },
     // wal: {bytes, name}, the -wal file of a SQLite file in WAL mode (issue #12).
+    // The worker refuses a file too big for its heap before reading any of it in.
     load: function (bytes, name, wal) {
       var m = mod();
-      var data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-      var walData = wal ? (wal.bytes instanceof Uint8Array ? wal.bytes : new Uint8Array(wal.bytes)) : null;
-      var before = api.state();
-      // Refused up front when it cannot fit (issue #7), before any copy into the heap.
-      var refused = api.checkLoad(data.length + (walData ? walData.length : 0), data.subarray(0, 64), String(name || 'snapshot'));
-      if (refused) return Promise.reject(refused);
+      name = String(name || 'snapshot');
       if (incoming) return Promise.reject(new Error('a file is still being read in: wait for it'));
-      var ptr = m._redline_load_buffer(data.length);
-      var walPtr = walData ? m._redline_load_wal_buffer(walData.length) : 0;
-      if (!ptr || (walData && !walPtr)) return Promise.reject(new Error('not enough memory for ' + name + ' (' + data.length + ' bytes)'));
+      var before = api.state();
+      var file = transferable(bytes);
+      var walFile = wal ? transferable(wal.bytes) : null;
+      var msg = { kind: 'load', id: engine.nextId++, seq: ++engine.seq, name: name, file: file,
+                  wal: wal ? { name: String(wal.name || name + '-wal'), file: walFile } : null };
       incoming = true;
       return new Promise(function (resolve, reject) {
-        copyIn(m, 0, data, ptr, function () {
-          copyIn(m, 1, walData || new Uint8Array(0), walPtr, function () {
-            incoming = false;
-            var namePtr = cString(m, String(name || 'snapshot'));
-            var walNamePtr = walData ? cString(m, String(wal.name || name + '-wal')) : 0;
-            var rc = m._redline_load_commit(namePtr, walNamePtr);
-            m._free(namePtr);
-            if (walNamePtr) m._free(walNamePtr);
-            if (rc !== 0) { reject(new Error('Redline is not running')); return; }
-            waitForJob(before).then(resolve, reject);
-          });
-        });
+        engine.calls[msg.id] = {
+          resolve: function () { incoming = false; waitForJob(before).then(resolve, reject); },
+          reject: function (e) { incoming = false; reject(e); },
+        };
+        engine.worker.postMessage(msg, [file, walFile].filter(function (x) { return x instanceof ArrayBuffer; }));
+        withString(m, name, function (p) { m._redline_expect_load(msg.seq, p); });
       });
     },
     // Several files together ([{bytes, name}]): one snapshot, and for a SQLite file
@@ -267,7 +326,7 @@
         function poll() {
           var s = api.state();
           if (s.runs > before.runs) {
-            var text = reportText(m, 'json');
+            var text = m.UTF8ToString(m._redline_run_report());
             var report = text ? JSON.parse(text) : null;
             if (s.run && s.run.ok) resolve(report);
             else {
@@ -280,22 +339,15 @@
         requestAnimationFrame(poll);
       });
     },
-    // The normalized database, as SQLite file bytes (Uint8Array).
+    // The normalized database, as SQLite file bytes: a Promise of a Uint8Array.
     exportAfter: function () {
-      var m = mod();
-      var n = m._redline_export_after();
-      if (n < 0) throw new Error(api.state().error.message);
-      var ptr = m._redline_export_data();
-      var out = m.HEAPU8.slice(ptr, ptr + n);
-      m._redline_export_release();
-      return out;
+      mod();
+      return call({ type: 'after' }).then(function (a) { return new Uint8Array(a.bytes); });
     },
-    // The report of the last run as text: 'json', 'md' or 'html' (self-contained).
+    // The report of the last run as text: 'json', 'md' or 'html' (self-contained); a Promise.
     exportReport: function (format) {
-      var m = mod();
-      var text = reportText(m, format || 'json');
-      if (!text) throw new Error('no report in format ' + (format || 'json') + ': run the normalization first');
-      return text;
+      mod();
+      return call({ type: 'report', format: format || 'json' }).then(function (a) { return a.text; });
     },
     cancel: function () { mod()._redline_cancel(); },
     // The diff panel: applies {table, kind: 'changed'|'added'|'removed', search,
@@ -367,16 +419,10 @@
     if (!files.length) return;
     var paired = pairFiles(files);
     if (paired.error) { reportError(paired.error, paired.context); console.warn('Redline: ' + paired.error); return; }
-    var total = files.reduce(function (n, f) { return n + f.size; }, 0);
-    // The size is checked before the files are read: files too big for the tab are
-    // refused without reading them into memory.
-    paired.main.slice(0, 64).arrayBuffer().then(function (head) {
-      var refused = api.checkLoad(total, new Uint8Array(head), paired.main.name);
-      if (refused) throw refused;
-      return Promise.all(files.map(function (f) { return f.arrayBuffer(); }));
-    }).then(function (bufs) {
-      return api.loadFiles(files.map(function (f, i) { return { bytes: bufs[i], name: f.name }; }));
-    }).catch(function (e) { console.warn('Redline: ' + e.message); });
+    // The File objects go to the worker, which checks the size before it reads any
+    // of them (files too big for the tab are refused unread) and reads them itself.
+    api.loadFiles(files.map(function (f) { return { bytes: f, name: f.name }; }))
+      .catch(function (e) { console.warn('Redline: ' + e.message); });
   }
   picker.multiple = true;
   picker.addEventListener('change', function () {
@@ -435,15 +481,11 @@
     printErr: function (t) { console.warn(t); },
     onRedlineReady: function () {
       api.version = api.module.UTF8ToString(api.module._redline_version());
-      hideOverlay();
-      resolveReady(api);
-      // The built-in demo snapshot, unless the URL says ?demo=off (or asks for a size).
-      var demo = params.get('demo');
-      if (demo !== 'off') {
-        api.startDemo({ employees: Number(demo) > 0 ? Number(demo) : 300, profile: params.get('profile') || 'dirty' })
-          .catch(function (e) { console.warn('Redline: demo: ' + e.message); });
-      }
+      uiReady = true;
+      maybeReady();
     },
+    onRedlinePost: onRedlinePost,
+    redlineDownload: downloadBytes,
     onRedlineOpenFile: function () { picker.click(); },
     onRedlineCopy: copyText,
     onRedlineFatal: function (msg) { showOverlay(msg, true); rejectReady(new Error(msg)); },
@@ -458,5 +500,40 @@
       rejectReady(new Error(msg));
     },
   };
-  window.redlinePage = { showOverlay: showOverlay, hideOverlay: hideOverlay, setModule: function (m) { api.module = m; } };
+  // Both modules run: the page is ready (the UI's first frames are on screen and the
+  // engine answers).
+  var uiReady = false, readyDone = false;
+  function maybeReady() {
+    if (readyDone || !uiReady || !engine.ready) return;
+    readyDone = true;
+    hideOverlay();
+    resolveReady(api);
+    // The built-in demo snapshot, unless the URL says ?demo=off (or asks for a size).
+    var demo = params.get('demo');
+    if (demo !== 'off') {
+      api.startDemo({ employees: Number(demo) > 0 ? Number(demo) : 300, profile: params.get('profile') || 'dirty' })
+        .catch(function (e) { console.warn('Redline: demo: ' + e.message); });
+    }
+  }
+  // Offer bytes as a browser download (a Blob; nothing leaves the machine).
+  function downloadBytes(name, mime, bytes) {
+    var blob = new Blob([bytes], { type: mime });
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+  window.redlinePage = {
+    showOverlay: showOverlay,
+    hideOverlay: hideOverlay,
+    startWorker: startWorker,
+    setModule: function (m) {
+      api.module = m;
+      var early = engine.early;
+      engine.early = [];
+      early.forEach(receive);
+    },
+  };
 })();

@@ -1,6 +1,5 @@
 #include "app/app.hpp"
 
-#include <chrono>
 
 #include <nlohmann/json.hpp>
 
@@ -15,12 +14,6 @@ namespace redline::app {
 
 namespace {
 constexpr float kUiFontCssPx = 16.0f;
-// Work per frame for long jobs. Small, because a slice that starts just before the
-// budget runs out can take tens of ms in wasm, and drawing with software WebGL takes
-// ~15-30 ms more: 8 ms kept the 200k-row run's frame gaps ~2 vsyncs shorter than 20.
-constexpr double kJobBudgetMs = 8.0;
-// Work beyond this in one frame is a long slice: that frame is not drawn (see work()).
-constexpr double kLongWorkMs = 24.0;
 
 // The tabs keys 1..6 and the View menu bring to the front, in that order.
 struct PanelEntry {
@@ -133,32 +126,22 @@ void App::apply(const Actions& actions) {
     session_.start_run(*actions.start_run);
     show_panel_ = "run";
   }
+  // Made in the page from bytes it has (the options, the ticks) ...
   auto offer = [&](const std::string& name, const std::string& mime, std::vector<std::uint8_t> bytes) {
     if (download) download(name, mime, bytes);
   };
+  // ... or from the engine's answer, downloaded by the page's JavaScript when it comes.
   auto stem = [&]() {
     auto loaded = session_.loaded();
     std::string n = loaded ? loaded->summary.name : "snapshot";
     auto dot = n.find_last_of('.');
     return dot == std::string::npos ? n : n.substr(0, dot);
   };
-  if (actions.download_after) {
-    auto bytes = session_.export_after();
-    if (bytes) {
-      offer(stem() + "-after.sqlite3", "application/vnd.sqlite3", std::move(bytes.value()));
-    } else {
-      session_.report_error(bytes.error());
-    }
-  }
+  if (actions.download_after) session_.download_after(stem() + "-after.sqlite3");
   if (!actions.download_report.empty()) {
     const std::string& f = actions.download_report;
-    auto text = session_.report_text(f);
-    if (text) {
-      const char* mime = f == "html" ? "text/html" : f == "md" ? "text/markdown" : "application/json";
-      offer(stem() + "-report." + f, mime, std::vector<std::uint8_t>(text->begin(), text->end()));
-    } else {
-      session_.report_error(text.error());
-    }
+    const char* mime = f == "html" ? "text/html" : f == "md" ? "text/markdown" : "application/json";
+    session_.download_report(f, stem() + "-report." + f, mime);
   }
   if (actions.download_options) {
     std::string text = options_to_json(options_of(hazards_)).dump(2) + "\n";
@@ -168,48 +151,12 @@ void App::apply(const Actions& actions) {
   if (actions.set_ticks) session_.set_ticks(*actions.set_ticks);
   if (actions.request_rows) session_.request_rows(*actions.request_rows);
   if (actions.open_row) open_row(*actions.open_row);
-  if (!actions.download_csv.empty()) {
-    auto csv = session_.table_csv(actions.download_csv);
-    if (csv) {
-      offer(stem() + "-" + actions.download_csv + "-changes.csv", "text/csv",
-            std::vector<std::uint8_t>(csv->begin(), csv->end()));
-    } else {
-      session_.report_error(csv.error());
-    }
-  }
+  if (!actions.download_csv.empty())
+    session_.download_csv(actions.download_csv, stem() + "-" + actions.download_csv + "-changes.csv");
   if (actions.download_ticks) {
-    nlohmann::ordered_json j = nlohmann::ordered_json::object();
-    for (const auto& [id, t] : session_.ticks()) j[id] = {{"ticked", t.ticked}, {"by", t.by}, {"at", t.at}, {"note", t.note}};
-    std::string text = j.dump(2) + "\n";
+    std::string text = ticks_to_json(session_.ticks()).dump(2) + "\n";
     offer("redline-ticks.json", "application/json", std::vector<std::uint8_t>(text.begin(), text.end()));
   }
-}
-
-bool App::work() {
-  if (skip_work_) {  // the previous frame worked long and did not draw: draw only
-    skip_work_ = false;
-    return true;
-  }
-  std::string phase = session_.activity();
-  const bool busy = !phase.empty();
-  const auto t0 = std::chrono::steady_clock::now();
-  session_.pump(kJobBudgetMs);
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  if (busy) {
-    constexpr std::size_t kKept = 8;
-    if (longest_slices_.size() < kKept || ms > longest_slices_.back().ms) {
-      const std::string now = session_.activity();
-      if (!now.empty() && now != phase) phase += " -> " + now;
-      longest_slices_.push_back({ms, std::move(phase)});
-      std::sort(longest_slices_.begin(), longest_slices_.end(), [](const Slice& a, const Slice& b) { return a.ms > b.ms; });
-      if (longest_slices_.size() > kKept) longest_slices_.pop_back();
-    }
-  }
-  if (busy && ms > kLongWorkMs) {
-    skip_work_ = true;
-    return false;
-  }
-  return true;
 }
 
 void App::note_draw(double ms) {
@@ -219,14 +166,10 @@ void App::note_draw(double ms) {
 }
 
 std::string App::frame_work_json(bool reset) {
-  nlohmann::ordered_json slices = nlohmann::ordered_json::array();
-  for (const Slice& s : longest_slices_) slices.push_back({{"ms", std::round(s.ms * 10) / 10}, {"phase", s.phase}});
-  nlohmann::ordered_json j = {{"slices", slices},
-                              {"draws", draws_},
+  nlohmann::ordered_json j = {{"draws", draws_},
                               {"drawMaxMs", std::round(draw_max_ms_ * 10) / 10},
                               {"drawMeanMs", draws_ ? std::round(draw_total_ms_ / draws_ * 10) / 10 : 0.0}};
   if (reset) {
-    longest_slices_.clear();
     draw_max_ms_ = draw_total_ms_ = 0;
     draws_ = 0;
   }
@@ -351,7 +294,6 @@ std::string App::state_json() const {
   j["panel"] = panel_;
   j["copied"] = clipboard_;
   j["runs"] = session_.runs();
-  j["warmup"] = session_.warmup_state();
   if (auto run = session_.run()) {
     j["run"] = {{"ok", run->ok}, {"status", run->report.status}};
     if (!run->checks.empty()) {

@@ -1,6 +1,6 @@
-// The Redline app: owns the session (the snapshot and the job in progress) and the
+// The Redline app: owns the session (the client of the engine's worker) and the
 // panels' state, and draws one frame at a time. Panels only read published,
-// immutable results; they never query SQLite while drawing.
+// immutable results and post requests; nothing here waits on the engine.
 #pragma once
 
 #include <imgui.h>
@@ -30,11 +30,6 @@ class App {
   std::function<void(const std::string& key, const std::string& value)> save_setting;
 
   void init(float pixel_ratio);
-  // This frame's share of the long job in progress, before the UI is built. False
-  // when the work ran long (a slice that cannot be split): the platform then skips
-  // drawing this frame and the next frame only draws, so a frame never pays for a
-  // long slice and for drawing at once.
-  bool work();
   void frame();  // build this frame's UI (between ImGui::NewFrame and ImGui::Render)
   void rebuild_fonts(float pixel_ratio);
   // The loaded data brought characters the font atlas was not built for: the
@@ -61,9 +56,8 @@ class App {
 
   // The time the frame loop spent drawing a frame (the platform measures it).
   void note_draw(double ms);
-  // What the frames cost since the last reset, for window.redline.frameStats(): the
-  // longest job slices with the phase they ran, and the drawing time (JSON text).
-  // Names the slice to split when a frame gap runs long.
+  // What drawing the frames cost since the last reset, for
+  // window.redline.frameStats() (JSON text).
   std::string frame_work_json(bool reset);
 
  private:
@@ -87,12 +81,6 @@ class App {
   std::string panel_;       // the tab shown in the last frame
   std::string clipboard_;   // what the app copied last (its own paste reads it)
   std::string show_panel_;  // the tab to select on the next frame ("" none)
-  bool skip_work_ = false;  // see work()
-  struct Slice {
-    double ms;
-    std::string phase;
-  };
-  std::vector<Slice> longest_slices_;  // the 8 longest since frame_work_json(reset)
   double draw_max_ms_ = 0, draw_total_ms_ = 0;
   long long draws_ = 0;
   long long frames_ = 0;

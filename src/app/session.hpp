@@ -1,15 +1,140 @@
-// The app's view of the engine: for now the engine itself, in the page's thread.
-// Panels only read the immutable results it publishes and queue requests.
+// The app's view of the engine, which runs in the page's Web Worker: the same calls the
+// panels made on the engine when it ran in the page's thread, kept here as a client.
+// Requests are posted (JSON, engine/host.hpp) and never waited for; the worker's
+// messages are applied by receive() into the same immutable views (engine/protocol.hpp)
+// the panels draw from. Exports are asynchronous: the bytes go from the worker to the
+// page's JavaScript, which downloads them.
+//
+// No UI or Emscripten code: the platform sets `post`, and the native tests connect a
+// Session to an engine::Host directly.
 #pragma once
 
-#include "engine/engine.hpp"
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/demo/demo.hpp"
+#include "core/migrate/normalize_options.hpp"
+#include "core/result.hpp"
+#include "core/review/checks.hpp"
+#include "engine/protocol.hpp"
 
 namespace redline::app {
 
-using Session = engine::Engine;
 using engine::JobView;
 using engine::LoadedView;
+using engine::RowDetail;
 using engine::RowsView;
 using engine::RunView;
+
+class Session {
+ public:
+  // Posts one request (JSON text) to the engine; returns its sequence number (the
+  // engine's status says which one it has seen).
+  std::function<std::int64_t(const std::string& request)> post;
+
+  void start_demo(const DemoOptions& options);
+  void start_run(const NormalizeOptions& options);
+  void cancel();
+  // A load the page's JavaScript posted itself (it hands the file to the worker):
+  // shown as in progress until the engine's status has seen request `seq`.
+  void expect_load(std::int64_t seq, const std::string& name);
+  // An error found outside the engine (bad options, files that do not pair up): shown
+  // at once, and kept by the engine like its own.
+  void report_error(Error e);
+
+  // Apply the worker's messages (a JSON array, Host::take_messages). An unreadable one
+  // is an error shown like the engine's (the two modules disagree on the protocol).
+  void receive(const std::string& messages_json);
+
+  const JobView& job() const { return job_; }
+  std::shared_ptr<const LoadedView> loaded() const { return loaded_; }
+  const std::optional<Error>& error() const { return error_; }
+  int generation() const { return generation_; }
+  int failures() const { return failures_; }
+  std::shared_ptr<const RunView> run() const { return run_; }
+  int runs() const { return runs_; }
+
+  struct PageRequest {
+    std::string table;
+    diff::RowChange kind = diff::RowChange::Changed;
+    std::size_t offset = 0;
+    std::size_t limit = 0;
+    bool operator==(const PageRequest&) const = default;
+  };
+  void request_page(PageRequest request);
+  std::shared_ptr<const diff::RowPage> page() const { return page_; }
+
+  struct SearchRequest {
+    std::string table;
+    diff::RowChange kind = diff::RowChange::Changed;
+    std::string query;
+    bool operator==(const SearchRequest&) const = default;
+  };
+  void request_search(SearchRequest request);
+  std::shared_ptr<const diff::SearchResult> search() const { return search_; }
+
+  void request_density(std::string table, std::size_t buckets);
+  std::shared_ptr<const diff::ChangeDensity> density() const { return density_; }
+
+  struct RowsRequest {
+    std::string table;
+    std::vector<std::int64_t> ids;
+    bool operator==(const RowsRequest&) const = default;
+  };
+  void request_rows(RowsRequest request);
+  std::shared_ptr<const RowsView> rows() const { return rows_; }
+
+  // One row of the diff, worked out by the engine (its values and moves).
+  struct DetailRequest {
+    std::string table;
+    diff::RowChange kind = diff::RowChange::Changed;
+    std::int64_t before_id = 0, after_id = 0;
+    bool operator==(const DetailRequest&) const = default;
+  };
+  void request_detail(DetailRequest request);
+  std::shared_ptr<const RowDetail> detail() const { return detail_; }
+
+  const std::vector<char32_t>& text_chars() const { return text_chars_; }
+  int text_chars_generation() const { return text_chars_generation_; }
+
+  const ManualTicks& ticks() const { return ticks_; }
+  void set_ticks(ManualTicks ticks);
+
+  // Downloads, made by the page from the worker's answer (or its error shown):
+  // the after image, a report ("json", "md", "html"), a table's changes as CSV.
+  void download_after(const std::string& name);
+  void download_report(const std::string& format, const std::string& name, const std::string& mime);
+  void download_csv(const std::string& table, const std::string& name);
+
+ private:
+  std::int64_t send(const nlohmann::json& request);
+  void apply(const nlohmann::json& message);
+  void forget_requests();  // a new snapshot or run: what was asked is asked again
+
+  JobView job_;
+  std::int64_t job_seq_ = 0;  // the status' job is taken once the engine has seen this
+  std::shared_ptr<const LoadedView> loaded_;
+  std::shared_ptr<const RunView> run_;
+  std::optional<Error> error_;
+  int generation_ = 0, failures_ = 0, runs_ = 0;
+  std::shared_ptr<const diff::RowPage> page_;
+  std::shared_ptr<const diff::SearchResult> search_;
+  std::shared_ptr<const diff::ChangeDensity> density_;
+  std::shared_ptr<const RowsView> rows_;
+  std::shared_ptr<const RowDetail> detail_;
+  std::vector<char32_t> text_chars_;
+  int text_chars_generation_ = 0;
+  ManualTicks ticks_;
+  // The last request of each kind posted: panels ask every frame, the worker once.
+  std::optional<PageRequest> page_asked_;
+  std::optional<SearchRequest> search_asked_;
+  std::optional<std::pair<std::string, std::size_t>> density_asked_;
+  std::optional<RowsRequest> rows_asked_;
+  std::optional<DetailRequest> detail_asked_;
+};
 
 }  // namespace redline::app

@@ -1,6 +1,6 @@
-// Entry point and frame loop. One loop body (frame()) serves both targets: the
-// browser calls it from requestAnimationFrame via emscripten_set_main_loop_arg, the
-// native build from a plain while loop, as Dear ImGui's emscripten examples do.
+// The UI module's entry point and frame loop (the browser calls frame() from
+// requestAnimationFrame via emscripten_set_main_loop_arg). The frame only draws: the
+// engine works in its own Web Worker, and the app draws what it last published.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
@@ -9,12 +9,8 @@
 #include <cmath>
 #include <cstdio>
 
-#ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 #include <GLES3/gl3.h>
-#else
-#include <GL/gl.h>
-#endif
 
 #include "app/app.hpp"
 #include "platform/minimap_gl.hpp"
@@ -35,7 +31,6 @@ void sync_size(Platform& p) {
   int css_w = 0, css_h = 0;
   web::canvas_css_size(&css_w, &css_h);
   if (css_w <= 0 || css_h <= 0) glfwGetWindowSize(p.window, &css_w, &css_h);
-#ifdef __EMSCRIPTEN__
   int want_w = static_cast<int>(std::lround(css_w * ratio));
   int want_h = static_cast<int>(std::lround(css_h * ratio));
   int cur_w = 0, cur_h = 0;
@@ -43,7 +38,6 @@ void sync_size(Platform& p) {
   if (want_w > 0 && want_h > 0 && (want_w != cur_w || want_h != cur_h)) {
     glfwSetWindowSize(p.window, want_w, want_h);
   }
-#endif
   if (std::fabs(ratio - p.pixel_ratio) > 0.01f) {
     p.pixel_ratio = ratio;
     p.fonts_dirty = true;
@@ -71,8 +65,6 @@ void frame(void*) {
     p.fonts_dirty = false;
   }
 
-  if (!g_app->work()) return;  // a long slice ran: this frame is not drawn
-
   const double draw_start = glfwGetTime();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
@@ -91,9 +83,6 @@ void frame(void*) {
   glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-#ifndef __EMSCRIPTEN__
-  glfwSwapBuffers(p.window);
-#endif
   g_app->note_draw((glfwGetTime() - draw_start) * 1000.0);
   if (++p.frames == 2) web::notify_ready();  // the first frames are on screen
 }
@@ -148,17 +137,10 @@ int main() {
   application.copy_text = web::copy_text;
   application.load_setting = web::load_setting;
   application.save_setting = web::save_setting;
+  application.session().post = web::post_to_engine;
   application.init(p.pixel_ratio);
   web::install_context_handlers();
 
-#ifdef __EMSCRIPTEN__
   emscripten_set_main_loop_arg(platform::frame, nullptr, 0, true);
-#else
-  while (!glfwWindowShouldClose(p.window)) platform::frame(nullptr);
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwTerminate();
-#endif
   return 0;
 }

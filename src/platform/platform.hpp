@@ -1,6 +1,6 @@
-// The platform layer: the GLFW window, the WebGL2/OpenGL ES3 context, Dear ImGui's
-// backends and the frame loop, shared by the browser build (Emscripten) and a native
-// build. The app (src/app) sees none of this: it gets one call per frame.
+// The platform layer of the UI module: the GLFW window, the WebGL2 context, Dear
+// ImGui's backends and the frame loop. The app (src/app) sees none of this: it gets
+// one call per frame.
 #pragma once
 
 struct GLFWwindow;
@@ -24,7 +24,7 @@ struct Platform {
 Platform& instance();
 app::App* current_app();  // nullptr until main() has set it up
 
-// Called by JavaScript (web_bridge.cpp) or the native loop.
+// Called by JavaScript (the WebGL context events, web.cpp).
 void on_context_lost();
 void on_context_restored();
 

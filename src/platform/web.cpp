@@ -1,6 +1,5 @@
 #include "platform/web.hpp"
 
-#ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 
 #include <cstdlib>
@@ -40,15 +39,8 @@ EM_JS(void, js_open_file_dialog, (), {
   if (Module['onRedlineOpenFile']) Module['onRedlineOpenFile']();
 });
 EM_JS(void, js_download, (const char* name, const char* mime, const std::uint8_t* data, double size), {
-  var bytes = HEAPU8.slice(data, data + size);  // a copy: the heap may move
-  var blob = new Blob([bytes], {type: UTF8ToString(mime)});
-  var a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = UTF8ToString(name);
-  document.body.appendChild(a);
-  a.click();
-  setTimeout(function() { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-  if (Module['onRedlineDownload']) Module['onRedlineDownload'](a.download, bytes.length);
+  // A copy out of the heap (it may move); the page makes the download.
+  Module['redlineDownload'](UTF8ToString(name), UTF8ToString(mime), HEAPU8.slice(data, data + size));
 });
 EM_JS(void, js_copy_text, (const char* text), {
   var t = UTF8ToString(text);
@@ -64,6 +56,9 @@ EM_JS(char*, js_load_setting, (const char* key), {
 });
 EM_JS(void, js_save_setting, (const char* key, const char* value), {
   try { window.localStorage.setItem("redline." + UTF8ToString(key), UTF8ToString(value)); } catch (e) { /* storage blocked */ }
+});
+EM_JS(double, js_post_to_engine, (const char* request), {
+  return Module['onRedlinePost'] ? Module['onRedlinePost'](UTF8ToString(request)) : 0;
 });
 // clang-format on
 
@@ -90,23 +85,7 @@ std::string load_setting(const std::string& key) {
   return out;
 }
 void save_setting(const std::string& key, const std::string& value) { js_save_setting(key.c_str(), value.c_str()); }
+std::int64_t post_to_engine(const std::string& request_json) {
+  return static_cast<std::int64_t>(js_post_to_engine(request_json.c_str()));
+}
 }  // namespace redline::web
-
-#else
-
-#include <cstdio>
-
-namespace redline::web {
-float device_pixel_ratio() { return 1.0f; }
-void canvas_css_size(int* width, int* height) { *width = 0; *height = 0; }
-void notify_ready() {}
-void report_fatal(const char* message) { std::fprintf(stderr, "redline: %s\n", message); }
-void install_context_handlers() {}
-void open_file_dialog() {}
-void download(const std::string&, const std::string&, const std::vector<std::uint8_t>&) {}
-void copy_text(const std::string&) {}
-std::string load_setting(const std::string&) { return {}; }
-void save_setting(const std::string&, const std::string&) {}
-}  // namespace redline::web
-
-#endif

@@ -1,6 +1,5 @@
 // The few things the platform layer asks of the page (devicePixelRatio, the
-// canvas' CSS size, the ready signal, WebGL context events). In a native build they
-// are harmless defaults.
+// canvas' CSS size, the ready signal, WebGL context events, the engine's worker).
 #pragma once
 
 #include <cstdint>
@@ -22,5 +21,7 @@ void copy_text(const std::string& text);
 // Remembered settings (localStorage "redline.<key>"); "" when never saved or blocked.
 std::string load_setting(const std::string& key);
 void save_setting(const std::string& key, const std::string& value);
+// Post a request to the engine's worker (the page numbers it); returns its number.
+std::int64_t post_to_engine(const std::string& request_json);
 
 }  // namespace redline::web

@@ -28,7 +28,7 @@ async function normalized(fixture) {
   const res = await o.page.evaluate(async ({ d, name, now }) => {
     await window.redline.load(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)), name);
     const report = await window.redline.normalize({ now });
-    const bytes = window.redline.exportAfter();
+    const bytes = await window.redline.exportAfter();
     let s = '';
     for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
     window.redline.show('diff');

@@ -30,7 +30,7 @@ async function pageRun(page, fileB64, name, options) {
   return page.evaluate(async ({ d, name, options }) => {
     await window.redline.load(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)), name);
     const report = await window.redline.normalize(options);
-    const bytes = window.redline.exportAfter();
+    const bytes = await window.redline.exportAfter();
     let s = '';
     for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
     return { report, after: btoa(s) };
@@ -56,7 +56,7 @@ test('demo snapshot: normalize in the page, after.sqlite3 byte-identical to the 
     assert.equal(snap.name, 'demo-dirty-300.sqlite3');
     const result = await page.evaluate(async (now) => {
       const report = await window.redline.normalize({ now });
-      const bytes = window.redline.exportAfter();
+      const bytes = await window.redline.exportAfter();
       let s = '';
       for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
       return { report, after: btoa(s) };

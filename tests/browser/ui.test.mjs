@@ -148,7 +148,7 @@ test('checklist: manual ticks change the report exactly as the CLI --ticks does,
     assert.equal(s.run.checks.pass + s.run.checks.fail + s.run.checks.warn + s.run.checks.manual, 25);
 
     await page.evaluate((t) => window.redline.setTicks(t), ticks);
-    const ticked = await page.evaluate(() => JSON.parse(window.redline.exportReport('json')).checks);
+    const ticked = await page.evaluate(async () => JSON.parse(await window.redline.exportReport('json')).checks);
     assert.deepEqual(ticked, cliTicked, 'after ticking: the exported report equals the CLI run with --ticks');
     s = await page.evaluate(() => window.redline.state());
     assert.equal(s.run.checks.ticked, 2);
@@ -161,7 +161,7 @@ test('checklist: manual ticks change the report exactly as the CLI --ticks does,
     assert.deepEqual(again, cliTicked, 'a new run keeps the ticks');
     // Clearing them gives the unticked report back; a typo is refused, not dropped.
     await page.evaluate(() => window.redline.setTicks({}));
-    assert.deepEqual(await page.evaluate(() => JSON.parse(window.redline.exportReport('json')).checks), cliPlain);
+    assert.deepEqual(await page.evaluate(async () => JSON.parse(await window.redline.exportReport('json')).checks), cliPlain);
     const err = await page.evaluate(() => { try { window.redline.setTicks({ frontend_employe_list: true }); return null; } catch (e) { return e.message; } });
     assert.match(err, /frontend_employe_list/);
     assert.deepEqual(consoleErrors(log), []);
@@ -176,7 +176,7 @@ test('Ctrl+C over a checklist item puts it on the clipboard; the theme is rememb
     await page.evaluate(async () => { await window.redline.normalize({ now: '2026-01-02 03:04:05' }); });
     await page.evaluate(() => window.redline.show('checklist'));
     await page.waitForFunction(() => window.redline.state().panel === 'checklist');
-    const report = await page.evaluate(() => JSON.parse(window.redline.exportReport('json')));
+    const report = await page.evaluate(async () => JSON.parse(await window.redline.exportReport('json')));
     // Find the first item's row on the canvas: hover down the item column until the
     // copied text names an item (the rows' positions depend on the font).
     let copied = '';
@@ -230,8 +230,8 @@ test('screenshots of every panel, dark and light', async () => {
         assert.ok(st.variance > 100, `${panel} ${theme}: something is drawn (variance ${st.variance})`);
       }
       // The checklist with the rows of a failing or warning item shown.
-      await page.evaluate(() => {
-        const r = JSON.parse(window.redline.exportReport('json'));
+      await page.evaluate(async () => {
+        const r = JSON.parse(await window.redline.exportReport('json'));
         const bad = r.checks.find((c) => c.ids.length > 0);
         window.redline.selectCheck(bad ? bad.id : r.checks[0].id);
       });

@@ -1254,6 +1254,12 @@ std::vector<std::string> manual_check_ids() {
   return out;
 }
 
+nlohmann::ordered_json ticks_to_json(const ManualTicks& ticks) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [id, t] : ticks) j[id] = {{"ticked", t.ticked}, {"by", t.by}, {"at", t.at}, {"note", t.note}};
+  return j;
+}
+
 Result<ManualTicks> ticks_from_json(std::string_view text, const std::string& name) {
   try {
     auto j = nlohmann::json::parse(text.begin(), text.end());

@@ -80,6 +80,8 @@ using ManualTicks = std::map<std::string, ManualTick>;
 // "at": "...", "note": "..."}}. Ids that are not manual items are an error (a typo
 // must not drop a tick silently). `name` is used in messages.
 Result<ManualTicks> ticks_from_json(std::string_view text, const std::string& name);
+// The same JSON, every field written (what the page's "ticks" download holds).
+nlohmann::ordered_json ticks_to_json(const ManualTicks& ticks);
 // The ids of the manual items, in checklist order.
 std::vector<std::string> manual_check_ids();
 

@@ -1,0 +1,169 @@
+#include "engine/host.hpp"
+
+#include <chrono>
+
+#include "core/migrate/normalize_options.hpp"
+#include "core/review/checks.hpp"
+#include "engine/protocol.hpp"
+
+namespace redline::engine {
+
+namespace {
+
+using nlohmann::json;
+
+Result<diff::RowChange> kind_of(const json& r) {
+  const std::string k = r.value("kind", "changed");
+  if (k == "changed") return diff::RowChange::Changed;
+  if (k == "added") return diff::RowChange::Added;
+  if (k == "removed") return diff::RowChange::Removed;
+  return make_error(ErrorCode::Usage, "unknown kind of row change '" + k + "' (changed, added or removed)");
+}
+
+template <typename T>
+json view_json(const std::shared_ptr<const T>& v) {
+  return v ? to_json(*v) : json(nullptr);
+}
+
+}  // namespace
+
+void Host::post(std::string_view request_json) {
+  auto parsed = parse(request_json);
+  json r = parsed ? std::move(parsed.value()) : json();
+  if (!r.is_object() || !r.contains("type") || !r["type"].is_string()) {
+    engine_.report_error(make_error(ErrorCode::Internal, "the engine got a request it cannot read",
+                                    std::string(request_json.substr(0, 200))));
+    return;
+  }
+  if (r.contains("seq") && r["seq"].is_number_integer()) seen_ = r["seq"].get<std::int64_t>();
+  try {
+    handle(r);
+  } catch (const json::exception& e) {
+    // A field of the wrong type: a version skew between the two modules.
+    engine_.report_error(make_error(ErrorCode::Internal, std::string("the engine got a malformed request: ") + e.what(),
+                                    r["type"].get<std::string>()));
+  }
+}
+
+void Host::answer_error(std::int64_t id, const Error& e) {
+  answers_.push_back({dump(json{{"id", id}, {"error", to_json(e)}}), {}});
+}
+
+void Host::handle(const json& r) {
+  const std::string type = r["type"].get<std::string>();
+  if (type == "demo") {
+    DemoOptions o;
+    o.employees = r.value("employees", 300);
+    o.seed = r.value("seed", std::uint64_t{1});
+    o.profile = r.value("profile", "dirty") == "clean" ? DemoOptions::Clean : DemoOptions::Dirty;
+    engine_.start_demo(o);
+  } else if (type == "load") {
+    std::optional<WalInput> wal;
+    const std::string wal_name = r.value("wal_name", "");
+    if (!wal_name.empty()) wal = WalInput{std::move(incoming_wal_), wal_name};
+    engine_.start_load(std::move(incoming_), r.value("name", "snapshot"), std::move(wal));
+    incoming_ = {};
+    incoming_wal_ = {};
+  } else if (type == "run") {
+    auto options = options_from_json(r.contains("options") ? r["options"] : json::object(), "normalize() options");
+    if (!options) return engine_.report_error(options.error());
+    engine_.start_run(*options);
+  } else if (type == "cancel") {
+    engine_.cancel();
+  } else if (type == "error") {
+    engine_.report_error(make_error(ErrorCode::Usage, r.value("message", ""), r.value("context", "")));
+  } else if (type == "page" || type == "search") {
+    auto kind = kind_of(r);
+    if (!kind) return engine_.report_error(kind.error());
+    if (type == "page") {
+      engine_.request_page({r.value("table", ""), *kind, r.value("offset", std::size_t{0}), r.value("limit", std::size_t{0})});
+    } else {
+      engine_.request_search({r.value("table", ""), *kind, r.value("query", "")});
+    }
+  } else if (type == "density") {
+    engine_.request_density(r.value("table", ""), r.value("buckets", std::size_t{0}));
+  } else if (type == "rows") {
+    engine_.request_rows({r.value("table", ""), r.value("ids", std::vector<std::int64_t>{})});
+  } else if (type == "detail") {
+    auto kind = kind_of(r);
+    if (!kind) return engine_.report_error(kind.error());
+    engine_.request_detail({r.value("table", ""), *kind, r.value("before_id", std::int64_t{0}),
+                            r.value("after_id", std::int64_t{0})});
+  } else if (type == "ticks") {
+    auto ticks = ticks_from_json(r.contains("ticks") ? r["ticks"].dump() : std::string("{}"), "setTicks() ticks");
+    if (!ticks) return engine_.report_error(ticks.error());
+    engine_.set_ticks(std::move(ticks.value()));
+  } else if (type == "report" || type == "csv" || type == "after") {
+    const std::int64_t id = r.value("id", std::int64_t{0});
+    if (type == "after") {
+      auto bytes = engine_.export_after();
+      if (!bytes) return answer_error(id, bytes.error());
+      const std::size_t n = bytes->size();
+      answers_.push_back({json{{"id", id}, {"bytes", n}}.dump(), std::move(bytes.value())});
+      return;
+    }
+    auto text = type == "report" ? engine_.report_text(r.value("format", "json")) : engine_.table_csv(r.value("table", ""));
+    if (!text) return answer_error(id, text.error());
+    answers_.push_back({dump(json{{"id", id}, {"text", std::move(text.value())}}), {}});
+  } else {
+    engine_.report_error(make_error(ErrorCode::Internal, "the engine got a request of an unknown type", type));
+  }
+}
+
+bool Host::pump(double budget_ms) {
+  // The engine advances one job step per pump(); steps are short next to the budget,
+  // so keep stepping until it is spent (or nothing is left to do).
+  const auto t0 = std::chrono::steady_clock::now();
+  auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
+  for (;;) {
+    engine_.pump(std::max(1.0, budget_ms - spent()));
+    const auto search = engine_.search();
+    const bool more = engine_.job().active || (search && !search->done);
+    if (!more) return false;
+    if (spent() >= budget_ms) return true;
+  }
+}
+
+Host::Answer Host::take_answer() {
+  Answer a = std::move(answers_.front());
+  answers_.pop_front();
+  return a;
+}
+
+std::string Host::take_messages() {
+  json out = json::array();
+  auto send_view = [&](const char* type, auto now, auto& sent) {
+    if (now == sent) return;
+    sent = now;
+    out.push_back({{"type", type}, {"view", view_json(now)}});
+  };
+  // Views before the status: the UI sees a new generation with its view in place.
+  send_view("loaded", engine_.loaded(), sent_loaded_);
+  send_view("run", engine_.run(), sent_run_);
+  send_view("page", engine_.page(), sent_page_);
+  send_view("search", engine_.search(), sent_search_);
+  send_view("density", engine_.density(), sent_density_);
+  send_view("rows", engine_.rows(), sent_rows_);
+  send_view("detail", engine_.detail(), sent_detail_);
+  if (engine_.text_chars_generation() != last_chars_generation_) {
+    last_chars_generation_ = engine_.text_chars_generation();
+    json chars = json::array();
+    for (char32_t c : engine_.text_chars()) chars.push_back(static_cast<std::uint32_t>(c));
+    out.push_back({{"type", "chars"}, {"chars", std::move(chars)}});
+  }
+  json status = {{"type", "status"},
+                 {"seen", seen_},
+                 {"job", to_json(engine_.job())},
+                 {"generation", engine_.generation()},
+                 {"failures", engine_.failures()},
+                 {"runs", engine_.runs()},
+                 {"error", engine_.error() ? to_json(*engine_.error()) : json(nullptr)}};
+  std::string status_text = dump(status);
+  if (status_text != last_status_) {
+    last_status_ = status_text;
+    out.push_back(std::move(status));
+  }
+  return dump(out);
+}
+
+}  // namespace redline::engine

@@ -1,0 +1,80 @@
+// The engine's side of the page protocol: what runs in the page's Web Worker around an
+// Engine. Requests arrive as JSON (from the UI module or from window.redline), the
+// engine works in budgeted pump() calls, and what changed since the last take goes out
+// as messages (protocol.hpp's views as JSON); answers to requests that carry an id
+// (reports, CSV, the after image) are queued apart, bytes and all. Plain C++ with no
+// Emscripten: the worker's C exports (src/worker/worker_main.cpp) wrap it, and the
+// native tests drive it the way the page does.
+//
+// Requests, {"type": ..., "seq": n, ...}:
+//   demo {employees, seed, profile: "clean"|"dirty"}   load {name, wal_name?} (the bytes
+//   are in incoming(0) and incoming(1))   run {options}   cancel   error {message, context}
+//   page {table, kind, offset, limit}   search {table, kind, query}   density {table, buckets}
+//   rows {table, ids}   detail {table, kind, before_id, after_id}   ticks {ticks}
+//   report {id, format}   csv {id, table}   after {id}
+// Messages, {"type": ...}: status {seen, job, generation, failures, runs, error};
+//   loaded, run, page, search, density, rows, detail {view (null when cleared)};
+//   chars {chars}. `seen` is the seq of the last request taken: the UI knows from it
+//   whether the job it asked for is already reflected.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/engine.hpp"
+
+namespace redline::engine {
+
+class Host {
+ public:
+  // One request (JSON text). A malformed one is shown as an error, never thrown.
+  void post(std::string_view request_json);
+  // Work for about budget_ms. True while work remains (a job, a search in progress).
+  bool pump(double budget_ms);
+  // What changed since the last call, as a JSON array ("[]" when nothing did).
+  std::string take_messages();
+
+  // An answer to a request with an id: {"id", "text"} or {"id", "error"}; with
+  // bytes (the after image, a CSV) `bytes` holds them and the JSON says "bytes": size.
+  struct Answer {
+    std::string json;
+    std::vector<std::uint8_t> bytes;
+  };
+  bool has_answer() const { return !answers_.empty(); }
+  Answer take_answer();
+
+  // The buffers a file and its -wal are copied into before a load request (0: the
+  // file, 1: the -wal): the page copies into them, the load request moves them into
+  // the engine. No second copy of the user's bytes is made.
+  std::vector<std::uint8_t>& incoming(int which) { return which ? incoming_wal_ : incoming_; }
+  void report_error(Error e) { engine_.report_error(std::move(e)); }
+
+  Engine& engine() { return engine_; }
+
+ private:
+  void handle(const nlohmann::json& request);
+  void answer_error(std::int64_t id, const Error& e);
+
+  Engine engine_;
+  std::vector<std::uint8_t> incoming_, incoming_wal_;
+  std::deque<Answer> answers_;
+  std::int64_t seen_ = 0;
+  // What was sent last: views by identity, the status and characters by value.
+  std::string last_status_;
+  int last_chars_generation_ = 0;
+  std::shared_ptr<const LoadedView> sent_loaded_;
+  std::shared_ptr<const RunView> sent_run_;
+  std::shared_ptr<const diff::RowPage> sent_page_;
+  std::shared_ptr<const diff::SearchResult> sent_search_;
+  std::shared_ptr<const diff::ChangeDensity> sent_density_;
+  std::shared_ptr<const RowsView> sent_rows_;
+  std::shared_ptr<const RowDetail> sent_detail_;
+};
+
+}  // namespace redline::engine

@@ -1,0 +1,212 @@
+// The page's two halves joined as the page joins them, without the browser: the UI's
+// client (app::Session) posts its requests to the worker's engine::Host, and the
+// Host's messages come back into the Session after each pump, as redline-worker.js
+// carries them. What the panels see (loaded, run, pages, errors, progress) must
+// arrive, cancel must leave the loaded snapshot as it was, and a status the engine sent
+// before it saw a request must not undo what the UI shows for it.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "app/session.hpp"
+#include "engine/host.hpp"
+
+namespace redline {
+namespace {
+
+struct Page {
+  engine::Host host;
+  app::Session session;
+  std::int64_t seq = 0;
+  std::vector<std::string> requests;  // as posted, in order
+
+  Page() {
+    session.post = [this](const std::string& r) {
+      auto j = nlohmann::json::parse(r);
+      j["seq"] = ++seq;
+      if (j.contains("download")) j["id"] = seq;  // the page's JavaScript gives answered requests an id
+      requests.push_back(j.dump());
+      host.post(requests.back());
+      return seq;
+    };
+  }
+  // One slice of the worker and the messages it sends; true while work remains.
+  bool slice(double budget_ms = 50) {
+    const bool more = host.pump(budget_ms);
+    session.receive(host.take_messages());
+    return more;
+  }
+  // Slices until `done` holds (the UI's view of it), at most `limit` of them.
+  // Short slices catch each phase of a small snapshot's jobs.
+  template <typename Done>
+  int until(Done done, double budget_ms = 2, int limit = 100000) {
+    int n = 0;
+    while (!done()) {
+      slice(budget_ms);
+      if (++n > limit) {
+        ADD_FAILURE() << "the page never saw it";
+        break;
+      }
+    }
+    return n;
+  }
+  nlohmann::json answer() {
+    EXPECT_TRUE(host.has_answer());
+    return host.has_answer() ? nlohmann::json::parse(host.take_answer().json) : nlohmann::json();
+  }
+};
+
+NormalizeOptions at_fixed_time() {
+  NormalizeOptions o;
+  o.now = "2026-01-02 03:04:05";
+  return o;
+}
+
+void load_demo(Page& p, int employees) {
+  DemoOptions demo;
+  demo.employees = employees;
+  demo.seed = 1;
+  p.session.start_demo(demo);
+  EXPECT_TRUE(p.session.job().active) << "the UI shows the job at once, before the engine answers";
+  p.until([&] { return p.session.generation() == 1 || p.session.failures() > 0; });
+  ASSERT_EQ(p.session.failures(), 0) << p.session.error()->describe();
+}
+
+TEST(WorkerProtocol, ADemoLoadsRunsAndIsReviewedThroughMessagesOnly) {
+  Page p;
+  load_demo(p, 40);
+  auto loaded = p.session.loaded();
+  ASSERT_TRUE(loaded);
+  EXPECT_TRUE(loaded->is_demo);
+  EXPECT_GT(loaded->total_rows, 100);
+  EXPECT_EQ(loaded->summary.name, "demo-dirty-40.sqlite3");
+  EXPECT_FALSE(loaded->input.sha256.empty());
+
+  p.session.start_run(at_fixed_time());
+  EXPECT_EQ(p.session.job().stage, "run");
+  double last = 0;
+  bool saw_review = false;
+  p.until([&] {
+    if (p.session.job().active) {
+      saw_review = saw_review || p.session.job().stage == "review";
+      last = p.session.job().fraction;
+    }
+    return p.session.runs() == 1;
+  });
+  EXPECT_TRUE(saw_review) << "progress of each phase travels as messages";
+  EXPECT_GE(last, 0.0);
+  auto run = p.session.run();
+  ASSERT_TRUE(run);
+  EXPECT_TRUE(run->ok) << run->report_json;
+  EXPECT_FALSE(run->checks.empty());
+  ASSERT_TRUE(run->diff);
+  EXPECT_EQ(nlohmann::json::parse(run->report_json)["status"], "ok");
+
+  // A page of the diff, asked once however often the panel asks.
+  const engine::TableSummary* employees = run->diff->table("employees");
+  ASSERT_TRUE(employees);
+  ASSERT_GT(employees->changed, 0u);
+  const std::size_t before = p.requests.size();
+  for (int i = 0; i < 3; ++i) p.session.request_page({"employees", diff::RowChange::Changed, 0, 10});
+  EXPECT_EQ(p.requests.size(), before + 1);
+  p.until([&] { return p.session.page() != nullptr; });
+  EXPECT_EQ(p.session.page()->table, "employees");
+  EXPECT_EQ(p.session.page()->rows.size(), std::min<std::size_t>(10, employees->changed));
+
+  // Reports and the after image are answers to requests with an id.
+  p.session.download_report("md", "x-report.md", "text/markdown");
+  auto md = p.answer();
+  EXPECT_NE(md.value("text", "").find("#"), std::string::npos);
+  p.host.post(R"({"type":"after","id":77})");
+  ASSERT_TRUE(p.host.has_answer());
+  auto after = p.host.take_answer();
+  EXPECT_EQ(nlohmann::json::parse(after.json)["bytes"], after.bytes.size());
+  ASSERT_GT(after.bytes.size(), 100u);
+  EXPECT_EQ(std::string(after.bytes.begin(), after.bytes.begin() + 15), "SQLite format 3");
+}
+
+TEST(WorkerProtocol, CancelInEachPhaseLeavesTheLoadedSnapshotAndTheNextRunTheSame) {
+  Page p;
+  load_demo(p, 300);
+  auto loaded = p.session.loaded();
+  p.session.start_run(at_fixed_time());
+  p.until([&] { return p.session.runs() == 1; });
+  ASSERT_TRUE(p.session.run() && p.session.run()->ok);
+  const std::string reference = p.session.run()->report_json;
+
+  for (const char* phase : {"run", "review"}) {
+    SCOPED_TRACE(phase);
+    const int runs = p.session.runs();
+    p.session.start_run(at_fixed_time());
+    p.until([&] { return p.session.job().stage == phase || !p.session.job().active; });
+    ASSERT_TRUE(p.session.job().active) << "the run ended before its " << phase << " phase";
+    p.session.cancel();
+    p.slice();
+    EXPECT_FALSE(p.session.job().active) << "the engine's status after the cancel";
+    EXPECT_FALSE(p.host.pump(1)) << "nothing runs on after a cancel";
+    EXPECT_EQ(p.session.loaded(), loaded) << "the loaded snapshot is the one published before";
+    EXPECT_FALSE(p.session.error()) << p.session.error()->describe();
+    EXPECT_GT(p.session.runs(), runs);
+    p.session.start_run(at_fixed_time());
+    const int after_cancel = p.session.runs();
+    p.until([&] { return p.session.runs() > after_cancel; });
+    ASSERT_TRUE(p.session.run() && p.session.run()->ok);
+    EXPECT_EQ(p.session.run()->report_json, reference) << "a run after the cancel gives the same report";
+  }
+
+  // Cancelled while a new snapshot loads (the demo's generation, its load, its
+  // preflight): the loaded one stays.
+  for (const char* phase : {"demo", "load", "preflight"}) {
+    SCOPED_TRACE(phase);
+    DemoOptions demo;
+    demo.employees = 300;
+    demo.seed = 2;
+    p.session.start_demo(demo);
+    p.until([&] { return p.session.job().stage == phase || !p.session.job().active; });
+    ASSERT_TRUE(p.session.job().active) << "the demo ended before its " << phase << " phase";
+    p.session.cancel();
+    p.slice();
+    EXPECT_FALSE(p.session.job().active);
+    EXPECT_EQ(p.session.generation(), 1);
+    EXPECT_EQ(p.session.loaded(), loaded);
+  }
+}
+
+TEST(WorkerProtocol, AStatusSentBeforeTheEngineSawTheRequestDoesNotHideTheJob) {
+  Page p;
+  load_demo(p, 20);
+  // The engine's status of before the run request, delivered after it was posted.
+  nlohmann::json stale = nlohmann::json::array();
+  stale.push_back({{"type", "status"}, {"seen", p.seq}, {"job", engine::to_json(engine::JobView{})},
+                   {"generation", 1}, {"failures", 0}, {"runs", 0}, {"error", nullptr}});
+  p.session.post = [&](const std::string& r) {  // posted, not yet taken by the engine
+    p.requests.push_back(r);
+    return ++p.seq;
+  };
+  p.session.start_run(at_fixed_time());
+  p.session.receive(stale.dump());
+  EXPECT_TRUE(p.session.job().active);
+  EXPECT_EQ(p.session.job().stage, "run");
+}
+
+TEST(WorkerProtocol, ABadRequestOrBadOptionsAreShownAsErrorsNotThrown) {
+  Page p;
+  p.host.post("not json");
+  p.slice();
+  ASSERT_TRUE(p.session.error());
+  EXPECT_NE(p.session.error()->message.find("cannot read"), std::string::npos);
+  p.host.post(R"({"type":"run","seq":5,"options":{"username_collision":"nope"}})");
+  p.slice();
+  ASSERT_TRUE(p.session.error());
+  EXPECT_NE(p.session.error()->message.find("username_collision"), std::string::npos) << p.session.error()->message;
+  p.host.post(R"({"type":"report","id":3,"format":"md"})");
+  auto a = p.answer();
+  EXPECT_TRUE(a.contains("error"));
+  EXPECT_EQ(a["id"], 3);
+  // Garbage from the worker is an error in the UI, not a crash.
+  p.session.receive("[{\"type\":\"loaded\",\"view\":{\"summary\":42}}]");
+  EXPECT_TRUE(p.session.error());
+}
+
+}  // namespace
+}  // namespace redline

@@ -1,0 +1,190 @@
+// The engine's Web Worker: runs the engine module (createRedlineEngine, prepended to this
+// script in the blob the page makes from redline-engine-src.js) and serves the page.
+// The engine works in slices of about SLICE_MS; between slices the worker yields to
+// its event loop with a MessageChannel message (setTimeout(0) is clamped to 4 ms after
+// a few nestings), so a cancel or a page request from the page is taken within a slice.
+//
+// From the page: {kind: 'init', base} (where the module's .wasm is when it is not
+//   inlined), {kind: 'request', request} (JSON object, Host::post; requests with an id
+//   are answered), {kind: 'load', id, seq, name, file, wal: {name, file}} (file: a File
+//   or an ArrayBuffer, copied into the engine's heap a piece per slice, then a load
+//   request with seq is posted), {kind: 'check', id, size, head, name}.
+// To the page: {kind: 'ready', version}, {kind: 'messages', text, heap} (the views
+//   that changed, for the UI module), {kind: 'answer', id, text | bytes | error | ok}
+//   (bytes: an ArrayBuffer, transferred), {kind: 'fatal', message}.
+/* global createRedlineEngine */
+(function () {
+  'use strict';
+  var SLICE_MS = 50;
+  var PIECE = 16 << 20;  // bytes of a file copied into the heap per slice
+  var M = null;          // the engine module, once it runs
+  var waiting = [];      // messages that arrived before it did
+  var copy = null;       // the load whose bytes are being copied in
+  var queued = [];       // messages that came during the copy (they follow the load)
+  var scheduled = false, more = false;
+  var channel = new MessageChannel();
+  channel.port1.onmessage = slice;
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    channel.port2.postMessage(0);
+  }
+
+  function text(ptr) { return M.UTF8ToString(ptr); }
+  function withString(s, fn) {
+    var n = M.lengthBytesUTF8(s) + 1;
+    var p = M._malloc(n);
+    M.stringToUTF8(s, p, n);
+    try { return fn(p); } finally { M._free(p); }
+  }
+  function post(request) { withString(JSON.stringify(request), function (p) { M._redline_worker_post(p); }); }
+
+  // The messages and answers the engine has, to the page.
+  function flush() {
+    var t = text(M._redline_worker_take());
+    if (t !== '[]') self.postMessage({ kind: 'messages', text: t, heap: JSON.parse(text(M._redline_worker_heap())) });
+    for (;;) {
+      var a = text(M._redline_worker_take_answer());
+      if (!a) break;
+      var answer = JSON.parse(a);
+      answer.kind = 'answer';
+      if (answer.bytes !== undefined) {
+        var p = M._redline_worker_answer_data();
+        var bytes = M.HEAPU8.slice(p, p + answer.bytes);  // out of the heap: it may move
+        answer.bytes = bytes.buffer;
+        self.postMessage(answer, [bytes.buffer]);
+      } else {
+        self.postMessage(answer);
+      }
+    }
+    M._redline_worker_answer_release();
+  }
+
+  function handle(msg) {
+    if (copy && msg.kind !== 'request') { queued.push(msg); return; }
+    if (copy && msg.request.type === 'cancel') {
+      // Cancelled while the file came in: it is not loaded at all.
+      M._redline_worker_drop_buffers();
+      self.postMessage({ kind: 'answer', id: copy.id, error: { code: 'cancelled', message: 'cancelled', context: copy.name } });
+      copy = null;
+    } else if (copy) {
+      queued.push(msg);
+      return;
+    }
+    if (msg.kind === 'request') post(msg.request);
+    else if (msg.kind === 'check') answerCheck(msg);
+    else if (msg.kind === 'load') startCopy(msg);
+  }
+
+  function answerCheck(msg) {
+    var e = check(msg.head, msg.size, msg.name);
+    self.postMessage({ kind: 'answer', id: msg.id, error: e || undefined, ok: !e });
+  }
+  // null when a file of `size` bytes starting with `head` fits in the heap, else the error.
+  function check(head, size, name) {
+    var h = new Uint8Array(head).subarray(0, 64);
+    var hp = M._malloc(Math.max(1, h.length));
+    M.HEAPU8.set(h, hp);
+    var e = withString(String(name), function (np) { return text(M._redline_worker_check_load(hp, h.length, size, np)); });
+    M._free(hp);
+    return e ? JSON.parse(e) : null;
+  }
+
+  function sizeOf(f) { return f ? (f.byteLength !== undefined ? f.byteLength : f.size) : 0; }
+  function headOf(f) {
+    if (f.byteLength !== undefined) return new Uint8Array(f, 0, Math.min(64, f.byteLength));
+    return new Uint8Array(new FileReaderSync().readAsArrayBuffer(f.slice(0, 64)));
+  }
+
+  function startCopy(msg) {
+    var total = sizeOf(msg.file) + (msg.wal ? sizeOf(msg.wal.file) : 0);
+    var refused = check(headOf(msg.file), total, msg.name);
+    if (refused) { self.postMessage({ kind: 'answer', id: msg.id, error: refused }); return; }
+    var parts = [{ which: 0, file: msg.file }];
+    if (msg.wal) parts.push({ which: 1, file: msg.wal.file });
+    var base = [0, 0];
+    for (var i = 0; i < parts.length; i++) {
+      base[parts[i].which] = M._redline_worker_buffer(parts[i].which, sizeOf(parts[i].file));
+      if (!base[parts[i].which] && sizeOf(parts[i].file) > 0) {
+        M._redline_worker_drop_buffers();
+        var e = { code: 'usage', message: 'not enough memory for ' + msg.name + ' (' + total + ' bytes)', context: msg.name };
+        post({ type: 'error', message: e.message, context: e.context });
+        self.postMessage({ kind: 'answer', id: msg.id, error: e });
+        return;
+      }
+    }
+    copy = { id: msg.id, seq: msg.seq, name: msg.name, walName: msg.wal ? msg.wal.name : '', parts: parts, part: 0, at: 0, base: base };
+  }
+
+  // One piece of the file being copied in; posts the load request after the last.
+  function copyPiece() {
+    var part = copy.parts[copy.part];
+    var size = sizeOf(part.file);
+    var n = Math.min(PIECE, size - copy.at);
+    if (n > 0) {
+      var src = part.file.byteLength !== undefined
+        ? new Uint8Array(part.file, copy.at, n)
+        : new Uint8Array(new FileReaderSync().readAsArrayBuffer(part.file.slice(copy.at, copy.at + n)));
+      // HEAPU8 read now: the heap may have grown (a new view) since the last piece.
+      M.HEAPU8.set(src, copy.base[part.which] + copy.at);
+    }
+    copy.at += n;
+    if (copy.at < size) return;
+    copy.part++;
+    copy.at = 0;
+    if (copy.part < copy.parts.length) return;
+    var done = copy;
+    copy = null;
+    post({ type: 'load', seq: done.seq, name: done.name, wal_name: done.walName });
+    self.postMessage({ kind: 'answer', id: done.id, ok: true });
+    var later = queued;
+    queued = [];
+    later.forEach(handle);
+  }
+
+  function slice() {
+    scheduled = false;
+    try {
+      if (copy) copyPiece();
+      else more = M._redline_worker_pump(SLICE_MS) !== 0;
+      flush();
+    } catch (e) {
+      self.postMessage({ kind: 'fatal', message: 'the engine stopped: ' + (e && e.message ? e.message : e) });
+      return;
+    }
+    if (more || copy) schedule();
+  }
+
+  self.onmessage = function (e) {
+    var msg = e.data;
+    if (msg.kind === 'init') { start(msg); return; }
+    if (!M) { waiting.push(msg); return; }
+    handle(msg);
+    if (!copy) flush();  // a refused check or a request's error shows at once
+    more = true;         // whatever it asked for is served by the next slice
+    schedule();
+  };
+
+  function start(init) {
+    var cfg = {
+      print: function (t) { console.log(t); },
+      printErr: function (t) { console.warn(t); },
+      // The .wasm beside the page (not in the blob's own, unusable, base URL).
+      locateFile: function (p) { return init.base + p; },
+      onAbort: function (what) { self.postMessage({ kind: 'fatal', message: String(what) }); },
+    };
+    createRedlineEngine(cfg).then(function (m) {
+      M = m;
+      self.postMessage({ kind: 'ready', version: text(M._redline_worker_version()),
+                         heap: JSON.parse(text(M._redline_worker_heap())) });
+      var early = waiting;
+      waiting = [];
+      early.forEach(handle);
+      more = true;
+      schedule();
+    }, function (e) {
+      self.postMessage({ kind: 'fatal', message: 'the engine could not start: ' + (e && e.message ? e.message : e) });
+    });
+  }
+})();
