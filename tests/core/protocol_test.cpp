@@ -6,11 +6,14 @@
 
 #include <cmath>
 #include <cstring>
+#include <cstdio>
 #include <fstream>
+#include <limits>
 
 #include "core/demo/demo.hpp"
 #include "core/diff/diff_view.hpp"
 #include "core/migrate/hazards.hpp"
+#include "engine/engine.hpp"
 #include "engine/protocol.hpp"
 #include "review_test_util.hpp"
 
@@ -335,6 +338,197 @@ TEST(Protocol, MalformedJsonNamesTheField) {
   auto no_error = engine::error_from_json(json{{"code", "io"}, {"message", "x"}});
   ASSERT_FALSE(no_error.ok());
   EXPECT_EQ(no_error.error().context, "error.context");
+}
+
+// ---- The engine's published views --------------------------------------------------
+
+// Pump until `done` says so (with a bound: a stuck engine fails the test, not hangs it).
+template <typename Done>
+bool pump_until(engine::Engine& e, Done done) {
+  for (int i = 0; i < 200000 && !done(); ++i) e.pump(50);
+  return done();
+}
+
+// The engine with `path` loaded and normalized (fixed options), the run reviewed.
+std::unique_ptr<engine::Engine> engine_run(const std::string& path) {
+  auto e = std::make_unique<engine::Engine>();
+  auto bytes = read_file(path);
+  EXPECT_TRUE(bytes.ok());
+  if (!bytes.ok()) return nullptr;
+  e->start_load(std::move(*bytes), path);
+  EXPECT_TRUE(pump_until(*e, [&] { return e->loaded() || e->error(); }));
+  EXPECT_FALSE(e->error()) << e->error()->describe();
+  if (!e->loaded()) return nullptr;
+  e->start_run(fixed_options());
+  EXPECT_TRUE(pump_until(*e, [&] { return e->runs() > 0; }));
+  EXPECT_TRUE(e->run() && e->run()->ok && e->run()->reviewed);
+  if (!e->run() || !e->run()->reviewed) return nullptr;
+  return e;
+}
+
+std::shared_ptr<const engine::RowDetail> detail(engine::Engine& e, engine::Engine::DetailRequest r) {
+  e.request_detail(r);
+  e.pump(50);
+  auto d = e.detail();
+  EXPECT_TRUE(d) << (e.error() ? e.error()->describe() : "no detail");
+  if (d) {
+    EXPECT_EQ(d->table, r.table);
+    EXPECT_EQ(d->kind, r.kind);
+  }
+  return d;
+}
+
+const engine::DetailLine* line(const engine::RowDetail& d, const std::string& column) {
+  for (const auto& l : d.lines)
+    if (l.column == column) return &l;
+  return nullptr;
+}
+
+// The Diff panel's detail of a row, worked out by the engine from the moves: an
+// address a customer's columns went to names the customer row and column each value
+// came from, and an employee whose contact data went to a created user names that
+// user's row. Checked against the after database itself.
+TEST(Protocol, EngineDetailNamesWhereACustomersAddressWent) {
+  auto e = engine_run(fixture("crm-small/before.sqlite3"));
+  ASSERT_TRUE(e);
+  auto r = review_fixture("crm-small/before.sqlite3");
+  ASSERT_TRUE(r);
+  attach_before(r->after(), r->before_path);
+  // A customer with a full address, and the address and addressables rows it got.
+  const auto linked = rows(r->after(),
+                           "SELECT c.id, a.id, x.id FROM b.customers c"
+                           " JOIN main.addressables x ON x.object_id = c.id"
+                           " JOIN main.django_content_type ct ON ct.id = x.content_type_id AND ct.model = 'customer'"
+                           " JOIN main.addresses a ON a.id = x.address_id"
+                           " WHERE c.address <> '' AND c.city <> '' AND c.postal_code <> '' ORDER BY c.id LIMIT 1");
+  ASSERT_EQ(linked.size(), 1u);
+  std::int64_t customer = 0, address = 0, link = 0;
+  ASSERT_EQ(std::sscanf(linked[0].c_str(), "%lld|%lld|%lld", reinterpret_cast<long long*>(&customer),
+                        reinterpret_cast<long long*>(&address), reinterpret_cast<long long*>(&link)),
+            3);
+  // The customer's row is not a change (its address columns are a schema change);
+  // the address row it got is an added row.
+  const engine::TableSummary* customers = e->run()->diff->table("customers");
+  ASSERT_NE(customers, nullptr);
+  EXPECT_FALSE(customers->has_row_changes());
+  auto d = detail(*e, {"addresses", diff::RowChange::Added, 0, address});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->key, std::to_string(address));
+  const std::string from = "<- customers #" + std::to_string(customer) + ".";
+  for (auto [to, old] : {std::pair{"address_line1", "address"}, {"city", "city"}, {"postal_code", "postal_code"}}) {
+    const engine::DetailLine* l = line(*d, to);
+    ASSERT_NE(l, nullptr) << to;
+    EXPECT_EQ(l->moved, from + old + " (from customers " + std::to_string(customer) + "." + old + ")") << to;
+    EXPECT_EQ(l->before, "(none)");
+    EXPECT_EQ(l->after, rows(r->after(), std::string("SELECT ") + old + " FROM b.customers WHERE id = " +
+                                             std::to_string(customer))[0]);
+  }
+  // Its addressables row links the two, as added.
+  auto ad = detail(*e, {"addressables", diff::RowChange::Added, 0, link});
+  ASSERT_TRUE(ad);
+  EXPECT_EQ(line(*ad, "object_id")->after, std::to_string(customer));
+  EXPECT_EQ(line(*ad, "address_id")->after, std::to_string(address));
+  // What moved comes first.
+  EXPECT_FALSE(d->lines.front().moved.empty());
+
+  // An employee whose values went to a created user: "moved -> users #N.first_name".
+  const auto created = rows(r->after(),
+                            "SELECT e.id, e.user_id FROM main.employees e JOIN b.employees o ON o.id = e.id"
+                            " WHERE o.user_id IS NULL AND e.user_id IS NOT NULL ORDER BY e.id LIMIT 1");
+  ASSERT_EQ(created.size(), 1u);
+  const std::int64_t employee = std::stoll(created[0]);
+  auto ed = detail(*e, {"employees", diff::RowChange::Changed, employee, employee});
+  ASSERT_TRUE(ed);
+  const engine::DetailLine* first = line(*ed, "first_name");
+  ASSERT_NE(first, nullptr);
+  const std::string user = created[0].substr(created[0].find('|') + 1);
+  EXPECT_EQ(first->moved, "moved -> users #" + user + ".first_name (copied to the created user " + user + ")");
+  ASSERT_TRUE(r->after().exec("DETACH b").ok());
+
+  // The detail crosses as JSON like any view.
+  const engine::RowDetail back = round_trip(*d, engine::detail_from_json);
+  EXPECT_EQ(back.lines.size(), d->lines.size());
+  EXPECT_EQ(back.lines.front().moved, d->lines.front().moved);
+
+  // A row that is not a change of that kind: an error, no detail.
+  e->request_detail({"customers", diff::RowChange::Changed, customer, customer});
+  e->pump(50);
+  EXPECT_FALSE(e->detail());
+  ASSERT_TRUE(e->error());
+  EXPECT_NE(e->error()->message.find("no changed row #" + std::to_string(customer)), std::string::npos);
+}
+
+// Where a row is: the kind that holds it exactly (the checklist's "open this row"), or
+// the position of the first row at or after an id (jump to key, the minimap).
+TEST(Protocol, EngineLocatesRows) {
+  auto e = engine_run(fixture("crm-small/before.sqlite3"));
+  ASSERT_TRUE(e);
+  auto r = review_fixture("crm-small/before.sqlite3");
+  ASSERT_TRUE(r);
+  const diff::TableDiff& users = *r->run.diff->table("users");
+  ASSERT_GT(users.added.size(), 2u);
+  auto locate = [&](engine::Engine::LocateRequest q) {
+    e->request_locate(q);
+    e->pump(50);
+    auto l = e->location();
+    EXPECT_TRUE(l);
+    return l ? *l : engine::RowLocation{};
+  };
+  engine::RowLocation l = locate({"users", users.added[2], true});
+  EXPECT_TRUE(l.found);
+  EXPECT_EQ(l.kind, diff::RowChange::Added);
+  EXPECT_EQ(l.index, 2u);
+  l = locate({"users", users.changed.before_ids[5], true});
+  EXPECT_EQ(l.kind, diff::RowChange::Changed);
+  EXPECT_EQ(l.index, 5u);
+  l = locate({"users", -7, true});
+  EXPECT_FALSE(l.found);
+  l = locate({"users", users.changed.before_ids[5] + 1, false, diff::RowChange::Changed});
+  EXPECT_TRUE(l.found);
+  EXPECT_EQ(l.index, 6u);
+  l = locate({"users", std::numeric_limits<std::int64_t>::max(), false, diff::RowChange::Changed});
+  EXPECT_EQ(l.index, users.changed.size() - 1);
+  EXPECT_EQ(round_trip(l, engine::location_from_json).index, l.index);
+}
+
+// What the engine publishes for the page, on the dirty demo, crosses as JSON unchanged.
+TEST(Protocol, EngineViewsOfTheDirtyDemoRoundTrip) {
+  engine::Engine e;
+  e.start_demo(DemoOptions{300, 1, DemoOptions::Dirty});
+  e.pump(5);
+  round_trip(e.job(), engine::job_from_json);
+  ASSERT_TRUE(pump_until(e, [&] { return e.loaded() || e.error(); }));
+  ASSERT_TRUE(e.loaded());
+  const engine::LoadedView loaded = round_trip(*e.loaded(), engine::loaded_from_json);
+  EXPECT_TRUE(loaded.is_demo);
+  EXPECT_FALSE(loaded.hazards.empty());
+  e.start_run(fixed_options());
+  ASSERT_TRUE(pump_until(e, [&] { return e.runs() > 0; }));
+  ASSERT_TRUE(e.run() && e.run()->ok && e.run()->reviewed);
+  const engine::RunView run = round_trip(*e.run(), engine::run_from_json);
+  EXPECT_EQ(run.report_json, e.run()->report_json);
+  EXPECT_EQ(run.report.to_json_text(), e.run()->report_json);
+  const engine::TableSummary* users = run.diff->table("users");
+  ASSERT_TRUE(users && users->changed > 0);
+
+  e.request_page({"users", diff::RowChange::Changed, 0, 100});
+  e.request_search({"users", diff::RowChange::Changed, "@"});
+  e.request_density("users", 256);
+  const CheckItem* failing = nullptr;
+  for (const auto& c : e.run()->checks)
+    if (!c.rows.empty() && !failing) failing = &c;
+  ASSERT_NE(failing, nullptr);
+  e.request_rows({failing->rows[0].table, failing->rows[0].ids});
+  ASSERT_TRUE(pump_until(e, [&] { return e.page() && e.search() && e.search()->done && e.density() && e.rows(); }));
+  EXPECT_EQ(round_trip(*e.page(), engine::page_from_json).rows.size(), std::min<std::size_t>(100, users->changed));
+  EXPECT_GT(round_trip(*e.search(), engine::search_from_json).matches, 0u);
+  EXPECT_EQ(round_trip(*e.density(), engine::density_from_json).buckets, 256u);
+  EXPECT_FALSE(round_trip(*e.rows(), engine::rows_from_json).rows.empty());
+  const diff::RowEntry& row = e.page()->rows.front();
+  auto d = detail(e, {"users", row.kind, row.before_id, row.after_id});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->key, diff::row_key_text(users->shape(), row));
+  round_trip(*d, engine::detail_from_json);
 }
 
 }  // namespace
