@@ -48,7 +48,15 @@ void Engine::clear_pages() {
   rows_served_.reset();
   page_request_.reset();
   page_served_.reset();
+  detail_.reset();
+  detail_request_.reset();
+  detail_served_.reset();
+  location_.reset();
+  locate_request_.reset();
+  locate_served_.reset();
 }
+
+bool Engine::diff_ready() const { return !run_active_ && run_view_ && run_view_->ok && diff_ && run_ && db_; }
 
 void Engine::start_run(const NormalizeOptions& options) {
   if (!db_ || !loaded_) {
@@ -64,6 +72,8 @@ void Engine::start_run(const NormalizeOptions& options) {
   run_ = std::make_unique<RunJob>(*db_, loaded_->input, options);
   run_active_ = true;
   run_view_.reset();
+  diff_.reset();
+  moves_.reset();
   job_ = JobView{true, "Normalizing " + loaded_->summary.name, "", "run", 0.0};
 }
 
@@ -95,6 +105,8 @@ void Engine::cancel() {
     reviewing_.reset();
     run_active_ = false;
     run_.reset();
+    diff_.reset();
+    moves_.reset();
     ++runs_;
   }
   job_ = JobView{};
@@ -108,8 +120,8 @@ Result<std::string> Engine::report_text(const std::string& format) {
   }
   RenderOptions ro;
   ro.generator = std::string("Redline ") + kVersion;
-  if (run_view_->ok && run_ && run_view_->diff) {
-    ro.diff = run_view_->diff.get();
+  if (diff_ready()) {
+    ro.diff = diff_.get();
     ro.before = &*db_;
     ro.after = &run_->after();
   }
@@ -142,10 +154,10 @@ void Engine::pump(double budget_ms) {
   }
   pump_diff_view(budget_ms);
   serve_rows();
-  if (page_request_ && !run_active_ && run_view_ && run_view_->ok && run_view_->diff &&
-      !(page_served_ && *page_served_ == *page_request_)) {
+  serve_lineage();
+  if (page_request_ && diff_ready() && !(page_served_ && *page_served_ == *page_request_)) {
     const PageRequest& r = *page_request_;
-    auto page = diff::fetch_rows(*db_, run_->after(), *run_view_->diff, r.table, r.kind, r.offset, r.limit);
+    auto page = diff::fetch_rows(*db_, run_->after(), *diff_, r.table, r.kind, r.offset, r.limit);
     if (page) {
       page_ = std::make_shared<diff::RowPage>(std::move(page.value()));
     } else {
@@ -168,7 +180,10 @@ void Engine::pump(double budget_ms) {
       view.checks = rv.checks;
       view.strict = run_options_.strict;
       Status filled = fill_review(view.report, rv);
-      if (filled) view.moves = std::make_shared<const Moves>(std::move(rv.moves));
+      if (filled) {
+        moves_ = std::make_shared<const Moves>(std::move(rv.moves));
+        view.reviewed = true;
+      }
       if (!filled) {
         error_ = filled.error();
       } else if (run_options_.strict) {
@@ -201,7 +216,7 @@ void Engine::pump(double budget_ms) {
     }
     after_image_ = image_job_->take();
     image_job_.reset();
-    review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, reviewing_->diff, &ticks_);
+    review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, diff_, &ticks_);
     job_.stage = "review";
     return;
   }
@@ -212,7 +227,9 @@ void Engine::pump(double budget_ms) {
     if (p.state == JobState::More) return;
     reviewing_ = std::make_shared<RunView>();
     reviewing_->report = run_->report();
-    reviewing_->diff = run_->diff();
+    // The UI gets the diff's summary; its row ids stay here (diff_), read by request.
+    diff_ = run_->diff();
+    if (diff_) reviewing_->diff = std::make_shared<const DiffSummary>(summarize(*diff_));
     reviewing_->ok = p.state == JobState::Done;
     if (reviewing_->ok) {
       image_job_ = std::make_unique<sql::SerializeJob>(run_->after());
@@ -352,6 +369,8 @@ void Engine::publish(Published p) {
   image_job_.reset();
   run_.reset();
   run_view_.reset();
+  diff_.reset();
+  moves_.reset();
   after_image_ = {};
   clear_pages();
   db_ = std::move(p.snapshot.db);

@@ -23,47 +23,9 @@
 #include "core/sha256.hpp"
 #include "core/load/snapshot.hpp"
 #include "core/warmup.hpp"
+#include "engine/protocol.hpp"
 
 namespace redline::engine {
-
-// What the progress bar shows about the job in progress.
-struct JobView {
-  bool active = false;
-  std::string title;   // "Generating the demo snapshot", "Loading crm.sql", ...
-  std::string phase;   // the core's current phase ("deals", ...)
-  std::string stage;   // which job: "demo", "load", "preflight", "run", "review" ("" when idle)
-  double fraction = 0; // 0..1
-};
-
-// A loaded snapshot as the panels see it: immutable once published.
-struct LoadedView {
-  LoadSummary summary;
-  std::int64_t total_rows = 0;
-  bool is_demo = false;
-  ReportInput input;                  // name, format, sha256, tables: for the report
-  std::vector<Hazard> hazards;        // preflight with default options
-  std::optional<Error> preflight_error;  // e.g. not the CRM
-};
-
-// A finished run as the panels see it: immutable once published.
-struct RunView {
-  Report report;
-  std::string report_json;  // report.to_json_text(), what normalize() resolves to
-  std::shared_ptr<const diff::DiffResult> diff;
-  std::shared_ptr<const Moves> moves;  // where moved values went (null if the review failed)
-  bool ok = false;          // the run finished (report.status "ok")
-  std::vector<CheckItem> checks;  // the checklist (report.checks), empty if not reviewed
-  bool strict = false;            // the run's --strict option
-};
-
-// Rows of one table by id, read between frames for the checklist's drill-down.
-struct RowsView {
-  std::string table;
-  std::string source;  // "after" or "before": the database they were read from
-  std::vector<std::string> columns;
-  std::vector<std::vector<std::string>> rows;  // display text, NULL as "NULL"
-  std::size_t asked = 0;                        // ids asked for (rows may be fewer)
-};
 
 class Engine {
  public:
@@ -140,6 +102,32 @@ class Engine {
   };
   void request_rows(RowsRequest request) { rows_request_ = std::move(request); }
   std::shared_ptr<const RowsView> rows() const { return rows_; }
+  // One row of the last run's diff in full: per column its before and after and where
+  // moved values went or came from (Moves); worked out before the next frame and
+  // published as detail() (engine_lineage.cpp).
+  struct DetailRequest {
+    std::string table;
+    diff::RowChange kind = diff::RowChange::Changed;
+    std::int64_t before_id = 0, after_id = 0;
+    bool operator==(const DetailRequest& o) const {
+      return table == o.table && kind == o.kind && before_id == o.before_id && after_id == o.after_id;
+    }
+  };
+  void request_detail(DetailRequest request) { detail_request_ = std::move(request); }
+  std::shared_ptr<const RowDetail> detail() const { return detail_; }
+  // Where a row is in the last run's diff (RowLocation says what is asked and
+  // answered); published as location() before the next frame.
+  struct LocateRequest {
+    std::string table;
+    std::int64_t id = 0;
+    bool any_kind = false;
+    diff::RowChange kind = diff::RowChange::Changed;
+    bool operator==(const LocateRequest& o) const {
+      return table == o.table && id == o.id && any_kind == o.any_kind && kind == o.kind;
+    }
+  };
+  void request_locate(LocateRequest request) { locate_request_ = std::move(request); }
+  std::shared_ptr<const RowLocation> location() const { return location_; }
 
   // The person's ticks of the manual checklist items (the page's version of the
   // CLI's --ticks): used by the next run and applied to the published run at once,
@@ -170,6 +158,9 @@ class Engine {
   void finish_run(JobState state, std::optional<Error> error);
   void fail(Error e);
   void serve_rows();  // the pending rows request, if any (called by pump)
+  void serve_lineage();  // the pending detail and locate requests (engine_lineage.cpp)
+  // Is there a finished run whose diff the panels can read (diff_, run_->after())?
+  bool diff_ready() const;
 
   std::unique_ptr<WarmupJob> warmup_ = std::make_unique<WarmupJob>();
   const char* warmup_state_ = "running";
@@ -215,7 +206,18 @@ class Engine {
   std::vector<std::uint8_t> after_image_;
   std::shared_ptr<RunView> reviewing_;          // the run's view while it is reviewed
   std::shared_ptr<const RunView> run_view_;
+  // The run's diff and moves in full (run_view_ has the diff's summary only): what
+  // pages, searches, details and CSV are read with. Set as the run finishes and the
+  // review ends; reset with run_view_.
+  std::shared_ptr<const diff::DiffResult> diff_;
+  std::shared_ptr<const Moves> moves_;
   int runs_ = 0;
+  std::optional<DetailRequest> detail_request_;
+  std::optional<DetailRequest> detail_served_;
+  std::shared_ptr<const RowDetail> detail_;
+  std::optional<LocateRequest> locate_request_;
+  std::optional<LocateRequest> locate_served_;
+  std::shared_ptr<const RowLocation> location_;
   std::optional<PageRequest> page_request_;
   std::optional<PageRequest> page_served_;
   std::shared_ptr<const diff::RowPage> page_;
@@ -223,6 +225,7 @@ class Engine {
   std::optional<SearchRequest> search_running_;
   std::unique_ptr<diff::SearchJob> search_job_;
   std::shared_ptr<const RunView> search_run_;   // the run search_job_ reads
+  std::shared_ptr<const diff::DiffResult> search_diff_;  // its diff (search_job_ refers to a table of it)
   std::shared_ptr<const diff::SearchResult> search_;
   std::optional<std::pair<std::string, std::size_t>> density_request_;
   std::shared_ptr<const RunView> density_run_;  // the run density_ is of

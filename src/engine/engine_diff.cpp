@@ -7,10 +7,10 @@
 namespace redline::engine {
 
 void Engine::pump_diff_view(double budget_ms) {
-  const bool diff_ready = !run_active_ && run_view_ && run_view_->ok && run_view_->diff && run_ && db_;
-  if (!diff_ready) {
+  if (!diff_ready()) {
     search_job_.reset();
     search_run_.reset();
+    search_diff_.reset();
     return;
   }
   // A result of another run is stale.
@@ -24,9 +24,10 @@ void Engine::pump_diff_view(double budget_ms) {
     search_job_.reset();
     search_.reset();
     search_running_ = r;
-    const diff::TableDiff* t = run_view_->diff->table(r.table);
+    const diff::TableDiff* t = diff_->table(r.table);
     if (t && !r.query.empty()) {
       search_run_ = run_view_;
+      search_diff_ = diff_;
       search_job_ = std::make_unique<diff::SearchJob>(*db_, run_->after(), *t, r.kind, r.query);
     }
   }
@@ -41,7 +42,7 @@ void Engine::pump_diff_view(double budget_ms) {
     const auto& [table, buckets] = *density_request_;
     const bool fresh = density_ && density_run_ == run_view_ && density_->table == table && density_->buckets == buckets;
     if (!fresh) {
-      const diff::TableDiff* t = run_view_->diff->table(table);
+      const diff::TableDiff* t = diff_->table(table);
       if (t) {
         auto d = diff::change_density(*db_, run_->after(), *t, buckets);
         if (d) {

@@ -87,10 +87,10 @@ void Engine::set_ticks(ManualTicks ticks) {
 }
 
 Result<std::string> Engine::table_csv(const std::string& table) {
-  if (!run_ || run_active_ || !run_view_ || !run_view_->ok || !run_view_->diff) {
+  if (!diff_ready()) {
     return make_error(ErrorCode::Usage, "there are no changes yet: run the normalization first");
   }
-  const diff::TableDiff* t = run_view_->diff->table(table);
+  const diff::TableDiff* t = diff_->table(table);
   if (!t) return make_error(ErrorCode::Usage, "no table '" + table + "' in the diff");
   return diff::export_csv_string(*db_, run_->after(), *t);
 }
