@@ -62,14 +62,17 @@
   }
 
   function handle(msg) {
-    if (copy && msg.kind !== 'request') { queued.push(msg); return; }
-    if (copy && msg.request.type === 'cancel') {
-      // Cancelled while the file came in: it is not loaded at all.
+    if (copy) {
+      if (msg.kind !== 'request' || msg.request.type !== 'cancel') { queued.push(msg); return; }
+      // Cancelled while the file came in: it is not loaded at all. What came before
+      // the cancel is served first, then the cancel.
       M._redline_worker_drop_buffers();
       self.postMessage({ kind: 'answer', id: copy.id, error: { code: 'cancelled', message: 'cancelled', context: copy.name } });
       copy = null;
-    } else if (copy) {
-      queued.push(msg);
+      var before = queued;
+      queued = [];
+      before.forEach(handle);
+      handle(msg);
       return;
     }
     if (msg.kind === 'request') post(msg.request);
@@ -100,7 +103,11 @@
   function startCopy(msg) {
     var total = sizeOf(msg.file) + (msg.wal ? sizeOf(msg.wal.file) : 0);
     var refused = check(headOf(msg.file), total, msg.name);
-    if (refused) { self.postMessage({ kind: 'answer', id: msg.id, error: refused }); return; }
+    if (refused) {
+      post({ type: 'skip', seq: msg.seq });  // the engine's status covers this load: it ended here
+      self.postMessage({ kind: 'answer', id: msg.id, error: refused });
+      return;
+    }
     var parts = [{ which: 0, file: msg.file }];
     if (msg.wal) parts.push({ which: 1, file: msg.wal.file });
     var base = [0, 0];
@@ -109,7 +116,7 @@
       if (!base[parts[i].which] && sizeOf(parts[i].file) > 0) {
         M._redline_worker_drop_buffers();
         var e = { code: 'usage', message: 'not enough memory for ' + msg.name + ' (' + total + ' bytes)', context: msg.name };
-        post({ type: 'error', message: e.message, context: e.context });
+        post({ type: 'error', seq: msg.seq, message: e.message, context: e.context });
         self.postMessage({ kind: 'answer', id: msg.id, error: e });
         return;
       }

@@ -90,6 +90,12 @@ void Session::request_detail(DetailRequest r) {
   detail_asked_ = std::move(r);
 }
 
+void Session::request_locate(LocateRequest r) {
+  if (locate_asked_ == r) return;
+  send({{"type", "locate"}, {"table", r.table}, {"id", r.id}, {"any_kind", r.any_kind}, {"kind", diff::to_string(r.kind)}});
+  locate_asked_ = std::move(r);
+}
+
 void Session::set_ticks(ManualTicks ticks) {
   send({{"type", "ticks"}, {"ticks", ticks_to_json(ticks)}});
   ticks_ = std::move(ticks);
@@ -113,6 +119,7 @@ void Session::forget_requests() {
   density_asked_.reset();
   rows_asked_.reset();
   detail_asked_.reset();
+  locate_asked_.reset();
 }
 
 void Session::receive(const std::string& messages_json) {
@@ -170,6 +177,8 @@ void Session::apply(const json& m) {
     s = take_view(m, rows_, engine::rows_from_json);
   } else if (type == "detail") {
     s = take_view(m, detail_, engine::detail_from_json);
+  } else if (type == "location") {
+    s = take_view(m, location_, engine::location_from_json);
   } else if (type == "chars") {
     text_chars_.clear();
     for (const json& c : m.at("chars")) text_chars_.push_back(static_cast<char32_t>(c.get<std::uint32_t>()));

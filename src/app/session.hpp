@@ -24,11 +24,15 @@
 
 namespace redline::app {
 
+using engine::DetailLine;
+using engine::DiffSummary;
 using engine::JobView;
 using engine::LoadedView;
 using engine::RowDetail;
+using engine::RowLocation;
 using engine::RowsView;
 using engine::RunView;
+using engine::TableSummary;
 
 class Session {
  public:
@@ -98,6 +102,17 @@ class Session {
   void request_detail(DetailRequest request);
   std::shared_ptr<const RowDetail> detail() const { return detail_; }
 
+  // Where a row is in the run's diff (RowLocation says what is asked and answered).
+  struct LocateRequest {
+    std::string table;
+    std::int64_t id = 0;
+    bool any_kind = false;
+    diff::RowChange kind = diff::RowChange::Changed;
+    bool operator==(const LocateRequest&) const = default;
+  };
+  void request_locate(LocateRequest request);
+  std::shared_ptr<const RowLocation> location() const { return location_; }
+
   const std::vector<char32_t>& text_chars() const { return text_chars_; }
   int text_chars_generation() const { return text_chars_generation_; }
 
@@ -126,6 +141,7 @@ class Session {
   std::shared_ptr<const diff::ChangeDensity> density_;
   std::shared_ptr<const RowsView> rows_;
   std::shared_ptr<const RowDetail> detail_;
+  std::shared_ptr<const RowLocation> location_;
   std::vector<char32_t> text_chars_;
   int text_chars_generation_ = 0;
   ManualTicks ticks_;
@@ -135,6 +151,7 @@ class Session {
   std::optional<std::pair<std::string, std::size_t>> density_asked_;
   std::optional<RowsRequest> rows_asked_;
   std::optional<DetailRequest> detail_asked_;
+  std::optional<LocateRequest> locate_asked_;
 };
 
 }  // namespace redline::app

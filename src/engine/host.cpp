@@ -70,6 +70,9 @@ void Host::handle(const json& r) {
     engine_.start_run(*options);
   } else if (type == "cancel") {
     engine_.cancel();
+  } else if (type == "skip") {
+    // A request the page ended itself (a load refused before its bytes came in): only
+    // its seq counts, so that the UI knows the engine's status covers it.
   } else if (type == "error") {
     engine_.report_error(make_error(ErrorCode::Usage, r.value("message", ""), r.value("context", "")));
   } else if (type == "page" || type == "search") {
@@ -89,6 +92,10 @@ void Host::handle(const json& r) {
     if (!kind) return engine_.report_error(kind.error());
     engine_.request_detail({r.value("table", ""), *kind, r.value("before_id", std::int64_t{0}),
                             r.value("after_id", std::int64_t{0})});
+  } else if (type == "locate") {
+    auto kind = kind_of(r);
+    if (!kind) return engine_.report_error(kind.error());
+    engine_.request_locate({r.value("table", ""), r.value("id", std::int64_t{0}), r.value("any_kind", false), *kind});
   } else if (type == "ticks") {
     auto ticks = ticks_from_json(r.contains("ticks") ? r["ticks"].dump() : std::string("{}"), "setTicks() ticks");
     if (!ticks) return engine_.report_error(ticks.error());
@@ -145,6 +152,7 @@ std::string Host::take_messages() {
   send_view("density", engine_.density(), sent_density_);
   send_view("rows", engine_.rows(), sent_rows_);
   send_view("detail", engine_.detail(), sent_detail_);
+  send_view("location", engine_.location(), sent_location_);
   if (engine_.text_chars_generation() != last_chars_generation_) {
     last_chars_generation_ = engine_.text_chars_generation();
     json chars = json::array();

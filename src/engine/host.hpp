@@ -10,10 +10,11 @@
 //   demo {employees, seed, profile: "clean"|"dirty"}   load {name, wal_name?} (the bytes
 //   are in incoming(0) and incoming(1))   run {options}   cancel   error {message, context}
 //   page {table, kind, offset, limit}   search {table, kind, query}   density {table, buckets}
-//   rows {table, ids}   detail {table, kind, before_id, after_id}   ticks {ticks}
-//   report {id, format}   csv {id, table}   after {id}
+//   rows {table, ids}   detail {table, kind, before_id, after_id}
+//   locate {table, id, any_kind, kind}   ticks {ticks}
+//   report {id, format}   csv {id, table}   after {id}   skip (a load the page refused)
 // Messages, {"type": ...}: status {seen, job, generation, failures, runs, error};
-//   loaded, run, page, search, density, rows, detail {view (null when cleared)};
+//   loaded, run, page, search, density, rows, detail, location {view (null when cleared)};
 //   chars {chars}. `seen` is the seq of the last request taken: the UI knows from it
 //   whether the job it asked for is already reflected.
 #pragma once
@@ -75,6 +76,7 @@ class Host {
   std::shared_ptr<const diff::ChangeDensity> sent_density_;
   std::shared_ptr<const RowsView> sent_rows_;
   std::shared_ptr<const RowDetail> sent_detail_;
+  std::shared_ptr<const RowLocation> sent_location_;
 };
 
 }  // namespace redline::engine
