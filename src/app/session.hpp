@@ -7,9 +7,13 @@
 namespace redline::app {
 
 using Session = engine::Engine;
+using engine::DetailLine;
+using engine::DiffSummary;
 using engine::JobView;
 using engine::LoadedView;
 using engine::RowsView;
+using engine::RowDetail;
 using engine::RunView;
+using engine::TableSummary;
 
 }  // namespace redline::app
