@@ -57,21 +57,27 @@ void App::set_theme(Theme theme) {
 }
 
 void App::open_row(const Actions::OpenRow& row) {
+  // The panels hold no row ids: ask the session which kind of change holds the row
+  // (answered before the next frame; see finish_open_row).
+  opening_ = Session::LocateRequest{row.table, row.id, true};
+  session_.request_locate(*opening_);
+}
+
+void App::finish_open_row() {
+  if (!opening_) return;
+  auto l = session_.location();
+  if (!l || !l->any_kind || l->table != opening_->table || l->id != opening_->id) return;
+  const Session::LocateRequest row = *opening_;
+  opening_.reset();
   auto run = session_.run();
-  const diff::TableDiff* t = run && run->diff ? run->diff->table(row.table) : nullptr;
-  if (!t) return;
-  // The row in whichever kind of change holds it: changed, added or removed.
-  const std::vector<std::int64_t>* lists[] = {&t->changed.before_ids, &t->added, &t->removed};
-  for (int k = 0; k < 3; ++k) {
-    const auto& ids = *lists[k];
-    auto it = std::lower_bound(ids.begin(), ids.end(), row.id);
-    if (it == ids.end() || *it != row.id) continue;
-    const std::size_t idx = static_cast<std::size_t>(it - ids.begin());
-    static const char* kinds[] = {"changed", "added", "removed"};
+  const TableSummary* t = run && run->diff ? run->diff->table(row.table) : nullptr;
+  if (t && l->found) {
     // The diff panel's own entry point picks the table and kind; then the row is
     // brought into view at its position in the list as shown.
-    app::diff_view(diff_, session_, nlohmann::json{{"table", t->name}, {"kind", kinds[k]}, {"search", ""}}.dump());
-    diff_.scroll_to = diff_.descending ? ids.size() - 1 - idx : idx;
+    app::diff_view(diff_, session_,
+                   nlohmann::json{{"table", t->name}, {"kind", diff::to_string(l->kind)}, {"search", ""}}.dump());
+    const std::size_t n = t->count(l->kind);
+    diff_.scroll_to = diff_.descending ? n - 1 - l->index : l->index;
     show_panel_ = "diff";
     return;
   }
@@ -183,6 +189,7 @@ void App::frame() {
   const float status_h = ImGui::GetFrameHeight() * 1.3f;
   Actions actions;
   shortcuts();
+  finish_open_row();
 
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - status_h));

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <functional>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -65,6 +66,7 @@ class App {
   void apply(const Actions& actions);
   void shortcuts();
   void open_row(const Actions::OpenRow& row);
+  void finish_open_row();  // once the session has located the row open_row asked for
   void install_clipboard();
   static const char* clipboard_get(void* user);
   static void clipboard_set(void* user, const char* text);
@@ -78,6 +80,7 @@ class App {
   RunPanel run_;
   DiffPanel diff_;
   ChecklistPanel checklist_;
+  std::optional<Session::LocateRequest> opening_;  // the row open_row is waiting for
   std::string panel_;       // the tab shown in the last frame
   std::string clipboard_;   // what the app copied last (its own paste reads it)
   std::string show_panel_;  // the tab to select on the next frame ("" none)

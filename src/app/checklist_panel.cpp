@@ -103,7 +103,7 @@ void draw_drilldown(ChecklistPanel& panel, const CheckItem& it, const Session& s
     std::string all;
     for (auto id : cr.ids) all += (all.empty() ? "" : ", ") + std::to_string(id);
     if (ImGui::SmallButton("Copy ids")) ImGui::SetClipboardText(all.c_str());
-    const diff::TableDiff* td = diff ? diff->table(cr.table) : nullptr;
+    const TableSummary* td = diff ? diff->table(cr.table) : nullptr;
     // Ids as buttons: a click opens the row in the diff when the run changed it.
     constexpr std::size_t kShown = 60;
     for (std::size_t i = 0; i < cr.ids.size() && i < kShown; ++i) {

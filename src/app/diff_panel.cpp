@@ -36,11 +36,6 @@ std::size_t ordered(std::size_t i, std::size_t total, bool descending) { return 
 
 std::int64_t entry_id(const diff::RowEntry& r) { return r.kind == diff::RowChange::Added ? r.after_id : r.before_id; }
 
-// The ids of one kind of change, ascending (the order pages and searches use).
-const std::vector<std::int64_t>& kind_ids(const diff::TableDiff& t, diff::RowChange k) {
-  return k == diff::RowChange::Added ? t.added : k == diff::RowChange::Removed ? t.removed : t.changed.before_ids;
-}
-
 std::string trimmed(const char* s) {
   std::string q(s);
   while (!q.empty() && (q.back() == ' ' || q.back() == '\t')) q.pop_back();
@@ -57,61 +52,40 @@ std::shared_ptr<const diff::SearchResult> active_search(const DiffPanel& panel, 
   return r;
 }
 
-std::string shown_value(const diff::Value& v) { return v.type == diff::Value::Type::Absent ? "(none)" : v.display(); }
-
-// Select `row` and work out its detail lines once (not every frame). Moves are in
-// memory: no SQLite is queried here.
-void select_row(DiffPanel& panel, const Session& session, const diff::TableDiff& t, const diff::RowEntry& row) {
+// Select `row` and ask the session for its detail lines (worked out from the moves
+// between frames; drawn once published).
+void select_row(DiffPanel& panel, Session& session, const TableSummary& t, const diff::RowEntry& row) {
   panel.selected = row;
-  panel.detail.clear();
-  auto run = session.run();
-  const Moves* moves = run && run->moves ? run->moves.get() : nullptr;
-  std::vector<ValueSource> sources;
-  if (moves && row.kind != diff::RowChange::Removed) sources = moves->sources_of(t.name, row.after_id);
-  for (std::size_t c = 0; c < t.columns.size(); ++c) {
-    DetailLine l;
-    l.column = t.columns[c].name;
-    l.before = shown_value(row.before[c]);
-    l.after = shown_value(row.after[c]);
-    l.changed = std::find(row.changed_columns.begin(), row.changed_columns.end(), c) != row.changed_columns.end();
-    if (moves && row.kind != diff::RowChange::Added) {
-      if (auto d = moves->where_went(t.name, row.before_id, l.column); d && d->fate != Fate::Blank) {
-        l.moved = std::string(to_string(d->fate)) + (d->to_table.empty() ? std::string()
-                                                     : " -> " + d->to_table + " #" + std::to_string(d->to_id) + "." + d->to_column);
-        if (!d->note.empty()) l.moved += " (" + d->note + ")";
-      }
-    }
-    for (const ValueSource& s : sources) {
-      if (s.column != l.column || s.from_table.empty()) continue;
-      if (!l.moved.empty()) l.moved += "; ";
-      l.moved += "<- " + s.from_table + " #" + std::to_string(s.from_id) + "." + s.from_column;
-      if (!s.note.empty()) l.moved += " (" + s.note + ")";
-    }
-    panel.detail.push_back(std::move(l));
-  }
-  // What changed or moved first: that is what the user opened the row for.
-  std::stable_partition(panel.detail.begin(), panel.detail.end(),
-                        [](const DetailLine& l) { return l.changed || !l.moved.empty(); });
+  session.request_detail({t.name, row.kind, row.before_id, row.after_id});
+}
+
+// The published detail of the selected row, or null while the session works it out.
+std::shared_ptr<const RowDetail> selected_detail(const DiffPanel& panel, const Session& session) {
+  auto d = session.detail();
+  if (!d || !panel.selected || d->table != panel.table || d->kind != panel.selected->kind ||
+      d->before_id != panel.selected->before_id || d->after_id != panel.selected->after_id)
+    return nullptr;
+  return d;
 }
 
 // Show `t`, starting with its first non-empty kind of change.
-void select_table(DiffPanel& panel, const diff::TableDiff& t) {
+void select_table(DiffPanel& panel, const TableSummary& t) {
   panel.table = t.name;
   panel.show_schema = false;
   panel.selected.reset();
-  panel.detail.clear();
+  panel.locating.reset();
   panel.scroll_to = 0;
-  panel.kind = t.changed.size() > 0 ? 0 : !t.added.empty() ? 1 : !t.removed.empty() ? 2 : 0;
+  panel.kind = t.changed > 0 ? 0 : t.added > 0 ? 1 : t.removed > 0 ? 2 : 0;
 }
 
 void set_kind(DiffPanel& panel, int kind) {
   panel.kind = kind;
   panel.selected.reset();
-  panel.detail.clear();
+  panel.locating.reset();
   panel.scroll_to = 0;
 }
 
-void draw_tables(DiffPanel& panel, const diff::DiffResult& d) {
+void draw_tables(DiffPanel& panel, const DiffSummary& d) {
   ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                           ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable("##difftables", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
@@ -132,18 +106,18 @@ void draw_tables(DiffPanel& panel, const diff::DiffResult& d) {
       select_table(panel, t);
     }
     ImGui::TableSetColumnIndex(1);
-    ImGui::TextColored(kAdded, "%zu", t.added.size());
+    ImGui::TextColored(kAdded, "%zu", t.added);
     ImGui::TableSetColumnIndex(2);
-    ImGui::TextColored(kRemoved, "%zu", t.removed.size());
+    ImGui::TextColored(kRemoved, "%zu", t.removed);
     ImGui::TableSetColumnIndex(3);
-    ImGui::TextColored(kChanged, "%zu", t.changed.size());
+    ImGui::TextColored(kChanged, "%zu", t.changed);
     ImGui::TableSetColumnIndex(4);
     ImGui::Text("%lld", static_cast<long long>(t.cells_changed));
   }
   ImGui::EndTable();
 }
 
-void draw_schema(const diff::DiffResult& d) {
+void draw_schema(const DiffSummary& d) {
   if (d.schema.empty()) {
     ImGui::TextDisabled("The schema did not change.");
     return;
@@ -198,14 +172,20 @@ void draw_cell(const diff::RowEntry& row, std::size_t c) {
   }
 }
 
-void draw_detail(DiffPanel& panel, const diff::TableDiff& t, float height) {
+void draw_detail(DiffPanel& panel, const Session& session, const diff::TableDiff& t, float height) {
   const diff::RowEntry& row = *panel.selected;
+  auto detail = selected_detail(panel, session);
   ImGui::BeginChild("##detail", ImVec2(0, height), true);
   ImGui::TextColored(kind_color(row.kind), "%s row %s of %s", diff::to_string(row.kind),
                      diff::row_key_text(t, row).c_str(), t.name.c_str());
   ImGui::SameLine();
   if (ImGui::SmallButton("close")) {
     panel.selected.reset();
+    ImGui::EndChild();
+    return;
+  }
+  if (!detail) {
+    ImGui::TextDisabled("Reading the row and where its values went...");
     ImGui::EndChild();
     return;
   }
@@ -217,7 +197,7 @@ void draw_detail(DiffPanel& panel, const diff::TableDiff& t, float height) {
     ImGui::TableSetupColumn("after", ImGuiTableColumnFlags_WidthStretch, 1.5f);
     ImGui::TableSetupColumn("moved", ImGuiTableColumnFlags_WidthStretch, 2.5f);
     ImGui::TableHeadersRow();
-    for (const DetailLine& l : panel.detail) {
+    for (const DetailLine& l : detail->lines) {
       ImGui::TableNextRow();
       if (l.changed) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImVec4(0.95f, 0.75f, 0.30f, 0.18f)));
       ImGui::TableSetColumnIndex(0);
@@ -236,11 +216,13 @@ void draw_detail(DiffPanel& panel, const diff::TableDiff& t, float height) {
   ImGui::EndChild();
 }
 
-void draw_rows(DiffPanel& panel, Session& session, const diff::TableDiff& t) {
+void draw_rows(DiffPanel& panel, Session& session, const TableSummary& summary) {
+  // The table's columns and keys, for the row keys (diff::row_key_text) of this frame.
+  const diff::TableDiff t = summary.shape();
   const float em = ImGui::GetFontSize();
   for (int k = 0; k < 3; ++k) {
     char label[48];
-    std::snprintf(label, sizeof label, "%s (%zu)", kKindNames[k], t.count(kKinds[k]));
+    std::snprintf(label, sizeof label, "%s (%zu)", kKindNames[k], summary.count(kKinds[k]));
     if (k) ImGui::SameLine();
     if (ImGui::RadioButton(label, panel.kind == k)) set_kind(panel, k);
   }
@@ -278,26 +260,47 @@ void draw_rows(DiffPanel& panel, Session& session, const diff::TableDiff& t) {
 
   // The list as shown: the search's rows, or every row of the kind (paged).
   const bool searching = !query.empty();
-  const std::size_t total = searching ? (search ? search->rows.size() : 0) : t.count(kind);
-  const std::vector<std::int64_t>& ids = kind_ids(t, kind);
-  auto id_at = [&](std::size_t idx) { return searching ? entry_id(search->rows[idx]) : ids[idx]; };
-  // Position (in the order shown) of the first row whose id is at or after `id`.
-  auto position_of = [&](std::int64_t id) -> std::size_t {
-    std::size_t idx = 0;
-    if (searching) {
-      idx = static_cast<std::size_t>(std::lower_bound(search->rows.begin(), search->rows.end(), id,
-                                                      [](const diff::RowEntry& r, std::int64_t v) { return entry_id(r) < v; }) -
-                                     search->rows.begin());
-    } else {
-      idx = static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
-    }
-    idx = std::min(idx, total ? total - 1 : 0);
-    return ordered(idx, total, panel.descending);
-  };
-  if (jump && total > 0) panel.scroll_to = position_of(std::atoll(panel.jump));
-
+  const std::size_t total = searching ? (search ? search->rows.size() : 0) : summary.count(kind);
   auto page = session.page();
   const bool page_fits = page && page->table == t.name && page->kind == kind;
+  // The id of the row at position idx (id order) when the panel has it: the search's
+  // rows, or the page's.
+  auto id_at = [&](std::size_t idx) -> std::optional<std::int64_t> {
+    if (searching) return entry_id(search->rows[idx]);
+    if (page_fits && idx >= page->offset && idx < page->offset + page->rows.size())
+      return entry_id(page->rows[idx - page->offset]);
+    return std::nullopt;
+  };
+  // Bring the first row whose id is at or after `id` into view, `back` rows below the
+  // top: found among the search's rows here, or (the panel holds no row ids) asked of
+  // the session, which answers before the next frame.
+  auto go_to = [&](std::int64_t id, std::size_t back) {
+    if (total == 0) return;
+    if (searching) {
+      std::size_t idx = static_cast<std::size_t>(
+          std::lower_bound(search->rows.begin(), search->rows.end(), id,
+                           [](const diff::RowEntry& r, std::int64_t v) { return entry_id(r) < v; }) -
+          search->rows.begin());
+      const std::size_t pos = ordered(std::min(idx, total - 1), total, panel.descending);
+      panel.scroll_to = pos > back ? pos - back : 0;
+      return;
+    }
+    panel.locating = Session::LocateRequest{t.name, id, false, kind};
+    panel.locate_back = back;
+    session.request_locate(*panel.locating);
+  };
+  if (jump) go_to(std::atoll(panel.jump), 0);
+  if (panel.locating && !searching) {
+    auto l = session.location();
+    if (l && l->table == panel.locating->table && l->id == panel.locating->id && !l->any_kind && l->kind == kind) {
+      if (l->found && total > 0) {
+        const std::size_t pos = ordered(std::min(l->index, total - 1), total, panel.descending);
+        panel.scroll_to = pos > panel.locate_back ? pos - panel.locate_back : 0;
+      }
+      panel.locating.reset();
+    }
+  }
+
   const float detail_h = panel.selected ? em * 13 : 0;
   const float minimap_w = em * 2.4f;
   const float rows_h = std::max(em * 6, ImGui::GetContentRegionAvail().y - detail_h -
@@ -345,7 +348,7 @@ void draw_rows(DiffPanel& panel, Session& session, const diff::TableDiff& t) {
         const bool is_selected = panel.selected && panel.selected->kind == row->kind && entry_id(*panel.selected) == entry_id(*row);
         if (ImGui::Selectable(key.c_str(), is_selected,
                               ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap)) {
-          select_row(panel, session, t, *row);
+          select_row(panel, session, summary, *row);
         }
         for (int c = 0; c + 1 < ncols; ++c) {
           ImGui::TableSetColumnIndex(c + 1);
@@ -375,19 +378,19 @@ void draw_rows(DiffPanel& panel, Session& session, const diff::TableDiff& t) {
   const ImVec2 mm_max(mm_min.x + minimap_w, mm_min.y + rows_h);
   panel.minimap_rect = ImVec4(mm_min.x, mm_min.y, mm_max.x, mm_max.y);
   if (density && density->table == t.name) {
-    if (total > 0 && shown_first <= shown_last) {
-      panel.window_lo = static_cast<float>(density->position(id_at(shown_first)));
-      panel.window_hi = static_cast<float>(density->position(id_at(shown_last)) +
+    const auto first_id = total > 0 && shown_first <= shown_last ? id_at(shown_first) : std::nullopt;
+    const auto last_id = total > 0 && shown_first <= shown_last ? id_at(shown_last) : std::nullopt;
+    if (first_id && last_id) {
+      panel.window_lo = static_cast<float>(density->position(*first_id));
+      panel.window_hi = static_cast<float>(density->position(*last_id) +
                                            1.0 / static_cast<double>(std::max<std::size_t>(density->buckets, 1)));
-    } else {
+    } else if (total == 0) {
       panel.window_lo = panel.window_hi = 0;
     }
     if (ImGui::IsItemActive() && total > 0) {
       // Click or drag: the rows at that place of the table come to the middle.
       const float f = (ImGui::GetIO().MousePos.y - mm_min.y) / std::max(1.0f, rows_h);
-      const std::size_t pos = position_of(density->id_at(f));
-      const auto half = static_cast<std::size_t>(std::max(1.0f, rows_h / row_h) / 2);
-      panel.scroll_to = pos > half ? pos - half : 0;
+      go_to(density->id_at(f), static_cast<std::size_t>(std::max(1.0f, rows_h / row_h) / 2));
     }
     if (ImGui::IsItemHovered()) {
       ImGui::SetTooltip("Changes along %s (keys %lld..%lld): added | removed | changed.\nClick or drag to go there.",
@@ -407,7 +410,7 @@ void draw_rows(DiffPanel& panel, Session& session, const diff::TableDiff& t) {
     panel.minimap_gpu = draw_minimap(ImGui::GetWindowDrawList(), view);
   }
 
-  if (panel.selected) draw_detail(panel, t, detail_h);
+  if (panel.selected) draw_detail(panel, session, t, detail_h);
 }
 
 }  // namespace
@@ -418,7 +421,7 @@ void draw_diff(DiffPanel& panel, Session& session) {
     ImGui::TextWrapped("No diff yet: run the normalization (Hazards tab, Normalize).");
     return;
   }
-  const diff::DiffResult& d = *run->diff;
+  const DiffSummary& d = *run->diff;
   const float em = ImGui::GetFontSize();
   if (panel.table.empty() && !panel.show_schema) {
     for (const auto& t : d.tables)
@@ -436,7 +439,7 @@ void draw_diff(DiffPanel& panel, Session& session) {
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("##right", ImVec2(0, 0), false);
-  const diff::TableDiff* t = d.table(panel.table);
+  const TableSummary* t = d.table(panel.table);
   if (panel.show_schema) {
     draw_schema(d);
   } else if (t) {
@@ -453,13 +456,13 @@ std::string diff_view(DiffPanel& panel, Session& session, const std::string& opt
   if (!o.is_object()) o = json::object();
   json out;
   auto run = session.run();
-  const diff::DiffResult* d = run && run->ok && run->diff ? run->diff.get() : nullptr;
+  const DiffSummary* d = run && run->ok && run->diff ? run->diff.get() : nullptr;
   if (!d) {
     out["error"] = "no diff yet: run the normalization";
     return out.dump();
   }
   if (o.contains("table") && o["table"].is_string()) {
-    if (const diff::TableDiff* t = d->table(o["table"].get<std::string>())) {
+    if (const TableSummary* t = d->table(o["table"].get<std::string>())) {
       select_table(panel, *t);
     } else {
       out["error"] = "no table " + o["table"].get<std::string>() + " in the diff";
@@ -471,7 +474,8 @@ std::string diff_view(DiffPanel& panel, Session& session, const std::string& opt
   }
   if (o.contains("sort") && o["sort"].is_string()) panel.descending = o["sort"] == "desc";
   if (o.contains("schema") && o["schema"].is_boolean()) panel.show_schema = o["schema"].get<bool>();
-  const diff::TableDiff* t = d->table(panel.table);
+  const TableSummary* t = d->table(panel.table);
+  const std::optional<diff::TableDiff> shape = t ? std::optional(t->shape()) : std::nullopt;
   if (o.contains("search") && o["search"].is_string()) {
     const std::string q = o["search"].get<std::string>();
     std::snprintf(panel.search, sizeof panel.search, "%s", q.c_str());
@@ -485,12 +489,12 @@ std::string diff_view(DiffPanel& panel, Session& session, const std::string& opt
     const diff::RowEntry* found = nullptr;
     if (search) {
       for (const auto& r : search->rows)
-        if (diff::row_key_text(*t, r) == key) found = &r;
+        if (diff::row_key_text(*shape, r) == key) found = &r;
     }
     auto page = session.page();
     if (!found && page && page->table == t->name && page->kind == kKinds[panel.kind]) {
       for (const auto& r : page->rows)
-        if (diff::row_key_text(*t, r) == key) found = &r;
+        if (diff::row_key_text(*shape, r) == key) found = &r;
     }
     if (found) {
       select_row(panel, session, *t, *found);
@@ -505,8 +509,8 @@ std::string diff_view(DiffPanel& panel, Session& session, const std::string& opt
   out["schema_shown"] = panel.show_schema;
   out["tables"] = json::array();
   for (const auto& tt : d->tables) {
-    out["tables"].push_back({{"name", tt.name}, {"added", tt.added.size()}, {"removed", tt.removed.size()},
-                             {"changed", tt.changed.size()}, {"cells_changed", tt.cells_changed}});
+    out["tables"].push_back({{"name", tt.name}, {"added", tt.added}, {"removed", tt.removed},
+                             {"changed", tt.changed}, {"cells_changed", tt.cells_changed}});
   }
   out["schema"] = json::array();
   for (const auto& c : d->schema) {
@@ -524,19 +528,21 @@ std::string diff_view(DiffPanel& panel, Session& session, const std::string& opt
     json keys = json::array();
     for (const auto& r : search->rows) {
       if (keys.size() >= 200) break;
-      keys.push_back(t ? diff::row_key_text(*t, r) : std::string());
+      keys.push_back(shape ? diff::row_key_text(*shape, r) : std::string());
     }
     out["search"] = {{"query", q}, {"matches", search->matches}, {"scanned", search->scanned},
                      {"total", search->total}, {"done", search->done}, {"keys", keys}};
   }
-  if (panel.selected && t) {
+  if (panel.selected && shape) {
+    // The lines once the session has worked them out; until then "pending".
+    auto detail = selected_detail(panel, session);
     json lines = json::array();
-    for (const DetailLine& l : panel.detail) {
+    for (const DetailLine& l : detail ? detail->lines : std::vector<DetailLine>{}) {
       lines.push_back({{"column", l.column}, {"before", l.before}, {"after", l.after}, {"changed", l.changed},
                        {"moved", l.moved}});
     }
-    out["selected"] = {{"key", diff::row_key_text(*t, *panel.selected)},
-                       {"kind", diff::to_string(panel.selected->kind)}, {"lines", lines}};
+    out["selected"] = {{"key", diff::row_key_text(*shape, *panel.selected)},
+                       {"kind", diff::to_string(panel.selected->kind)}, {"lines", lines}, {"pending", !detail}};
   } else {
     out["selected"] = nullptr;
   }

@@ -83,15 +83,6 @@ struct ChecklistPanel {
   std::string note;          // one line under the list (what a click did)
 };
 
-// One line of the selected row's detail: a column's before and after, and for
-// values the normalization moved, where they went (or came from).
-struct DetailLine {
-  std::string column;
-  std::string before, after;  // as displayed; "(none)" where the side has none
-  bool changed = false;
-  std::string moved;          // "-> users #12 first_name (copied to the created user 12)", "" none
-};
-
 struct DiffPanel {
   std::string table;         // the table shown
   bool show_schema = false;  // the schema changes instead of a table's rows
@@ -101,9 +92,13 @@ struct DiffPanel {
   std::optional<std::size_t> scroll_to;  // row position (in the list as shown) to bring into view
   char jump[24] = {};
   char search[128] = {};     // the search box; searched in the core between frames
-  // The selected row: a copy of its entry, and its detail lines (moves included).
+  // The selected row: a copy of its entry; its detail lines (moves included) are
+  // asked of the session and drawn once it has published them.
   std::optional<diff::RowEntry> selected;
-  std::vector<DetailLine> detail;
+  // A "jump to key" or minimap click waiting for the session to say where that key
+  // is; then the row `locate_back` rows above it comes to the top.
+  std::optional<Session::LocateRequest> locating;
+  std::size_t locate_back = 0;
   // What was on screen last frame (for automation and the minimap).
   std::size_t shown_first = 0, shown_last = 0, shown_total = 0;
   float window_lo = 0, window_hi = 0;

@@ -115,7 +115,7 @@ void draw_downloads(RunPanel& panel, const RunView& run, Actions& actions) {
   ImGui::SameLine(0, em * 1.5f);
   ImGui::TextDisabled("CSV of");
   ImGui::SameLine();
-  std::vector<const diff::TableDiff*> changed;
+  std::vector<const TableSummary*> changed;
   for (const auto& t : run.diff->tables)
     if (t.has_row_changes()) changed.push_back(&t);
   if (changed.empty()) {
@@ -130,7 +130,7 @@ void draw_downloads(RunPanel& panel, const RunView& run, Actions& actions) {
     for (const auto* t : changed) {
       char label[128];
       std::snprintf(label, sizeof label, "%s (%zu rows)", t->name.c_str(),
-                    t->added.size() + t->removed.size() + t->changed.size());
+                    t->added + t->removed + t->changed);
       if (ImGui::Selectable(label, t->name == panel.csv_table)) panel.csv_table = t->name;
     }
     ImGui::EndCombo();
@@ -231,12 +231,12 @@ void draw_step_detail(const RunPanel& panel, const RunView& run) {
   }
   for (const auto& t : tables) {
     ImGui::SameLine();
-    const diff::TableDiff* td = run.diff ? run.diff->table(t) : nullptr;
+    const TableSummary* td = run.diff ? run.diff->table(t) : nullptr;
     if (td && td->has_row_changes()) {
       ImGui::Text("%s", t.c_str());
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Whole run, in %s: %zu added, %zu removed, %zu changed rows (the Diff tab shows them)",
-                          t.c_str(), td->added.size(), td->removed.size(), td->changed.size());
+                          t.c_str(), td->added, td->removed, td->changed);
     } else {
       ImGui::Text("%s", t.c_str());
     }

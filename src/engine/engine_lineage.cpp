@@ -92,7 +92,6 @@ void Engine::serve_lineage() {
     l.any_kind = r.any_kind;
     l.kind = r.kind;
     if (const diff::TableDiff* t = diff_->table(r.table)) {
-      l.table = t->name;
       for (auto k : {diff::RowChange::Changed, diff::RowChange::Added, diff::RowChange::Removed}) {
         if (!r.any_kind && k != r.kind) continue;
         const auto& ids = kind_ids(*t, k);

@@ -116,9 +116,14 @@ test('diff panel: counts, filter, search, sort, detail with moves, schema, minim
     v = await view(page, { table: 'employees', kind: 'changed' }, (x) => x.table === 'employees' && x.total > 0);
     v = await view(page, { search: `#${emp[0]}` }, (x) => x.search && x.search.done);
     assert.deepEqual(v.search.keys, [emp[0]], JSON.stringify(v.search));
+    // The engine works the detail out between frames: the selection shows at once,
+    // its lines once published (pending until then).
     v = await page.evaluate((k) => window.redline.diffView({ select: k }), emp[0]);
     assert.equal(v.error, undefined);
     assert.equal(v.selected.key, emp[0]);
+    v = await view(page, {}, (x) => x.selected && !x.selected.pending);
+    assert.equal(v.selected.key, emp[0]);
+    assert.equal(v.selected.kind, 'changed');
     const first = v.selected.lines.find((l) => l.column === 'first_name');
     const firstBefore = sql(beforeFile, `SELECT first_name FROM employees WHERE id = ${emp[0]}`)[0];
     assert.equal(first.before, firstBefore);
