@@ -20,6 +20,7 @@
 #include "core/migrate/normalize_options.hpp"
 #include "core/result.hpp"
 #include "core/review/checks.hpp"
+#include "engine/engine.hpp"  // the request types only: the UI does not link the engine
 #include "engine/protocol.hpp"
 
 namespace redline::app {
@@ -62,54 +63,28 @@ class Session {
   std::shared_ptr<const RunView> run() const { return run_; }
   int runs() const { return runs_; }
 
-  struct PageRequest {
-    std::string table;
-    diff::RowChange kind = diff::RowChange::Changed;
-    std::size_t offset = 0;
-    std::size_t limit = 0;
-    bool operator==(const PageRequest&) const = default;
-  };
+  using PageRequest = engine::Engine::PageRequest;
   void request_page(PageRequest request);
   std::shared_ptr<const diff::RowPage> page() const { return page_; }
 
-  struct SearchRequest {
-    std::string table;
-    diff::RowChange kind = diff::RowChange::Changed;
-    std::string query;
-    bool operator==(const SearchRequest&) const = default;
-  };
+  using SearchRequest = engine::Engine::SearchRequest;
   void request_search(SearchRequest request);
   std::shared_ptr<const diff::SearchResult> search() const { return search_; }
 
   void request_density(std::string table, std::size_t buckets);
   std::shared_ptr<const diff::ChangeDensity> density() const { return density_; }
 
-  struct RowsRequest {
-    std::string table;
-    std::vector<std::int64_t> ids;
-    bool operator==(const RowsRequest&) const = default;
-  };
+  using RowsRequest = engine::Engine::RowsRequest;
   void request_rows(RowsRequest request);
   std::shared_ptr<const RowsView> rows() const { return rows_; }
 
   // One row of the diff, worked out by the engine (its values and moves).
-  struct DetailRequest {
-    std::string table;
-    diff::RowChange kind = diff::RowChange::Changed;
-    std::int64_t before_id = 0, after_id = 0;
-    bool operator==(const DetailRequest&) const = default;
-  };
+  using DetailRequest = engine::Engine::DetailRequest;
   void request_detail(DetailRequest request);
   std::shared_ptr<const RowDetail> detail() const { return detail_; }
 
   // Where a row is in the run's diff (RowLocation says what is asked and answered).
-  struct LocateRequest {
-    std::string table;
-    std::int64_t id = 0;
-    bool any_kind = false;
-    diff::RowChange kind = diff::RowChange::Changed;
-    bool operator==(const LocateRequest&) const = default;
-  };
+  using LocateRequest = engine::Engine::LocateRequest;
   void request_locate(LocateRequest request);
   std::shared_ptr<const RowLocation> location() const { return location_; }
 
