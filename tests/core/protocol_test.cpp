@@ -2,6 +2,8 @@
 // made from real runs (the Django fixtures, the dirty demo) goes to JSON text and back
 // unchanged, the diff summary counts what the diff has, values come back byte for
 // byte, and JSON that is not what to_json writes gives an error naming the field.
+// Through the Engine: what it publishes crosses the same way, and the row detail and
+// row locations it works out (for the Diff panel) say what the databases hold.
 #include <gtest/gtest.h>
 
 #include <cmath>
