@@ -68,6 +68,15 @@ std::shared_ptr<const RowDetail> selected_detail(const DiffPanel& panel, const S
   return d;
 }
 
+// A new run's diff has other rows: what was selected or being located in the last
+// one is dropped (its detail would never be published again).
+void follow_run(DiffPanel& panel, const Session& session) {
+  if (panel.runs_seen == session.runs()) return;
+  panel.runs_seen = session.runs();
+  panel.selected.reset();
+  panel.locating.reset();
+}
+
 // Show `t`, starting with its first non-empty kind of change.
 void select_table(DiffPanel& panel, const TableSummary& t) {
   panel.table = t.name;
@@ -416,6 +425,7 @@ void draw_rows(DiffPanel& panel, Session& session, const TableSummary& summary) 
 }  // namespace
 
 void draw_diff(DiffPanel& panel, Session& session) {
+  follow_run(panel, session);
   auto run = session.run();
   if (!run || !run->ok || !run->diff) {
     ImGui::TextWrapped("No diff yet: run the normalization (Hazards tab, Normalize).");
@@ -455,6 +465,7 @@ std::string diff_view(DiffPanel& panel, Session& session, const std::string& opt
   json o = json::parse(options_json, nullptr, false);
   if (!o.is_object()) o = json::object();
   json out;
+  follow_run(panel, session);
   auto run = session.run();
   const DiffSummary* d = run && run->ok && run->diff ? run->diff.get() : nullptr;
   if (!d) {

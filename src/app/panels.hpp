@@ -99,6 +99,7 @@ struct DiffPanel {
   // is; then the row `locate_back` rows above it comes to the top.
   std::optional<Session::LocateRequest> locating;
   std::size_t locate_back = 0;
+  int runs_seen = 0;  // session.runs() when last drawn: a new run drops the selection
   // What was on screen last frame (for automation and the minimap).
   std::size_t shown_first = 0, shown_last = 0, shown_total = 0;
   float window_lo = 0, window_hi = 0;

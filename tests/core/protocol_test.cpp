@@ -2,6 +2,8 @@
 // made from real runs (the Django fixtures, the dirty demo) goes to JSON text and back
 // unchanged, the diff summary counts what the diff has, values come back byte for
 // byte, and JSON that is not what to_json writes gives an error naming the field.
+// Through the Engine: what it publishes crosses the same way, and the row detail and
+// row locations it works out (for the Diff panel) say what the databases hold.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -443,6 +445,15 @@ TEST(Protocol, EngineDetailNamesWhereACustomersAddressWent) {
   ASSERT_NE(first, nullptr);
   const std::string user = created[0].substr(created[0].find('|') + 1);
   EXPECT_EQ(first->moved, "moved -> users #" + user + ".first_name (copied to the created user " + user + ")");
+  // Its address went to the addresses row its addressables row links it to.
+  const auto employee_address =
+      rows(r->after(), "SELECT x.address_id FROM main.addressables x JOIN main.django_content_type ct"
+                       " ON ct.id = x.content_type_id AND ct.model = 'employee' WHERE x.object_id = " +
+                           std::to_string(employee));
+  ASSERT_EQ(employee_address.size(), 1u);
+  const engine::DetailLine* addr = line(*ed, "address");
+  ASSERT_NE(addr, nullptr);
+  EXPECT_EQ(addr->moved.rfind("moved -> addresses #" + employee_address[0] + ".address_line1 (", 0), 0u) << addr->moved;
   ASSERT_TRUE(r->after().exec("DETACH b").ok());
 
   // The detail crosses as JSON like any view.
