@@ -51,5 +51,7 @@ int cmd_demo(int argc, char** argv);
 int cmd_diff(int argc, char** argv);
 int cmd_export(int argc, char** argv);
 int cmd_normalize(int argc, char** argv);
+int cmd_script(int argc, char** argv);
+int cmd_verify(int argc, char** argv);
 
 }  // namespace redline::cli
