@@ -1,10 +1,11 @@
 // `redline script SNAPSHOT --target postgresql --out MIGRATION.sql [--options O.json]
-// [--revert]`: the normalization as a psql script for the production PostgreSQL
+// [--revert] [--batch-rows N]`: the normalization as a psql script for the production PostgreSQL
 // database (core/migrate/pg_script.hpp), or with --revert the script that undoes it.
 // SNAPSHOT is the database as it is now, in the old structure; the script embeds its
 // SHA-256, the options and the preview's fingerprints. Same input and options, same
 // bytes. Exit 0 written, 2 bad input or usage.
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/cli.hpp"
 #include "core/io.hpp"
@@ -16,7 +17,7 @@
 namespace redline::cli {
 
 int cmd_script(int argc, char** argv) {
-  auto args = parse_args(argc, argv, 2, {"--target", "--out", "--options"}, {"--revert"});
+  auto args = parse_args(argc, argv, 2, {"--target", "--out", "--options", "--batch-rows"}, {"--revert"});
   if (!args) return usage_error(args.error().message);
   if (args->positional.size() != 1) return usage_error("script takes exactly one SNAPSHOT");
   if (args->get("--target") != "postgresql")
@@ -24,6 +25,15 @@ int cmd_script(int argc, char** argv) {
   const std::string out = args->get("--out");
   if (out.empty()) return usage_error("script needs --out FILE.sql");
   const std::string& in = args->positional[0];
+  std::int64_t batch_rows = 1000;
+  if (args->has("--batch-rows")) {
+    const std::string n = args->get("--batch-rows");
+    char* end = nullptr;
+    long long v = std::strtoll(n.c_str(), &end, 10);
+    if (n.empty() || *end != '\0' || v < 1 || v > 1000000)
+      return usage_error("--batch-rows '" + n + "' is not a number of rows from 1 to 1000000");
+    batch_rows = v;
+  }
 
   NormalizeOptions options;
   options.now.clear();
@@ -56,6 +66,7 @@ int cmd_script(int argc, char** argv) {
     return fail(e);
   }
   ctx->generator = std::string("Redline ") + kVersion;
+  ctx->batch_rows = batch_rows;
   const bool revert = args->has("--revert");
   auto w = write_file(out, revert ? pg::revert_script(*ctx) : pg::migration_script(*ctx));
   if (!w) return fail(w.error());

@@ -1,10 +1,13 @@
-// `redline verify BEFORE AFTER [--options O.json] [--report R.json]`: the real result
+// `redline verify BEFORE AFTER [--options O.json] [--report R.json] [--expected REF]`:
+// the real result
 // of the migration (AFTER, a snapshot of the database after it ran, any format)
 // against Redline's prediction from BEFORE (core/review/verify.hpp). Exit 0 when they
 // are equal under spec §2's rules and no check of the checklist fails on AFTER, 1 when
 // not (each difference named: table, key, column, predicted and actual value), 2 bad
-// input or usage.
+// input or usage. --expected compares AFTER with REF (e.g. Django's own result of the
+// same migration) instead of Redline's prediction, under the same rules.
 #include <cstdio>
+#include <optional>
 
 #include "cli/cli.hpp"
 #include "core/io.hpp"
@@ -13,7 +16,7 @@
 namespace redline::cli {
 
 int cmd_verify(int argc, char** argv) {
-  auto args = parse_args(argc, argv, 2, {"--options", "--report"});
+  auto args = parse_args(argc, argv, 2, {"--options", "--report", "--expected"});
   if (!args) return usage_error(args.error().message);
   if (args->positional.size() != 2) return usage_error("verify takes exactly two snapshots: BEFORE AFTER");
   NormalizeOptions options;
@@ -32,7 +35,13 @@ int cmd_verify(int argc, char** argv) {
   auto after = load_input(after_path);
   if (!after) return fail(after.error());
 
-  auto v = verify_result(before->db, after->db, options);
+  std::optional<Snapshot> expected;
+  if (args->has("--expected")) {
+    auto e = load_input(args->get("--expected"));
+    if (!e) return fail(e.error());
+    expected = std::move(e.value());
+  }
+  auto v = verify_result(before->db, after->db, options, expected ? &expected->db : nullptr);
   if (!v) {
     Error e = v.error();
     e.context = before_path + " (BEFORE, normalized for the prediction)" + (e.context.empty() ? "" : "; " + e.context);

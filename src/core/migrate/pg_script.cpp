@@ -51,7 +51,8 @@ std::string text_array(const std::vector<std::string>& stmts) {
 }
 
 std::string ddl(const std::string& step, const std::string& part, const std::vector<std::string>& stmts) {
-  return "SELECT redline_migration.ddl(" + lit(step) + ", " + lit(part) + ", " + text_array(stmts) + ");\n";
+  // \gset: the call's empty result goes to a psql variable, not to the output.
+  return "SELECT redline_migration.ddl(" + lit(step) + ", " + lit(part) + ", " + text_array(stmts) + ") AS redline_ddl \\gset\n";
 }
 
 std::string batched(const ScriptContext& c, const std::string& step, const std::string& part,
@@ -297,6 +298,34 @@ BEGIN
 END
 $f$;
 
+-- The next ids of a table the run inserts into with explicit ids, as Django's inserts
+-- would get them from the sequence: after the largest of its ids and of the sequence
+-- as it was when the run started. Explicit, so that a part killed and rolled back
+-- (its nextval() calls are not) gives the same ids when it runs again.
+CREATE OR REPLACE FUNCTION redline_migration.id_base(p_table text) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $f$
+DECLARE
+  v bigint;
+BEGIN
+  EXECUTE format('SELECT coalesce(max(id), 0) FROM %I', p_table) INTO v;
+  RETURN greatest(v, coalesce((SELECT (sequences -> p_table ->> 'last_value')::bigint FROM redline_migration.run), 0));
+END
+$f$;
+
+-- The table's sequence past every id it holds (after explicit-id inserts).
+CREATE OR REPLACE FUNCTION redline_migration.sync_sequence(p_table text) RETURNS void
+LANGUAGE plpgsql AS $f$
+DECLARE
+  v bigint;
+  v_seq regclass := pg_get_serial_sequence(p_table, 'id')::regclass;
+BEGIN
+  EXECUTE format('SELECT max(id) FROM %I', p_table) INTO v;
+  IF v IS NOT NULL THEN
+    PERFORM setval(v_seq, greatest(v, coalesce(pg_sequence_last_value(v_seq), 0)));
+  END IF;
+END
+$f$;
+
 -- One DDL part: skipped when done; otherwise its statements, retried (up to 30 times,
 -- backing off) when a lock is not granted within lock_timeout, then marked done.
 CREATE OR REPLACE FUNCTION redline_migration.ddl(p_step text, p_part text, p_sql text[]) RETURNS void
@@ -486,10 +515,13 @@ std::string step_m2(const ScriptContext& c) {
   int order = 0;
   for (const auto& at : norm::address_tables())
     values += (values.empty() ? "" : ", ") + row_of({std::to_string(++order), lit(at.model)});
-  s += ddl("M2", "content types",
-           {"INSERT INTO django_content_type (app_label, model) SELECT 'crmApp', v.model FROM (VALUES " + values +
-            ") AS v(ord, model) WHERE NOT EXISTS (SELECT 1 FROM django_content_type AS ct WHERE ct.app_label = "
-            "'crmApp' AND ct.model = v.model) ORDER BY v.ord"});
+  s += ddl("M2", "content-types",
+           {"INSERT INTO django_content_type (id, app_label, model) SELECT b.base + row_number() OVER (ORDER BY "
+            "v.ord), 'crmApp', v.model FROM (VALUES " + values +
+            ") AS v(ord, model) CROSS JOIN (SELECT redline_migration.id_base('django_content_type') AS base) AS b "
+            "WHERE NOT EXISTS (SELECT 1 FROM django_content_type AS ct WHERE ct.app_label = 'crmApp' AND ct.model = "
+            "v.model) ORDER BY v.ord",
+            "SELECT redline_migration.sync_sequence('django_content_type')"});
   s += kBatchSession;
   for (const auto& at : norm::address_tables()) {
     const std::string t = at.table;
@@ -548,7 +580,7 @@ std::string contract_table(const ScriptContext& c, const char* step, const std::
   std::string drops;
   for (const auto& col : cols) drops += (drops.empty() ? " " : ", ") + ("DROP COLUMN IF EXISTS " + col);
   return std::string(kBatchSession) +
-         batched(c, step, t + " pre-images", t, "id",
+         batched(c, step, t + "-pre-images", t, "id",
                  {"INSERT INTO redline_migration.pre_" + t + " (id" + list + ") SELECT id" + list + " FROM " + t +
                   " WHERE id > $1 AND id <= $2 ON CONFLICT (id) DO NOTHING"}) +
          kDdlSession + ddl(step, t, {"ALTER TABLE " + t + drops});
@@ -573,7 +605,7 @@ std::string step_c3(const ScriptContext&) {
              {"ALTER TABLE employees ADD CONSTRAINT redline_employees_user_id_not_null CHECK (user_id IS NOT NULL) "
               "NOT VALID"}) +
          ddl("C3", "validate", {"ALTER TABLE employees VALIDATE CONSTRAINT redline_employees_user_id_not_null"}) +
-         ddl("C3", "not null",
+         ddl("C3", "not-null",
              {"ALTER TABLE employees ALTER COLUMN user_id SET NOT NULL",
               "ALTER TABLE employees DROP CONSTRAINT redline_employees_user_id_not_null"});
 }
@@ -590,7 +622,7 @@ std::string step_i1(const ScriptContext&) {
                      {"idx_employees_user", "employees (user_id)"}};
   std::string s = "SET lock_timeout = 0;\nSET statement_timeout = 0;\n";
   for (const auto& i : idx) {
-    s += std::string("SELECT redline_migration.drop_invalid_index(") + lit(i.name) + ");\n";
+    s += std::string("SELECT redline_migration.drop_invalid_index(") + lit(i.name) + ") AS redline_ddl \\gset\n";
     s += std::string("CREATE INDEX CONCURRENTLY IF NOT EXISTS ") + i.name + " ON " + i.def + ";\n";
   }
   s += std::string(kDdlSession) + ddl("I1", "indexes", {});
@@ -603,20 +635,26 @@ std::string step_p1(const ScriptContext& c) {
     values += (k ? ", " : "") + row_of({std::to_string(k), lit(norm::kMigrationNames[k])});
   return std::string(kDdlSession) +
          ddl("P1", "bookkeeping",
-             {"INSERT INTO django_migrations (app, name, applied) SELECT 'crmApp', v.name, " + now_sql(c) +
-                  " FROM (VALUES " + values +
-                  ") AS v(ord, name) WHERE NOT EXISTS (SELECT 1 FROM django_migrations AS m WHERE m.app = 'crmApp' "
-                  "AND m.name = v.name) ORDER BY v.ord",
-              "INSERT INTO django_content_type (app_label, model) SELECT 'crmApp', v.model FROM (VALUES (1, "
-              "'address'), (2, 'addressable')) AS v(ord, model) WHERE NOT EXISTS (SELECT 1 FROM django_content_type "
-              "AS ct WHERE ct.app_label = 'crmApp' AND ct.model = v.model) ORDER BY v.ord",
-              "INSERT INTO auth_permission (content_type_id, codename, name)\n"
-              "SELECT ct.id, p.action || '_' || ct.model, 'Can ' || p.action || ' ' || ct.model\n"
-              "FROM django_content_type AS ct, (VALUES (1, 'add'), (2, 'change'), (3, 'delete'), (4, 'view')) AS "
-              "p(ord, action)\n"
+             {"INSERT INTO django_migrations (id, app, name, applied) SELECT b.base + row_number() OVER (ORDER BY "
+              "v.ord), 'crmApp', v.name, " + now_sql(c) + " FROM (VALUES " + values +
+                  ") AS v(ord, name) CROSS JOIN (SELECT redline_migration.id_base('django_migrations') AS base) AS b "
+                  "WHERE NOT EXISTS (SELECT 1 FROM django_migrations AS m WHERE m.app = 'crmApp' AND m.name = v.name) "
+                  "ORDER BY v.ord",
+              "INSERT INTO django_content_type (id, app_label, model) SELECT b.base + row_number() OVER (ORDER BY "
+              "v.ord), 'crmApp', v.model FROM (VALUES (1, 'address'), (2, 'addressable')) AS v(ord, model) CROSS JOIN "
+              "(SELECT redline_migration.id_base('django_content_type') AS base) AS b WHERE NOT EXISTS (SELECT 1 FROM "
+              "django_content_type AS ct WHERE ct.app_label = 'crmApp' AND ct.model = v.model) ORDER BY v.ord",
+              "INSERT INTO auth_permission (id, content_type_id, codename, name)\n"
+              "SELECT b.base + row_number() OVER (ORDER BY ct.id, p.ord), ct.id, p.action || '_' || ct.model, "
+              "'Can ' || p.action || ' ' || ct.model\n"
+              "FROM django_content_type AS ct CROSS JOIN (VALUES (1, 'add'), (2, 'change'), (3, 'delete'), (4, "
+              "'view')) AS p(ord, action)\n"
+              "  CROSS JOIN (SELECT redline_migration.id_base('auth_permission') AS base) AS b\n"
               "WHERE ct.id > (SELECT content_types_at_start FROM redline_migration.run) AND NOT EXISTS (SELECT 1 FROM "
               "auth_permission AS ap WHERE ap.content_type_id = ct.id AND ap.codename = p.action || '_' || ct.model)\n"
-              "ORDER BY ct.id, p.ord"});
+              "ORDER BY ct.id, p.ord",
+              "SELECT redline_migration.sync_sequence(t) FROM unnest(ARRAY['django_migrations', "
+              "'django_content_type', 'auth_permission']) AS t"});
 }
 
 // ---- the files -----------------------------------------------------------------------
@@ -669,6 +707,7 @@ std::string header(const ScriptContext& c, bool revert) {
 std::string migration_script(const ScriptContext& c) {
   std::string s = header(c, false);
   s += "\n\\set ON_ERROR_STOP on\n"
+       "\\set QUIET on\n"
        "SET client_min_messages = notice;\n"
        // Each batch commits its data and its progress row together; losing the last
        // commits in a server crash loses both, so the rerun redoes them.
@@ -757,8 +796,8 @@ std::string migration_script(const ScriptContext& c) {
        "CREATE TABLE redline_migration.m1_plan AS SELECT * FROM pg_temp.redline_m1_plan;\n"
        "ALTER TABLE redline_migration.m1_plan ADD PRIMARY KEY (emp_id);\n"
        // The ids M1 will give new users, reserved now (the application keeps inserting).
-       "SELECT setval(pg_get_serial_sequence('users', 'id')::regclass, m) FROM (SELECT max(target) AS m FROM "
-       "redline_migration.m1_plan WHERE kind = 'create') AS x WHERE m IS NOT NULL;\n"
+       "SELECT CASE WHEN m IS NOT NULL THEN setval(pg_get_serial_sequence('users', 'id')::regclass, m) END AS "
+       "redline_reserved FROM (SELECT max(target) AS m FROM redline_migration.m1_plan WHERE kind = 'create') AS x \\gset\n"
        "CREATE TABLE redline_migration.pre_users AS SELECT id, first_name, last_name, email, phone FROM users WITH NO "
        "DATA;\n"
        "ALTER TABLE redline_migration.pre_users ADD PRIMARY KEY (id);\n"
@@ -859,6 +898,7 @@ std::string migration_script(const ScriptContext& c) {
 std::string revert_script(const ScriptContext& c) {
   std::string s = header(c, true);
   s += "\n\\set ON_ERROR_STOP on\n"
+       "\\set QUIET on\n"
        "SET client_min_messages = notice;\n"
        "SET synchronous_commit = off;\n"
        "SELECT to_regclass('redline_migration.run') IS NOT NULL AS redline_present \\gset\n"
@@ -878,12 +918,12 @@ std::string revert_script(const ScriptContext& c) {
   for (const char* i : {"idx_addressables_content_type", "idx_addresses_is_primary", "idx_employees_user"})
     s += std::string("DROP INDEX CONCURRENTLY IF EXISTS ") + i + ";\n";
   s += kDdlSession;
-  s += ddl("R1", "user_id nullable",
+  s += ddl("R1", "user_id-nullable",
            {"ALTER TABLE employees DROP CONSTRAINT IF EXISTS redline_employees_user_id_not_null",
             "ALTER TABLE employees ALTER COLUMN user_id DROP NOT NULL"});
   // The dropped columns back (nullable until their values are in), in their old order.
   for (const char* t : kContractTables) {
-    s += ddl("R2", std::string(t) + " columns",
+    s += ddl("R2", std::string(t) + "-columns",
              {"DO $r$ DECLARE r record; BEGIN FOR r IN SELECT * FROM redline_migration.dropped_columns WHERE "
               "table_name = " + lit(t) + " ORDER BY position LOOP EXECUTE format('ALTER TABLE %I ADD COLUMN IF NOT "
               "EXISTS %I %s', r.table_name, r.column_name, r.type); END LOOP; END $r$"});
@@ -892,30 +932,30 @@ std::string revert_script(const ScriptContext& c) {
   for (const char* t : kContractTables) {
     std::string set;
     for (const auto& col : norm::dropped_columns(t)) set += (set.empty() ? "" : ", ") + col + " = p." + col;
-    s += batched(c, "R3", std::string(t) + " values", t, "id",
+    s += batched(c, "R3", std::string(t) + "-values", t, "id",
                  {"UPDATE " + std::string(t) + " AS t SET " + set + " FROM redline_migration.pre_" + t +
                   " AS p WHERE p.id = t.id AND t.id > $1 AND t.id <= $2"});
   }
-  s += batched(c, "R4", "users values", "redline_migration.pre_users", "id",
+  s += batched(c, "R4", "users-values", "redline_migration.pre_users", "id",
                {"UPDATE users AS u SET first_name = p.first_name, last_name = p.last_name, email = p.email, phone = "
                 "p.phone FROM redline_migration.pre_users AS p WHERE u.id = p.id AND p.id > $1 AND p.id <= $2"});
-  s += batched(c, "R4", "employees user_id", "redline_migration.pre_employee_user", "id",
+  s += batched(c, "R4", "employees-user_id", "redline_migration.pre_employee_user", "id",
                {"UPDATE employees AS e SET user_id = p.user_id FROM redline_migration.pre_employee_user AS p WHERE "
                 "e.id = p.id AND p.id > $1 AND p.id <= $2"});
-  s += batched(c, "R4", "created users", "redline_migration.m1_plan", "emp_id",
+  s += batched(c, "R4", "created-users", "redline_migration.m1_plan", "emp_id",
                {"DELETE FROM users AS u USING redline_migration.m1_plan AS p WHERE u.id = p.target AND p.kind = "
                 "'create' AND p.emp_id > $1 AND p.emp_id <= $2"});
   s += kDdlSession;
   // Rows the application added since the migration have no pre-image: '' where the
   // old column was NOT NULL (text columns: every dropped column is text).
   for (const char* t : kContractTables) {
-    s += ddl("R5", std::string(t) + " not null",
+    s += ddl("R5", std::string(t) + "-not-null",
              {"DO $r$ DECLARE r record; BEGIN FOR r IN SELECT * FROM redline_migration.dropped_columns WHERE "
               "table_name = " + lit(t) + " AND not_null ORDER BY position LOOP EXECUTE format('UPDATE %I SET %I = "
               "'''' WHERE %I IS NULL', r.table_name, r.column_name, r.column_name); EXECUTE format('ALTER TABLE %I "
               "ALTER COLUMN %I SET NOT NULL', r.table_name, r.column_name); END LOOP; END $r$"});
   }
-  s += ddl("R6", "new structure",
+  s += ddl("R6", "new-structure",
            {"DROP TABLE IF EXISTS addressables", "DROP TABLE IF EXISTS addresses",
             "ALTER TABLE organizations DROP COLUMN IF EXISTS default_currency",
             "ALTER TABLE deals ALTER COLUMN currency SET NOT NULL",

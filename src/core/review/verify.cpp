@@ -141,16 +141,21 @@ Result<Verification> compare_with_prediction(sql::Database& before, sql::Databas
   return v;
 }
 
-Result<Verification> verify_result(sql::Database& before, sql::Database& actual, const NormalizeOptions& options) {
-  auto predicted = before.clone();
-  if (!predicted) return predicted.error();
+Result<Verification> verify_result(sql::Database& before, sql::Database& actual, const NormalizeOptions& options,
+                                   sql::Database* expected) {
   NormalizeOptions o = options;
   if (o.now.empty()) o.now = "2000-01-01 00:00:00";  // only created users' date_joined, not compared
   o.record_timings = false;
   o.strict = false;
-  Report r = normalize(*predicted, o);
-  if (r.error) return *r.error;
-  auto v = compare_with_prediction(before, *predicted, actual);
+  sql::Database predicted;
+  if (!expected) {
+    auto copy = before.clone();
+    if (!copy) return copy.error();
+    predicted = std::move(copy.value());
+    Report r = normalize(predicted, o);
+    if (r.error) return *r.error;
+  }
+  auto v = compare_with_prediction(before, expected ? *expected : predicted, actual);
   if (!v) return v.error();
   auto rv = review_run(before, actual, o);
   if (!rv) return rv.error();

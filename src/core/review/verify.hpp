@@ -50,8 +50,9 @@ constexpr std::size_t kMaxMismatches = 1000;
 // came from (users it had keep their date_joined). Only reads the three databases.
 Result<Verification> compare_with_prediction(sql::Database& before, sql::Database& predicted, sql::Database& actual);
 
-// Normalize a copy of `before` with `options`, compare with `actual`, run the
-// checklist on `actual`.
-Result<Verification> verify_result(sql::Database& before, sql::Database& actual, const NormalizeOptions& options);
+// Normalize a copy of `before` with `options` (or take `expected` as the prediction
+// when given), compare with `actual`, run the checklist on `actual`.
+Result<Verification> verify_result(sql::Database& before, sql::Database& actual, const NormalizeOptions& options,
+                                   sql::Database* expected = nullptr);
 
 }  // namespace redline
