@@ -35,16 +35,9 @@ int cmd_script(int argc, char** argv) {
     batch_rows = v;
   }
 
-  NormalizeOptions options;
-  options.now.clear();
-  if (args->has("--options")) {
-    std::string path = args->get("--options");
-    auto text = read_file(path);
-    if (!text) return fail(text.error());
-    auto parsed = options_from_json(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()), path);
-    if (!parsed) return fail(parsed.error());
-    options = std::move(parsed.value());
-  }
+  auto parsed_options = options_arg(*args);
+  if (!parsed_options) return fail(parsed_options.error());
+  NormalizeOptions options = std::move(parsed_options.value());
 
   std::vector<std::uint8_t> bytes;
   auto snap = load_input(in, &bytes);

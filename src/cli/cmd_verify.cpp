@@ -19,15 +19,9 @@ int cmd_verify(int argc, char** argv) {
   auto args = parse_args(argc, argv, 2, {"--options", "--report", "--expected"});
   if (!args) return usage_error(args.error().message);
   if (args->positional.size() != 2) return usage_error("verify takes exactly two snapshots: BEFORE AFTER");
-  NormalizeOptions options;
-  if (args->has("--options")) {
-    std::string path = args->get("--options");
-    auto text = read_file(path);
-    if (!text) return fail(text.error());
-    auto parsed = options_from_json(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()), path);
-    if (!parsed) return fail(parsed.error());
-    options = std::move(parsed.value());
-  }
+  auto parsed_options = options_arg(*args);
+  if (!parsed_options) return fail(parsed_options.error());
+  NormalizeOptions options = std::move(parsed_options.value());
   const std::string& before_path = args->positional[0];
   const std::string& after_path = args->positional[1];
   auto before = load_input(before_path);

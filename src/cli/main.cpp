@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/cli.hpp"
+#include "core/io.hpp"
 #include "core/version.hpp"
 
 namespace redline::cli {
@@ -67,6 +68,14 @@ Result<Args> parse_args(int argc, char** argv, int first, const std::vector<std:
     }
   }
   return a;
+}
+
+Result<NormalizeOptions> options_arg(const Args& args) {
+  if (!args.has("--options")) return NormalizeOptions{};
+  const std::string path = args.get("--options");
+  auto text = read_file(path);
+  if (!text) return text.error();
+  return options_from_json(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()), path);
 }
 
 int usage_error(const std::string& msg) {

@@ -214,54 +214,21 @@ std::string fingerprint_diff_sql(crm::Shape shape, const std::vector<Fingerprint
          "  WHERE l.n IS DISTINCT FROM e.n OR l.h IS DISTINCT FROM e.h";
 }
 
-// M1's plan on the live data (normalize_sql.hpp's m1_plan_sql, in PostgreSQL): one row
-// per employee, in id order; new user ids continue after the largest of users.id and
-// the users sequence.
+// M1's plan on the live data: normalize_sql.hpp's m1_plan_sql (the query the preview
+// runs) over the old shape, new user ids after the largest of users.id and the users
+// sequence (SQLite's AUTOINCREMENT counter there).
 std::string m1_plan_select(CollisionResolution resolution) {
-  const bool link = resolution == CollisionResolution::Link;
-  const bool suffix = resolution == CollisionResolution::Suffix;
-  std::string q;
-  q += "WITH e AS (\n";
-  q += "  SELECT e.id AS emp_id, u.id AS uid, coalesce(e.first_name, '') AS fn, coalesce(e.last_name, '') AS ln,\n";
-  q += "         coalesce(e.email, '') AS em, coalesce(e.phone, '') AS ph\n";
-  q += "  FROM employees AS e LEFT JOIN users AS u ON u.id = e.user_id\n";
-  q += "), c AS (\n";
-  q += "  SELECT emp_id, CASE WHEN em <> '' THEN em ELSE 'employee_' || emp_id END AS want FROM e WHERE uid IS NULL\n";
-  q += "), g AS (\n";
-  q += "  SELECT c.emp_id, c.want, (SELECT u.id FROM users AS u WHERE u.username = c.want) AS taken_by,\n";
-  q += "         row_number() OVER (PARTITION BY c.want ORDER BY c.emp_id) AS rn,\n";
-  q += "         count(*) OVER (PARTITION BY c.want) AS grp_n,\n";
-  q += "         min(c.emp_id) OVER (PARTITION BY c.want) AS first_id\n";
-  q += "  FROM c\n";
-  q += "), k AS (\n";
-  q += "  SELECT e.emp_id, e.uid, e.fn, e.ln, e.em, e.ph, g.want, g.taken_by, g.grp_n, g.first_id,\n";
-  q += "    CASE WHEN e.uid IS NOT NULL THEN 'update'\n";
-  if (link) {
-    q += "         WHEN g.taken_by IS NOT NULL THEN 'link'\n";
-    q += "         WHEN g.rn > 1 THEN 'link_new'\n";
+  norm::DbState old_shape;
+  for (const auto& t : crm::tables(crm::Shape::Before)) {
+    auto& info = old_shape.tables[t.name];
+    info.name = t.name;
+    for (const auto& col : t.columns) info.columns.push_back({col.name, col.type, col.not_null, col.primary_key});
   }
-  q += "         ELSE 'create' END AS kind,\n";
-  if (suffix) {
-    q += "    CASE WHEN e.uid IS NULL AND (g.taken_by IS NOT NULL OR g.rn > 1) THEN g.want || '-' || e.emp_id\n";
-    q += "         ELSE g.want END AS username\n";
-  } else {
-    q += "    g.want AS username\n";
-  }
-  q += "  FROM e LEFT JOIN g ON g.emp_id = e.emp_id\n";
-  q += "), n AS (\n";
-  q += "  SELECT emp_id, greatest(coalesce((SELECT max(id) FROM users), 0),\n";
-  q += "           coalesce(pg_sequence_last_value(pg_get_serial_sequence('users', 'id')::regclass), 0))\n";
-  q += "         + row_number() OVER (ORDER BY emp_id) AS new_uid\n";
-  q += "  FROM k WHERE kind = 'create'\n";
-  q += ")\n";
-  q += "SELECT k.emp_id, k.kind,\n";
-  q += "  (CASE k.kind WHEN 'update' THEN k.uid WHEN 'link' THEN k.taken_by WHEN 'create' THEN n.new_uid\n";
-  q += "    ELSE (SELECT n2.new_uid FROM n AS n2 WHERE n2.emp_id = k.first_id) END)::integer AS target,\n";
-  q += "  CASE WHEN k.kind = 'create' THEN k.username END::varchar(150) AS username,\n";
-  q += "  k.fn::text, k.ln::text, k.em::text, k.ph::text, k.want::text, k.taken_by, k.grp_n::integer\n";
-  q += "FROM k LEFT JOIN n ON n.emp_id = k.emp_id\n";
-  q += "ORDER BY k.emp_id";
-  return q;
+  return "SELECT * FROM (\n" +
+         norm::m1_plan_sql(old_shape, resolution,
+                           "greatest(coalesce((SELECT max(id) FROM users), 0), "
+                           "coalesce(pg_sequence_last_value(pg_get_serial_sequence('users', 'id')::regclass), 0))") +
+         ") AS plan ORDER BY emp_id";
 }
 
 std::string id_array(const std::vector<std::int64_t>& ids) {
@@ -699,6 +666,12 @@ std::string header(const ScriptContext& c, bool revert) {
          "--\n"
          "-- Run:    psql -X -v ON_ERROR_STOP=1 -d DB -f REVERT.sql   (again to resume if killed)\n";
   }
+  h += "\n\\set ON_ERROR_STOP on\n"
+       "\\set QUIET on\n"
+       "SET client_min_messages = notice;\n"
+       // Each batch commits its data and its progress row together; losing the last
+       // commits in a server crash loses both, so the rerun redoes them.
+       "SET synchronous_commit = off;\n";
   return h;
 }
 
@@ -706,13 +679,7 @@ std::string header(const ScriptContext& c, bool revert) {
 
 std::string migration_script(const ScriptContext& c) {
   std::string s = header(c, false);
-  s += "\n\\set ON_ERROR_STOP on\n"
-       "\\set QUIET on\n"
-       "SET client_min_messages = notice;\n"
-       // Each batch commits its data and its progress row together; losing the last
-       // commits in a server crash loses both, so the rerun redoes them.
-       "SET synchronous_commit = off;\n"
-       "SELECT to_regclass('redline_migration.progress') IS NOT NULL AS redline_started \\gset\n";
+  s += "SELECT to_regclass('redline_migration.progress') IS NOT NULL AS redline_started \\gset\n";
 
   s += section("preflight: the live database, before anything changes");
   s += "\\if :redline_started\n"
@@ -897,11 +864,7 @@ std::string migration_script(const ScriptContext& c) {
 
 std::string revert_script(const ScriptContext& c) {
   std::string s = header(c, true);
-  s += "\n\\set ON_ERROR_STOP on\n"
-       "\\set QUIET on\n"
-       "SET client_min_messages = notice;\n"
-       "SET synchronous_commit = off;\n"
-       "SELECT to_regclass('redline_migration.run') IS NOT NULL AS redline_present \\gset\n"
+  s += "SELECT to_regclass('redline_migration.run') IS NOT NULL AS redline_present \\gset\n"
        "\\if :redline_present\n"
        "\\else\n"
        "DO $$ BEGIN\n"
