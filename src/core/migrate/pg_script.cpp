@@ -343,6 +343,7 @@ DECLARE
   v_n bigint;
   v_rows bigint;
   v_stmt text;
+  v_t0 timestamptz;
 BEGIN
   SELECT last_key, high_water, done, batches INTO v_last, v_hwm, v_done, v_batch
     FROM redline_migration.progress WHERE step = p_step AND part = p_part;
@@ -363,13 +364,15 @@ BEGIN
                    p_key, p_from) INTO v_hi USING v_last, v_hwm, p_size;
     EXIT WHEN v_hi IS NULL;
     v_rows := 0;
+    v_t0 := clock_timestamp();
     FOREACH v_stmt IN ARRAY p_sql LOOP
       EXECUTE v_stmt USING v_last, v_hi;
       GET DIAGNOSTICS v_n = ROW_COUNT;
       v_rows := v_rows + v_n;
     END LOOP;
     v_batch := v_batch + 1;
-    UPDATE redline_migration.progress SET last_key = v_hi, batches = v_batch, rows_affected = rows_affected + v_rows
+    UPDATE redline_migration.progress SET last_key = v_hi, batches = v_batch, rows_affected = rows_affected + v_rows,
+        longest_batch_ms = greatest(longest_batch_ms, extract(epoch FROM clock_timestamp() - v_t0) * 1000)
       WHERE step = p_step AND part = p_part;
     PERFORM redline_migration.pause(p_step || ':' || p_part || ':batch:' || v_batch);
     COMMIT;
@@ -746,7 +749,8 @@ std::string migration_script(const ScriptContext& c) {
   s += "BEGIN;\n"
        "CREATE SCHEMA redline_migration;\n"
        "CREATE TABLE redline_migration.progress (step text NOT NULL, part text NOT NULL, last_key bigint, high_water "
-       "bigint,\n  batches integer NOT NULL DEFAULT 0, rows_affected bigint NOT NULL DEFAULT 0, done boolean NOT NULL "
+       "bigint,\n  batches integer NOT NULL DEFAULT 0, rows_affected bigint NOT NULL DEFAULT 0, longest_batch_ms float8 NOT NULL "
+       "DEFAULT 0, done boolean NOT NULL "
        "DEFAULT false,\n  started_at timestamptz NOT NULL DEFAULT clock_timestamp(), finished_at timestamptz, PRIMARY "
        "KEY (step, part));\n"
        "CREATE TABLE redline_migration.run (id integer PRIMARY KEY CHECK (id = 1), snapshot_sha256 text NOT NULL,\n"
