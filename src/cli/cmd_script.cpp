@@ -6,6 +6,7 @@
 // bytes. Exit 0 written, 2 bad input or usage.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "cli/cli.hpp"
 #include "core/io.hpp"
@@ -52,7 +53,10 @@ int cmd_script(int argc, char** argv) {
     e.message += "; take the snapshot from the database the script will run on, before migrating it";
     return fail(e);
   }
-  auto ctx = pg::script_context(snap->db, options, in, sha256_hex(bytes));
+  // The file's name without its folder: the same snapshot gives the same script
+  // wherever it lies (and the header shows no local path).
+  const std::string name = std::filesystem::path(in).filename().string();
+  auto ctx = pg::script_context(snap->db, options, name, sha256_hex(bytes));
   if (!ctx) {
     Error e = ctx.error();
     e.context = in + (e.context.empty() ? "" : "; " + e.context);

@@ -17,6 +17,8 @@
 #   verify-cell    verify rejects the result with one changed cell (exit 1), naming it
 #   collision      a colliding username added after the snapshot: the run stops in the
 #                  preflight, naming the employee, and the database is unchanged
+#   live-changed   a value changed after the snapshot: the run goes on, says so at the
+#                  start, and its final check reports the difference instead of failing
 #   dirty          crm-dirty with default options: equal to Redline's prediction
 # The pause points come from the script's test hook: with the session setting
 # redline.pause_at (PGOPTIONS) the script sleeps there, and the test terminates it.
@@ -183,7 +185,7 @@ kill_at() {  # kill_at POINT: the script killed while paused at POINT, then run 
     failed "kill-$point" "$(head -5 "$work/verify.out")"
   fi
 }
-for point in "E3:orders" "M1:employees:batch:2" "M2:content-types" "M2:customers:batch:3" "M3:organizations:batch:1" \
+for point in "E3:orders" "M1:employees:batch:2" "M2:content-types" "M2:customers:batch:3" "M2:validate" "M3:organizations:batch:1" \
              "C1:employees-pre-images:batch:2" "C1:employees" "C2:vendors" "C3:validate" "P1:bookkeeping"; do
   kill_at "$point"
 done
@@ -211,6 +213,21 @@ else
   else
     pass "collision: stopped in the preflight naming employee $emp_id, nothing changed"
   fi
+fi
+
+# ---- live data changed since the snapshot (no hazard): the run goes on and says so -------------
+ldb=${prefix}_live
+restore "$ldb" "$small"
+su postgres -c "psql -X -q -v ON_ERROR_STOP=1 -d '$ldb' -c \"UPDATE customers SET name = name || ' (renamed)' WHERE id = 5\"" >/dev/null
+if run_script "$ldb" "$work/small.sql"; then
+  if grep -q "the live data differs from the snapshot (customers: 600 rows (expected 600), content differs)" "$work/psql.out" &&
+     grep -q "as the live data differed from the snapshot at the start" "$work/psql.out"; then
+    pass "live-changed: the run went on, saying the live data differed from the snapshot, and reported"
+  else
+    failed live-changed "not said: $(grep -m3 -i 'differ' "$work/psql.out")"
+  fi
+else
+  failed live-changed "the script failed: $(tail -5 "$work/psql.out")"
 fi
 
 # ---- crm-dirty with default options: equal to the prediction -----------------------------------
