@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/load/snapshot.hpp"
+#include "core/migrate/normalize_options.hpp"
 #include "core/result.hpp"
 
 namespace redline::cli {
@@ -39,6 +40,9 @@ int fail(const Error& e);                 // prints "redline: error: ...", retur
 // receives the file's bytes (the report's checksum is of them).
 Result<Snapshot> load_input(const std::string& path, std::vector<std::uint8_t>* main_bytes = nullptr);
 
+// The run's options: from the JSON file of --options when given, else the defaults.
+Result<NormalizeOptions> options_arg(const Args& args);
+
 // One command: its name, its usage lines, and its entry point (argv[1] is the name).
 struct Command {
   const char* name;
@@ -51,5 +55,7 @@ int cmd_demo(int argc, char** argv);
 int cmd_diff(int argc, char** argv);
 int cmd_export(int argc, char** argv);
 int cmd_normalize(int argc, char** argv);
+int cmd_script(int argc, char** argv);
+int cmd_verify(int argc, char** argv);
 
 }  // namespace redline::cli

@@ -71,15 +71,9 @@ int cmd_normalize(int argc, char** argv) {
   if (out.empty()) return usage_error("normalize needs --out AFTER.sqlite3");
   const std::string& in = args->positional[0];
 
-  NormalizeOptions options;
-  if (args->has("--options")) {
-    std::string path = args->get("--options");
-    auto text = read_file(path);
-    if (!text) return fail(text.error());
-    auto parsed = options_from_json(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()), path);
-    if (!parsed) return fail(parsed.error());
-    options = std::move(parsed.value());
-  }
+  auto parsed_options = options_arg(*args);
+  if (!parsed_options) return fail(parsed_options.error());
+  NormalizeOptions options = std::move(parsed_options.value());
   if (args->has("--now")) {
     options.now = args->get("--now");
     if (!is_valid_timestamp(options.now))

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/cli.hpp"
+#include "core/io.hpp"
 #include "core/version.hpp"
 
 namespace redline::cli {
@@ -17,6 +18,8 @@ const Command kCommands[] = {
     {"diff", "redline diff BEFORE AFTER [--json D.json]", cmd_diff},
     {"export", "redline export SNAPSHOT --format pgdump|dumpdata --out FILE", cmd_export},
     {"normalize", "redline normalize SNAPSHOT --out AFTER.sqlite3 [--report R.json] [--report-md R.md] [--report-html R.html] [--csv-dir DIR] [--ticks T.json] [--options O.json] [--now TS] [--strict]", cmd_normalize},
+    {"script", "redline script SNAPSHOT --target postgresql --out MIGRATION.sql [--options O.json] [--revert] [--batch-rows N]", cmd_script},
+    {"verify", "redline verify BEFORE AFTER [--options O.json] [--report R.json] [--expected REF]", cmd_verify},
 };
 
 std::string usage_text() {
@@ -65,6 +68,14 @@ Result<Args> parse_args(int argc, char** argv, int first, const std::vector<std:
     }
   }
   return a;
+}
+
+Result<NormalizeOptions> options_arg(const Args& args) {
+  if (!args.has("--options")) return NormalizeOptions{};
+  const std::string path = args.get("--options");
+  auto text = read_file(path);
+  if (!text) return text.error();
+  return options_from_json(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()), path);
 }
 
 int usage_error(const std::string& msg) {

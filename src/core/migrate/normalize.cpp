@@ -15,6 +15,7 @@
 
 #include "core/migrate/crm_schema.hpp"
 #include "core/migrate/normalize_sql.hpp"
+#include "core/migrate/steps.hpp"
 
 namespace redline {
 
@@ -75,27 +76,12 @@ class RunTransaction {
   bool outermost_;
 };
 
-struct StepDef {
-  const char* id;
-  const char* title;
-};
-
-constexpr StepDef kSteps[] = {
-    {"E1", "Create addresses and addressables"},
-    {"E2", "Add organizations.default_currency"},
-    {"E3", "Make deals, orders and payments currency nullable"},
-    {"M1", "Move employee contact data to users; create missing users"},
-    {"M2", "Move address columns to addresses and addressables"},
-    {"M3", "Set each organization's default currency from its deals"},
-    {"C1", "Drop contact and address columns from employees"},
-    {"C2", "Drop address columns from organizations, customers, vendors, leads"},
-    {"C3", "Make employees.user_id NOT NULL"},
-    {"I1", "Create the indexes of the guide's phase 6.3"},
-    {"P1", "Record the migrations; register the new models' content types and permissions"},
-};
-constexpr std::size_t kStepCount = sizeof(kSteps) / sizeof(kSteps[0]);
+// The steps (ids, titles, order): the one table the PostgreSQL script reads too.
+// run_step() and already() below follow its order.
+const std::vector<StepDef>& kSteps = normalization_steps();
+const std::size_t kStepCount = kSteps.size();
 // Units of work: the preflight, the steps, the final checks and commit.
-constexpr std::size_t kUnits = kStepCount + 2;
+const std::size_t kUnits = kStepCount + 2;
 
 }  // namespace
 

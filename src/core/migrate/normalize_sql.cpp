@@ -346,7 +346,7 @@ std::string zip_only_sql(const DbState& s, std::string_view alias) {
          has_address_data_sql(s, "vendors", alias, false) + ")";
 }
 
-std::string m1_plan_sql(const DbState& s, CollisionResolution resolution) {
+std::string m1_plan_sql(const DbState& s, CollisionResolution resolution, std::string_view last_user_id) {
   const bool link = resolution == CollisionResolution::Link;
   const bool suffix = resolution == CollisionResolution::Suffix;
   std::string fn = text_or_empty(s, "employees", "first_name", "e");
@@ -358,6 +358,7 @@ std::string m1_plan_sql(const DbState& s, CollisionResolution resolution) {
       "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'users'), 0), "
       "coalesce((SELECT max(id) FROM users), 0))";
   if (!s.table("sqlite_sequence")) base = "coalesce((SELECT max(id) FROM users), 0)";
+  if (!last_user_id.empty()) base = std::string(last_user_id);
 
   std::string q;
   q += "WITH e AS (\n";

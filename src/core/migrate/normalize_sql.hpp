@@ -114,8 +114,10 @@ std::string zip_only_sql(const DbState& s, std::string_view alias);
 //   values, NULL read as ''), want (the username the guide would give), taken_by
 //   (id of the existing user holding `want`), grp_n (how many employees without a
 //   user want that name).
-// A SELECT (with its WITH clause), usable as a subquery.
-std::string m1_plan_sql(const DbState& s, CollisionResolution resolution);
+// A SELECT (with its WITH clause), usable as a subquery. `last_user_id`, when given, is
+// the SQL expression of the largest user id handed out (the PostgreSQL script's, from
+// the users sequence); by default SQLite's, from sqlite_sequence.
+std::string m1_plan_sql(const DbState& s, CollisionResolution resolution, std::string_view last_user_id = {});
 
 // The temp table the preflight fills with M1's plan (the columns above, in that order)
 // and M1 then reads, so the plan is computed once per run.

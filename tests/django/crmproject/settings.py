@@ -50,9 +50,14 @@ TEMPLATES = [{
 
 ROOT_URLCONF = 'crmproject.urls'
 
-if 'CRM_DB' not in os.environ:
-    raise RuntimeError('set CRM_DB to the SQLite file to work on')
-DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': os.environ['CRM_DB']}}
+# CRM_PG_DB: a PostgreSQL database instead (local socket, the OS user's role; Debian's
+# python3-psycopg2), for the benchmark of bench/pg_script_bench.sh.
+if 'CRM_PG_DB' in os.environ:
+    DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': os.environ['CRM_PG_DB']}}
+elif 'CRM_DB' not in os.environ:
+    raise RuntimeError('set CRM_DB to the SQLite file to work on (or CRM_PG_DB to a PostgreSQL database)')
+else:
+    DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': os.environ['CRM_DB']}}
 
 AUTH_USER_MODEL = 'crmApp.User'
 DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'
