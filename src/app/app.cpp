@@ -351,7 +351,6 @@ std::string App::state_json() const {
   j["panel"] = panel_;
   j["copied"] = clipboard_;
   j["runs"] = session_.runs();
-  j["warmup"] = session_.warmup_state();
   if (auto run = session_.run()) {
     j["run"] = {{"ok", run->ok}, {"status", run->report.status}};
     if (!run->checks.empty()) {

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 
 namespace redline::engine {
 
@@ -69,17 +68,10 @@ void Engine::start_run(const NormalizeOptions& options) {
 
 std::string Engine::activity() const {
   if (job_.active) return job_.stage + (job_.phase.empty() ? "" : " " + job_.phase);
-  if (warmup_) return "warm-up " + warmup_phase_;
   return {};
 }
 
 void Engine::cancel() {
-  if (warmup_) {
-    // What the user asked for comes first; its own first slices compile what the
-    // warm-up had not reached.
-    warmup_.reset();
-    warmup_state_ = "dropped";
-  }
   if (demo_) demo_->cancel();
   demo_.reset();
   demo_image_.reset();  // it reads demo_db_
@@ -124,22 +116,6 @@ Result<std::vector<std::uint8_t>> Engine::export_after() {
 }
 
 void Engine::pump(double budget_ms) {
-  if (warmup_) {
-    // Nothing else is under way while it runs: every job starts with cancel().
-    Progress p = warmup_->step(budget_ms);
-    warmup_phase_ = p.phase;
-    if (p.state == JobState::More) return;
-    if (p.state == JobState::Error) {
-      const Error& e = *p.error;
-      std::fprintf(stderr, "Redline: the engine failed on its built-in warm-up snapshot: %s (%s)\n", e.message.c_str(),
-                   e.context.c_str());
-      warmup_state_ = "failed";
-    } else {
-      warmup_state_ = "done";
-    }
-    warmup_.reset();
-    return;
-  }
   pump_diff_view(budget_ms);
   serve_rows();
   if (page_request_ && !run_active_ && run_view_ && run_view_->ok && run_view_->diff &&
@@ -325,7 +301,7 @@ void Engine::preflight(double budget_ms) {
     pub.sha256 = pub.digest.finish_hex();
     if (spent() >= budget_ms) return;
   }
-  if (!pub.chars) pub.chars = std::make_unique<diff::TextCharsJob>(pub.snapshot.db);
+  if (!pub.chars) pub.chars = std::make_unique<load::TextCharsJob>(pub.snapshot.db);
   Progress c = pub.chars->step(std::max(1.0, budget_ms - spent()));
   job_.phase = "characters";
   job_.fraction = c.fraction;

@@ -15,6 +15,7 @@
 #include "core/diff/diff_view.hpp"
 #include "core/migrate/hazards.hpp"
 #include "core/load/load_job.hpp"
+#include "core/load/text_chars.hpp"
 #include "core/review/moves.hpp"
 #include "core/migrate/normalize_options.hpp"
 #include "core/pipeline.hpp"
@@ -22,7 +23,6 @@
 #include "core/result.hpp"
 #include "core/sha256.hpp"
 #include "core/load/snapshot.hpp"
-#include "core/warmup.hpp"
 
 namespace redline::engine {
 
@@ -79,15 +79,11 @@ class Engine {
   // a job's error.
   void report_error(Error e) { error_ = std::move(e); }
 
-  // Advance the job in progress by about budget_ms (called once per frame). Before
-  // the first job, the engine's warm-up (core/warmup.hpp) runs instead.
+  // Advance the job in progress by about budget_ms.
   void pump(double budget_ms);
 
-  // The warm-up: "running", "done", "dropped" (the user started something first: a
-  // job replaces it) or "failed" (the engine failed on its own tiny snapshot).
-  const char* warmup_state() const { return warmup_state_; }
   // What the session is doing, for the frame statistics: "<stage> <phase>" of the
-  // job ("load customers"), "warm-up <stage>", or "" when idle.
+  // job ("load customers"), or "" when idle.
   std::string activity() const;
 
   const JobView& job() const { return job_; }
@@ -171,9 +167,6 @@ class Engine {
   void fail(Error e);
   void serve_rows();  // the pending rows request, if any (called by pump)
 
-  std::unique_ptr<WarmupJob> warmup_ = std::make_unique<WarmupJob>();
-  const char* warmup_state_ = "running";
-  std::string warmup_phase_ = "demo";
 
   ManualTicks ticks_;
   std::optional<RowsRequest> rows_request_;
@@ -199,7 +192,7 @@ class Engine {
     Sha256 digest;
     std::size_t hashed = 0;  // bytes of `original` in `digest`
     std::string sha256;      // set when all are
-    std::unique_ptr<diff::TextCharsJob> chars;
+    std::unique_ptr<load::TextCharsJob> chars;
   };
   std::optional<Published> to_publish_;
   std::unique_ptr<HazardJob> hazard_job_;  // the preflight of to_publish_

@@ -54,9 +54,7 @@ async function runInPage(file) {
     const bytes = fs.readFileSync(file);
     await page.route(`${origin}/__snapshot`, (route) => route.fulfill({ body: bytes, contentType: 'application/octet-stream' }));
     await page.evaluate(async () => { window.__bytes = new Uint8Array(await (await fetch('/__snapshot')).arrayBuffer()); });
-    // A user picks a file after the page has warmed up (redline.state().warmup): the
-    // engine's code is compiled by then. Then two frames, so the copy is over.
-    await waitForWarmup(page);
+    // Two frames, so the copy is over.
     await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
     const result = await page.evaluate(async ({ name, now }) => {
       const r = window.redline;
@@ -75,12 +73,6 @@ async function runInPage(file) {
     assert.deepEqual(consoleErrors(log), []);
     return result;
   } finally { await page.close(); server.close(); }
-}
-
-// Until the page's warm-up (the engine run once on a tiny snapshot while idle) is done.
-async function waitForWarmup(page) {
-  await page.waitForFunction(() => window.redline.state().warmup !== 'running', null, { timeout: 30000 });
-  assert.equal(await page.evaluate(() => window.redline.state().warmup), 'done');
 }
 
 function describe(label, stats) {
@@ -116,7 +108,6 @@ test('a snapshot too big for the tab is refused before it is copied, with the si
   const { page, log, server } = await openPage(browser.context, { query: '?demo=off' });
   try {
     await page.evaluate(async () => { await window.redline.ready; });
-    await waitForWarmup(page);  // it allocates: not while the heap is compared
     const r = await page.evaluate(async () => {
       const r = window.redline;
       const head = new TextEncoder().encode('SQLite format 3\0');

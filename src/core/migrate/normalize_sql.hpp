@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <set>
@@ -13,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/job.hpp"
 #include "core/migrate/normalize_options.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
@@ -133,35 +133,8 @@ extern const char* const kVotesFill;
 
 // ---- slices --------------------------------------------------------------------------
 //
-// The page runs the jobs a slice per frame, so no single call may take long on a large
-// snapshot. Work is a queue of tasks; a task runs one slice per call and says whether it
-// has finished. A task may queue follow-ups, which run right after it (in the order it
-// queued them): that is how a step that must look at the database before deciding what
-// to do plans its statements when its turn comes.
-class SliceQueue {
- public:
-  using Task = std::function<Result<bool>()>;  // true: finished
-  // `heavy` (when set) says whether the task's next slice is a long statement that
-  // cannot be split (a CREATE INDEX, a DROP TABLE, a join over a whole table): jobs
-  // start such a slice at the beginning of a step() call, not after other work in the
-  // same call, so one call costs the budget or that statement, not both.
-  void then(Task t, std::function<bool()> heavy = nullptr);
-  void then(Task t, bool heavy) { then(std::move(t), heavy ? std::function<bool()>([] { return true; }) : nullptr); }
-  bool empty() const { return q_.empty(); }
-  void clear() { q_.clear(); }
-  bool next_heavy() const { return !q_.empty() && q_.front().heavy && q_.front().heavy(); }
-  // One slice of the first task; the error of a task that failed.
-  Status run_one();
-
- private:
-  struct Entry {
-    Task run;
-    std::function<bool()> heavy;
-  };
-  std::deque<Entry> q_;
-  std::size_t at_ = 0;       // where a running task's follow-ups go
-  bool running_ = false;
-};
+// A step's work is a StepQueue (core/job.hpp) of tasks, each a slice per call; a
+// statement over a whole table is cut into ranges of rowids (ranged_task below).
 
 // Rows per slice of a ranged statement: a few milliseconds of work natively. Fixed (not
 // derived from the time budget), so a sliced run executes exactly the statements an
@@ -184,6 +157,6 @@ struct Ranged {
   std::function<Status(std::int64_t changes)> after;
   std::function<Status()> done;
 };
-SliceQueue::Task ranged_task(sql::Database& db, Ranged r);
+StepQueue::Task ranged_task(sql::Database& db, Ranged r);
 
 }  // namespace redline::norm
