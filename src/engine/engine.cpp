@@ -33,6 +33,16 @@ void Engine::start_load(std::vector<std::uint8_t> bytes, std::string name, std::
   begin_load(std::move(bytes), std::move(name), false, std::move(wal));
 }
 
+void Engine::start_load_file(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal) {
+  cancel();
+  error_.reset();
+  begin_load(std::move(bytes), std::move(name), false, std::move(wal));
+}
+
+void Engine::finish() {
+  while (job_.active) pump(1e300);
+}
+
 void Engine::begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo,
                          std::optional<WalInput> wal) {
   job_ = JobView{true, "Loading " + name, "reading", "load", 0.0};
@@ -100,7 +110,7 @@ Result<std::string> Engine::report_text(const std::string& format) {
   }
   RenderOptions ro;
   ro.generator = std::string("Redline ") + kVersion;
-  if (run_view_->ok && run_ && run_view_->diff) {
+  if (run_ && run_view_->diff) {
     ro.diff = run_view_->diff.get();
     ro.before = &*db_;
     ro.after = &run_->after();

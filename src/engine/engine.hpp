@@ -72,6 +72,10 @@ class Engine {
   // `wal`: a SQLite file's -wal file that came with it. A SQLite file in WAL mode
   // without one is refused (wal_file_needed): the page cannot look beside it.
   void start_load(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal = std::nullopt);
+  // The command line's load: as start_load, but a SQLite file in WAL mode whose -wal
+  // the caller looked for beside it and did not find loads as of its last checkpoint
+  // (load_snapshot()'s warning in the summary), as `redline` has always loaded it.
+  void start_load_file(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal);
   // Normalize the loaded snapshot (a copy of it: the before stays as loaded).
   void start_run(const NormalizeOptions& options);
   void cancel();
@@ -81,6 +85,8 @@ class Engine {
 
   // Advance the job in progress by about budget_ms.
   void pump(double budget_ms);
+  // Pump until no job is under way (the command line, which has nothing else to do).
+  void finish();
 
   // What the session is doing, for the frame statistics: "<stage> <phase>" of the
   // job ("load customers"), or "" when idle.
@@ -143,11 +149,13 @@ class Engine {
   const ManualTicks& ticks() const { return ticks_; }
   void set_ticks(ManualTicks ticks);
 
-  // CSV of one table's row changes in the last run (as the CLI's --csv-dir writes).
+  // CSV of one table's row changes in the last run (as the CLI's --csv-dir writes),
+  // also of a run --strict refused after its review.
   Result<std::string> table_csv(const std::string& table);
 
   // The last run's report as "json", "md" or "html" (the same documents as the CLI's
-  // --report, --report-md, --report-html).
+  // --report, --report-md, --report-html); with the changed rows when the run
+  // finished, --strict refused or not.
   Result<std::string> report_text(const std::string& format);
 
   // The normalized database as a SQLite file image (after a successful run).

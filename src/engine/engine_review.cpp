@@ -87,7 +87,7 @@ void Engine::set_ticks(ManualTicks ticks) {
 }
 
 Result<std::string> Engine::table_csv(const std::string& table) {
-  if (!run_ || run_active_ || !run_view_ || !run_view_->ok || !run_view_->diff) {
+  if (!run_ || run_active_ || !run_view_ || !run_view_->diff) {
     return make_error(ErrorCode::Usage, "there are no changes yet: run the normalization first");
   }
   const diff::TableDiff* t = run_view_->diff->table(table);
