@@ -23,7 +23,7 @@ class Statement;
 
 // A database image in memory SQLite can take over (from sqlite3_malloc64), filled
 // in pieces: copying a file of tens of MB into fresh memory touches every page of it
-// (about 1 ms per MB in a browser tab), too long for one slice of the page's frame.
+// (about 1 ms per MB in a browser tab), too long for one slice of a job.
 class ImageBuffer {
  public:
   ImageBuffer() = default;

@@ -1243,7 +1243,7 @@ struct DemoJob::Impl {
           }
           const std::int64_t end = ids(spec.table);
           // Check the clock every 64 rows: cheap enough, and fine-grained enough for
-          // a 16 ms frame budget.
+          // a slice of a few ms.
           int since_check = 0;
           while (next <= end) {
             if (gen(spec.table, *ins, next)) {

@@ -44,8 +44,8 @@ Result<std::vector<Hazard>> find_hazards(sql::Database& db, const NormalizeOptio
 
 bool has_blocker(const std::vector<Hazard>& hazards);
 
-// find_hazards as a resumable job, for the page: on a large snapshot the preflight takes
-// longer than a frame, so step(budget_ms) runs slices of its queries (table by table,
+// find_hazards as a resumable job (the engine's preflight, core/job.hpp): on a large
+// snapshot the preflight takes seconds, so step(budget_ms) runs slices of its queries (table by table,
 // and the big tables in row ranges) until about budget_ms have passed. Reads nothing but
 // the snapshot and writes only temp tables (M1's plan and M3's vote), which it drops
 // when it ends, unless `keep_scratch`: then the normalizer, running in the same

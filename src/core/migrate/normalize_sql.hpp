@@ -1,7 +1,11 @@
-// Internals shared by the preflight (hazards.cpp) and the normalizer (normalize.cpp):
-// what the loaded database looks like (which CRM tables and columns exist, which
-// steps it has already done), and the SQL of M1's plan, so that the hazards the
-// preflight reports are computed by the very query the run executes.
+// Internals shared by the preflight (hazards.cpp), the normalizer (normalize.cpp) and
+// the review (moves, checks): what the loaded database looks like (which CRM tables and
+// columns exist, the project's own columns, a CREATE TABLE's parts, which steps it has
+// already done), the address columns of each table, and the SQL the hazards and the
+// run share (M1's plan, M3's currency vote, the address-data tests), so that the
+// hazards the preflight reports are computed by the very queries the run executes; and
+// ranged_task(), a statement over a whole table cut into rowid ranges, for the jobs'
+// slices.
 #pragma once
 
 #include <cstdint>

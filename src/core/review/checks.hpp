@@ -115,7 +115,7 @@ struct ChecksInput {
 // (a table missing, ...) is an item that fails and says why.
 Result<std::vector<CheckItem>> run_checks(const ChecksInput& input);
 
-// The same checklist as a resumable job for the page: one item per turn, as many as
+// The same checklist as a resumable job (core/job.hpp): one item per turn, as many as
 // fit in budget_ms. The databases and moves of `input` must outlive the job.
 class ChecksJob final : public Job {
  public:
