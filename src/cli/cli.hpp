@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,10 +36,15 @@ Result<Args> parse_args(int argc, char** argv, int first, const std::vector<std:
 int usage_error(const std::string& msg);  // prints msg and usage, returns 2
 int fail(const Error& e);                 // prints "redline: error: ...", returns 2
 
-// Load the snapshot at `path` (load_snapshot), a SQLite file in WAL mode with
-// `path`-wal when that file is beside it (said on stderr). `main_bytes`, if given,
-// receives the file's bytes (the report's checksum is of them).
-Result<Snapshot> load_input(const std::string& path, std::vector<std::uint8_t>* main_bytes = nullptr);
+// The snapshot file at `path`, and for a SQLite file in WAL mode `path`-wal when that
+// file is beside it (said on stderr).
+struct InputFiles {
+  std::vector<std::uint8_t> bytes;
+  std::optional<WalInput> wal;
+};
+Result<InputFiles> read_input(const std::string& path);
+// The snapshot at `path` loaded (load_snapshot) with its -wal (read_input).
+Result<Snapshot> load_input(const std::string& path);
 
 // The run's options: from the JSON file of --options when given, else the defaults.
 Result<NormalizeOptions> options_arg(const Args& args);

@@ -13,12 +13,8 @@
 
 #include "cli/cli.hpp"
 #include "core/io.hpp"
-#include "core/migrate/normalize.hpp"
-#include "core/pipeline.hpp"
-#include "core/review/report_render.hpp"
-#include "core/review/review.hpp"
 #include "core/load/snapshot.hpp"
-#include "core/version.hpp"
+#include "engine/engine.hpp"
 
 namespace redline::cli {
 
@@ -34,24 +30,23 @@ std::string file_name_for(const std::string& table) {
   return out.empty() || out[0] == '.' ? "_" + out : out;
 }
 
-// The report files the user asked for (JSON, Markdown, HTML) and the CSV exports.
-Status write_reports(const Args& args, const Report& report, const RenderOptions& ro) {
-  if (args.has("--report")) REDLINE_TRY(write_file(args.get("--report"), report.to_json_text()));
-  if (args.has("--report-md")) {
-    auto md = render_markdown(report, ro);
-    if (!md) return md.error();
-    REDLINE_TRY(write_file(args.get("--report-md"), *md));
+// The report files the user asked for (JSON, Markdown, HTML) and, after a review, the
+// CSV exports: each as the engine gives it to the page's downloads.
+Status write_reports(const Args& args, engine::Engine& engine, bool reviewed) {
+  const std::pair<const char*, const char*> reports[] = {
+      {"--report", "json"}, {"--report-md", "md"}, {"--report-html", "html"}};
+  for (const auto& [option, format] : reports) {
+    if (!args.has(option)) continue;
+    auto text = engine.report_text(format);
+    if (!text) return text.error();
+    REDLINE_TRY(write_file(args.get(option), *text));
   }
-  if (args.has("--report-html")) {
-    auto html = render_html(report, ro);
-    if (!html) return html.error();
-    REDLINE_TRY(write_file(args.get("--report-html"), *html));
-  }
-  if (args.has("--csv-dir") && ro.diff && ro.before && ro.after) {
+  auto run = engine.run();
+  if (args.has("--csv-dir") && reviewed && run->diff) {
     const std::string dir = args.get("--csv-dir");
-    for (const auto& t : ro.diff->tables) {
+    for (const auto& t : run->diff->tables) {
       if (!t.has_row_changes()) continue;
-      auto csv = diff::export_csv_string(*ro.before, *ro.after, t);
+      auto csv = engine.table_csv(t.name);
       if (!csv) return csv.error();
       REDLINE_TRY(write_file(dir + "/" + file_name_for(t.name) + ".csv", *csv));
     }
@@ -92,14 +87,22 @@ int cmd_normalize(int argc, char** argv) {
   const bool review = options.strict || args->has("--report") || args->has("--report-md") ||
                       args->has("--report-html") || args->has("--csv-dir");
 
-  std::vector<std::uint8_t> main_bytes;
-  auto snap = load_input(in, &main_bytes);
-  if (!snap) return fail(snap.error());
-
-  // The same pipeline as the page (copy, normalize, diff, report), so the same input,
-  // options and --now give the same bytes here and there.
-  RunOutput run = run_pipeline(snap->db, report_input(snap->summary, main_bytes), options);
-  Report& report = run.report;
+  // The page's engine, driven to the end of each job: the same load, preflight, run
+  // (copy, normalize, diff), after image and review, so the same input, options and
+  // --now give the same bytes here and there.
+  auto files = read_input(in);
+  if (!files) return fail(files.error());
+  engine::Engine engine;
+  engine.set_ticks(std::move(ticks));
+  engine.start_load_file(std::move(files->bytes), in, std::move(files->wal));
+  engine.finish();
+  if (engine.error()) return fail(*engine.error());
+  const Format format = engine.loaded()->summary.format;
+  engine.start_run(options);
+  engine.finish();
+  auto run = engine.run();
+  if (!run) return fail(engine.error().value_or(make_error(ErrorCode::Internal, "the run did not finish", in)));
+  const Report& report = run->report;
 
   for (const auto& h : report.hazards)
     std::printf("hazard %s (%s): %s\n", h.kind.c_str(), to_string(h.severity), h.message.c_str());
@@ -108,57 +111,28 @@ int cmd_normalize(int argc, char** argv) {
                 static_cast<long long>(s.rows_affected), s.title.c_str());
   }
 
-  // The after image as the run left it, taken before the review: the POST checks
-  // write into the after database and roll back, and a rollback does not restore the
-  // bytes of the free pages SQLite reused, so an image taken after the review would
-  // depend on whether there was one (--report). The page exports this same image.
-  std::optional<std::vector<std::uint8_t>> image;
-  if (!run.error) {
-    auto taken = run.after.serialize();
-    if (!taken) return fail(taken.error());
-    image = std::move(taken.value());
-  }
-
-  // The review: where the moved values went and the verification checklist, on the
-  // before (the loaded snapshot, untouched) against the after the run produced.
-  RenderOptions ro;
-  ro.generator = std::string("Redline ") + kVersion;
-  std::optional<Review> rv;
+  // The run finished (diff made): the engine then took the after image (before the
+  // review, whose rolled-back POST writes change free pages' bytes) and reviewed it
+  // (moves and the checklist, --strict's verdict). A failure there ends here.
+  const bool finished = run->diff != nullptr;
+  if (finished && engine.error()) return fail(*engine.error());
   bool refused = false;
-  if (!run.error && review) {
-    auto r = review_run(snap->db, run.after, options, &ticks, run.diff);
-    if (!r) return fail(r.error());
-    rv = std::move(r.value());
-    auto filled = fill_review(report, *rv);
-    if (!filled) return fail(filled.error());
-    const auto& checks = rv->checks;
-    CheckCounts n = count_checks(checks);
+  if (finished && review) {
+    CheckCounts n = count_checks(run->checks);
     std::printf("checks: %d passed, %d failed, %d warnings, %d manual\n", n.pass, n.fail, n.warn, n.manual);
-    for (const auto& it : checks)
+    for (const auto& it : run->checks)
       if (it.status == CheckStatus::Fail || it.status == CheckStatus::Warn)
         std::printf("check %s %s: %s\n", to_string(it.status), it.id.c_str(), it.detail.c_str());
-    if (options.strict) {
-      Status verdict = strict_verdict(checks);
-      if (!verdict) {
-        // Refused after the fact: nothing is kept (no --out), as a rolled-back run.
-        refused = true;
-        report.status = "refused";
-        report.error = verdict.error();
-        for (auto& s : report.steps)
-          if (s.status == "done") s.status = "rolled_back";
-      }
-    }
-    ro.diff = rv->diff.get();
-    ro.before = &snap->db;
-    ro.after = &run.after;
+    // Refused after the fact: nothing is kept (no --out), as a rolled-back run.
+    refused = report.status == "refused";
   }
-  if (Status w = write_reports(*args, report, ro); !w) return fail(w.error());
+  if (Status w = write_reports(*args, engine, finished && review); !w) return fail(w.error());
   if (refused) {
     std::fprintf(stderr, "redline: refused: %s\n", report.error->describe().c_str());
     return kExitStrict;
   }
-  if (run.error) {
-    const Error& e = *run.error;
+  if (!finished) {
+    const Error e = engine.error().value_or(report.error.value_or(make_error(ErrorCode::Internal, "the run failed")));
     if (report.status == "refused") {
       std::fprintf(stderr, "redline: refused: %s\n", e.describe().c_str());
       return kExitStrict;
@@ -170,9 +144,11 @@ int cmd_normalize(int argc, char** argv) {
 
   // The image SQLite held in memory after the run, written as is: same input, options
   // and --now give a byte-identical file, with or without a review.
+  auto image = engine.export_after();
+  if (!image) return fail(image.error());
   auto w = write_file(out, *image);
   if (!w) return fail(w.error());
-  std::printf("normalized %s (%s) -> %s\n", in.c_str(), format_name(snap->summary.format), out.c_str());
+  std::printf("normalized %s (%s) -> %s\n", in.c_str(), format_name(format), out.c_str());
   return kExitOk;
 }
 

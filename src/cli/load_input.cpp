@@ -13,11 +13,13 @@
 
 namespace redline::cli {
 
-Result<Snapshot> load_input(const std::string& path, std::vector<std::uint8_t>* main_bytes) {
+Result<InputFiles> read_input(const std::string& path) {
   auto bytes = read_file(path);
   if (!bytes) return bytes.error();
-  std::optional<WalInput> wal;
-  if (detect_format(bytes->data(), bytes->size()) == Format::Sqlite && sqlite_wal_mode(bytes->data(), bytes->size())) {
+  InputFiles in;
+  in.bytes = std::move(bytes.value());
+  if (detect_format(in.bytes.data(), in.bytes.size()) == Format::Sqlite &&
+      sqlite_wal_mode(in.bytes.data(), in.bytes.size())) {
     const std::string wal_path = path + "-wal";
     struct stat st;
     if (stat(wal_path.c_str(), &st) == 0) {
@@ -25,7 +27,7 @@ Result<Snapshot> load_input(const std::string& path, std::vector<std::uint8_t>* 
       if (!w) return w.error();
       std::fprintf(stderr, "redline: %s is in WAL mode: reading %s beside it (read only)\n", path.c_str(),
                    wal_path.c_str());
-      wal = WalInput{std::move(w.value()), wal_path};
+      in.wal = WalInput{std::move(w.value()), wal_path};
     } else if (errno == ENOENT) {
       std::fprintf(stderr, "redline: %s is in WAL mode and no %s is beside it: loading it as of its last checkpoint\n",
                    path.c_str(), wal_path.c_str());
@@ -33,9 +35,13 @@ Result<Snapshot> load_input(const std::string& path, std::vector<std::uint8_t>* 
       return make_error(ErrorCode::Io, "cannot check for the database's -wal file", wal_path);
     }
   }
-  auto snap = load_snapshot(*bytes, path, wal ? &*wal : nullptr);
-  if (snap && main_bytes) *main_bytes = std::move(bytes.value());
-  return snap;
+  return in;
+}
+
+Result<Snapshot> load_input(const std::string& path) {
+  auto in = read_input(path);
+  if (!in) return in.error();
+  return load_snapshot(in->bytes, path, in->wal ? &*in->wal : nullptr);
 }
 
 }  // namespace redline::cli

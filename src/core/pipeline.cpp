@@ -62,7 +62,7 @@ class SlicedCopy {
 }  // namespace
 
 struct RunJob::Impl {
-  enum class Phase { Copy, Normalize, Diff, Done, Failed };
+  enum class Phase { Copy, Normalize, Diff, Done };
 
   sql::Database& before;
   NormalizeOptions options;
@@ -73,23 +73,85 @@ struct RunJob::Impl {
   std::unique_ptr<NormalizeJob> normalize;
   std::unique_ptr<diff::DiffJob> diff_job;
   std::shared_ptr<const diff::DiffResult> diff;
-  std::optional<Error> error;
 
   Impl(sql::Database& b, ReportInput input, NormalizeOptions o) : before(b), options(std::move(o)) {
     report.input = std::move(input);
     report.timings = options.record_timings;
   }
 
-  Progress fail(Error e) {
-    phase = Phase::Failed;
-    error = e;
+  Result<bool> work(double budget_ms) {
+    switch (phase) {
+      case Phase::Copy: {
+        auto t0 = std::chrono::steady_clock::now();
+        if (!copy) {
+          copy = std::make_unique<SlicedCopy>();
+          REDLINE_TRY(copy->start(before));
+        }
+        for (;;) {
+          auto r = copy->step();
+          if (!r) return r.error();
+          if (*r) break;
+          if (ms_since(t0) >= budget_ms) return false;
+        }
+        after = copy->take();
+        copy.reset();
+        normalize = std::make_unique<NormalizeJob>(after, options);
+        phase = Phase::Normalize;
+        return false;
+      }
+      case Phase::Normalize: {
+        auto n = outcome(normalize->step(budget_ms));
+        if (!n) normalize->fill_report(report);
+        if (!n || !*n) return n;
+        normalize->fill_report(report);
+        diff_job = std::make_unique<diff::DiffJob>(before, after);
+        phase = Phase::Diff;
+        return false;
+      }
+      case Phase::Diff: {
+        auto d = outcome(diff_job->step(budget_ms));
+        if (!d || !*d) return d;
+        auto result = std::make_shared<diff::DiffResult>(diff_job->take_result());
+        diff_job.reset();
+        auto summary = diff::summary_json(*result);
+        if (!summary) return summary.error();
+        nlohmann::ordered_json moves = report.diff.value("moves", nlohmann::ordered_json::array());
+        report.diff = std::move(summary.value());
+        if (!report.diff.contains("moves")) report.diff["moves"] = std::move(moves);
+        diff = std::move(result);
+        phase = Phase::Done;
+        return true;
+      }
+      case Phase::Done: return true;
+    }
+    return true;
+  }
+
+  Position position() const {
+    switch (phase) {
+      case Phase::Copy: return {kCopyEnd * (copy ? copy->fraction() : 0.0), "copy"};
+      case Phase::Normalize: {
+        Progress n = normalize->progress();
+        return {kCopyEnd + (kNormalizeEnd - kCopyEnd) * n.fraction, n.phase};
+      }
+      case Phase::Diff: {
+        Progress d = diff_job->progress();
+        return {kNormalizeEnd + (1.0 - kNormalizeEnd) * d.fraction, "diff: " + d.phase};
+      }
+      case Phase::Done: return {1.0, "done"};
+    }
+    return {};
+  }
+
+  // The run failed or was cancelled: its copy goes (the normalization's SAVEPOINT is
+  // rolled back first), and the report says why.
+  void abandon(const Error& e) {
+    copy.reset();
+    if (normalize) normalize->cancel();
+    if (diff_job) diff_job->cancel();
     if (!report.error) report.error = e;
-    if (report.status.empty()) report.status = e.code == ErrorCode::Cancelled ? "cancelled" : "failed";
-    Progress p;
-    p.state = JobState::Error;
-    p.error = std::move(e);
-    p.phase = "failed";
-    return p;
+    if (report.status.empty() || report.status == "ok")
+      report.status = e.code == ErrorCode::Cancelled ? "cancelled" : "failed";
   }
 };
 
@@ -97,92 +159,10 @@ RunJob::RunJob(sql::Database& before, ReportInput input, NormalizeOptions option
     : impl_(std::make_unique<Impl>(before, std::move(input), std::move(options))) {}
 RunJob::~RunJob() = default;
 
-Progress RunJob::step(double budget_ms) {
-  Impl& m = *impl_;
-  Progress p;
-  switch (m.phase) {
-    case Impl::Phase::Copy: {
-      auto t0 = std::chrono::steady_clock::now();
-      if (!m.copy) {
-        m.copy = std::make_unique<SlicedCopy>();
-        if (Status s = m.copy->start(m.before); !s) return m.fail(s.error());
-      }
-      for (;;) {
-        auto r = m.copy->step();
-        if (!r) return m.fail(r.error());
-        if (*r) break;
-        if (ms_since(t0) >= budget_ms) {
-          p.fraction = kCopyEnd * m.copy->fraction();
-          p.phase = "copy";
-          return p;
-        }
-      }
-      m.after = m.copy->take();
-      m.copy.reset();
-      m.normalize = std::make_unique<NormalizeJob>(m.after, m.options);
-      m.phase = Impl::Phase::Normalize;
-      p.fraction = kCopyEnd;
-      p.phase = "copy";
-      return p;
-    }
-    case Impl::Phase::Normalize: {
-      Progress n = m.normalize->step(budget_ms);
-      if (n.state == JobState::Error) {
-        m.normalize->fill_report(m.report);
-        return m.fail(n.error.value_or(make_error(ErrorCode::Internal, "normalization failed")));
-      }
-      p.fraction = kCopyEnd + (kNormalizeEnd - kCopyEnd) * n.fraction;
-      p.phase = n.phase;
-      if (n.state == JobState::Done) {
-        m.normalize->fill_report(m.report);
-        m.diff_job = std::make_unique<diff::DiffJob>(m.before, m.after);
-        m.phase = Impl::Phase::Diff;
-      }
-      return p;
-    }
-    case Impl::Phase::Diff: {
-      Progress d = m.diff_job->step(budget_ms);
-      if (d.state == JobState::Error) return m.fail(d.error.value_or(make_error(ErrorCode::Internal, "diff failed")));
-      p.fraction = kNormalizeEnd + (1.0 - kNormalizeEnd) * d.fraction;
-      p.phase = "diff: " + d.phase;
-      if (d.state == JobState::Done) {
-        auto result = std::make_shared<diff::DiffResult>(m.diff_job->take_result());
-        m.diff_job.reset();
-        auto summary = diff::summary_json(*result);
-        if (!summary) return m.fail(summary.error());
-        nlohmann::ordered_json moves = m.report.diff.value("moves", nlohmann::ordered_json::array());
-        m.report.diff = std::move(summary.value());
-        if (!m.report.diff.contains("moves")) m.report.diff["moves"] = std::move(moves);
-        m.diff = std::move(result);
-        m.phase = Impl::Phase::Done;
-        p.state = JobState::Done;
-        p.fraction = 1.0;
-        p.phase = "done";
-      }
-      return p;
-    }
-    case Impl::Phase::Done:
-      p.state = JobState::Done;
-      p.fraction = 1.0;
-      p.phase = "done";
-      return p;
-    case Impl::Phase::Failed:
-      p.state = JobState::Error;
-      p.error = m.error;
-      p.phase = "failed";
-      return p;
-  }
-  return p;
-}
-
-void RunJob::cancel() {
-  Impl& m = *impl_;
-  if (m.phase == Impl::Phase::Done || m.phase == Impl::Phase::Failed) return;
-  m.copy.reset();
-  if (m.normalize) m.normalize->cancel();
-  if (m.diff_job) m.diff_job->cancel();
-  m.fail(make_error(ErrorCode::Cancelled, "the run was cancelled"));
-}
+Result<bool> RunJob::work(double budget_ms) { return impl_->work(budget_ms); }
+Position RunJob::position() const { return impl_->position(); }
+void RunJob::abandon(const Error& why) { impl_->abandon(why); }
+Error RunJob::cancelled() const { return make_error(ErrorCode::Cancelled, "the run was cancelled"); }
 
 const Report& RunJob::report() const { return impl_->report; }
 sql::Database& RunJob::after() { return impl_->after; }

@@ -14,16 +14,13 @@
 
 namespace redline {
 
-class RunJob final {
+class RunJob final : public Job {
  public:
-  // `before` must outlive the job and is never modified.
+  // `before` must outlive the job and is never modified. cancel(): nothing is kept.
   RunJob(sql::Database& before, ReportInput input, NormalizeOptions options);
   ~RunJob();
   RunJob(const RunJob&) = delete;
   RunJob& operator=(const RunJob&) = delete;
-
-  Progress step(double budget_ms);
-  void cancel();  // the next step() reports Error (Cancelled); nothing is kept
 
   // The report so far; complete once step() returned Done (or Error: then it says
   // which step failed and why, and `after` is unchanged from before).
@@ -33,6 +30,10 @@ class RunJob final {
   std::shared_ptr<const diff::DiffResult> diff() const;
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
+  void abandon(const Error& why) override;
+  Error cancelled() const override;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

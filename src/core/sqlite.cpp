@@ -245,60 +245,58 @@ Result<std::vector<std::string>> user_tables(Database& db) {
   }
 }
 
-Progress SerializeJob::step(double budget_ms) {
-  Progress p;
-  p.phase = "image";
-  auto fail = [&](Error e) {
-    out_.clear();
-    p.state = JobState::Error;
-    p.error = std::move(e);
-    return p;
-  };
+Result<bool> SerializeJob::work(double budget_ms) {
   const auto t0 = std::chrono::steady_clock::now();
   if (!pages_) {
     auto size = db_.query_int("PRAGMA main.page_size");
-    if (!size) return fail(size.error());
+    if (!size) return size.error();
     auto count = db_.query_int("PRAGMA main.page_count");
-    if (!count) return fail(count.error());
+    if (!count) return count.error();
     page_size_ = static_cast<std::size_t>(size->value_or(0));
     page_count_ = static_cast<std::size_t>(count->value_or(0));
-    if (page_size_ == 0 || page_count_ == 0) return fail(make_error(ErrorCode::Sqlite, "cannot serialize the database", "no pages"));
+    if (page_size_ == 0 || page_count_ == 0) return make_error(ErrorCode::Sqlite, "cannot serialize the database", "no pages");
     // Reserved, not filled: zeroing (and so touching) the whole image here would be
     // one slice of tens of ms for a 40 MB database; the pages are appended in order.
     out_.clear();
     out_.reserve(page_size_ * page_count_);
     auto st = db_.prepare("SELECT pgno, data FROM sqlite_dbpage('main')");
-    if (!st) return fail(st.error());
+    if (!st) return st.error();
     pages_ = std::move(st.value());
   }
   for (;;) {
     auto r = pages_->step();
-    if (!r) return fail(r.error());
+    if (!r) return r.error();
     if (*r == StepResult::Done) break;
     const auto pgno = static_cast<std::size_t>(pages_->column_int(0));
     const void* data = sqlite3_column_blob(pages_->handle(), 1);
     const auto n = static_cast<std::size_t>(sqlite3_column_bytes(pages_->handle(), 1));
     // sqlite_dbpage gives the pages in order, 1 to page_count.
     if (pgno != read_ + 1 || pgno > page_count_ || n != page_size_)
-      return fail(make_error(ErrorCode::Internal, "cannot serialize the database", "page " + std::to_string(pgno)));
+      return make_error(ErrorCode::Internal, "cannot serialize the database", "page " + std::to_string(pgno));
     const auto* bytes = static_cast<const std::uint8_t*>(data);
     out_.insert(out_.end(), bytes, bytes + n);
     ++read_;
     // 64 pages (256 KB with 4 KB pages) between looks at the clock.
     if (read_ % 64 == 0 &&
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms) {
-      p.fraction = static_cast<double>(read_) / static_cast<double>(page_count_);
-      return p;
-    }
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms)
+      return false;
   }
   pages_.reset();
   if (read_ != page_count_)
-    return fail(make_error(ErrorCode::Internal, "cannot serialize the database",
-                           std::to_string(read_) + " of " + std::to_string(page_count_) + " pages read"));
-  p.state = JobState::Done;
-  p.fraction = 1.0;
-  return p;
+    return make_error(ErrorCode::Internal, "cannot serialize the database",
+                      std::to_string(read_) + " of " + std::to_string(page_count_) + " pages read");
+  return true;
 }
+
+Position SerializeJob::position() const {
+  return {page_count_ ? static_cast<double>(read_) / static_cast<double>(page_count_) : 0.0, "image"};
+}
+
+void SerializeJob::abandon(const Error&) {
+  pages_.reset();
+  out_ = {};
+}
+
 
 Result<Database> Database::clone() {
   auto copy = open_memory();
@@ -363,7 +361,6 @@ Status Statement::check_bind(int rc, int i) {
   return sqlite_error(db_, rc, "cannot bind parameter " + std::to_string(i), sql());
 }
 
-Status Statement::bind_null(int i) { return check_bind(sqlite3_bind_null(stmt_, i), i); }
 Status Statement::bind_int(int i, std::int64_t v) {
   return check_bind(sqlite3_bind_int64(stmt_, i, v), i);
 }

@@ -23,7 +23,7 @@ class Statement;
 
 // A database image in memory SQLite can take over (from sqlite3_malloc64), filled
 // in pieces: copying a file of tens of MB into fresh memory touches every page of it
-// (about 1 ms per MB in a browser tab), too long for one slice of the page's frame.
+// (about 1 ms per MB in a browser tab), too long for one slice of a job.
 class ImageBuffer {
  public:
   ImageBuffer() = default;
@@ -110,7 +110,6 @@ class Statement {
   ~Statement();
 
   // Binding (1-based indices, as SQLite).
-  Status bind_null(int i);
   Status bind_int(int i, std::int64_t v);
   Status bind_double(int i, double v);
   Status bind_text(int i, std::string_view v);  // copied (SQLITE_TRANSIENT)
@@ -163,14 +162,16 @@ class Savepoint {
 // per step() through SQLite's sqlite_dbpage table: a large database is copied over
 // several calls (the page exports the normalized database this way). Nothing may
 // write to the database while the job runs.
-class SerializeJob {
+class SerializeJob final : public Job {
  public:
   explicit SerializeJob(Database& db) : db_(db) {}
-  Progress step(double budget_ms);
   // The image, once step() said Done.
   std::vector<std::uint8_t> take() { return std::move(out_); }
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
+  void abandon(const Error& why) override;
   Database& db_;
   std::optional<Statement> pages_;
   std::size_t page_size_ = 0, page_count_ = 0, read_ = 0;

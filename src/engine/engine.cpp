@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 
 namespace redline::engine {
 
@@ -32,6 +31,16 @@ void Engine::start_load(std::vector<std::uint8_t> bytes, std::string name, std::
     if (auto e = wal_file_needed(bytes, name)) return fail(*e);
   }
   begin_load(std::move(bytes), std::move(name), false, std::move(wal));
+}
+
+void Engine::start_load_file(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal) {
+  cancel();
+  error_.reset();
+  begin_load(std::move(bytes), std::move(name), false, std::move(wal));
+}
+
+void Engine::finish() {
+  while (job_.active) pump(1e300);
 }
 
 void Engine::begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo,
@@ -79,17 +88,10 @@ void Engine::start_run(const NormalizeOptions& options) {
 
 std::string Engine::activity() const {
   if (job_.active) return job_.stage + (job_.phase.empty() ? "" : " " + job_.phase);
-  if (warmup_) return "warm-up " + warmup_phase_;
   return {};
 }
 
 void Engine::cancel() {
-  if (warmup_) {
-    // What the user asked for comes first; its own first slices compile what the
-    // warm-up had not reached.
-    warmup_.reset();
-    warmup_state_ = "dropped";
-  }
   if (demo_) demo_->cancel();
   demo_.reset();
   demo_image_.reset();  // it reads demo_db_
@@ -120,7 +122,7 @@ Result<std::string> Engine::report_text(const std::string& format) {
   }
   RenderOptions ro;
   ro.generator = std::string("Redline ") + kVersion;
-  if (diff_ready()) {
+  if (run_ && !run_active_ && diff_) {
     ro.diff = diff_.get();
     ro.before = &*db_;
     ro.after = &run_->after();
@@ -136,22 +138,6 @@ Result<std::vector<std::uint8_t>> Engine::export_after() {
 }
 
 void Engine::pump(double budget_ms) {
-  if (warmup_) {
-    // Nothing else is under way while it runs: every job starts with cancel().
-    Progress p = warmup_->step(budget_ms);
-    warmup_phase_ = p.phase;
-    if (p.state == JobState::More) return;
-    if (p.state == JobState::Error) {
-      const Error& e = *p.error;
-      std::fprintf(stderr, "Redline: the engine failed on its built-in warm-up snapshot: %s (%s)\n", e.message.c_str(),
-                   e.context.c_str());
-      warmup_state_ = "failed";
-    } else {
-      warmup_state_ = "done";
-    }
-    warmup_.reset();
-    return;
-  }
   pump_diff_view(budget_ms);
   serve_rows();
   serve_lineage();
@@ -342,7 +328,7 @@ void Engine::preflight(double budget_ms) {
     pub.sha256 = pub.digest.finish_hex();
     if (spent() >= budget_ms) return;
   }
-  if (!pub.chars) pub.chars = std::make_unique<diff::TextCharsJob>(pub.snapshot.db);
+  if (!pub.chars) pub.chars = std::make_unique<load::TextCharsJob>(pub.snapshot.db);
   Progress c = pub.chars->step(std::max(1.0, budget_ms - spent()));
   job_.phase = "characters";
   job_.fraction = c.fraction;

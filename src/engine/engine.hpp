@@ -15,6 +15,7 @@
 #include "core/diff/diff_view.hpp"
 #include "core/migrate/hazards.hpp"
 #include "core/load/load_job.hpp"
+#include "core/load/text_chars.hpp"
 #include "core/review/moves.hpp"
 #include "core/migrate/normalize_options.hpp"
 #include "core/pipeline.hpp"
@@ -22,7 +23,6 @@
 #include "core/result.hpp"
 #include "core/sha256.hpp"
 #include "core/load/snapshot.hpp"
-#include "core/warmup.hpp"
 #include "engine/protocol.hpp"
 
 namespace redline::engine {
@@ -34,6 +34,10 @@ class Engine {
   // `wal`: a SQLite file's -wal file that came with it. A SQLite file in WAL mode
   // without one is refused (wal_file_needed): the page cannot look beside it.
   void start_load(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal = std::nullopt);
+  // The command line's load: as start_load, but a SQLite file in WAL mode whose -wal
+  // the caller looked for beside it and did not find loads as of its last checkpoint
+  // (load_snapshot()'s warning in the summary), as `redline` has always loaded it.
+  void start_load_file(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal);
   // Normalize the loaded snapshot (a copy of it: the before stays as loaded).
   void start_run(const NormalizeOptions& options);
   void cancel();
@@ -41,15 +45,13 @@ class Engine {
   // a job's error.
   void report_error(Error e) { error_ = std::move(e); }
 
-  // Advance the job in progress by about budget_ms (called once per frame). Before
-  // the first job, the engine's warm-up (core/warmup.hpp) runs instead.
+  // Advance the job in progress by about budget_ms.
   void pump(double budget_ms);
+  // Pump until no job is under way (the command line, which has nothing else to do).
+  void finish();
 
-  // The warm-up: "running", "done", "dropped" (the user started something first: a
-  // job replaces it) or "failed" (the engine failed on its own tiny snapshot).
-  const char* warmup_state() const { return warmup_state_; }
   // What the session is doing, for the frame statistics: "<stage> <phase>" of the
-  // job ("load customers"), "warm-up <stage>", or "" when idle.
+  // job ("load customers"), or "" when idle.
   std::string activity() const;
 
   const JobView& job() const { return job_; }
@@ -135,11 +137,13 @@ class Engine {
   const ManualTicks& ticks() const { return ticks_; }
   void set_ticks(ManualTicks ticks);
 
-  // CSV of one table's row changes in the last run (as the CLI's --csv-dir writes).
+  // CSV of one table's row changes in the last run (as the CLI's --csv-dir writes),
+  // also of a run --strict refused after its review.
   Result<std::string> table_csv(const std::string& table);
 
   // The last run's report as "json", "md" or "html" (the same documents as the CLI's
-  // --report, --report-md, --report-html).
+  // --report, --report-md, --report-html); with the changed rows when the run
+  // finished, --strict refused or not.
   Result<std::string> report_text(const std::string& format);
 
   // The normalized database as a SQLite file image (after a successful run).
@@ -162,9 +166,6 @@ class Engine {
   // Is there a finished run whose diff the panels can read (diff_, run_->after())?
   bool diff_ready() const;
 
-  std::unique_ptr<WarmupJob> warmup_ = std::make_unique<WarmupJob>();
-  const char* warmup_state_ = "running";
-  std::string warmup_phase_ = "demo";
 
   ManualTicks ticks_;
   std::optional<RowsRequest> rows_request_;
@@ -190,7 +191,7 @@ class Engine {
     Sha256 digest;
     std::size_t hashed = 0;  // bytes of `original` in `digest`
     std::string sha256;      // set when all are
-    std::unique_ptr<diff::TextCharsJob> chars;
+    std::unique_ptr<load::TextCharsJob> chars;
   };
   std::optional<Published> to_publish_;
   std::unique_ptr<HazardJob> hazard_job_;  // the preflight of to_publish_

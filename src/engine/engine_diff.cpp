@@ -58,7 +58,7 @@ void Engine::pump_diff_view(double budget_ms) {
 }
 
 void Engine::set_text_chars(std::vector<char32_t> chars, std::string_view name) {
-  diff::add_code_points(name, chars);
+  load::add_code_points(name, chars);
   std::sort(chars.begin(), chars.end());
   chars.erase(std::unique(chars.begin(), chars.end()), chars.end());
   if (chars != text_chars_) {

@@ -1,5 +1,6 @@
 // What the diff panel asks of the core (core/diff_view.hpp): search by key and text,
-// the change density the minimap draws, and the characters the font atlas needs.
+// the change density the minimap draws; and the characters the font atlas needs
+// (core/load/text_chars.hpp).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,11 +9,13 @@
 
 #include "core/diff/diff.hpp"
 #include "core/diff/diff_view.hpp"
+#include "core/load/text_chars.hpp"
 #include "core/sqlite.hpp"
 #include "test_util.hpp"
 
 using namespace redline;
 using namespace redline::diff;
+using namespace redline::load;
 using redline::sql::Database;
 
 namespace {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -14,6 +15,7 @@
 #include "core/demo/demo.hpp"
 #include "core/load/load_job.hpp"
 #include "core/load/snapshot.hpp"
+#include "core/review/export.hpp"
 #include "test_util.hpp"
 
 namespace redline {
@@ -218,6 +220,68 @@ TEST(LoadJob, BadInputCorpusGivesTheBlockingLoadersErrors) {
     ++files;
   }
   EXPECT_GT(files, 40);
+}
+
+// Issue #13: the sliced load says itself what is wrong with a damaged dumpdata file,
+// with load_snapshot()'s very error (message and context: line, byte, object), without
+// loading the file a second time: the damage sits far into a file of ~40k objects
+// (hundreds of the loader's batches), in each way a damaged file is damaged; the step
+// that ends in the error costs about one slice, not a whole load.
+TEST(LoadJob, DamageFarIntoALargeDumpdataFileGivesTheBlockingErrorInOneSlice) {
+  auto db = generate_demo(DemoOptions{1200, 7, DemoOptions::Dirty});
+  ASSERT_TRUE(db.ok()) << db.error().describe();
+  auto text = export_snapshot(*db, ExportFormat::DumpData);
+  ASSERT_TRUE(text.ok()) << text.error().describe();
+  const std::string good = *text;
+  ASSERT_GT(good.size(), 4u << 20);
+  // An object's start ("\n{") past 70% of the file.
+  const std::size_t at = good.find("\n{\"model\"", good.size() * 7 / 10) + 1;
+  ASSERT_NE(at, std::string::npos);
+  const std::size_t pk = good.find("\"pk\": ", at) + 6;
+  struct Damage {
+    const char* what;
+    std::string bytes;
+    bool sliced = true;  // the damage is found after many slices
+  };
+  const std::vector<Damage> damages = {
+      {"a syntax error", good.substr(0, pk) + "x" + good.substr(pk + 1)},
+      {"the file cut mid-object", good.substr(0, at + 40)},
+      {"no comma between two objects", good.substr(0, at - 2) + good.substr(at - 1)},
+      {"something after the list", good + "x"},
+      {"a model that is not a string", good.substr(0, at + 10) + "5, \"x\": " + good.substr(at + 10)},
+      {"invalid UTF-8 in a string", good.substr(0, at + 11) + "\xff" + good.substr(at + 11)},
+      {"a NUL byte", good.substr(0, at + 3) + std::string(1, '\0') + good.substr(at + 3), false},
+      {"an object in place of the list", "{\"a\": " + good + "}", false},
+      {"a number in place of the list", "1" + good, false},
+  };
+  auto cpu_ms = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return 1e3 * static_cast<double>(ts.tv_sec) + 1e-6 * static_cast<double>(ts.tv_nsec);
+  };
+  for (const auto& d : damages) {
+    std::vector<std::uint8_t> bytes(d.bytes.begin(), d.bytes.end());
+    auto blocking = load_snapshot(bytes, "damaged.json");
+    ASSERT_FALSE(blocking.ok()) << d.what;
+    LoadJob job(bytes, "damaged.json");
+    Progress p;
+    double last_ms = 0;
+    int steps = 0;
+    do {
+      const double t0 = cpu_ms();
+      p = job.step(10);
+      last_ms = cpu_ms() - t0;
+      ++steps;
+    } while (p.state == JobState::More);
+    ASSERT_EQ(p.state, JobState::Error) << d.what;
+    EXPECT_EQ(p.error->code, blocking.error().code) << d.what;
+    EXPECT_EQ(p.error->message, blocking.error().message) << d.what;
+    EXPECT_EQ(p.error->context, blocking.error().context) << d.what;
+    EXPECT_LT(last_ms, 200) << d.what << ": the step that found the error took " << last_ms << " ms of CPU";
+    if (d.sliced) {
+      EXPECT_GT(steps, 10) << d.what << ": the load before the damage was sliced";
+    }
+  }
 }
 
 // A SQLite file is copied into SQLite a megabyte per slice, not in one: a 30 MB

@@ -499,7 +499,7 @@ struct OrderCore {
 // ---- The job -----------------------------------------------------------------------
 
 struct DemoJob::Impl {
-  enum class Phase { Schema, Plan, Rows, Indexes, Commit, Finished, Failed };
+  enum class Phase { Schema, Plan, Rows, Indexes, Commit, Finished };
 
   // One CREATE INDEX still to run, and its share of the progress bar.
   struct PendingIndex {
@@ -524,7 +524,6 @@ struct DemoJob::Impl {
   // building it costs).
   std::int64_t index_work = 0, index_done = 0;
   std::vector<std::pair<std::string, std::int64_t>> counts;
-  std::optional<Error> error;
   bool taken = false;
 
   // Scratch text, reused row after row so that steady-state rows allocate nothing.
@@ -1166,12 +1165,10 @@ struct DemoJob::Impl {
     for (const auto& idx : indexes) index_work += rows_of(idx.table);
   }
 
-  Progress progress(JobState state) const {
-    Progress p;
-    p.state = state;
+  Position position() const {
+    Position p;
     std::int64_t work = total + index_work;
     p.fraction = work > 0 ? static_cast<double>(done + index_done) / static_cast<double>(work) : 0.0;
-    if (state == JobState::Done) p.fraction = 1.0;
     switch (phase) {
       case Phase::Schema: p.phase = "schema"; break;
       case Phase::Plan: p.phase = "plan"; break;
@@ -1179,20 +1176,16 @@ struct DemoJob::Impl {
       case Phase::Indexes: p.phase = "indexes"; break;
       case Phase::Commit: p.phase = "commit"; break;
       case Phase::Finished: p.phase = "done"; break;
-      case Phase::Failed: p.phase = "failed"; break;
     }
-    if (error) p.error = *error;
     return p;
   }
 
-  Progress fail(Error e) {
-    error = std::move(e);
-    phase = Phase::Failed;
+  // The job failed or was cancelled.
+  void abandon() {
     ins.reset();
     // A half-made database is of no use to anyone: free its memory now (a taken
     // database belongs to the caller and is left alone).
     if (!taken && db.valid()) db = sql::Database();
-    return progress(JobState::Error);
   }
 
   // The current table's inserter, made on first use.
@@ -1215,7 +1208,7 @@ struct DemoJob::Impl {
   // Insert the rows waiting in `ins`.
   Status flush() { return ins ? ins->flush() : ok_status(); }
 
-  Progress step(double budget_ms) {
+  Result<bool> work(double budget_ms) {
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
     auto out_of_time = [&] {
@@ -1223,11 +1216,10 @@ struct DemoJob::Impl {
     };
     for (;;) {
       switch (phase) {
-        case Phase::Failed: return progress(JobState::Error);
-        case Phase::Finished: return progress(JobState::Done);
+        case Phase::Finished: return true;
         case Phase::Schema: {
           auto st = create_schema();
-          if (!st) return fail(st.error());
+          if (!st) return st.error();
           phase = Phase::Plan;
           break;
         }
@@ -1247,18 +1239,18 @@ struct DemoJob::Impl {
           if (next == 1) counts.emplace_back(spec.name, 0);
           if (!ins) {
             auto st = start_table();
-            if (!st) return fail(st.error());
+            if (!st) return st.error();
           }
           const std::int64_t end = ids(spec.table);
           // Check the clock every 64 rows: cheap enough, and fine-grained enough for
-          // a 16 ms frame budget.
+          // a slice of a few ms.
           int since_check = 0;
           while (next <= end) {
             if (gen(spec.table, *ins, next)) {
               // A full batch is inserted here; counted now, since a slice never
               // ends with rows waiting.
               auto st = ins->end_row(static_cast<std::size_t>(next));
-              if (!st) return fail(st.error());
+              if (!st) return st.error();
               ++counts.back().second;
               ++done;
             }
@@ -1267,13 +1259,13 @@ struct DemoJob::Impl {
               since_check = 0;
               if (next <= end && out_of_time()) {
                 auto st = flush();  // a slice never leaves rows behind
-                if (!st) return fail(st.error());
-                return progress(JobState::More);
+                if (!st) return st.error();
+                return false;
               }
             }
           }
           auto st = flush();
-          if (!st) return fail(st.error());
+          if (!st) return st.error();
           ins.reset();
           ++table;
           next = 1;
@@ -1286,19 +1278,19 @@ struct DemoJob::Impl {
           }
           const PendingIndex& idx = indexes[next_index];
           auto st = db.exec(idx.sql);
-          if (!st) return fail(st.error());
+          if (!st) return st.error();
           index_done += rows_of(idx.table);
           ++next_index;
           break;
         }
         case Phase::Commit: {
           auto st = db.exec("COMMIT");
-          if (!st) return fail(st.error());
+          if (!st) return st.error();
           phase = Phase::Finished;
-          return progress(JobState::Done);
+          return true;
         }
       }
-      if (phase != Phase::Finished && phase != Phase::Failed && out_of_time()) return progress(JobState::More);
+      if (phase != Phase::Finished && out_of_time()) return false;
     }
   }
 };
@@ -1339,12 +1331,10 @@ Result<DemoJob> DemoJob::start(const DemoOptions& options) {
   return DemoJob(std::move(impl));
 }
 
-Progress DemoJob::step(double budget_ms) { return impl_->step(budget_ms); }
-
-void DemoJob::cancel() {
-  if (impl_->phase == Impl::Phase::Failed) return;
-  (void)impl_->fail(make_error(ErrorCode::Cancelled, "demo generation cancelled"));
-}
+Result<bool> DemoJob::work(double budget_ms) { return impl_->work(budget_ms); }
+Position DemoJob::position() const { return impl_->position(); }
+void DemoJob::abandon(const Error&) { impl_->abandon(); }
+Error DemoJob::cancelled() const { return make_error(ErrorCode::Cancelled, "demo generation cancelled"); }
 
 Result<sql::Database> DemoJob::take_database() {
   if (impl_->phase != Impl::Phase::Finished)

@@ -84,7 +84,7 @@ Status validate_demo_options(const DemoOptions& options);
 // INDEX per step, and one index cannot be split: at 1M rows the largest takes about
 // a quarter of a second natively. All rows go in one transaction, committed by the
 // last step.
-class DemoJob {
+class DemoJob final : public Job {
  public:
   // Validates the options and opens the in-memory database; no rows yet.
   static Result<DemoJob> start(const DemoOptions& options);
@@ -95,12 +95,8 @@ class DemoJob {
   DemoJob& operator=(const DemoJob&) = delete;
   ~DemoJob();
 
-  // Do about budget_ms of work. More: call again; Done: take_database(); Error: the
-  // job is over (every later call returns the same error).
-  Progress step(double budget_ms);
-  // Stop and drop the rows inserted so far; the next step() reports Error with
-  // ErrorCode::Cancelled and there is no database to take.
-  void cancel();
+  // step() until Done, then take_database(). cancel() drops the rows inserted so far:
+  // there is no database to take.
 
   // The finished database (once, after Done).
   Result<sql::Database> take_database();
@@ -112,6 +108,10 @@ class DemoJob {
   std::int64_t rows_done() const;
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
+  void abandon(const Error& why) override;
+  Error cancelled() const override;
   struct Impl;
   explicit DemoJob(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

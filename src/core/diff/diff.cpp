@@ -218,15 +218,13 @@ bool DiffResult::identical() const {
 // ---- The job -------------------------------------------------------------------------
 
 struct DiffJob::Impl {
-  enum class Phase { Open, Copy, Schema, Rows, Finished, Failed };
+  enum class Phase { Open, Copy, Schema, Rows, Finished };
 
   sql::Database* before_db;
   sql::Database* after_db;
   DiffOptions options;
   sql::Database work;
   Phase phase = Phase::Open;
-  bool cancelled = false;
-  std::optional<Error> error;
 
   // Copies of in-memory databases that are not one contiguous image.
   struct Copy {
@@ -733,29 +731,17 @@ struct DiffJob::Impl {
 
   // ---- driving ----
 
-  Progress progress(JobState state) const {
-    Progress p;
-    p.state = state;
+  Position position() const {
     switch (phase) {
-      case Phase::Open: p.phase = "opening"; p.fraction = 0; break;
-      case Phase::Copy: p.phase = "copying"; p.fraction = 0.05 * copy_fraction; break;
-      case Phase::Schema: p.phase = "schema"; p.fraction = 0.05; break;
+      case Phase::Open: return {0, "opening"};
+      case Phase::Copy: return {0.05 * copy_fraction, "copying"};
+      case Phase::Schema: return {0.05, "schema"};
       case Phase::Rows:
-        p.phase = plan_index < plans.size() ? result.tables[plans[plan_index].table].name : "rows";
-        p.fraction = 0.1 + 0.9 * (total_weight > 0 ? std::min(1.0, done_weight / total_weight) : 1.0);
-        break;
-      case Phase::Finished: p.phase = "done"; p.fraction = 1; break;
-      case Phase::Failed: p.phase = "failed"; p.fraction = 0; break;
+        return {0.1 + 0.9 * (total_weight > 0 ? std::min(1.0, done_weight / total_weight) : 1.0),
+                plan_index < plans.size() ? result.tables[plans[plan_index].table].name : "rows"};
+      case Phase::Finished: return {1, "done"};
     }
-    if (error) p.error = *error;
-    return p;
-  }
-
-  Progress fail(Error e) {
-    error = std::move(e);
-    phase = Phase::Failed;
-    release();
-    return progress(JobState::Error);
+    return {};
   }
 
   // One unit of work; errors end the job.
@@ -803,20 +789,17 @@ struct DiffJob::Impl {
         }
         return ok_status();
       }
-      case Phase::Finished:
-      case Phase::Failed: return ok_status();
+      case Phase::Finished: return ok_status();
     }
     return ok_status();
   }
 
-  Progress step(double budget) {
+  Result<bool> run_slice(double budget) {
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
     budget_ms = budget;
     for (;;) {
-      if (phase == Phase::Failed) return progress(JobState::Error);
-      if (phase == Phase::Finished) return progress(JobState::Done);
-      if (cancelled) return fail(make_error(ErrorCode::Cancelled, "the diff was cancelled"));
+      if (phase == Phase::Finished) return true;
       Status s = advance();
       if (!s) {
         Error e = s.error();
@@ -824,11 +807,10 @@ struct DiffJob::Impl {
           const std::string& t = result.tables[plans[plan_index].table].name;
           e.context = "table " + t + (e.context.empty() ? "" : "; " + e.context);
         }
-        return fail(std::move(e));
+        return e;
       }
-      if (phase == Phase::Finished) return progress(JobState::Done);
-      if (std::chrono::duration<double, std::milli>(Clock::now() - start).count() >= budget)
-        return progress(JobState::More);
+      if (phase == Phase::Finished) return true;
+      if (std::chrono::duration<double, std::milli>(Clock::now() - start).count() >= budget) return false;
     }
   }
 };
@@ -837,8 +819,10 @@ DiffJob::DiffJob(sql::Database& before, sql::Database& after, DiffOptions option
     : impl_(std::make_unique<Impl>(before, after, options)) {}
 DiffJob::~DiffJob() = default;
 
-Progress DiffJob::step(double budget_ms) { return impl_->step(budget_ms); }
-void DiffJob::cancel() { impl_->cancelled = true; }
+Result<bool> DiffJob::work(double budget_ms) { return impl_->run_slice(budget_ms); }
+Position DiffJob::position() const { return impl_->position(); }
+void DiffJob::abandon(const Error&) { impl_->release(); }
+Error DiffJob::cancelled() const { return make_error(ErrorCode::Cancelled, "the diff was cancelled"); }
 const DiffResult& DiffJob::result() const { return impl_->result; }
 DiffResult DiffJob::take_result() { return std::move(impl_->result); }
 

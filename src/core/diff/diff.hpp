@@ -167,21 +167,22 @@ struct DiffOptions {
 // schema) or row slices until about budget_ms have passed (at least one slice:
 // a rowid-keyed table in key ranges, any other table whole). `before` and `after`
 // must outlive the job and must not change while it runs.
-class DiffJob final {
+class DiffJob final : public Job {
  public:
   DiffJob(sql::Database& before, sql::Database& after, DiffOptions options = {});
   ~DiffJob();
   DiffJob(const DiffJob&) = delete;
   DiffJob& operator=(const DiffJob&) = delete;
 
-  Progress step(double budget_ms);
-  void cancel();  // the next step() reports Error with ErrorCode::Cancelled
-
   // Complete once step() returned Done; partial before.
   const DiffResult& result() const;
   DiffResult take_result();  // moves the result out (once Done)
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
+  void abandon(const Error& why) override;
+  Error cancelled() const override;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

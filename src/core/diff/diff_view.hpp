@@ -1,7 +1,6 @@
 // What a diff viewer asks of a finished diff beyond paging (core/diff.hpp): searching
-// one table's changed rows by key and text, the change density along a table for a
-// minimap, and the characters a snapshot's text uses (so a UI can build a font atlas
-// holding just those). Plain data out; no UI types.
+// one table's changed rows by key and text, and the change density along a table for a
+// minimap. Plain data out; no UI types.
 #pragma once
 
 #include <cstddef>
@@ -40,14 +39,15 @@ struct SearchResult {
 
 // Resumable search over one kind of one table's rows, a page at a time. Keeps at most
 // `keep` matching rows (the count goes on). The databases and the diff must outlive it.
-class SearchJob final {
+class SearchJob final : public Job {
  public:
   SearchJob(sql::Database& before, sql::Database& after, const TableDiff& table, RowChange kind, std::string query,
             std::size_t keep = 2000);
-  Progress step(double budget_ms);
   const SearchResult& result() const { return result_; }
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
   sql::Database& before_;
   sql::Database& after_;
   const TableDiff& table_;
@@ -73,33 +73,5 @@ struct ChangeDensity {
 
 Result<ChangeDensity> change_density(sql::Database& before, sql::Database& after, const TableDiff& table,
                                      std::size_t buckets);
-
-// ---- Characters ----------------------------------------------------------------
-
-// Every code point above U+007F in the text values of every user table of `db`,
-// ascending, each once. Invalid UTF-8 bytes count as U+FFFD.
-Result<std::vector<char32_t>> text_code_points(sql::Database& db);
-// The same as a resumable job (a 200k-row snapshot takes a few hundred ms in the
-// page): each table read once, row by row, a few hundred rows between looks at the
-// clock.
-class TextCharsJob final {
- public:
-  explicit TextCharsJob(sql::Database& db) : db_(db) {}
-  Progress step(double budget_ms);
-  // The code points found, once step() said Done.
-  std::vector<char32_t> take_result() { return std::move(out_); }
-
- private:
-  sql::Database& db_;
-  bool listed_ = false;
-  std::vector<std::string> tables_;
-  std::size_t next_ = 0;             // the table read next
-  std::optional<sql::Statement> scan_;  // tables_[next_]'s scan, open
-  std::vector<char32_t> out_;
-  std::size_t dedup_at_ = 4096;  // out_'s size at which its repeats are dropped
-  void dedup();                  // out_ sorted, each code point once
-};
-// Appends the code points above U+007F of `text` (same rules) to `out`, unsorted.
-void add_code_points(std::string_view text, std::vector<char32_t>& out);
 
 }  // namespace redline::diff

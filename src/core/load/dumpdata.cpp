@@ -71,10 +71,13 @@ class TrackedIterator {
   const char** pos_;
 };
 
-// What the sliced load says when the file is not laid out for it (or it failed): the
-// caller, LoadJob, then loads the file in one piece, whose message is the reference.
-Error loaded_in_one_piece(const std::string& name) {
-  return make_error(ErrorCode::Unsupported, "the file is loaded in one piece", name + ", format: dumpdata");
+// What a throw inside the loader (blocking or sliced) is reported as.
+Error thrown_error(const std::exception& e, const std::string& name) {
+  if (dynamic_cast<const std::bad_alloc*>(&e)) {
+    return make_error(ErrorCode::Io, "out of memory while loading the dumpdata file", name + ", format: dumpdata");
+  }
+  return make_error(ErrorCode::Internal, std::string("unexpected failure loading dumpdata: ") + e.what(),
+                    name + ", format: dumpdata");
 }
 
 // Iterates '[' + the bytes [*cursor, stop) + ']': a batch of the file's top-level
@@ -85,6 +88,7 @@ struct BatchInput {
   const char** cursor = nullptr;
   const char* stop = nullptr;
   int phase = 0;  // 0: at '[', 1: in the bytes, 2: at ']', 3: past the end
+  bool close = true;  // false: no ']' after the bytes (they run to the file's end)
 };
 class BatchIterator {
  public:
@@ -100,10 +104,11 @@ class BatchIterator {
     return in_->phase == 0 ? open : in_->phase == 1 ? **in_->cursor : close;
   }
   BatchIterator& operator++() {
+    const int after = in_->close ? 2 : 3;
     if (in_->phase == 1) {
-      if (++*in_->cursor == in_->stop) in_->phase = 2;
+      if (++*in_->cursor == in_->stop) in_->phase = after;
     } else if (in_->phase == 0) {
-      in_->phase = *in_->cursor == in_->stop ? 2 : 1;
+      in_->phase = *in_->cursor == in_->stop ? after : 1;
     } else {
       in_->phase = 3;
     }
@@ -331,12 +336,7 @@ class Loader {
     if (!sp) return sp.error();
     // nlohmann's lexer reads a NUL byte as the end of the input, so "[...]\0more"
     // would load without what follows the NUL. JSON text never holds a raw NUL.
-    if (const void* nul = end_ == begin_ ? nullptr : std::memchr(begin_, '\0', static_cast<std::size_t>(end_ - begin_))) {
-      std::size_t at = static_cast<std::size_t>(static_cast<const char*>(nul) - begin_);
-      return make_error(ErrorCode::BadInput,
-                        "NUL byte in the file: JSON text never contains one (binary or corrupt file?)",
-                        where(at));
-    }
+    if (auto e = nul_error()) return *e;
     bool parsed;
     if (json_lines()) {
       parsed = parse_lines();
@@ -345,19 +345,31 @@ class Loader {
       parsed = json::sax_parse(TrackedIterator(&cursor_), TrackedIterator(&end_pos), this,
                                json::input_format_t::json, /*strict=*/true);
     }
+    if (error_ || !parsed || state_ != State::Done) return stopped();
+    REDLINE_TRY(finish());
+    if (error_) return *error_;
+    return sp->release();
+  }
+
+  // nlohmann's lexer reads a NUL byte as the end of the input, so "[...]\0more"
+  // would load without what follows the NUL. JSON text never holds a raw NUL.
+  std::optional<Error> nul_error() const {
+    const void* nul = end_ == begin_ ? nullptr : std::memchr(begin_, '\0', static_cast<std::size_t>(end_ - begin_));
+    if (!nul) return std::nullopt;
+    std::size_t at = static_cast<std::size_t>(static_cast<const char*>(nul) - begin_);
+    return make_error(ErrorCode::BadInput, "NUL byte in the file: JSON text never contains one (binary or corrupt file?)",
+                      where(at));
+  }
+
+  // The error a parse that stopped ends the load with.
+  Error stopped() {
     if (error_) {
       // Rows still waiting in batches come before the error in the file: if SQLite
       // refuses one of them, that is the first problem (row_failed keeps the earliest).
       (void)flush_all();
       return *error_;
     }
-    if (!parsed || state_ != State::Done) {
-      return make_error(ErrorCode::Internal, "the JSON parser stopped without saying why",
-                        context(offset(), false));
-    }
-    REDLINE_TRY(finish());
-    if (error_) return *error_;
-    return sp->release();
+    return make_error(ErrorCode::Internal, "the JSON parser stopped without saying why", context(offset(), false));
   }
 
   // JSON Lines (dumpdata --format jsonl): the file starts with an object, not a list.
@@ -404,27 +416,62 @@ class Loader {
     return !error_ && parsed && state_ == State::Done;
   }
 
-  // The same load in slices (LoadJob). Only a file laid out as dumpdata writes it
-  // (optional blanks, '[', objects separated by commas, ']') is sliced; anything else,
-  // and every error, is reported as an error here, and the caller loads the file
-  // again with run(), whose messages (line, byte offset) are the reference.
+  // The same load in slices (LoadJob), with the same result and the same errors as
+  // run(). A file laid out as dumpdata writes it (optional blanks, '[', objects
+  // separated by commas, ']') is parsed a batch of objects at a time, each batch as a
+  // list of its own; a JSON Lines file a line at a time. Where the batches cannot go
+  // on (a syntax error, a file cut short, something after the list, a file that is
+  // not a list), the rest of the file is parsed in one go as run() parses it
+  // (parse_rest): nlohmann stops at the first error, which lies in that batch, so the
+  // error is run()'s, at the same place, for the cost of one batch.
   Status begin() {
     auto sp = sql::Savepoint::begin(db_, "redline_dumpdata");
     if (!sp) return sp.error();
     savepoint_.emplace(std::move(sp.value()));
-    if (end_ != begin_ && std::memchr(begin_, '\0', static_cast<std::size_t>(end_ - begin_))) return not_sliceable();
+    if (auto e = nul_error()) return *e;
     if (json_lines()) {
       lines_ = true;
       scan_ = skip_bom(begin_);
       return ok_status();
     }
-    scan_ = skip_blank(begin_);
-    if (scan_ == end_ || *scan_ != '[') return not_sliceable();
+    scan_ = skip_blank(skip_bom(begin_));
+    if (scan_ == end_ || *scan_ != '[') {
+      rest_ = begin_;  // not a list: run()'s parse says what it is
+      return ok_status();
+    }
     scan_ = skip_blank(scan_ + 1);
     if (scan_ != end_ && *scan_ == ']') {
       list_closed_ = true;
-      if (skip_blank(scan_ + 1) != end_) return not_sliceable();
+      if (skip_blank(scan_ + 1) != end_) {
+        list_closed_ = false;
+        rest_ = begin_;
+      }
     }
+    return ok_status();
+  }
+
+  // The file from `from` to its end parsed in one go: from the start as run() does
+  // (`in_list` false), or from an object of the top-level list, after a '[' of our own
+  // (in_list) that stands for the list's, so the parser is in the state run()'s is in
+  // there. Parse errors are placed in the file (see parse_error).
+  Status parse_rest(const char* from, bool in_list) {
+    state_ = State::Start;
+    cursor_ = from;
+    bool parsed;
+    if (in_list) {
+      batch_begin_ = from;
+      BatchInput in{&cursor_, end_, 0, false};
+      BatchInput done{&cursor_, end_, 3, false};
+      parsed = json::sax_parse(BatchIterator(&in), BatchIterator(&done), this, json::input_format_t::json,
+                               /*strict=*/true);
+      batch_begin_ = nullptr;
+    } else {
+      const char* end_pos = end_;
+      parsed = json::sax_parse(TrackedIterator(&cursor_), TrackedIterator(&end_pos), this,
+                               json::input_format_t::json, /*strict=*/true);
+    }
+    if (error_ || !parsed || state_ != State::Done) return stopped();
+    list_closed_ = true;
     return ok_status();
   }
 
@@ -434,36 +481,41 @@ class Loader {
       if (std::chrono::steady_clock::now() >= deadline) return false;
       const char* first = scan_;
       while (scan_ < end_ && scan_ - first < static_cast<std::ptrdiff_t>(kBatchBytes))
-        if (!parse_line(scan_)) return not_sliceable();
+        if (!parse_line(scan_)) return stopped();
     }
     if (lines_) list_closed_ = true;
+    if (rest_) REDLINE_TRY(parse_rest(rest_, false));
     while (!list_closed_) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
       // scan_ is at the '{' of the next object; take objects up to kBatchBytes.
       const char* first = scan_;
       const char* last_end = nullptr;
-      while (!list_closed_ && (last_end == nullptr || last_end - first < static_cast<std::ptrdiff_t>(kBatchBytes))) {
+      bool laid_out = true;  // as dumpdata writes it, so far
+      while (laid_out && !list_closed_ &&
+             (last_end == nullptr || last_end - first < static_cast<std::ptrdiff_t>(kBatchBytes))) {
         const char* e = object_end(scan_);
-        if (!e) return not_sliceable();
-        last_end = e;
-        const char* q = skip_blank(e);
-        if (q == end_) return not_sliceable();
-        if (*q == ']') {
-          if (skip_blank(q + 1) != end_) return not_sliceable();
-          list_closed_ = true;
-        } else if (*q == ',') {
-          scan_ = skip_blank(q + 1);
-        } else {
-          return not_sliceable();
+        const char* q = e ? skip_blank(e) : end_;
+        if (q == end_ || (*q == ']' && skip_blank(q + 1) != end_) || (*q != ']' && *q != ',')) {
+          laid_out = false;
+          break;
         }
+        last_end = e;
+        if (*q == ']') list_closed_ = true;
+        else scan_ = skip_blank(q + 1);
+      }
+      if (!laid_out) {
+        REDLINE_TRY(parse_rest(first, true));
+        break;
       }
       cursor_ = first;
+      batch_begin_ = first;
       BatchInput in{&cursor_, last_end, 0};
       BatchInput done{&cursor_, last_end, 3};
       state_ = State::Start;
       bool parsed = json::sax_parse(BatchIterator(&in), BatchIterator(&done), this, json::input_format_t::json,
                                     /*strict=*/true);
-      if (error_ || !parsed || state_ != State::Done) return not_sliceable();
+      batch_begin_ = nullptr;
+      if (error_ || !parsed || state_ != State::Done) return stopped();
       cursor_ = last_end;
     }
     cursor_ = end_;
@@ -685,7 +737,12 @@ class Loader {
     std::size_t at = position > 0 ? position - 1 : 0;
     if (at > size) at = size;
     bool line_cut = false;
-    if (line_begin_) {
+    if (batch_begin_) {
+      // A batch of the list's objects, parsed after a '[' of our own: nlohmann counts
+      // from that '['.
+      at = static_cast<std::size_t>(batch_begin_ - begin_) + (at > 0 ? at - 1 : 0);
+      if (at > size) at = size;
+    } else if (line_begin_) {
       // A JSON Lines line, parsed as '[' + line + ']': nlohmann counts from the '['.
       std::size_t first = static_cast<std::size_t>(line_begin_ - begin_);
       std::size_t last = static_cast<std::size_t>(line_end_ - begin_);
@@ -2008,9 +2065,10 @@ class Loader {
     }
     return nullptr;
   }
-  Error not_sliceable() const { return loaded_in_one_piece(name_); }
   std::optional<sql::Savepoint> savepoint_;
   const char* scan_ = nullptr;
+  const char* rest_ = nullptr;        // set: parse_rest(rest_, false) next (not a list)
+  const char* batch_begin_ = nullptr; // the batch being parsed after a '[' of our own
   bool lines_ = false;                // a JSON Lines file, sliced by lines
   const char* line_begin_ = nullptr;  // the JSON Lines line being parsed
   const char* line_end_ = nullptr;
@@ -2081,21 +2139,15 @@ Status load_dumpdata(const std::vector<std::uint8_t>& bytes, const std::string& 
   try {
     Loader loader(bytes, name, db, summary);
     return loader.run();
-  } catch (const std::bad_alloc&) {
-    return make_error(ErrorCode::Io, "out of memory while loading the dumpdata file",
-                      name + ", format: dumpdata");
   } catch (const std::exception& e) {
-    return make_error(ErrorCode::Internal, std::string("unexpected failure loading dumpdata: ") + e.what(),
-                      name + ", format: dumpdata");
+    return thrown_error(e, name);
   }
 }
 
 Result<std::unique_ptr<SlicedLoader>> start_dumpdata(const std::vector<std::uint8_t>& bytes,
                                                      const std::string& name, sql::Database& db,
                                                      LoadSummary& summary) {
-  // What throws here is left to the blocking loader, which says exactly what failed.
-  return start_sliced<Loader>(bytes, name, db, summary,
-                              [](const std::exception&, const std::string& n) { return loaded_in_one_piece(n); });
+  return start_sliced<Loader>(bytes, name, db, summary, thrown_error);
 }
 
 }  // namespace redline::detail

@@ -12,7 +12,7 @@ using Clock = std::chrono::steady_clock;
 }
 
 struct LoadJob::Impl {
-  enum class Phase { Start, Format, Counts, Recognize, Done, Failed };
+  enum class Phase { Start, Format, Counts, Recognize, Done };
 
   std::vector<std::uint8_t> bytes;
   std::string name;
@@ -20,17 +20,13 @@ struct LoadJob::Impl {
   LoadSummary summary;
   sql::Database db;
   std::unique_ptr<detail::SlicedLoader> loader;
-  std::optional<Snapshot> blocking;  // when the file was loaded in one piece
   Phase phase = Phase::Start;
   std::vector<std::string> tables;
   std::size_t next_table = 0;
   double work_ms = 0;
-  std::optional<Error> error;
 
-  Progress progress() const {
-    Progress p;
-    p.state = phase == Phase::Done ? JobState::Done : phase == Phase::Failed ? JobState::Error : JobState::More;
-    p.error = error;
+  Position position() const {
+    Position p;
     const double total = bytes.empty() ? 1.0 : static_cast<double>(bytes.size());
     switch (phase) {
       case Phase::Start: p.phase = "reading"; break;
@@ -47,74 +43,48 @@ struct LoadJob::Impl {
         break;
       case Phase::Recognize: p.fraction = 0.99; p.phase = "recognizing"; break;
       case Phase::Done: p.fraction = 1.0; break;
-      case Phase::Failed: break;
     }
     return p;
   }
 
-  void fail(Error e) {
-    error = std::move(e);
-    phase = Phase::Failed;
-    loader.reset();
-  }
-
-  // The file loaded in one piece by load_snapshot(): for what the sliced loaders
-  // leave to it (a dumpdata file laid out unusually) and for the exact message of
-  // every SQLite or dumpdata error.
-  void load_blocking() {
-    loader.reset();
-    db = sql::Database();
-    auto snap = load_snapshot(bytes, name, wal ? &*wal : nullptr);
-    if (!snap) return fail(snap.error());
-    blocking.emplace(std::move(snap.value()));
-    phase = Phase::Done;
-  }
-
-  void start() {
+  // The format's sliced loader, begun. Its errors are load_snapshot()'s.
+  Status start() {
     summary = LoadSummary{};
     summary.name = name;
     summary.bytes = bytes.size();
-    if (auto e = detail::unloadable(bytes, name)) return fail(*e);
+    if (auto e = detail::unloadable(bytes, name)) return *e;
     summary.format = detect_format(bytes.data(), bytes.size());
     Result<std::unique_ptr<detail::SlicedLoader>> l = make_error(ErrorCode::Internal, "no loader");
     if (summary.format == Format::Sqlite) {
       l = detail::start_sqlite(bytes, name, db, summary, wal ? &*wal : nullptr);
     } else {
       auto m = sql::Database::open_memory();
-      if (!m) return fail(m.error());
+      if (!m) return m.error();
       db = std::move(m.value());
       l = summary.format == Format::PgDump       ? detail::start_pgdump(bytes, name, db, summary)
           : summary.format == Format::SqliteDump ? detail::start_sqlite_dump(bytes, name, db, summary)
                                                  : detail::start_dumpdata(bytes, name, db, summary);
     }
-    if (!l) {
-      if (summary.format == Format::PgDump || summary.format == Format::SqliteDump) return fail(l.error());
-      return load_blocking();
-    }
+    if (!l) return l.error();
     loader = std::move(l.value());
     phase = Phase::Format;
+    return ok_status();
   }
 
-  void run(Clock::time_point deadline) {
-    while (phase != Phase::Done && phase != Phase::Failed) {
-      if (Clock::now() >= deadline) return;
+  Result<bool> run(Clock::time_point deadline) {
+    while (phase != Phase::Done) {
+      if (Clock::now() >= deadline) return false;
       switch (phase) {
         case Phase::Start:
-          // The loader's first work (copying a SQLite file in, a COPY block) starts
-          // the next call.
-          start();
-          if (phase == Phase::Format) return;
+          REDLINE_TRY(start());
           break;
         case Phase::Format: {
           auto r = loader->step(deadline);
-          if (!r) {
-            if (summary.format == Format::PgDump || summary.format == Format::SqliteDump) return fail(r.error());
-            return load_blocking();
-          }
-          if (!*r) return;
+          if (!r) return r.error();
+          if (!*r) return false;
           loader.reset();
           auto names = sql::user_tables(db);
-          if (!names) return fail(names.error());
+          if (!names) return names.error();
           tables = std::move(names.value());
           phase = Phase::Counts;
           break;
@@ -126,22 +96,22 @@ struct LoadJob::Impl {
           }
           const std::string& t = tables[next_table++];
           auto c = db.query_int("SELECT count(*) FROM " + sql::quote_ident(t));
-          if (!c) return fail(c.error());
+          if (!c) return c.error();
           summary.tables[t] = c->value_or(0);
           break;
         }
         case Phase::Recognize: {
           auto recognized = recognize_snapshot(db);
-          if (!recognized) return fail(recognized.error());
+          if (!recognized) return recognized.error();
           summary.kind = to_string(recognized->kind);
           summary.recognition = recognized->description;
           phase = Phase::Done;
           break;
         }
-        case Phase::Done:
-        case Phase::Failed: break;
+        case Phase::Done: break;
       }
     }
+    return true;
   }
 };
 
@@ -155,12 +125,19 @@ LoadJob::~LoadJob() = default;
 LoadJob::LoadJob(LoadJob&&) noexcept = default;
 LoadJob& LoadJob::operator=(LoadJob&&) noexcept = default;
 
-Progress LoadJob::step(double budget_ms) {
+Result<bool> LoadJob::work(double budget_ms) {
   auto t0 = Clock::now();
-  const auto deadline = deadline_after(budget_ms);
-  impl_->run(deadline);
+  auto r = impl_->run(deadline_after(budget_ms));
   impl_->work_ms += std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-  return impl_->progress();
+  return r;
+}
+
+Position LoadJob::position() const { return impl_->position(); }
+
+void LoadJob::abandon(const Error&) {
+  // The half-loaded database goes now; the user's bytes stay (take_bytes()).
+  impl_->loader.reset();
+  impl_->db = sql::Database();
 }
 
 std::uint64_t LoadJob::bytes_consumed() const {
@@ -173,13 +150,8 @@ Format LoadJob::format() const { return impl_->summary.format; }
 
 Result<Snapshot> LoadJob::take_snapshot() {
   Impl& m = *impl_;
-  if (m.phase == Impl::Phase::Failed) return *m.error;
-  if (m.phase != Impl::Phase::Done) return make_error(ErrorCode::Usage, "the load has not finished");
-  if (m.blocking) {
-    Snapshot s = std::move(*m.blocking);
-    m.blocking.reset();
-    return s;
-  }
+  if (error()) return *error();
+  if (!done()) return make_error(ErrorCode::Usage, "the load has not finished");
   m.summary.ms = m.work_ms;
   return Snapshot{std::move(m.db), std::move(m.summary)};
 }

@@ -1,7 +1,8 @@
-// Loading a snapshot as a resumable job, for the page: the same work as
-// load_snapshot() (which the CLI calls), cut into slices of about budget_ms so the
-// page can draw frames while a large file loads. The result is the same database
-// and summary as load_snapshot()'s, and every error is the same error.
+// Loading a snapshot as a resumable job (the engine's load): the same work as
+// load_snapshot(), cut into slices of about budget_ms by each format's sliced loader,
+// so that a large file's load can be cancelled and shows its progress. The result is
+// the same database and summary as load_snapshot()'s, and every error is the same
+// error, made by the sliced loader itself (nothing is loaded twice).
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,7 @@
 
 namespace redline {
 
-class LoadJob final {
+class LoadJob final : public Job {
  public:
   // Takes the user's bytes; take_bytes() gives them back unmodified. `wal`: a
   // SQLite file's -wal file that came with it (see load_snapshot()).
@@ -24,8 +25,6 @@ class LoadJob final {
   ~LoadJob();
   LoadJob(LoadJob&&) noexcept;
   LoadJob& operator=(LoadJob&&) noexcept;
-
-  Progress step(double budget_ms);
 
   std::uint64_t bytes_consumed() const;  // input bytes read so far
   std::uint64_t bytes_total() const;
@@ -36,6 +35,9 @@ class LoadJob final {
   std::vector<std::uint8_t> take_bytes();
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
+  void abandon(const Error& why) override;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

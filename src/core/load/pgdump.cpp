@@ -116,7 +116,7 @@ Status Loader::begin() {
 }
 
 Result<bool> Loader::step(std::chrono::steady_clock::time_point deadline) {
-  for (bool first = true;; first = false) {
+  for (;;) {
     if (rows_.copy_active()) {
       REDLINE_TRY(rows_.copy_rows(deadline));
       if (rows_.copy_active()) return false;  // out of time inside the COPY data
@@ -127,9 +127,7 @@ Result<bool> Loader::step(std::chrono::steady_clock::time_point deadline) {
     if (phase_ == Phase::Statements) {
       REDLINE_TRY(next_statement());
     } else if (next_index_ < index_tasks_.size()) {
-      // One index per call, first in it: each is a sort of its whole table, which
-      // cannot be split, so it does not follow other work in the same call.
-      if (!first) return false;
+      // One index at a time: each is a sort of its whole table, which cannot be split.
       const IndexTask& task = index_tasks_[next_index_++];
       current_table_ = task.table;
       REDLINE_TRY(schema_.exec(task.sql, task.offset, task.table, task.what));

@@ -205,7 +205,7 @@ Status Rows::copy_rows(std::chrono::steady_clock::time_point deadline) {
   // Row by row: one line, split on unescaped tabs, each field bound as a view into
   // the input (or into the column's scratch buffer when it had escapes).
   for (;;) {
-    // The clock is read every few hundred rows: often enough for a frame's budget.
+    // The clock is read every few hundred rows: often enough for a slice's budget.
     if ((++rows & 255) == 0 && std::chrono::steady_clock::now() >= deadline) {
       copy_.p = p;
       return ok_status();

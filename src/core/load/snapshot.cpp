@@ -441,15 +441,10 @@ Result<const std::vector<std::uint8_t>*> sqlite_image(const std::vector<std::uin
   return &storage;
 }
 
-}  // namespace
 
-Result<sql::Database> load_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
-                                  LoadSummary& summary, const WalInput* wal) {
-  if (auto bad = check_sqlite_header(bytes, name)) return *bad;
-  std::vector<std::uint8_t> storage;
-  auto src = sqlite_image(bytes, name, wal, storage, summary);
-  if (!src) return src.error();
-  const std::vector<std::uint8_t>& image = **src;
+// The image opened and checked whole (quick_check), an error naming the table and
+// page of the damage.
+Result<sql::Database> checked_sqlite(const std::vector<std::uint8_t>& image, const std::string& name) {
   auto db = sql::Database::deserialize(image, name);
   if (!db) {
     Error e = db.error();
@@ -463,12 +458,25 @@ Result<sql::Database> load_sqlite(const std::vector<std::uint8_t>& bytes, const 
   return db;
 }
 
+}  // namespace
+
+Result<sql::Database> load_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
+                                  LoadSummary& summary, const WalInput* wal) {
+  if (auto bad = check_sqlite_header(bytes, name)) return *bad;
+  std::vector<std::uint8_t> storage;
+  auto src = sqlite_image(bytes, name, wal, storage, summary);
+  if (!src) return src.error();
+  return checked_sqlite(**src, name);
+}
+
+
 namespace {
 
 // The SQLite file in slices: the header check, the copy into SQLite a few MB per
 // slice, then quick_check one b-tree at a time (the schema, then each table with its
-// indexes). Any problem is an error, and LoadJob loads the file again with
-// load_sqlite(), whose message (table, page) is the reference.
+// indexes). On a problem, the error is load_sqlite()'s (checked_sqlite() on the same
+// image: its count of problems and the table and page of the damage); the file is not
+// read again, but the image is checked whole once more on that path.
 class SlicedSqlite final : public SlicedLoader {
  public:
   SlicedSqlite(const std::vector<std::uint8_t>& bytes, const std::string& name, sql::Database& db,
@@ -491,18 +499,18 @@ class SlicedSqlite final : public SlicedLoader {
     constexpr std::size_t kCopyChunk = 1 << 20;
     while (image_.size() > 0) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
-      if (image_.fill(src_->data(), kCopyChunk)) REDLINE_TRY(open());
+      if (image_.fill(src_->data(), kCopyChunk) && !open()) return damaged();
     }
     while (next_ < trees_.size()) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
       const std::string& t = trees_[next_];
       auto st = db_.prepare("PRAGMA quick_check(" + sql::quote_ident(t) + ")");
-      if (!st) return st.error();
+      if (!st) return damaged();
       for (;;) {
         auto r = st->step();
-        if (!r) return r.error();
+        if (!r) return damaged();
         if (*r == sql::StepResult::Done) break;
-        if (st->column_text(0) != "ok") return make_error(ErrorCode::BadInput, "corrupt", name_);
+        if (st->column_text(0) != "ok") return damaged();
       }
       ++next_;
     }
@@ -520,6 +528,14 @@ class SlicedSqlite final : public SlicedLoader {
   std::string table() const override { return next_ < trees_.size() ? trees_[next_] : std::string(); }
 
  private:
+  // The error of a damaged file, as load_sqlite() words it.
+  Error damaged() {
+    db_ = sql::Database();
+    auto whole = checked_sqlite(*src_, name_);
+    if (!whole) return whole.error();
+    return make_error(ErrorCode::BadInput, "the SQLite file is corrupt", name_ + ", format: sqlite");
+  }
+
   // The image is in: SQLite takes it over; the b-trees to check are listed.
   Status open() {
     auto db = sql::Database::deserialize(image_, name_);

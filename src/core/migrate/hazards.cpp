@@ -414,28 +414,24 @@ struct HazardJob::Impl {
   sql::Database& db;
   NormalizeOptions opt;
   bool keep;
-  norm::SliceQueue queue;
+  StepQueue queue;
   DbState state;
   std::vector<Hazard> out;
   bool m1_plan = false, votes = false;
   bool started = false, ended = false;
-  std::optional<Error> error;
   std::size_t queued = 0, ran = 0;  // tasks, for the progress bar
   std::string phase = "not started";
 
   Impl(sql::Database& d, NormalizeOptions o, bool k) : db(d), opt(std::move(o)), keep(k) {}
 
-  // `heavy`: one query over whole tables, which cannot be split (see SliceQueue).
-  void task(const char* what, norm::SliceQueue::Task t, bool heavy = false) {
+  void task(const char* what, StepQueue::Task t) {
     ++queued;
-    queue.then(
-        [this, what, t = std::move(t)]() -> Result<bool> {
-          phase = what;
-          auto r = t();
-          if (r && *r) ++ran;
-          return r;
-        },
-        heavy);
+    queue.then([this, what, t = std::move(t)]() -> Result<bool> {
+      phase = what;
+      auto r = t();
+      if (r && *r) ++ran;
+      return r;
+    });
   }
 
   Status drop_scratch() {
@@ -459,11 +455,11 @@ struct HazardJob::Impl {
         REDLINE_TRY(db.exec(norm::m1_plan_insert_sql(state, opt.username_collision)));
         m1_plan = true;
         return true;
-      }, true);
+      });
       task("username collisions and contact overwrites", [this]() -> Result<bool> {
         REDLINE_TRY(m1_hazards(db, opt, out));
         return true;
-      }, true);
+      });
     }
     if (!done->m3) {
       // The vote, counted slice by slice over deals, then summed per organization and code.
@@ -556,7 +552,7 @@ struct HazardJob::Impl {
           REDLINE_TRY(foreign_key_check(db, t, *rows));
           dangling_hazards(t, std::move(*rows), out);
           return true;
-        }, true);
+        });
         continue;
       }
       for (std::size_t k = 0; k < ks.size(); ++k) {
@@ -579,7 +575,7 @@ struct HazardJob::Impl {
             }
             if (last) dangling_hazards(t, std::move(*rows), out);
             return true;
-          }, true);
+          });
           continue;
         }
         norm::Ranged r;
@@ -619,37 +615,37 @@ struct HazardJob::Impl {
     return ok_status();
   }
 
-  void end(std::optional<Error> e) {
+  // The end, done or not (`failed`): the scratch tables go unless the normalizer
+  // keeps them.
+  void end(bool failed) {
     ended = true;
-    error = std::move(e);
     queue.clear();
-    if (error || !keep) {
+    if (failed || !keep) {
       (void)drop_scratch();
       m1_plan = votes = false;
     }
   }
 
-  Progress progress() const {
-    return job_progress(phase, ended ? 1.0 : queued ? static_cast<double>(ran) / static_cast<double>(queued + 1) : 0.0,
-                        ended, error);
+  Position position() const {
+    return {ended ? 1.0 : queued ? static_cast<double>(ran) / static_cast<double>(queued + 1) : 0.0, phase};
   }
 
-  void step(double budget_ms) {
+  Result<bool> work(double budget_ms) {
     using Clock = std::chrono::steady_clock;
     auto t0 = Clock::now();
     for (;;) {
       if (!started) {
         started = true;
         phase = "what the snapshot is";
-        Status s = plan();
-        if (!s) return end(s.error());
-        if (queue.next_heavy()) return;  // the plan's first query starts the next call
+        REDLINE_TRY(plan());
       } else {
-        if (Status s = queue.run_one(); !s) return end(s.error());
-        if (queue.empty()) return end(std::nullopt);
+        REDLINE_TRY(queue.run_one());
+        if (queue.empty()) {
+          end(false);
+          return true;
+        }
       }
-      if (std::chrono::duration<double, std::milli>(Clock::now() - t0).count() >= budget_ms) return;
-      if (queue.next_heavy()) return;
+      if (std::chrono::duration<double, std::milli>(Clock::now() - t0).count() >= budget_ms) return false;
     }
   }
 };
@@ -658,24 +654,12 @@ HazardJob::HazardJob(sql::Database& db, NormalizeOptions options, bool keep_scra
     : impl_(std::make_unique<Impl>(db, std::move(options), keep_scratch)) {}
 
 HazardJob::~HazardJob() {
-  if (impl_ && !impl_->ended) impl_->end(make_error(ErrorCode::Cancelled, "preflight abandoned"));
+  if (impl_ && !impl_->ended) impl_->end(true);
 }
 
-bool HazardJob::next_heavy() const { return impl_->started && !impl_->ended && impl_->queue.next_heavy(); }
-
-Progress HazardJob::step(double budget_ms) {
-  Impl& m = *impl_;
-  if (m.ended) return m.progress();
-  // Building the details can throw (nlohmann, allocation); nothing thrown leaves the core.
-  try {
-    m.step(budget_ms);
-  } catch (const std::exception& e) {
-    m.end(make_error(ErrorCode::Internal, std::string("preflight failed: ") + e.what()));
-  } catch (...) {
-    m.end(make_error(ErrorCode::Internal, "preflight failed"));
-  }
-  return m.progress();
-}
+Result<bool> HazardJob::work(double budget_ms) { return impl_->work(budget_ms); }
+Position HazardJob::position() const { return impl_->position(); }
+void HazardJob::abandon(const Error&) { impl_->end(true); }
 
 const std::vector<Hazard>& HazardJob::hazards() const { return impl_->out; }
 bool HazardJob::kept_m1_plan() const { return impl_->m1_plan; }

@@ -44,13 +44,13 @@ Result<std::vector<Hazard>> find_hazards(sql::Database& db, const NormalizeOptio
 
 bool has_blocker(const std::vector<Hazard>& hazards);
 
-// find_hazards as a resumable job, for the page: on a large snapshot the preflight takes
-// longer than a frame, so step(budget_ms) runs slices of its queries (table by table,
+// find_hazards as a resumable job (the engine's preflight, core/job.hpp): on a large
+// snapshot the preflight takes seconds, so step(budget_ms) runs slices of its queries (table by table,
 // and the big tables in row ranges) until about budget_ms have passed. Reads nothing but
 // the snapshot and writes only temp tables (M1's plan and M3's vote), which it drops
 // when it ends, unless `keep_scratch`: then the normalizer, running in the same
 // transaction, reads them instead of computing them again.
-class HazardJob final {
+class HazardJob final : public Job {
  public:
   // `db` must outlive the job.
   HazardJob(sql::Database& db, NormalizeOptions options, bool keep_scratch = false);
@@ -58,10 +58,6 @@ class HazardJob final {
   HazardJob(const HazardJob&) = delete;
   HazardJob& operator=(const HazardJob&) = delete;
 
-  Progress step(double budget_ms);
-  // Is the next slice a long query that cannot be split (see norm::SliceQueue)? A job
-  // that runs this one inside its own slices starts such a slice afresh.
-  bool next_heavy() const;
   // After Done: the hazards, as find_hazards returns them.
   const std::vector<Hazard>& hazards() const;
   // After Done with keep_scratch: whether the temp tables were filled (M1's plan when M1
@@ -70,6 +66,9 @@ class HazardJob final {
   bool kept_votes() const;
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
+  void abandon(const Error& why) override;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

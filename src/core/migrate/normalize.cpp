@@ -100,13 +100,12 @@ struct NormalizeJob::Impl {
   std::unique_ptr<HazardJob> preflight_job;  // while the preflight runs
   bool m1_plan_ready = false;      // temp.redline_m1 filled by the preflight
   bool votes_ready = false;        // temp.redline_votes filled by the preflight
-  norm::SliceQueue queue;          // the rest of the current unit's work
+  StepQueue queue;                 // the rest of the current unit's work
   bool in_unit = false;            // the current unit has started
 
   std::size_t next = 0;            // next unit
   bool ended = false;
   std::string status;              // "", ok, refused, failed, cancelled
-  std::optional<Error> error;
   std::string phase = "not started";
   StatementHook hook;
   CommitCheck check;
@@ -138,22 +137,10 @@ struct NormalizeJob::Impl {
 
   // Queue a statement of `rec` as a slice of its own.
   void stmt(StepRecord& rec, std::string sql, Rows rows = Rows::Count) {
-    const bool heavy = whole_table_statement(sql);
-    queue.then(
-        [this, &rec, sql = std::move(sql), rows]() -> Result<bool> {
-          REDLINE_TRY(run(rec, sql, rows));
-          return true;
-        },
-        heavy);
-  }
-
-  // Does `sql` read or write a whole table (an index build, a table dropped, an
-  // UPDATE or INSERT ... SELECT)? Creating, renaming or altering a table only touches
-  // the schema.
-  static bool whole_table_statement(const std::string& sql) {
-    for (const char* p : {"CREATE INDEX", "CREATE UNIQUE INDEX", "UPDATE", "INSERT", "DELETE"})
-      if (sql.rfind(p, 0) == 0) return true;
-    return sql.rfind("DROP TABLE", 0) == 0 && sql.rfind("DROP TABLE temp.", 0) != 0;
+    queue.then([this, &rec, sql = std::move(sql), rows]() -> Result<bool> {
+      REDLINE_TRY(run(rec, sql, rows));
+      return true;
+    });
   }
 
   // Queue a ranged statement of `rec` (see norm::Ranged): recorded once, as the one
@@ -782,11 +769,10 @@ struct NormalizeJob::Impl {
     // The hazards, in slices, inside the run's transaction: the temp tables it leaves
     // (M1's plan, M3's vote) are the run's, and go with a rollback.
     preflight_job = std::make_unique<HazardJob>(db, opt, true);
-    queue.then(
-        [this]() -> Result<bool> {
+    queue.then([this]() -> Result<bool> {
           Progress p = preflight_job->step(0);  // one slice
-          if (p.state == JobState::Error) return p.error.value_or(make_error(ErrorCode::Internal, "preflight failed"));
-          if (p.state == JobState::More) return false;
+          auto finished = outcome(p);
+          if (!finished || !*finished) return finished;
           hazards = preflight_job->hazards();
           m1_plan_ready = preflight_job->kept_m1_plan();
           votes_ready = preflight_job->kept_votes();
@@ -799,8 +785,7 @@ struct NormalizeJob::Impl {
             }
           }
           return true;
-        },
-        [this] { return preflight_job && preflight_job->next_heavy(); });
+        });
     return ok_status();
   }
 
@@ -901,16 +886,16 @@ struct NormalizeJob::Impl {
     restore_fk();
   }
 
-  void fail(Error e, std::string why_status) {
+  // The job ends in `e` (an error or a cancel): everything is undone.
+  void abandon(const Error& e) {
     roll_back();
-    if (status.empty()) status = std::move(why_status);
-    error = std::move(e);
+    if (status.empty()) status = e.code == ErrorCode::Cancelled ? "cancelled" : "failed";
     ended = true;
   }
 
-  // Run one slice of unit `next`; false when the job ended (done or error). A unit
-  // plans its work when it starts (into `queue`), then runs it a slice per call.
-  bool unit() {
+  // Run one slice of unit `next`; true when the last unit is done. A unit plans its
+  // work when it starts (into `queue`), then runs it a slice per call.
+  Result<bool> unit() {
     StepRecord* rec = nullptr;
     if (!in_unit) {
       in_unit = true;
@@ -928,7 +913,7 @@ struct NormalizeJob::Impl {
           rec->note = why;
           in_unit = false;
           ++next;
-          return true;
+          return false;
         }
         queue.then([this, k, rec]() -> Result<bool> {
           REDLINE_TRY(run_step(k, *rec));
@@ -946,7 +931,7 @@ struct NormalizeJob::Impl {
     Status s = queue.run_one();
     if (rec) rec->ms += ms_since(t0);
     if (!s) return unit_failed(s.error(), rec);
-    if (!queue.empty()) return true;
+    if (!queue.empty()) return false;
     in_unit = false;
     if (rec) rec->status = "done";
     if (next > kStepCount) {
@@ -954,24 +939,22 @@ struct NormalizeJob::Impl {
       phase = "done";
       ended = true;
       ++next;
-      return false;
+      return true;
     }
     ++next;
-    return true;
+    return false;
   }
 
-  bool unit_failed(Error e, StepRecord* rec) {
+  Error unit_failed(Error e, StepRecord* rec) {
     if (rec) {
       rec->status = "failed";
       e.message = "step " + rec->id + " (" + rec->title + ") failed: " + e.message;
     }
-    fail(std::move(e), "failed");
-    return false;
+    return e;
   }
 
-  Progress progress() const {
-    return job_progress(phase, ended && !error ? 1.0 : static_cast<double>(next) / static_cast<double>(kUnits), ended,
-                        error);
+  Position position() const {
+    return {ended && status == "ok" ? 1.0 : static_cast<double>(next) / static_cast<double>(kUnits), phase};
   }
 };
 
@@ -982,31 +965,20 @@ NormalizeJob::~NormalizeJob() {
   if (impl_ && !impl_->ended) impl_->roll_back();
 }
 
-Progress NormalizeJob::step(double budget_ms) {
+Result<bool> NormalizeJob::work(double budget_ms) {
   Impl& m = *impl_;
-  if (m.ended) return m.progress();
   auto t0 = Clock::now();
-  // Nothing thrown may leave the core: a throw (allocation failure, a bug) ends the
-  // job like an error would, rolled back.
-  try {
-    while (m.unit()) {
-      if (ms_since(t0) >= budget_ms) break;
-      // A long statement that cannot be split starts the next call (see SliceQueue).
-      if (m.in_unit && m.queue.next_heavy()) break;
-    }
-  } catch (const std::exception& e) {
-    m.fail(make_error(ErrorCode::Internal, std::string("unexpected failure: ") + e.what(), m.phase), "failed");
-  } catch (...) {
-    m.fail(make_error(ErrorCode::Internal, "unexpected failure", m.phase), "failed");
+  for (;;) {
+    auto finished = m.unit();
+    if (!finished || *finished) return finished;
+    if (ms_since(t0) >= budget_ms) return false;
   }
-  return m.progress();
 }
 
-void NormalizeJob::cancel() {
-  Impl& m = *impl_;
-  if (m.ended) return;
-  m.status = "cancelled";
-  m.fail(make_error(ErrorCode::Cancelled, "cancelled: the snapshot is unchanged", m.phase), "cancelled");
+Position NormalizeJob::position() const { return impl_->position(); }
+void NormalizeJob::abandon(const Error& why) { impl_->abandon(why); }
+Error NormalizeJob::cancelled() const {
+  return make_error(ErrorCode::Cancelled, "cancelled: the snapshot is unchanged", impl_->phase);
 }
 
 const NormalizeOptions& NormalizeJob::options() const { return impl_->opt; }
@@ -1022,7 +994,7 @@ void NormalizeJob::fill_report(Report& report) const {
   report.carried = m.carried;
   report.steps = m.steps;
   report.status = m.status;
-  report.error = m.error;
+  report.error = error();
   report.timings = m.opt.record_timings;
 }
 

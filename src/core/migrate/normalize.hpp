@@ -19,7 +19,7 @@
 
 namespace redline {
 
-class NormalizeJob final {
+class NormalizeJob final : public Job {
  public:
   // `db` (the loaded snapshot) must outlive the job. Nothing happens before step().
   NormalizeJob(sql::Database& db, NormalizeOptions options);
@@ -27,12 +27,9 @@ class NormalizeJob final {
   NormalizeJob(const NormalizeJob&) = delete;
   NormalizeJob& operator=(const NormalizeJob&) = delete;
 
-  // The first call runs the preflight (hazards, what is already done); then the
-  // steps E1 E2 E3 M1 M2 M3 C1 C2 C3 I1 P1, as many as fit in budget_ms (at least
-  // one); then the final checks and the commit.
-  Progress step(double budget_ms);
-  // Stop and undo: the next step() reports Error with ErrorCode::Cancelled.
-  void cancel();
+  // step(): the first slices run the preflight (hazards, what is already done); then
+  // the steps E1 E2 E3 M1 M2 M3 C1 C2 C3 I1 P1, a slice at a time; then the final
+  // checks and the commit. cancel() undoes everything (the run's SAVEPOINT).
 
   const NormalizeOptions& options() const;  // with `now` filled in
   const std::vector<Hazard>& hazards() const;
@@ -52,6 +49,10 @@ class NormalizeJob final {
   void set_commit_check(CommitCheck check);
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
+  void abandon(const Error& why) override;
+  Error cancelled() const override;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -420,30 +420,7 @@ std::string m1_plan_insert_sql(const DbState& s, CollisionResolution resolution)
          m1_plan_sql(s, resolution) + ") ORDER BY emp_id";
 }
 
-void SliceQueue::then(Task t, std::function<bool()> heavy) {
-  Entry e{std::move(t), std::move(heavy)};
-  if (running_) q_.insert(q_.begin() + static_cast<std::ptrdiff_t>(at_++), std::move(e));
-  else q_.push_back(std::move(e));
-}
-
-Status SliceQueue::run_one() {
-  if (q_.empty()) return ok_status();
-  // Taken out first: the follow-ups it queues go to the front.
-  Entry e = std::move(q_.front());
-  q_.pop_front();
-  running_ = true;
-  at_ = 0;
-  auto r = e.run();
-  running_ = false;
-  if (!r) {
-    q_.clear();
-    return r.error();
-  }
-  if (!*r) q_.push_front(std::move(e));
-  return ok_status();
-}
-
-SliceQueue::Task ranged_task(sql::Database& db, Ranged r) {
+StepQueue::Task ranged_task(sql::Database& db, Ranged r) {
   struct State {
     bool started = false;
     bool finished = false;

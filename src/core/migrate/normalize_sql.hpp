@@ -1,11 +1,14 @@
-// Internals shared by the preflight (hazards.cpp) and the normalizer (normalize.cpp):
-// what the loaded database looks like (which CRM tables and columns exist, which
-// steps it has already done), and the SQL of M1's plan, so that the hazards the
-// preflight reports are computed by the very query the run executes.
+// Internals shared by the preflight (hazards.cpp), the normalizer (normalize.cpp) and
+// the review (moves, checks): what the loaded database looks like (which CRM tables and
+// columns exist, the project's own columns, a CREATE TABLE's parts, which steps it has
+// already done), the address columns of each table, and the SQL the hazards and the
+// run share (M1's plan, M3's currency vote, the address-data tests), so that the
+// hazards the preflight reports are computed by the very queries the run executes; and
+// ranged_task(), a statement over a whole table cut into rowid ranges, for the jobs'
+// slices.
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <set>
@@ -13,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/job.hpp"
 #include "core/migrate/normalize_options.hpp"
 #include "core/result.hpp"
 #include "core/sqlite.hpp"
@@ -135,35 +139,8 @@ extern const char* const kVotesFill;
 
 // ---- slices --------------------------------------------------------------------------
 //
-// The page runs the jobs a slice per frame, so no single call may take long on a large
-// snapshot. Work is a queue of tasks; a task runs one slice per call and says whether it
-// has finished. A task may queue follow-ups, which run right after it (in the order it
-// queued them): that is how a step that must look at the database before deciding what
-// to do plans its statements when its turn comes.
-class SliceQueue {
- public:
-  using Task = std::function<Result<bool>()>;  // true: finished
-  // `heavy` (when set) says whether the task's next slice is a long statement that
-  // cannot be split (a CREATE INDEX, a DROP TABLE, a join over a whole table): jobs
-  // start such a slice at the beginning of a step() call, not after other work in the
-  // same call, so one call costs the budget or that statement, not both.
-  void then(Task t, std::function<bool()> heavy = nullptr);
-  void then(Task t, bool heavy) { then(std::move(t), heavy ? std::function<bool()>([] { return true; }) : nullptr); }
-  bool empty() const { return q_.empty(); }
-  void clear() { q_.clear(); }
-  bool next_heavy() const { return !q_.empty() && q_.front().heavy && q_.front().heavy(); }
-  // One slice of the first task; the error of a task that failed.
-  Status run_one();
-
- private:
-  struct Entry {
-    Task run;
-    std::function<bool()> heavy;
-  };
-  std::deque<Entry> q_;
-  std::size_t at_ = 0;       // where a running task's follow-ups go
-  bool running_ = false;
-};
+// A step's work is a StepQueue (core/job.hpp) of tasks, each a slice per call; a
+// statement over a whole table is cut into ranges of rowids (ranged_task below).
 
 // Rows per slice of a ranged statement: a few milliseconds of work natively. Fixed (not
 // derived from the time budget), so a sliced run executes exactly the statements an
@@ -186,6 +163,6 @@ struct Ranged {
   std::function<Status(std::int64_t changes)> after;
   std::function<Status()> done;
 };
-SliceQueue::Task ranged_task(sql::Database& db, Ranged r);
+StepQueue::Task ranged_task(sql::Database& db, Ranged r);
 
 }  // namespace redline::norm

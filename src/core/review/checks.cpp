@@ -1306,8 +1306,6 @@ struct ChecksJob::Impl {
   std::vector<std::function<Result<std::optional<CheckItem>>(Ctx&)>> tasks;
   std::size_t next = 0;
   std::vector<CheckItem> out;
-  std::optional<Error> error;
-  bool done = false;
 
   // Reads both databases' structure, and lists the items in checklist order.
   Status start() {
@@ -1342,45 +1340,28 @@ struct ChecksJob::Impl {
 ChecksJob::ChecksJob(ChecksInput input) : impl_(std::make_unique<Impl>()) { impl_->in = std::move(input); }
 ChecksJob::~ChecksJob() = default;
 
-Progress ChecksJob::step(double budget_ms) {
+Result<bool> ChecksJob::work(double budget_ms) {
   Impl& m = *impl_;
-  Progress p;
   const auto deadline = deadline_after(budget_ms);
-  try {
-    if (!m.ctx && !m.error && !m.done) {
-      Status s = m.start();
-      if (!s) m.error = s.error();
+  if (!m.ctx) REDLINE_TRY(m.start());
+  // One item at a time (each is a few queries over the whole tables).
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (m.next == m.tasks.size()) {
+      for (const auto& d : kManual) m.out.push_back(manual_item(d, m.in.ticks));
+      return true;
     }
-    // One item at a time (each is a few queries over the whole tables).
-    while (!m.error && !m.done && std::chrono::steady_clock::now() < deadline) {
-      if (m.next == m.tasks.size()) {
-        for (const auto& d : kManual) m.out.push_back(manual_item(d, m.in.ticks));
-        m.done = true;
-        break;
-      }
-      auto it = m.tasks[m.next](*m.ctx);
-      if (!it) {
-        m.error = it.error();
-        break;
-      }
-      if (!*it) continue;  // an item checked in parts: its next part
-      ++m.next;
-      m.out.push_back(std::move(**it));
-    }
-  } catch (const std::exception& e) {
-    m.error = make_error(ErrorCode::Internal, std::string("checks: unexpected failure: ") + e.what());
+    auto it = m.tasks[m.next](*m.ctx);
+    if (!it) return it.error();
+    if (!*it) continue;  // an item checked in parts: its next part
+    ++m.next;
+    m.out.push_back(std::move(**it));
   }
-  p.phase = "checks";
-  if (m.error) {
-    p.state = JobState::Error;
-    p.error = m.error;
-  } else if (m.done) {
-    p.state = JobState::Done;
-    p.fraction = 1.0;
-  } else {
-    p.fraction = m.tasks.empty() ? 0.0 : static_cast<double>(m.next) / static_cast<double>(m.tasks.size());
-  }
-  return p;
+  return false;
+}
+
+Position ChecksJob::position() const {
+  const Impl& m = *impl_;
+  return {m.tasks.empty() ? 0.0 : static_cast<double>(m.next) / static_cast<double>(m.tasks.size()), "checks"};
 }
 
 std::vector<CheckItem> ChecksJob::take_result() { return std::move(impl_->out); }

@@ -117,18 +117,19 @@ struct ChecksInput {
 // (a table missing, ...) is an item that fails and says why.
 Result<std::vector<CheckItem>> run_checks(const ChecksInput& input);
 
-// The same checklist as a resumable job for the page: one item per turn, as many as
+// The same checklist as a resumable job (core/job.hpp): one item per turn, as many as
 // fit in budget_ms. The databases and moves of `input` must outlive the job.
-class ChecksJob final {
+class ChecksJob final : public Job {
  public:
   explicit ChecksJob(ChecksInput input);
   ~ChecksJob();
   ChecksJob(const ChecksJob&) = delete;
   ChecksJob& operator=(const ChecksJob&) = delete;
-  Progress step(double budget_ms);
   std::vector<CheckItem> take_result();  // once step() returned Done
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

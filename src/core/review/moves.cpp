@@ -139,8 +139,6 @@ struct MovesJob::Impl {
   MovesOptions opt;
   Moves out;
   std::size_t next = 0;  // 0: M1, 1..: address tables; then done
-  bool done = false;
-  std::optional<Error> error;
   norm::DbState sb, sa;
 
   Impl(sql::Database& b, sql::Database& a, MovesOptions o) : before(b), after(a), opt(o) {
@@ -575,46 +573,35 @@ struct MovesJob::Impl {
     return true;
   }
 
-  // One piece of work, stopping inside an address table at `deadline`; false when the
-  // job is over (done or failed).
-  bool unit(Clock::time_point deadline) {
+  // One piece of work, stopping inside an address table at `deadline`; true when the
+  // job is done.
+  Result<bool> unit(Clock::time_point deadline) {
     const auto& tables = norm::address_tables();
-    Status s = ok_status();
     bool finished = true;  // the current unit (M1 or one address table) is over
     if (next == 0) {
       auto r = m1_step();
-      if (!r) s = r.error();
-      else finished = *r;
+      if (!r) return r.error();
+      finished = *r;
     } else if (next <= tables.size()) {
-      if (!m2 && sb.table(tables[next - 1].table)) {
-        auto opened = m2_begin(tables[next - 1]);
-        if (!opened) s = opened.error();
-      }
-      if (s && m2) {
+      if (!m2 && sb.table(tables[next - 1].table)) REDLINE_TRY(m2_begin(tables[next - 1]));
+      if (m2) {
         auto r = m2_rows(deadline);
-        if (!r) s = r.error();
-        else finished = *r;
+        if (!r) return r.error();
+        finished = *r;
       }
     }
-    if (!s) {
-      error = s.error();
-      done = true;
-      return false;
-    }
-    if (!finished) return true;
+    if (!finished) return false;
     ++next;
     if (next > tables.size()) {
       std::sort(out.address_index.begin(), out.address_index.end());
-      done = true;
-      return false;
+      return true;
     }
-    return true;
+    return false;
   }
 
-  Progress progress() const {
-    return job_progress(next == 0 ? "moves: employees to users" : "moves: addresses",
-                        done ? 1.0 : static_cast<double>(next) / static_cast<double>(norm::address_tables().size() + 1),
-                        done, error);
+  Position position() const {
+    return {static_cast<double>(next) / static_cast<double>(norm::address_tables().size() + 1),
+            next == 0 ? "moves: employees to users" : "moves: addresses"};
   }
 };
 
@@ -622,20 +609,16 @@ MovesJob::MovesJob(sql::Database& before, sql::Database& after, MovesOptions opt
     : impl_(std::make_unique<Impl>(before, after, options)) {}
 MovesJob::~MovesJob() = default;
 
-Progress MovesJob::step(double budget_ms) {
-  Impl& m = *impl_;
-  if (m.done) return m.progress();
+Result<bool> MovesJob::work(double budget_ms) {
   const auto deadline = deadline_after(budget_ms);
-  try {
-    while (m.unit(deadline)) {
-      if (Clock::now() >= deadline) break;
-    }
-  } catch (const std::exception& e) {
-    m.error = make_error(ErrorCode::Internal, std::string("moves: unexpected failure: ") + e.what());
-    m.done = true;
+  for (;;) {
+    auto finished = impl_->unit(deadline);
+    if (!finished || *finished) return finished;
+    if (Clock::now() >= deadline) return false;
   }
-  return m.progress();
 }
+
+Position MovesJob::position() const { return impl_->position(); }
 
 Moves MovesJob::take_result() { return std::move(impl_->out); }
 
@@ -764,16 +747,6 @@ std::vector<LostCell> Moves::lost() const {
     }
   }
   return out;
-}
-
-std::size_t Moves::lost_count() const {
-  std::size_t n = user_losses.size();
-  for (const auto& e : employees)
-    for (auto f : e.fields) n += f == Fate::Lost;
-  for (const auto& t : address_tables)
-    for (const auto& r : t.moved)
-      for (std::size_t k = 0; k < t.columns.size(); ++k) n += r.fields[k] == Fate::Lost;
-  return n;
 }
 
 std::size_t Moves::unexpected_lost_count() const {

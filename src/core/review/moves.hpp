@@ -185,7 +185,6 @@ class Moves {
   // Every lost cell: employee values, overwritten user values, address values, in
   // that order (each by id).
   std::vector<LostCell> lost() const;
-  std::size_t lost_count() const;
   std::size_t unexpected_lost_count() const;
 
   // Internal indexes, built by compute_moves.
@@ -212,16 +211,17 @@ MovesOptions moves_options(const NormalizeOptions& options);
 // Resumable: one unit per step (the M1 merge, then one address table at a time).
 // `before` must be the snapshot the run started from and `after` its result; both
 // are only read, and must outlive the job.
-class MovesJob final {
+class MovesJob final : public Job {
  public:
   MovesJob(sql::Database& before, sql::Database& after, MovesOptions options = {});
   ~MovesJob();
   MovesJob(const MovesJob&) = delete;
   MovesJob& operator=(const MovesJob&) = delete;
-  Progress step(double budget_ms);
   Moves take_result();  // once step() returned Done
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

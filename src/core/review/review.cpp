@@ -27,37 +27,25 @@ struct ReviewJob::Impl {
   Review review;
   std::unique_ptr<MovesJob> moves;
   std::unique_ptr<ChecksJob> checks;
-  bool done = false;
 };
 
 ReviewJob::ReviewJob(sql::Database& before, sql::Database& after, const NormalizeOptions& options,
                      std::shared_ptr<const diff::DiffResult> diff, const ManualTicks* ticks)
-    : impl_(new Impl{before, after, options, ticks, {}, nullptr, nullptr, false}) {
+    : impl_(new Impl{before, after, options, ticks, {}, nullptr, nullptr}) {
   impl_->review.diff = std::move(diff);
   impl_->moves = std::make_unique<MovesJob>(before, after, moves_options(options));
 }
 ReviewJob::~ReviewJob() = default;
 
-Progress ReviewJob::step(double budget_ms) {
+Result<bool> ReviewJob::work(double budget_ms) {
   Impl& m = *impl_;
   auto t0 = std::chrono::steady_clock::now();
   auto left = [&] {
     return budget_ms - std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   };
-  Progress p;
-  if (m.done) {
-    p.state = JobState::Done;
-    p.fraction = 1.0;
-    return p;
-  }
   if (m.moves) {
-    Progress mp = m.moves->step(budget_ms);
-    if (mp.state == JobState::Error) return mp;
-    if (mp.state == JobState::More) {
-      mp.fraction *= 0.5;
-      mp.phase = "moves" + (mp.phase.empty() ? std::string() : ": " + mp.phase);
-      return mp;
-    }
+    auto moved = outcome(m.moves->step(budget_ms));
+    if (!moved || !*moved) return moved;
     m.review.moves = m.moves->take_result();
     m.moves.reset();
     ChecksInput in;
@@ -68,21 +56,26 @@ Progress ReviewJob::step(double budget_ms) {
     in.ticks = m.ticks;
     if (!m.options.now.empty()) in.now = m.options.now;
     m.checks = std::make_unique<ChecksJob>(std::move(in));
-    if (left() <= 0) {
-      p.fraction = 0.5;
-      p.phase = "checks";
-      return p;
-    }
+    if (left() <= 0) return false;
   }
-  Progress cp = m.checks->step(left() > 0 ? left() : 0.0);
-  if (cp.state == JobState::Error) return cp;
-  cp.fraction = 0.5 + 0.5 * cp.fraction;
-  if (cp.state == JobState::Done) {
-    m.review.checks = m.checks->take_result();
-    m.checks.reset();
-    m.done = true;
+  auto checked = outcome(m.checks->step(left() > 0 ? left() : 0.0));
+  if (!checked || !*checked) return checked;
+  m.review.checks = m.checks->take_result();
+  m.checks.reset();
+  return true;
+}
+
+Position ReviewJob::position() const {
+  const Impl& m = *impl_;
+  if (m.moves) {
+    Progress mp = m.moves->progress();
+    return {0.5 * mp.fraction, "moves" + (mp.phase.empty() ? std::string() : ": " + mp.phase)};
   }
-  return cp;
+  if (m.checks) {
+    Progress cp = m.checks->progress();
+    return {0.5 + 0.5 * cp.fraction, cp.phase};
+  }
+  return {1.0, "checks"};
 }
 
 Review ReviewJob::take_result() { return std::move(impl_->review); }

@@ -1,7 +1,8 @@
-// The review of a finished run (issue "Show every change"): the generic diff of
-// before against after, the moves, and the verification checklist, put into the
-// report's "diff" and "checks" (spec §5). The CLI runs it after the normalization;
-// the page can run its parts as jobs (DiffJob, MovesJob) and call fill_review.
+// The review of a finished run (issue "Show every change"): where the moved values
+// went (moves) and the verification checklist, beside the run's diff of before against
+// after, put into the report's "diff" and "checks" (spec §5) by fill_review. The engine
+// (src/engine), which the page and the CLI both drive, runs it as a ReviewJob after
+// RunJob, which made the diff.
 #pragma once
 
 #include <memory>
@@ -31,20 +32,21 @@ Result<Review> review_run(sql::Database& before, sql::Database& after, const Nor
                           const ManualTicks* ticks = nullptr,
                           std::shared_ptr<const diff::DiffResult> diff = nullptr);
 
-// review_run() as a resumable job for the page: the moves (MovesJob), then the
-// checklist (ChecksJob), a slice of about budget_ms per step. `diff` is the run's diff
-// (the pipeline made it); the databases must outlive the job.
-class ReviewJob final {
+// review_run() as a resumable job: the moves (MovesJob), then the checklist
+// (ChecksJob), a slice of about budget_ms per step. `diff` is the run's diff (RunJob
+// made it); the databases must outlive the job.
+class ReviewJob final : public Job {
  public:
   ReviewJob(sql::Database& before, sql::Database& after, const NormalizeOptions& options,
             std::shared_ptr<const diff::DiffResult> diff, const ManualTicks* ticks = nullptr);
   ~ReviewJob();
   ReviewJob(const ReviewJob&) = delete;
   ReviewJob& operator=(const ReviewJob&) = delete;
-  Progress step(double budget_ms);
   Review take_result();  // once step() returned Done
 
  private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
