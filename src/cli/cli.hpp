@@ -43,8 +43,9 @@ struct InputFiles {
   std::optional<WalInput> wal;
 };
 Result<InputFiles> read_input(const std::string& path);
-// The snapshot at `path` loaded (load_snapshot) with its -wal (read_input).
-Result<Snapshot> load_input(const std::string& path);
+// The snapshot at `path` loaded (load_snapshot) with its -wal (read_input);
+// `main_bytes`, if given, receives the file's bytes (a checksum is of them).
+Result<Snapshot> load_input(const std::string& path, std::vector<std::uint8_t>* main_bytes = nullptr);
 
 // The run's options: from the JSON file of --options when given, else the defaults.
 Result<NormalizeOptions> options_arg(const Args& args);

@@ -38,10 +38,12 @@ Result<InputFiles> read_input(const std::string& path) {
   return in;
 }
 
-Result<Snapshot> load_input(const std::string& path) {
+Result<Snapshot> load_input(const std::string& path, std::vector<std::uint8_t>* main_bytes) {
   auto in = read_input(path);
   if (!in) return in.error();
-  return load_snapshot(in->bytes, path, in->wal ? &*in->wal : nullptr);
+  auto snap = load_snapshot(in->bytes, path, in->wal ? &*in->wal : nullptr);
+  if (snap && main_bytes) *main_bytes = std::move(in->bytes);
+  return snap;
 }
 
 }  // namespace redline::cli
