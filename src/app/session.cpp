@@ -123,6 +123,7 @@ void Session::forget_requests() {
 }
 
 void Session::receive(const std::string& messages_json) {
+  ++received_;
   auto parsed = engine::parse(messages_json);
   const json messages = parsed ? std::move(parsed.value()) : json();
   if (!messages.is_array()) {

@@ -54,6 +54,8 @@ class Session {
   // Apply the worker's messages (a JSON array, Host::take_messages). An unreadable one
   // is an error shown like the engine's (the two modules disagree on the protocol).
   void receive(const std::string& messages_json);
+  // Batches of messages received so far: what the UI shows may have changed.
+  long long received() const { return received_; }
 
   const JobView& job() const { return job_; }
   std::shared_ptr<const LoadedView> loaded() const { return loaded_; }
@@ -111,6 +113,7 @@ class Session {
   std::shared_ptr<const RunView> run_;
   std::optional<Error> error_;
   int generation_ = 0, failures_ = 0, runs_ = 0;
+  long long received_ = 0;
   std::shared_ptr<const diff::RowPage> page_;
   std::shared_ptr<const diff::SearchResult> search_;
   std::shared_ptr<const diff::ChangeDensity> density_;

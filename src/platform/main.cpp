@@ -45,6 +45,83 @@ void sync_size(Platform& p) {
   glfwGetFramebufferSize(p.window, &p.width, &p.height);
 }
 
+// Did the user do something this frame (the mouse moved, a button, the wheel, a key,
+// text)? Then they wait for the answer on screen.
+bool user_input(const ImGuiIO& io) {
+  if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseWheel != 0 || io.MouseWheelH != 0) return true;
+  if (io.InputQueueCharacters.Size > 0) return true;
+  for (bool down : io.MouseDown)
+    if (down) return true;
+  for (float d : io.KeysDownDuration)
+    if (d == 0.0f) return true;  // pressed this frame
+  return false;
+}
+
+// A fingerprint of what ImGui would draw now: its vertices, indices and commands
+// (FNV-1a over the bytes), the framebuffer's size, and the engine's messages so far
+// (a GL callback such as the minimap draws what they brought, unseen by ImGui).
+unsigned long long draw_data_hash(const ImDrawData* d, int width, int height, long long received) {
+  unsigned long long h = 1469598103934665603ull;
+  auto mix = [&h](const void* data, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
+  };
+  mix(&width, sizeof width);
+  mix(&height, sizeof height);
+  mix(&received, sizeof received);
+  for (int i = 0; i < d->CmdListsCount; ++i) {
+    const ImDrawList* l = d->CmdLists[i];
+    mix(l->VtxBuffer.Data, static_cast<std::size_t>(l->VtxBuffer.Size) * sizeof(ImDrawVert));
+    mix(l->IdxBuffer.Data, static_cast<std::size_t>(l->IdxBuffer.Size) * sizeof(ImDrawIdx));
+    for (const ImDrawCmd& c : l->CmdBuffer) {
+      mix(&c.ClipRect, sizeof c.ClipRect);
+      mix(&c.TextureId, sizeof c.TextureId);
+      mix(&c.ElemCount, sizeof c.ElemCount);
+      mix(&c.UserCallbackData, sizeof c.UserCallbackData);
+    }
+  }
+  return h;
+}
+
+// Draw this frame? Not when it would put the same pixels on the canvas again (the
+// canvas keeps the last frame). And while the engine works, whose progress changes the
+// frame at every message, at most every kBusyFrameS unless the user did something: a
+// software-WebGL frame costs the browser far more than the frame's own code (tasks of
+// 50-100 ms on a 2-core machine whose other core runs the worker), and a progress bar
+// needs no 30 frames a second.
+bool should_draw(Platform& p, bool had_input) {
+  constexpr double kBusyFrameS = 0.1;
+  const unsigned long long h =
+      draw_data_hash(ImGui::GetDrawData(), p.width, p.height, g_app->session().received());
+  if (h == p.drawn_hash && p.frames > 2) return false;
+  const double now = glfwGetTime();
+  const bool busy = g_app->session().job().active;
+  if (busy && !had_input && p.last_draw_s >= 0 && now - p.last_draw_s < kBusyFrameS) return false;
+  p.drawn_hash = h;
+  p.last_draw_s = now;
+  return true;
+}
+
+// While the engine works, frames come from a 50 ms timer instead of every display
+// refresh: each requestAnimationFrame makes the browser run its rendering update on
+// this thread, which with software WebGL on a 2-core machine (the other core runs
+// the worker) takes 50-100 ms whether or not the frame draws anything. Input is still
+// taken by event handlers and shown at the next frame.
+void pace_frames(Platform& p) {
+#ifdef __EMSCRIPTEN__
+  const bool busy = g_app->session().job().active;
+  if (busy == p.timer_frames) return;
+  p.timer_frames = busy;
+  if (busy) {
+    emscripten_set_main_loop_timing(EM_TIMING_SETTIMEOUT, 50);
+  } else {
+    emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
+  }
+#else
+  (void)p;
+#endif
+}
+
 void frame(void*) {
   Platform& p = g_platform;
   glfwPollEvents();
@@ -57,12 +134,14 @@ void frame(void*) {
     ImGui_ImplOpenGL3_Init("#version 300 es");
     init_minimap_renderer();
     p.renderer_dirty = false;
+    p.drawn_hash = 0;
   }
   if (p.fonts_dirty || g_app->fonts_stale()) {
     g_app->rebuild_fonts(p.pixel_ratio);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     p.fonts_dirty = false;
+    p.drawn_hash = 0;
   }
 
   const double draw_start = glfwGetTime();
@@ -78,6 +157,8 @@ void frame(void*) {
   g_app->frame();
 
   ImGui::Render();
+  pace_frames(p);
+  if (!should_draw(p, user_input(io))) return;
   glViewport(0, 0, p.width, p.height);
   const ImVec4 bg = g_app->clear_color();
   glClearColor(bg.x, bg.y, bg.z, 1.0f);

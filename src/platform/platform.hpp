@@ -19,6 +19,11 @@ struct Platform {
   bool renderer_dirty = false;  // renderer objects must be recreated (context restored)
   bool fonts_dirty = false;     // font atlas must be rebuilt (pixel ratio changed)
   long long frames = 0;
+  // What the last frame put on the canvas, so an unchanged frame is not drawn again
+  // (drawing_hash), and when (last_draw_s, glfwGetTime()).
+  unsigned long long drawn_hash = 0;
+  double last_draw_s = -1;
+  bool timer_frames = false;  // frames paced by a timer (the engine works), not by the display
 };
 
 Platform& instance();
