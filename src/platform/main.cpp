@@ -25,24 +25,26 @@ Platform g_platform;
 app::App* g_app = nullptr;
 
 // Keep the framebuffer at device-pixel resolution of the canvas' CSS size, so text
-// is crisp on hi-DPI screens and the canvas follows the window.
+// is crisp on hi-DPI screens and the canvas follows the window. The canvas' backing
+// store is sized directly, not through glfwSetWindowSize: Emscripten's GLFW asks the
+// browser for full screen when that size equals the screen's, which outside a user
+// gesture throws "Permissions check failed" (a window the size of the screen: F11, a
+// projector), every frame. GLFW's own window size is then stale and unused: ImGui's
+// display size is set from p.width/p.height each frame, and GLFW reports the mouse in
+// canvas pixels from the canvas' backing-store size (Browser.calculateMouseEvent).
 void sync_size(Platform& p) {
   float ratio = web::device_pixel_ratio();
   int css_w = 0, css_h = 0;
   web::canvas_css_size(&css_w, &css_h);
   if (css_w <= 0 || css_h <= 0) glfwGetWindowSize(p.window, &css_w, &css_h);
-  int want_w = static_cast<int>(std::lround(css_w * ratio));
-  int want_h = static_cast<int>(std::lround(css_h * ratio));
-  int cur_w = 0, cur_h = 0;
-  glfwGetWindowSize(p.window, &cur_w, &cur_h);
-  if (want_w > 0 && want_h > 0 && (want_w != cur_w || want_h != cur_h)) {
-    glfwSetWindowSize(p.window, want_w, want_h);
-  }
+  const int want_w = static_cast<int>(std::lround(css_w * ratio));
+  const int want_h = static_cast<int>(std::lround(css_h * ratio));
+  if (want_w > 0 && want_h > 0) web::set_canvas_size(want_w, want_h);
   if (std::fabs(ratio - p.pixel_ratio) > 0.01f) {
     p.pixel_ratio = ratio;
     p.fonts_dirty = true;
   }
-  glfwGetFramebufferSize(p.window, &p.width, &p.height);
+  web::canvas_size(&p.width, &p.height);
 }
 
 // Did the user do something this frame (the mouse moved, a button, the wheel, a key,

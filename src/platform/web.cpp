@@ -16,6 +16,17 @@ EM_JS(void, js_canvas_css_size, (int* w, int* h), {
   HEAP32[w >> 2] = Math.round(r.width);
   HEAP32[h >> 2] = Math.round(r.height);
 });
+EM_JS(void, js_set_canvas_size, (int w, int h), {
+  var c = Module['canvas'];
+  // Assigning the size clears the canvas even when unchanged: only on a change.
+  if (c && c.width !== w) c.width = w;
+  if (c && c.height !== h) c.height = h;
+});
+EM_JS(void, js_canvas_size, (int* w, int* h), {
+  var c = Module['canvas'];
+  HEAP32[w >> 2] = c ? c.width : 0;
+  HEAP32[h >> 2] = c ? c.height : 0;
+});
 EM_JS(void, js_notify_ready, (), {
   if (Module['onRedlineReady']) Module['onRedlineReady']();
 });
@@ -70,6 +81,8 @@ EMSCRIPTEN_KEEPALIVE void redline_context_restored() { redline::platform::on_con
 namespace redline::web {
 float device_pixel_ratio() { return static_cast<float>(js_device_pixel_ratio()); }
 void canvas_css_size(int* width, int* height) { js_canvas_css_size(width, height); }
+void set_canvas_size(int width, int height) { js_set_canvas_size(width, height); }
+void canvas_size(int* width, int* height) { js_canvas_size(width, height); }
 void notify_ready() { js_notify_ready(); }
 void report_fatal(const char* message) { js_report_fatal(message); }
 void install_context_handlers() { js_install_context_handlers(); }

@@ -10,6 +10,9 @@ namespace redline::web {
 
 float device_pixel_ratio();
 void canvas_css_size(int* width, int* height);
+// The canvas' backing store (device pixels): set when it differs, and read back.
+void set_canvas_size(int width, int height);
+void canvas_size(int* width, int* height);
 void notify_ready();                        // resolves window.redline.ready
 void report_fatal(const char* message);     // shown in the page when the app cannot start
 void install_context_handlers();            // webglcontextlost / webglcontextrestored

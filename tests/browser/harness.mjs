@@ -18,7 +18,9 @@ const CHROMIUM_ARGS = [
   '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
 ];
 
-export async function launch() {
+// `display` ({viewport, screen, deviceScaleFactor}) overrides the default window: a
+// 1280x800 viewport at devicePixelRatio 1.
+export async function launch(display = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redline-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -26,6 +28,7 @@ export async function launch() {
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
     deviceScaleFactor: 1,
+    ...display,
   });
   const close = async () => {
     await context.close();

@@ -1,0 +1,82 @@
+// The page in a window the size of the screen (F11, a trainer's projector), at
+// devicePixelRatio 1 and 2 (issue #15): no page error through load, run and every
+// panel (Emscripten's GLFW asked for full screen whenever the canvas' size equalled
+// the screen's, and threw every frame); the canvas covers the window at device
+// resolution; a click lands where the UI drew the control (the Diff's minimap, whose
+// rectangle the page reports in canvas pixels). Screenshots under build/screenshots/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launch, openPage, consoleErrors, saveShot, ROOT } from './harness.mjs';
+
+const FIXTURES = process.env.REDLINE_FIXTURES_DIR || path.resolve(ROOT, '../shared/fixtures');
+const SCREEN = { width: 1280, height: 800 };
+const PANELS = ['overview', 'hazards', 'run', 'diff', 'checklist', 'open'];
+
+const frames = (page, n = 3) => page.evaluate((n) => new Promise((r) => {
+  const f = () => (n-- <= 0 ? r() : requestAnimationFrame(f));
+  f();
+}), n);
+
+async function diffView(page, opts, ready) {
+  let v = await page.evaluate((o) => window.redline.diffView(o), opts);
+  for (let i = 0; i < 200 && !ready(v); i++) {
+    await frames(page, 1);
+    v = await page.evaluate(() => window.redline.diffView());
+  }
+  assert.ok(ready(v), `diff view never got ready: ${JSON.stringify(v).slice(0, 400)}`);
+  return v;
+}
+
+for (const dpr of [1, 2]) {
+  test(`a window the size of the screen at devicePixelRatio ${dpr}: no error, canvas at device resolution, clicks land`, async () => {
+    const browser = await launch({ viewport: SCREEN, screen: SCREEN, deviceScaleFactor: dpr });
+    const { page, log, server } = await openPage(browser.context, { query: '?demo=off' });
+    try {
+      await page.evaluate(async () => { await window.redline.ready; });
+      const win = await page.evaluate(() => ({ w: innerWidth, h: innerHeight, sw: screen.width, sh: screen.height, dpr: devicePixelRatio }));
+      assert.deepEqual(win, { w: SCREEN.width, h: SCREEN.height, sw: SCREEN.width, sh: SCREEN.height, dpr }, 'the window is the screen');
+
+      const file = path.join(FIXTURES, 'crm-small', 'before.sqlite3');
+      await page.evaluate(async ({ d }) => {
+        await window.redline.load(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)), 'crm-small.sqlite3');
+        await window.redline.normalize({ now: '2026-01-02 03:04:05' });
+      }, { d: fs.readFileSync(file).toString('base64') });
+      for (const panel of PANELS) {
+        await page.evaluate((p) => window.redline.show(p), panel);
+        await page.waitForFunction((p) => window.redline.state().panel === p, panel);
+        await frames(page, 4);
+        saveShot(`fullscreen-dpr${dpr}-${panel}.png`, await page.screenshot());
+      }
+
+      // The canvas covers the window, its backing store at device pixels.
+      const c = await page.evaluate(() => {
+        const el = document.getElementById('canvas');
+        const r = el.getBoundingClientRect();
+        return { left: r.left, top: r.top, cssW: r.width, cssH: r.height, w: el.width, h: el.height };
+      });
+      assert.deepEqual(c, { left: 0, top: 0, cssW: SCREEN.width, cssH: SCREEN.height, w: SCREEN.width * dpr, h: SCREEN.height * dpr });
+
+      // A click on the minimap near its bottom scrolls the table to its last rows, one
+      // near its top back to the first: the rectangle is in canvas pixels, the mouse in
+      // CSS pixels, so this holds only if the two are mapped right.
+      await page.evaluate(() => window.redline.show('diff'));
+      let v = await diffView(page, { table: 'users', kind: 'changed', search: '', sort: 'asc' }, (x) => x.table === 'users' && x.total > 0 && x.minimap && x.shown[0] === 0);
+      const last = v.total - 1;
+      assert.ok(v.shown[1] < last, 'the changed users do not all fit on screen');
+      const [x0, y0, x1, y1] = v.minimap.rect.map((n) => n / dpr);
+      assert.ok(x1 <= SCREEN.width && y1 <= SCREEN.height, `the minimap is inside the window: ${v.minimap.rect}`);
+      await page.mouse.click((x0 + x1) / 2, y1 - 2);
+      v = await diffView(page, {}, (x) => x.shown[1] === last);
+      await page.mouse.click((x0 + x1) / 2, y0 + 1);
+      v = await diffView(page, {}, (x) => x.shown[0] === 0);
+
+      assert.deepEqual(consoleErrors(log), [], 'no page error and no console error');
+    } finally {
+      await page.close();
+      server.close();
+      await browser.close();
+    }
+  });
+}
