@@ -13,7 +13,9 @@ add_library(redline_imgui STATIC
   ${IMGUI_DIR}/backends/imgui_impl_glfw.cpp ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
 target_include_directories(redline_imgui SYSTEM PUBLIC ${IMGUI_DIR} ${IMGUI_DIR}/backends)
 target_compile_options(redline_imgui PRIVATE -O2)
-target_compile_definitions(redline_imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_IMPL_OPENGL_ES3)
+# IMGUI_USE_WCHAR32: 32-bit ImWchar, so glyphs beyond the BMP (emoji, CJK Extension B)
+# can be in the atlas; PUBLIC, as every file including imgui.h must agree on it.
+target_compile_definitions(redline_imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_IMPL_OPENGL_ES3 IMGUI_USE_WCHAR32)
 
 file(GLOB REDLINE_APP_SOURCES CONFIGURE_DEPENDS src/app/*.cpp src/platform/*.cpp)
 list(APPEND REDLINE_APP_SOURCES src/engine/protocol.cpp)
@@ -28,6 +30,7 @@ set(REDLINE_CJK_FONT "${REDLINE_FONT_DIR}/droid/DroidSansFallbackFull.ttf")
 if(NOT EXISTS "${REDLINE_CJK_FONT}")
   message(FATAL_ERROR "CJK font ${REDLINE_CJK_FONT} missing: install fonts-droid-fallback (scripts/setup does).")
 endif()
+include(cmake/fonts.cmake)
 # The GLSL ES 3.0 shaders the app compiles at startup live in shaders/ and are
 # embedded as files (/shaders/...), so they stay plain shader sources.
 file(GLOB REDLINE_SHADERS CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/shaders/*")
@@ -41,6 +44,7 @@ set(REDLINE_WASM_LINK_FLAGS
   -sNO_EXIT_RUNTIME=1 -sFILESYSTEM=1
   "--embed-file=${REDLINE_UI_FONT}@/fonts/ui.ttf"
   "--embed-file=${REDLINE_CJK_FONT}@/fonts/ui-fallback.ttf"
+  ${REDLINE_EXTRA_FONT_FLAGS}
   "--embed-file=${CMAKE_SOURCE_DIR}/shaders@/shaders"
   -fwasm-exceptions)
 
@@ -68,11 +72,11 @@ endfunction()
 function(redline_add_app target outdir extra_flags engine)
   add_executable(${target} ${REDLINE_APP_SOURCES})
   target_link_libraries(${target} PRIVATE redline_core redline_imgui)
-  add_dependencies(${target} ${engine})
+  add_dependencies(${target} ${engine} redline_fonts)
   target_compile_options(${target} PRIVATE ${REDLINE_WARNINGS} -fwasm-exceptions)
   target_link_options(${target} PRIVATE ${REDLINE_WASM_LINK_FLAGS} ${extra_flags})
   set_target_properties(${target} PROPERTIES OUTPUT_NAME redline SUFFIX ".js"
-    RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${REDLINE_SHADERS}")
+    RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${REDLINE_SHADERS};${REDLINE_EXTRA_FONT_FILES}")
   # The page shell (HTML, CSS, JS glue) goes beside the module.
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/web" "${outdir}"

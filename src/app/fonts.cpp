@@ -7,7 +7,29 @@ namespace redline::app {
 namespace {
 
 constexpr const char* kUiFontPath = "/fonts/ui.ttf";            // DejaVuSans.ttf, embedded at link time
-constexpr const char* kCjkFontPath = "/fonts/ui-fallback.ttf";  // DroidSansFallbackFull.ttf
+// Merged into the UI font in this order, for the data's characters DejaVu lacks (a
+// glyph of an earlier font wins). Embedded by cmake/wasm_app.cmake and
+// cmake/fonts.cmake (those four cut to their scripts' blocks at build time).
+struct MergedFont {
+  const char* path;
+  const char* covers;
+};
+constexpr MergedFont kMergedFonts[] = {
+    {"/fonts/ui-fallback.ttf", "CJK"},          // DroidSansFallbackFull.ttf
+    {"/fonts/hangul.ttf", "Hangul"},            // Nanum Gothic
+    {"/fonts/devanagari.ttf", "Devanagari"},    // Lohit Devanagari
+    {"/fonts/symbols.ttf", "emoji and symbols"},  // Symbola (monochrome)
+    {"/fonts/cjk-ext.otf", "CJK beyond the BMP"},  // Noto Sans CJK JP, Extension B on
+};
+
+// Characters that are drawn as nothing (zero width joiner and non-joiner, variation
+// selectors such as the emoji selector U+FE0F, word joiner, BOM): in the data they
+// come with emoji and Indic text, and no font draws them, so the atlas gets an empty
+// glyph of no width for each the data uses rather than a '?' box.
+bool invisible(char32_t c) {
+  return (c >= 0x200B && c <= 0x200F) || (c >= 0x2060 && c <= 0x2064) || (c >= 0xFE00 && c <= 0xFE0F) ||
+         c == 0xFEFF || (c >= 0xE0100 && c <= 0xE01EF);
+}
 
 // What the UI itself writes and what European names need, whatever the data.
 const ImWchar kFixedRanges[] = {
@@ -61,8 +83,14 @@ void build_ui_font(ImFontAtlas* atlas, float pixels, const std::vector<char32_t>
     merge.MergeMode = true;
     merge.OversampleH = 1;  // CJK glyphs are dense enough without it; halves their area
     merge.OversampleV = 1;
-    out.fallback_loaded = atlas->AddFontFromFileTTF(kCjkFontPath, pixels, &merge, out.fallback_ranges.Data) != nullptr;
-    if (!out.fallback_loaded) std::fprintf(stderr, "redline: %s missing: CJK text shows as '?'\n", kCjkFontPath);
+    for (const MergedFont& m : kMergedFonts) {
+      const bool loaded = atlas->AddFontFromFileTTF(m.path, pixels, &merge, out.fallback_ranges.Data) != nullptr;
+      if (m.path == kMergedFonts[0].path) out.fallback_loaded = loaded;
+      if (!loaded) std::fprintf(stderr, "redline: %s missing: %s text shows as '?'\n", m.path, m.covers);
+    }
+    for (char32_t c : chars) {
+      if (invisible(c)) atlas->AddCustomRectFontGlyph(font, static_cast<ImWchar>(c), 1, 1, 0.0f);
+    }
   }
   atlas->Build();
   out.tex_width = atlas->TexWidth;

@@ -1,6 +1,9 @@
 // The UI font: DejaVu Sans (Latin with its extensions incl. Vietnamese, Greek,
-// Cyrillic) with Droid Sans Fallback merged in for CJK, both from Debian font
-// packages and embedded in the build. The atlas holds the fixed ranges plus just the
+// Cyrillic) with Droid Sans Fallback (CJK), Nanum Gothic (Hangul), Lohit Devanagari,
+// Symbola (monochrome emoji) and Noto Sans CJK (CJK beyond the BMP) merged in, all
+// from Debian font packages and embedded in the build (ImWchar is 32-bit:
+// IMGUI_USE_WCHAR32). Text is not shaped: Devanagari conjuncts show as their parts,
+// emoji sequences as their single emoji. The atlas holds the fixed ranges plus just the
 // characters the loaded data uses, since every CJK glyph would not fit a WebGL
 // texture budget; the app rebuilds it between frames when the data brings new ones.
 #pragma once
