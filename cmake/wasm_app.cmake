@@ -4,8 +4,9 @@
 #     the core for its types and the protocol's JSON only (not the engine);
 #   the engine module (redline-engine.js + .wasm): SQLite, the core and src/engine
 #     behind src/worker's C exports, run in a Web Worker by web/redline-worker.js.
-# dist/ gets both as served files; dist-single/ the same with -sSINGLE_FILE (wasm
-# inlined), which opens from file:// with no server.
+# dist/ gets both as served files; dist-single/redline.html is the whole page as one
+# file (the -sSINGLE_FILE build, wasm inlined, with its scripts and style inlined into
+# the HTML by cmake/single_html.mjs), which opens from file:// with no server.
 set(IMGUI_DIR "${REDLINE_DEPS_DIR}/imgui")
 add_library(redline_imgui STATIC
   ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_tables.cpp
@@ -87,7 +88,14 @@ endfunction()
 # several builds of the page coexist, e.g. a work tree's own test build).
 set(REDLINE_DIST_ROOT "${CMAKE_SOURCE_DIR}" CACHE PATH "Folder that receives dist/ and dist-single/")
 redline_add_engine(redline_engine_worker "${REDLINE_DIST_ROOT}/dist" "")
-redline_add_engine(redline_engine_worker_single "${REDLINE_DIST_ROOT}/dist-single" "-sSINGLE_FILE=1")
+# The single-file build's parts go to the build tree; only redline.html is the product.
+set(REDLINE_SINGLE_PARTS "${CMAKE_BINARY_DIR}/single-parts")
+redline_add_engine(redline_engine_worker_single "${REDLINE_SINGLE_PARTS}" "-sSINGLE_FILE=1")
 redline_add_app(redline_app "${REDLINE_DIST_ROOT}/dist" "" redline_engine_worker)
-redline_add_app(redline_app_single "${REDLINE_DIST_ROOT}/dist-single" "-sSINGLE_FILE=1" redline_engine_worker_single)
+redline_add_app(redline_app_single "${REDLINE_SINGLE_PARTS}" "-sSINGLE_FILE=1" redline_engine_worker_single)
+# dist-single/ holds nothing but redline.html (no stale parts of older builds beside it).
+add_custom_command(TARGET redline_app_single POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -E remove_directory "${REDLINE_DIST_ROOT}/dist-single"
+  COMMAND node "${CMAKE_SOURCE_DIR}/cmake/single_html.mjs" "${REDLINE_SINGLE_PARTS}"
+          "${REDLINE_DIST_ROOT}/dist-single/redline.html")
 include(cmake/wasm_cli.cmake)
