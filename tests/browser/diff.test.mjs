@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, openPage, consoleErrors, saveShot, ROOT } from './harness.mjs';
+import { launch, openPage, consoleErrors, saveShot, frames, diffView as view, ROOT } from './harness.mjs';
 
 const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
 const NOW = '2026-01-02 03:04:05';
@@ -37,23 +37,6 @@ async function normalized(fixture) {
   const afterFile = path.join(tmp, `${fixture}-after.sqlite3`);
   fs.writeFileSync(afterFile, Buffer.from(res.after, 'base64'));
   return { ...o, report: res.report, before: file, after: afterFile };
-}
-
-const frames = (page, n = 3) => page.evaluate((n) => new Promise((r) => {
-  const f = () => (n-- <= 0 ? r() : requestAnimationFrame(f));
-  f();
-}), n);
-
-// diffView(opts), then frames until `ready(view)` holds (the panel draws and the
-// session searches between frames).
-async function view(page, opts, ready = () => true) {
-  let v = await page.evaluate((o) => window.redline.diffView(o), opts);
-  for (let i = 0; i < 200 && !ready(v); i++) {
-    await frames(page, 1);
-    v = await page.evaluate(() => window.redline.diffView());
-  }
-  assert.ok(ready(v), `diff view never got ready: ${JSON.stringify(v).slice(0, 400)}`);
-  return v;
 }
 
 function sql(db, query, attach) {

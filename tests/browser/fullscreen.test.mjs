@@ -6,28 +6,12 @@
 // rectangle the page reports in canvas pixels). Screenshots under build/screenshots/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { launch, openPage, consoleErrors, saveShot, ROOT } from './harness.mjs';
+import { launch, openPage, consoleErrors, saveShot, frames, diffView, loadFile, ROOT } from './harness.mjs';
 
 const FIXTURES = process.env.REDLINE_FIXTURES_DIR || path.resolve(ROOT, '../shared/fixtures');
 const SCREEN = { width: 1280, height: 800 };
 const PANELS = ['overview', 'hazards', 'run', 'diff', 'checklist', 'open'];
-
-const frames = (page, n = 3) => page.evaluate((n) => new Promise((r) => {
-  const f = () => (n-- <= 0 ? r() : requestAnimationFrame(f));
-  f();
-}), n);
-
-async function diffView(page, opts, ready) {
-  let v = await page.evaluate((o) => window.redline.diffView(o), opts);
-  for (let i = 0; i < 200 && !ready(v); i++) {
-    await frames(page, 1);
-    v = await page.evaluate(() => window.redline.diffView());
-  }
-  assert.ok(ready(v), `diff view never got ready: ${JSON.stringify(v).slice(0, 400)}`);
-  return v;
-}
 
 for (const dpr of [1, 2]) {
   test(`a window the size of the screen at devicePixelRatio ${dpr}: no error, canvas at device resolution, clicks land`, async () => {
@@ -38,11 +22,8 @@ for (const dpr of [1, 2]) {
       const win = await page.evaluate(() => ({ w: innerWidth, h: innerHeight, sw: screen.width, sh: screen.height, dpr: devicePixelRatio }));
       assert.deepEqual(win, { w: SCREEN.width, h: SCREEN.height, sw: SCREEN.width, sh: SCREEN.height, dpr }, 'the window is the screen');
 
-      const file = path.join(FIXTURES, 'crm-small', 'before.sqlite3');
-      await page.evaluate(async ({ d }) => {
-        await window.redline.load(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)), 'crm-small.sqlite3');
-        await window.redline.normalize({ now: '2026-01-02 03:04:05' });
-      }, { d: fs.readFileSync(file).toString('base64') });
+      await loadFile(page, path.join(FIXTURES, 'crm-small', 'before.sqlite3'));
+      await page.evaluate(async () => { await window.redline.normalize({ now: '2026-01-02 03:04:05' }); });
       for (const panel of PANELS) {
         await page.evaluate((p) => window.redline.show(p), panel);
         await page.waitForFunction((p) => window.redline.state().panel === p, panel);

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, openPage, consoleErrors, saveShot, ROOT } from './harness.mjs';
+import { launch, openPage, consoleErrors, saveShot, frames, diffView, loadFile, ROOT } from './harness.mjs';
 
 const FIXTURES = process.env.REDLINE_FIXTURES_DIR || path.resolve(ROOT, '../shared/fixtures');
 const NAMES = [
@@ -22,21 +22,6 @@ let browser;
 let tmp;
 before(async () => { browser = await launch(); tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redline-glyphs-')); });
 after(async () => { await browser.close(); fs.rmSync(tmp, { recursive: true, force: true }); });
-
-const frames = (page, n = 3) => page.evaluate((n) => new Promise((r) => {
-  const f = () => (n-- <= 0 ? r() : requestAnimationFrame(f));
-  f();
-}), n);
-
-async function diffView(page, opts, ready) {
-  let v = await page.evaluate((o) => window.redline.diffView(o), opts);
-  for (let i = 0; i < 200 && !ready(v); i++) {
-    await frames(page, 1);
-    v = await page.evaluate(() => window.redline.diffView());
-  }
-  assert.ok(ready(v), `diff view never got ready: ${JSON.stringify(v).slice(0, 400)}`);
-  return v;
-}
 
 test('Hangul, Devanagari, emoji and astral CJK names: no missing glyph, drawn', async () => {
   const file = path.join(tmp, 'crm-small-scripts.sqlite3');
@@ -54,11 +39,11 @@ test('Hangul, Devanagari, emoji and astral CJK names: no missing glyph, drawn', 
   const { page, log, server } = await openPage(browser.context, { query: '?demo=off' });
   try {
     await page.evaluate(async () => { await window.redline.ready; });
-    await page.evaluate(async ({ d }) => {
-      await window.redline.load(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)), 'crm-small-scripts.sqlite3');
+    await loadFile(page, file);
+    await page.evaluate(async () => {
       await window.redline.normalize({ now: '2026-01-02 03:04:05' });
       window.redline.show('diff');
-    }, { d: fs.readFileSync(file).toString('base64') });
+    });
     await page.waitForFunction(() => !window.redline.fontInfo().stale);
     const info = await page.evaluate(() => window.redline.fontInfo());
     for (const ch of [...NAMES.flat().join('')].filter((c) => c.codePointAt(0) > 0x7f)) {

@@ -87,3 +87,28 @@ export function saveShot(name, png) {
   fs.writeFileSync(file, png);
   return file;
 }
+
+// Resolves after `n` animation frames of the page.
+export const frames = (page, n = 3) => page.evaluate((n) => new Promise((r) => {
+  const f = () => (n-- <= 0 ? r() : requestAnimationFrame(f));
+  f();
+}), n);
+
+// window.redline.diffView(opts), then frames until `ready(view)` holds (the panel
+// draws and the session searches between frames); fails the test if it never does.
+export async function diffView(page, opts, ready = () => true) {
+  let v = await page.evaluate((o) => window.redline.diffView(o), opts);
+  for (let i = 0; i < 200 && !ready(v); i++) {
+    await frames(page, 1);
+    v = await page.evaluate(() => window.redline.diffView());
+  }
+  if (!ready(v)) throw new Error(`diff view never got ready: ${JSON.stringify(v).slice(0, 400)}`);
+  return v;
+}
+
+// Loads the snapshot file `file` into the page as the user's file (window.redline.load).
+export async function loadFile(page, file, name = path.basename(file)) {
+  await page.evaluate(async ({ d, name }) => {
+    await window.redline.load(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)), name);
+  }, { d: fs.readFileSync(file).toString('base64'), name });
+}
