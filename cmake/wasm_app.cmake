@@ -63,7 +63,7 @@ function(redline_add_engine target outdir extra_flags)
   target_compile_options(${target} PRIVATE ${REDLINE_WARNINGS} -fwasm-exceptions)
   target_link_options(${target} PRIVATE ${REDLINE_ENGINE_LINK_FLAGS} ${extra_flags})
   set_target_properties(${target} PROPERTIES OUTPUT_NAME redline-engine SUFFIX ".js"
-    RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${CMAKE_SOURCE_DIR}/web/redline-worker.js")
+    RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${CMAKE_SOURCE_DIR}/web/redline-worker.js;${CMAKE_SOURCE_DIR}/cmake/wasm_from_data_uri.js")
   # The worker's whole script as one string the page makes a blob: URL of.
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND node "${CMAKE_SOURCE_DIR}/cmake/embed_worker.mjs" "${outdir}/redline-engine.js"
@@ -77,7 +77,7 @@ function(redline_add_app target outdir extra_flags engine)
   target_compile_options(${target} PRIVATE ${REDLINE_WARNINGS} -fwasm-exceptions)
   target_link_options(${target} PRIVATE ${REDLINE_WASM_LINK_FLAGS} ${extra_flags})
   set_target_properties(${target} PROPERTIES OUTPUT_NAME redline SUFFIX ".js"
-    RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${REDLINE_SHADERS};${REDLINE_EXTRA_FONT_FILES}")
+    RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${REDLINE_SHADERS};${REDLINE_EXTRA_FONT_FILES};${CMAKE_SOURCE_DIR}/cmake/wasm_from_data_uri.js")
   # The page shell (HTML, CSS, JS glue) goes beside the module.
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/web" "${outdir}"
@@ -90,9 +90,10 @@ set(REDLINE_DIST_ROOT "${CMAKE_SOURCE_DIR}" CACHE PATH "Folder that receives dis
 redline_add_engine(redline_engine_worker "${REDLINE_DIST_ROOT}/dist" "")
 # The single-file build's parts go to the build tree; only redline.html is the product.
 set(REDLINE_SINGLE_PARTS "${CMAKE_BINARY_DIR}/single-parts")
-redline_add_engine(redline_engine_worker_single "${REDLINE_SINGLE_PARTS}" "-sSINGLE_FILE=1")
+set(REDLINE_SINGLE_FLAGS -sSINGLE_FILE=1 "SHELL:--pre-js ${CMAKE_SOURCE_DIR}/cmake/wasm_from_data_uri.js")
+redline_add_engine(redline_engine_worker_single "${REDLINE_SINGLE_PARTS}" "${REDLINE_SINGLE_FLAGS}")
 redline_add_app(redline_app "${REDLINE_DIST_ROOT}/dist" "" redline_engine_worker)
-redline_add_app(redline_app_single "${REDLINE_SINGLE_PARTS}" "-sSINGLE_FILE=1" redline_engine_worker_single)
+redline_add_app(redline_app_single "${REDLINE_SINGLE_PARTS}" "${REDLINE_SINGLE_FLAGS}" redline_engine_worker_single)
 # dist-single/ holds nothing but redline.html (no stale parts of older builds beside it).
 add_custom_command(TARGET redline_app_single POST_BUILD
   COMMAND ${CMAKE_COMMAND} -E remove_directory "${REDLINE_DIST_ROOT}/dist-single"

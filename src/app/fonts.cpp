@@ -1,6 +1,8 @@
 #include "app/fonts.hpp"
 
+#include <cstdint>
 #include <cstdio>
+#include <fstream>
 
 namespace redline::app {
 
@@ -44,6 +46,36 @@ const ImWchar kFixedRanges[] = {
     0,
 };
 
+// A font's line height in ems, (hhea ascent - descent) / head unitsPerEm, read from
+// the file's tables (0 when unreadable). ImGui sizes a font by that line height, so a
+// font with tall ascenders (Lohit Devanagari: 1.6 em, Noto CJK: 1.45 em) would draw
+// its letters far smaller than DejaVu's (1.16 em) at the same pixel size; merged fonts
+// are sized to the same em as the UI font instead.
+float line_height_em(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  auto u16 = [&in](std::uint32_t at) -> std::uint32_t {
+    unsigned char b[2] = {0, 0};
+    in.seekg(at);
+    in.read(reinterpret_cast<char*>(b), 2);
+    return in ? (static_cast<std::uint32_t>(b[0]) << 8) | b[1] : 0;
+  };
+  auto u32 = [&u16](std::uint32_t at) { return (u16(at) << 16) | u16(at + 2); };
+  if (!in) return 0;
+  const std::uint32_t tables = u16(4);
+  std::uint32_t head = 0, hhea = 0;
+  for (std::uint32_t i = 0; i < tables && i < 64; ++i) {
+    const std::uint32_t rec = 12 + 16 * i;
+    const std::uint32_t tag = u32(rec);
+    if (tag == 0x68656164) head = u32(rec + 8);  // 'head'
+    if (tag == 0x68686561) hhea = u32(rec + 8);  // 'hhea'
+  }
+  if (!head || !hhea) return 0;
+  const auto upm = static_cast<float>(u16(head + 18));
+  const auto ascent = static_cast<float>(static_cast<std::int16_t>(u16(hhea + 4)));
+  const auto descent = static_cast<float>(static_cast<std::int16_t>(u16(hhea + 6)));
+  return upm > 0 ? (ascent - descent) / upm : 0;
+}
+
 void add_chars(ImFontGlyphRangesBuilder& b, const std::vector<char32_t>& chars) {
   for (char32_t c : chars)
     if (c <= IM_UNICODE_CODEPOINT_MAX) b.AddChar(static_cast<ImWchar>(c));
@@ -83,8 +115,11 @@ void build_ui_font(ImFontAtlas* atlas, float pixels, const std::vector<char32_t>
     merge.MergeMode = true;
     merge.OversampleH = 1;  // CJK glyphs are dense enough without it; halves their area
     merge.OversampleV = 1;
+    const float ui_em = line_height_em(kUiFontPath);
     for (const MergedFont& m : kMergedFonts) {
-      const bool loaded = atlas->AddFontFromFileTTF(m.path, pixels, &merge, out.fallback_ranges.Data) != nullptr;
+      const float em = line_height_em(m.path);
+      const float size = ui_em > 0 && em > 0 ? pixels * em / ui_em : pixels;
+      const bool loaded = atlas->AddFontFromFileTTF(m.path, size, &merge, out.fallback_ranges.Data) != nullptr;
       if (m.path == kMergedFonts[0].path) out.fallback_loaded = loaded;
       if (!loaded) std::fprintf(stderr, "redline: %s missing: %s text shows as '?'\n", m.path, m.covers);
     }

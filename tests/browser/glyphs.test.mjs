@@ -1,8 +1,9 @@
 // The UI font beyond Latin, Greek, Cyrillic and BMP CJK (issue #15): a snapshot with
 // Hangul, Devanagari, emoji (with the emoji variation selector) and CJK beyond the BMP
 // (U+20BB7) in its names is drawn with no missing glyph, and a screenshot of the Diff
-// shows them (build/screenshots/glyphs-names.png). The snapshot is crm-small's SQLite
-// file with two employees renamed by the sqlite3 tool.
+// shows them (build/screenshots/glyphs-names-*.png). The snapshot is crm-small's SQLite
+// file with two employees renamed by the sqlite3 tool (two without a user: the run
+// moves their names to new users, so the Diff lists them as changed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -26,7 +27,7 @@ after(async () => { await browser.close(); fs.rmSync(tmp, { recursive: true, for
 test('Hangul, Devanagari, emoji and astral CJK names: no missing glyph, drawn', async () => {
   const file = path.join(tmp, 'crm-small-scripts.sqlite3');
   fs.copyFileSync(path.join(FIXTURES, 'crm-small', 'before.sqlite3'), file);
-  const ids = execFileSync('sqlite3', [file, "SELECT id FROM employees WHERE first_name <> '' ORDER BY id LIMIT 2"], { encoding: 'utf8' })
+  const ids = execFileSync('sqlite3', [file, "SELECT id FROM employees WHERE first_name <> '' AND user_id IS NULL ORDER BY id LIMIT 2"], { encoding: 'utf8' })
     .trim().split('\n');
   assert.equal(ids.length, 2);
   const quote = (s) => `'${s.replace(/'/g, "''")}'`;
@@ -40,9 +41,10 @@ test('Hangul, Devanagari, emoji and astral CJK names: no missing glyph, drawn', 
   try {
     await page.evaluate(async () => { await window.redline.ready; });
     await loadFile(page, file);
-    await page.evaluate(async () => {
-      await window.redline.normalize({ now: '2026-01-02 03:04:05' });
+    const report = await page.evaluate(async () => {
+      const r = await window.redline.normalize({ now: '2026-01-02 03:04:05' });
       window.redline.show('diff');
+      return r;
     });
     await page.waitForFunction(() => !window.redline.fontInfo().stale);
     const info = await page.evaluate(() => window.redline.fontInfo());
@@ -54,7 +56,9 @@ test('Hangul, Devanagari, emoji and astral CJK names: no missing glyph, drawn', 
 
     // The renamed employees' rows in the Diff: their names before (moved to users).
     for (const [i, id] of ids.entries()) {
-      let v = await diffView(page, { table: 'employees', kind: 'changed', search: `#${id}` }, (x) => x.table === 'employees' && x.search && x.search.done);
+      await diffView(page, { table: 'employees', kind: 'changed', search: '' },
+        (x) => x.table === 'employees' && x.kind === 'changed' && x.total === report.diff.tables.employees.changed);
+      let v = await diffView(page, { search: `#${id}` }, (x) => x.search && x.search.query === `#${id}` && x.search.done);
       assert.deepEqual(v.search.keys, [id]);
       await page.evaluate((k) => window.redline.diffView({ select: k }), id);
       v = await diffView(page, {}, (x) => x.selected && !x.selected.pending);
