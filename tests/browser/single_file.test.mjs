@@ -24,6 +24,11 @@ test('dist-single/redline.html, the only file in its folder, works from file://'
   const html = path.join(dir, 'redline.html');
   fs.copyFileSync(built, html);
   assert.deepEqual(fs.readdirSync(dir), ['redline.html']);
+  // The page may connect nowhere, and runs only its own inline scripts (by hash).
+  const csp = fs.readFileSync(html, 'utf8').match(/http-equiv="Content-Security-Policy"\s+content="([^"]*)"/)[1];
+  assert.match(csp, /connect-src 'none'/);
+  assert.match(csp, /script-src 'sha256-[^;]*'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp, /unsafe-inline|\*/);
 
   const page = await browser.context.newPage();
   const log = { requests: [], console: [], pageErrors: [] };
