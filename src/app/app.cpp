@@ -15,14 +15,15 @@ namespace redline::app {
 namespace {
 constexpr float kUiFontCssPx = 16.0f;
 
-// The tabs keys 1..6 and the View menu bring to the front, in that order.
+// The tabs keys 1..7 and the View menu bring to the front, in that order.
 struct PanelEntry {
   const char* id;
   const char* name;
   const char* key;
 };
 constexpr PanelEntry kPanels[] = {{"overview", "Overview", "1"}, {"hazards", "Hazards", "2"}, {"run", "Run", "3"},
-                                  {"diff", "Diff", "4"},         {"checklist", "Checklist", "5"}, {"open", "Open", "6"}};
+                                  {"diff", "Diff", "4"},         {"checklist", "Checklist", "5"}, {"open", "Open", "6"},
+                                  {"verify", "Verify", "7"}};
 }  // namespace
 
 void App::init(float pixel_ratio) {
@@ -87,7 +88,7 @@ void App::finish_open_row() {
 }
 
 void App::shortcuts() {
-  // 1..6 (or Ctrl+1..6; browsers keep some Ctrl+digit for their tabs) pick a panel,
+  // 1..7 (or Ctrl+1..7; browsers keep some Ctrl+digit for their tabs) pick a panel,
   // T toggles the theme; never while a text field has the keyboard.
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || io.KeyAlt || io.KeySuper) return;
