@@ -205,5 +205,44 @@ TEST(HostVerify, NeedsTheSnapshotBefore) {
   EXPECT_NE(v["error"]["message"].get<std::string>().find("snapshot taken before the migration"), std::string::npos);
 }
 
+TEST(ProtocolVerify, TheViewCrossesByteForByte) {
+  engine::VerifyView v;
+  v.name = "after \xff.sql";  // not UTF-8: crosses as base64
+  v.result.mismatch_count = 3;
+  v.result.mismatches.push_back({"customers", "id=3", "name", "'Kwame'", "'K\xe9'"});
+  CheckItem c;
+  c.id = "D1";
+  c.title = "rows";
+  c.status = CheckStatus::Fail;
+  c.detail = "1 row";
+  v.result.checks.push_back(c);
+  auto back = engine::verify_from_json(json::parse(engine::dump(engine::to_json(v))));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->name, v.name);
+  EXPECT_FALSE(back->error);
+  EXPECT_EQ(back->result.mismatch_count, 3);
+  ASSERT_EQ(back->result.mismatches.size(), 1u);
+  EXPECT_EQ(back->result.mismatches[0].actual, "'K\xe9'");
+  EXPECT_EQ(back->result.mismatches[0].key, "id=3");
+  ASSERT_EQ(back->result.checks.size(), 1u);
+  EXPECT_EQ(back->result.checks[0].status, CheckStatus::Fail);
+  EXPECT_FALSE(back->verified());
+
+  engine::VerifyView failed;
+  failed.name = "cut.pg.sql";
+  failed.error = make_error(ErrorCode::BadInput, "truncated COPY block", "cut.pg.sql, line 9");
+  auto f = engine::verify_from_json(json::parse(engine::dump(engine::to_json(failed))));
+  ASSERT_TRUE(f);
+  ASSERT_TRUE(f->error);
+  EXPECT_EQ(f->error->context, "cut.pg.sql, line 9");
+  EXPECT_FALSE(f->verified());
+  // A field missing (a version skew) is an error naming it, not a throw.
+  json broken = engine::to_json(v);
+  broken.erase("mismatches");
+  auto bad = engine::verify_from_json(broken);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("mismatches"), std::string::npos) << bad.error().message;
+}
+
 }  // namespace
 }  // namespace redline
