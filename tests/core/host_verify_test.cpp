@@ -83,7 +83,8 @@ TEST(HostScript, SameBytesAsTheCli) {
 
     Page p;
     p.load(before, "before.pg.sql");
-    p.host.post(json{{"type", "script"}, {"id", 5}, {"revert", revert}, {"options", json::object()}}.dump());
+    // The Run panel's button: Session::download_script, as the page posts it.
+    p.session.download_script(NormalizeOptions{}, revert, "before-migration.sql");
     auto a = p.take();
     auto head = json::parse(a.json);
     ASSERT_FALSE(head.contains("error")) << a.json;
