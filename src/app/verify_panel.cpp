@@ -5,6 +5,7 @@
 // column, predicted, actual) and the checklist's results on the actual database.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/panels.hpp"
@@ -17,7 +18,10 @@ void draw_mismatches(const Verification& v) {
   const float em = ImGui::GetFontSize();
   ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                           ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##mismatches", 5, flags, ImVec2(0, em * 16))) return;
+  // As tall as its rows, up to a dozen (then it scrolls).
+  const float rows = static_cast<float>(std::min<std::size_t>(v.mismatches.size(), 12) + 1);
+  const float height = rows * (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) + em * 0.5f;
+  if (!ImGui::BeginTable("##mismatches", 5, flags, ImVec2(0, height))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   for (const char* h : {"Table", "Key", "Column", "Predicted", "Actual"}) ImGui::TableSetupColumn(h);
   ImGui::TableHeadersRow();
