@@ -124,6 +124,11 @@ void Host::handle(const json& r) {
       engine_.report_error(options.error());
       return answer_error(id, options.error());
     }
+    // One check at a time: the one under way keeps its answer, this one is refused.
+    if (verify_pending_) {
+      return answer_error(id, make_error(ErrorCode::Usage,
+                                         "an actual-after check is under way: load the next one once it is done", name));
+    }
     verify_pending_ = {id, engine_.verifications()};
     engine_.start_verify(std::move(bytes), name, *options);
   } else if (type == "report" || type == "csv" || type == "after") {
