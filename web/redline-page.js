@@ -19,6 +19,15 @@
 //   normalize(options)  resolves to the report (spec §5)
 //   exportAfter()    Promise of the normalized database's bytes (Uint8Array)
 //   exportReport(f)  Promise of the report as text: 'json', 'md' or 'html'
+//   exportScript({options, revert, batchRows})  Promise of the PostgreSQL migration
+//                    script's bytes (Uint8Array; revert: the revert script), the same
+//                    bytes as `redline script` for the same file and options
+//   verifyActual(bytes, name, options)  load a second snapshot (any format) as the real
+//                    database after the migration and compare it with the prediction
+//                    from the loaded one, as `redline verify`: a Promise of {name,
+//                    verified, equal, mismatch_count, mismatches: [{table, key, column,
+//                    predicted, actual}], checks, error}; rejects when the file cannot
+//                    be loaded (the loaded snapshot and its preview stay)
 //   frameStats({reset})  the gaps between frames the page measured since the last
 //                    reset: {frames, maxGapMs, p99GapMs, worst: [{gapMs, phase}],
 //                    byPhase: {stage: max gap}, heap: {size, max, used} (the engine's,
@@ -80,6 +89,13 @@
   // with `download` is answered with what the page then offers as a download.
   function onRedlinePost(text) {
     var request = JSON.parse(text);
+    if (request.type === 'pick_actual') {
+      // The Verify panel's "Load actual after...": the page's own picker, then
+      // verifyActual() with the options the panel sent.
+      actualOptions = request.options || {};
+      actualPicker.click();
+      return engine.seq;
+    }
     var d = request.download;
     if (d) {
       delete request.download;
@@ -349,6 +365,38 @@
       mod();
       return call({ type: 'report', format: format || 'json' }).then(function (a) { return a.text; });
     },
+    exportScript: function (opts) {
+      mod();
+      opts = opts || {};
+      return call({ type: 'script', options: opts.options || {}, revert: !!opts.revert, batch_rows: opts.batchRows || 1000 })
+        .then(function (a) { return new Uint8Array(a.bytes); });
+    },
+    // The file goes to the worker as a load's does (read in a piece per slice, no
+    // copy here); the engine answers once it has compared it.
+    verifyActual: function (bytes, name, options) {
+      mod();
+      name = String(name || 'actual after');
+      if (incoming) return Promise.reject(new Error('a file is still being read in: wait for it'));
+      var file = transferable(bytes);
+      var verifyId = engine.nextId++;
+      var msg = { kind: 'load', id: engine.nextId++, seq: ++engine.seq, name: name, file: file, wal: null,
+                  then: { type: 'verify', id: verifyId, options: options || {} } };
+      incoming = true;
+      return new Promise(function (resolve, reject) {
+        engine.calls[verifyId] = {
+          resolve: function (a) {
+            var v = JSON.parse(a.text);
+            if (v.error) { var e = errorOf(v.error); e.verification = v; reject(e); } else resolve(v);
+          },
+          reject: reject,
+        };
+        engine.calls[msg.id] = {
+          resolve: function () { incoming = false; },
+          reject: function (e) { incoming = false; delete engine.calls[verifyId]; reject(e); },
+        };
+        engine.worker.postMessage(msg, file instanceof ArrayBuffer ? [file] : []);
+      });
+    },
     cancel: function () { mod()._redline_cancel(); },
     // The diff panel: applies {table, kind: 'changed'|'added'|'removed', search,
     // sort: 'asc'|'desc', select: key, schema: bool} (all optional) and returns what
@@ -424,6 +472,20 @@
     api.loadFiles(files.map(function (f) { return { bytes: f, name: f.name }; }))
       .catch(function (e) { console.warn('Redline: ' + e.message); });
   }
+  // The actual-after snapshot for the Verify panel: one file, compared, not loaded.
+  var actualPicker = document.createElement('input');
+  actualPicker.type = 'file';
+  actualPicker.style.display = 'none';
+  actualPicker.id = 'actual-input';
+  document.body.appendChild(actualPicker);
+  var actualOptions = {};
+  actualPicker.addEventListener('change', function () {
+    var f = actualPicker.files && actualPicker.files[0];
+    actualPicker.value = '';
+    if (!f) return;
+    // A file that cannot be loaded: the engine shows its error (the Verify panel too).
+    api.verifyActual(f, f.name, actualOptions).catch(function (e) { console.warn('Redline: ' + e.message); });
+  });
   picker.multiple = true;
   picker.addEventListener('change', function () {
     loadFileList(picker.files);

@@ -8,7 +8,9 @@
 //   inlined), {kind: 'request', request} (JSON object, Host::post; requests with an id
 //   are answered), {kind: 'load', id, seq, name, file, wal: {name, file}} (file: a File
 //   or an ArrayBuffer, copied into the engine's heap a piece per slice, then a load
-//   request with seq is posted), {kind: 'check', id, size, head, name}.
+//   request with seq is posted; with `then` (a request object, e.g. {type: 'verify'})
+//   that request is posted instead, the bytes in the same buffer),
+//   {kind: 'check', id, size, head, name}.
 // To the page: {kind: 'ready', version}, {kind: 'messages', text, heap} (the views
 //   that changed, for the UI module), {kind: 'answer', id, text | bytes | error | ok}
 //   (bytes: an ArrayBuffer, transferred), {kind: 'fatal', message}.
@@ -121,7 +123,8 @@
         return;
       }
     }
-    copy = { id: msg.id, seq: msg.seq, name: msg.name, walName: msg.wal ? msg.wal.name : '', parts: parts, part: 0, at: 0, base: base };
+    copy = { id: msg.id, seq: msg.seq, name: msg.name, walName: msg.wal ? msg.wal.name : '', then: msg.then || null,
+             parts: parts, part: 0, at: 0, base: base };
   }
 
   // One piece of the file being copied in; posts the load request after the last.
@@ -143,7 +146,8 @@
     if (copy.part < copy.parts.length) return;
     var done = copy;
     copy = null;
-    post({ type: 'load', seq: done.seq, name: done.name, wal_name: done.walName });
+    if (done.then) post(Object.assign({}, done.then, { seq: done.seq, name: done.name }));
+    else post({ type: 'load', seq: done.seq, name: done.name, wal_name: done.walName });
     self.postMessage({ kind: 'answer', id: done.id, ok: true });
     var later = queued;
     queued = [];

@@ -15,14 +15,15 @@ namespace redline::app {
 namespace {
 constexpr float kUiFontCssPx = 16.0f;
 
-// The tabs keys 1..6 and the View menu bring to the front, in that order.
+// The tabs keys 1..7 and the View menu bring to the front, in that order.
 struct PanelEntry {
   const char* id;
   const char* name;
   const char* key;
 };
 constexpr PanelEntry kPanels[] = {{"overview", "Overview", "1"}, {"hazards", "Hazards", "2"}, {"run", "Run", "3"},
-                                  {"diff", "Diff", "4"},         {"checklist", "Checklist", "5"}, {"open", "Open", "6"}};
+                                  {"diff", "Diff", "4"},         {"checklist", "Checklist", "5"}, {"open", "Open", "6"},
+                                  {"verify", "Verify", "7"}};
 }  // namespace
 
 void App::init(float pixel_ratio) {
@@ -87,7 +88,7 @@ void App::finish_open_row() {
 }
 
 void App::shortcuts() {
-  // 1..6 (or Ctrl+1..6; browsers keep some Ctrl+digit for their tabs) pick a panel,
+  // 1..7 (or Ctrl+1..7; browsers keep some Ctrl+digit for their tabs) pick a panel,
   // T toggles the theme; never while a text field has the keyboard.
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || io.KeyAlt || io.KeySuper) return;
@@ -159,6 +160,10 @@ void App::apply(const Actions& actions) {
   if (actions.open_row) open_row(*actions.open_row);
   if (!actions.download_csv.empty())
     session_.download_csv(actions.download_csv, stem() + "-" + actions.download_csv + "-changes.csv");
+  if (actions.download_script)
+    session_.download_script(options_of(hazards_), *actions.download_script,
+                             stem() + (*actions.download_script ? "-revert.sql" : "-migration.sql"));
+  if (actions.pick_actual) session_.pick_actual(options_of(hazards_));
   if (actions.download_ticks) {
     std::string text = ticks_to_json(session_.ticks()).dump(2) + "\n";
     offer("redline-ticks.json", "application/json", std::vector<std::uint8_t>(text.begin(), text.end()));
@@ -268,6 +273,11 @@ void App::frame() {
       draw_checklist(checklist_, session_, actions);
       ImGui::EndTabItem();
     }
+    if (ImGui::BeginTabItem("Verify", nullptr, tab_flags("verify"))) {
+      panel_ = "verify";
+      draw_verify(session_, actions);
+      ImGui::EndTabItem();
+    }
     if (ImGui::BeginTabItem("Open", nullptr, tab_flags("open"))) {
       panel_ = "open";
       draw_welcome(welcome_, session_, actions);
@@ -321,6 +331,13 @@ std::string App::state_json() const {
                      {"kind", s.kind}, {"recognition", s.recognition}, {"hazards", loaded->hazards.size()}};
   } else {
     j["snapshot"] = nullptr;
+  }
+  // What the Verify panel shows (the actual-after check), in brief.
+  if (auto v = session_.verification()) {
+    j["verify"] = {{"name", v->name}, {"verified", v->verified()}, {"mismatch_count", v->result.mismatch_count},
+                   {"error", v->error ? v->error->message : std::string()}};
+  } else {
+    j["verify"] = nullptr;
   }
   // Invalid UTF-8 in a file name or message must not make the state unreadable.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

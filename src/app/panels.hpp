@@ -32,6 +32,8 @@ struct Actions {
   std::string download_report;  // "json", ... ("" none)
   std::string download_csv;     // a table's changes as CSV ("" none)
   bool download_ticks = false;  // the manual ticks as a --ticks JSON file
+  std::optional<bool> download_script;  // the PostgreSQL script (true: the revert script)
+  bool pick_actual = false;     // choose the actual-after snapshot to verify
   std::optional<Theme> set_theme;
   std::optional<ManualTicks> set_ticks;  // the checklist's ticks changed
   std::optional<Session::RowsRequest> request_rows;
@@ -115,6 +117,8 @@ std::string diff_view(DiffPanel& panel, Session& session, const std::string& opt
 void draw_checklist(ChecklistPanel& panel, const Session& session, Actions& actions);
 void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Actions& actions);
 void draw_run(RunPanel& panel, const Session& session, Actions& actions);
+// The real database after the migration against the prediction (verify_panel.cpp).
+void draw_verify(const Session& session, Actions& actions);
 void draw_welcome(WelcomePanel& panel, const Session& session, Actions& actions);
 void draw_overview(OverviewPanel& panel, const LoadedView& loaded);
 void draw_error_box(const Error& error);

@@ -111,6 +111,16 @@ void draw_downloads(RunPanel& panel, const RunView& run, Actions& actions) {
   ImGui::SameLine();
   if (ImGui::Button("Options JSON")) actions.download_options = true;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("The options of this page, for `redline normalize --options`.");
+  if (run.ok) {
+    ImGui::SameLine();
+    if (ImGui::Button("PostgreSQL script")) actions.download_script = false;
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("This migration for the production database: psql -X -v ON_ERROR_STOP=1 -d DB -f FILE "
+                        "(the same file as `redline script`).");
+    ImGui::SameLine();
+    if (ImGui::Button("Revert script")) actions.download_script = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Undoes the PostgreSQL script: `redline script --revert`.");
+  }
   if (!run.ok || !run.diff) return;
   ImGui::SameLine(0, em * 1.5f);
   ImGui::TextDisabled("CSV of");

@@ -113,6 +113,19 @@ void Session::download_csv(const std::string& table, const std::string& name) {
   send({{"type", "csv"}, {"table", table}, {"download", {{"name", name}, {"mime", "text/csv"}}}});
 }
 
+void Session::download_script(const NormalizeOptions& options, bool revert, const std::string& name) {
+  send({{"type", "script"},
+        {"options", options_to_json(options)},
+        {"revert", revert},
+        {"download", {{"name", name}, {"mime", "application/sql"}}}});
+}
+
+void Session::pick_actual(const NormalizeOptions& options) {
+  // Handled by the page's JavaScript (its file picker), which posts the verify request
+  // with the file's bytes itself.
+  send({{"type", "pick_actual"}, {"options", options_to_json(options)}});
+}
+
 void Session::forget_requests() {
   page_asked_.reset();
   search_asked_.reset();
@@ -180,6 +193,8 @@ void Session::apply(const json& m) {
     s = take_view(m, detail_, engine::detail_from_json);
   } else if (type == "location") {
     s = take_view(m, location_, engine::location_from_json);
+  } else if (type == "verify") {
+    s = take_view(m, verification_, engine::verify_from_json);
   } else if (type == "chars") {
     text_chars_.clear();
     for (const json& c : m.at("chars")) text_chars_.push_back(static_cast<char32_t>(c.get<std::uint32_t>()));

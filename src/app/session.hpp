@@ -101,6 +101,16 @@ class Session {
   void download_after(const std::string& name);
   void download_report(const std::string& format, const std::string& name, const std::string& mime);
   void download_csv(const std::string& table, const std::string& name);
+  // The PostgreSQL migration script (or the revert script) of the loaded snapshot
+  // with `options`: the bytes `redline script` writes for the same file and options.
+  void download_script(const NormalizeOptions& options, bool revert, const std::string& name);
+
+  // Ask the page to let the user choose the actual-after snapshot; it is then
+  // compared with the prediction made with `options`.
+  void pick_actual(const NormalizeOptions& options);
+  // The last "actual after" check (the page's JavaScript posts it with the file's
+  // bytes, as it does a load); null before one or after a new snapshot.
+  std::shared_ptr<const engine::VerifyView> verification() const { return verification_; }
 
  private:
   std::int64_t send(const nlohmann::json& request);
@@ -120,6 +130,7 @@ class Session {
   std::shared_ptr<const RowsView> rows_;
   std::shared_ptr<const RowDetail> detail_;
   std::shared_ptr<const RowLocation> location_;
+  std::shared_ptr<const engine::VerifyView> verification_;
   std::vector<char32_t> text_chars_;
   int text_chars_generation_ = 0;
   ManualTicks ticks_;

@@ -10,10 +10,8 @@
 
 #include "cli/cli.hpp"
 #include "core/io.hpp"
-#include "core/load/recognize.hpp"
-#include "core/migrate/pg_script.hpp"
+#include "core/migrate/script_file.hpp"
 #include "core/sha256.hpp"
-#include "core/version.hpp"
 
 namespace redline::cli {
 
@@ -43,29 +41,19 @@ int cmd_script(int argc, char** argv) {
   std::vector<std::uint8_t> bytes;
   auto snap = load_input(in, &bytes);
   if (!snap) return fail(snap.error());
-  auto kind = recognize_snapshot(snap->db);
-  if (!kind) return fail(kind.error());
-  if (kind->kind != SnapshotKind::Before) {
-    Error e = make_error(ErrorCode::BadInput,
-                         "the script is made from a snapshot of the CRM in its old structure; this one is not (" +
-                             kind->description + ")",
-                         in);
-    e.message += "; take the snapshot from the database the script will run on, before migrating it";
-    return fail(e);
-  }
   // The file's name without its folder: the same snapshot gives the same script
   // wherever it lies (and the header shows no local path).
-  const std::string name = std::filesystem::path(in).filename().string();
-  auto ctx = pg::script_context(snap->db, options, name, sha256_hex(bytes));
-  if (!ctx) {
-    Error e = ctx.error();
-    e.context = in + (e.context.empty() ? "" : "; " + e.context);
-    return fail(e);
-  }
-  ctx->generator = std::string("Redline ") + kVersion;
-  ctx->batch_rows = batch_rows;
-  const bool revert = args->has("--revert");
-  auto w = write_file(out, revert ? pg::revert_script(*ctx) : pg::migration_script(*ctx));
+  pg::ScriptFileRequest request;
+  request.options = std::move(options);
+  request.snapshot_name = std::filesystem::path(in).filename().string();
+  request.snapshot_sha256 = sha256_hex(bytes);
+  request.batch_rows = batch_rows;
+  request.revert = args->has("--revert");
+  request.where = in;
+  const bool revert = request.revert;
+  auto script = pg::script_file(snap->db, request);
+  if (!script) return fail(script.error());
+  auto w = write_file(out, *script);
   if (!w) return fail(w.error());
   std::printf("%s script for PostgreSQL written to %s (from %s); run it with psql -X -v ON_ERROR_STOP=1 -d DB -f %s\n",
               revert ? "revert" : "migration", out.c_str(), in.c_str(), out.c_str());

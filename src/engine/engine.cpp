@@ -100,6 +100,7 @@ void Engine::cancel() {
   load_is_demo_ = false;
   hazard_job_.reset();
   to_publish_.reset();
+  verify_load_.reset();
   if (run_active_ && run_) {
     if (!review_) run_->cancel();
     image_job_.reset();  // it reads run_'s after database
@@ -150,6 +151,10 @@ void Engine::pump(double budget_ms) {
       error_ = page.error();
     }
     page_served_ = page_request_;
+  }
+  if (verify_load_) {
+    pump_verify(budget_ms);
+    return;
   }
   if (run_active_ && review_) {
     // The review, as the CLI does it: moves and the checklist into the report, and
@@ -359,6 +364,7 @@ void Engine::publish(Published p) {
   moves_.reset();
   after_image_ = {};
   clear_pages();
+  verification_.reset();  // it was of the snapshot before this one
   db_ = std::move(p.snapshot.db);
   original_ = std::move(p.original);
   loaded_ = std::move(view);

@@ -149,6 +149,20 @@ class Engine {
   // The normalized database as a SQLite file image (after a successful run).
   Result<std::vector<std::uint8_t>> export_after();
 
+  // The PostgreSQL migration script (`revert`: the revert script) for the loaded
+  // snapshot with `options`: pg::script_file, the same bytes as `redline script` for
+  // the same file (its name and SHA-256 as loaded) and options (engine_verify.cpp).
+  Result<std::string> script(const NormalizeOptions& options, bool revert, std::int64_t batch_rows = 1000);
+
+  // "Actual after": load `bytes` (any snapshot format) as the real database after the
+  // migration, in slices like a load, and compare it with the prediction from the
+  // loaded snapshot with `options` as `redline verify` does (core/review/verify.hpp).
+  // Published as verification() when done, an error in it (and error()) when the
+  // file cannot be loaded; the loaded snapshot and its run are left as they are.
+  void start_verify(std::vector<std::uint8_t> bytes, std::string name, const NormalizeOptions& options);
+  std::shared_ptr<const VerifyView> verification() const { return verification_; }
+  int verifications() const { return verifications_; }  // finished (ok or not)
+
  private:
   struct Published;
   void publish(Published p);
@@ -161,6 +175,8 @@ class Engine {
   void set_text_chars(std::vector<char32_t> chars, std::string_view name);
   void finish_run(JobState state, std::optional<Error> error);
   void fail(Error e);
+  void pump_verify(double budget_ms);  // verify_load_, then the comparison (engine_verify.cpp)
+  void end_verify(VerifyView view);
   void serve_rows();  // the pending rows request, if any (called by pump)
   void serve_lineage();  // the pending detail and locate requests (engine_lineage.cpp)
   // Is there a finished run whose diff the panels can read (diff_, run_->after())?
@@ -233,6 +249,12 @@ class Engine {
   std::shared_ptr<const diff::ChangeDensity> density_;
   std::vector<char32_t> text_chars_;
   int text_chars_generation_ = 0;
+
+  std::optional<LoadJob> verify_load_;  // the actual-after file being loaded
+  NormalizeOptions verify_options_;
+  std::string verify_name_;
+  std::shared_ptr<const VerifyView> verification_;
+  int verifications_ = 0;
 
   std::optional<sql::Database> db_;              // the loaded snapshot (before)
   std::vector<std::uint8_t> original_;           // the user's bytes, untouched

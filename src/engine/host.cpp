@@ -70,8 +70,9 @@ void Host::handle(const json& r) {
     engine_.start_run(*options);
   } else if (type == "cancel") {
     engine_.cancel();
-  } else if (type == "skip") {
-    // A request the page ended itself (a load refused before its bytes came in): only
+  } else if (type == "skip" || type == "pick_actual") {
+    // A request the page ended or served itself (a load refused before its bytes came
+    // in; the actual-after picker, which posts verify with the file): only
     // its seq counts, so that the UI knows the engine's status covers it.
   } else if (type == "error") {
     engine_.report_error(make_error(ErrorCode::Usage, r.value("message", ""), r.value("context", "")));
@@ -100,6 +101,36 @@ void Host::handle(const json& r) {
     auto ticks = ticks_from_json(r.contains("ticks") ? r["ticks"].dump() : std::string("{}"), "setTicks() ticks");
     if (!ticks) return engine_.report_error(ticks.error());
     engine_.set_ticks(std::move(ticks.value()));
+  } else if (type == "script") {
+    // The PostgreSQL script as bytes: the download and exportScript() get exactly
+    // what `redline script` writes (no text re-encoding on the way).
+    const std::int64_t id = r.value("id", std::int64_t{0});
+    auto options = options_from_json(r.contains("options") ? r["options"] : json::object(), "script options");
+    if (!options) return answer_error(id, options.error());
+    auto text = engine_.script(*options, r.value("revert", false), r.value("batch_rows", std::int64_t{1000}));
+    if (!text) return answer_error(id, text.error());
+    std::vector<std::uint8_t> bytes(text->begin(), text->end());
+    answers_.push_back({json{{"id", id}, {"bytes", bytes.size()}}.dump(), std::move(bytes)});
+  } else if (type == "verify") {
+    // The actual-after file is in incoming(0), copied there as a load's is; the
+    // answer (the verification's view) comes when the engine has compared it.
+    const std::int64_t id = r.value("id", std::int64_t{0});
+    const std::string name = r.value("name", "actual after");
+    auto options = options_from_json(r.contains("options") ? r["options"] : json::object(), "verifyActual() options");
+    std::vector<std::uint8_t> bytes = std::move(incoming_);
+    incoming_ = {};
+    incoming_wal_ = {};
+    if (!options) {
+      engine_.report_error(options.error());
+      return answer_error(id, options.error());
+    }
+    // One check at a time: the one under way keeps its answer, this one is refused.
+    if (verify_pending_) {
+      return answer_error(id, make_error(ErrorCode::Usage,
+                                         "an actual-after check is under way: load the next one once it is done", name));
+    }
+    verify_pending_ = {id, engine_.verifications()};
+    engine_.start_verify(std::move(bytes), name, *options);
   } else if (type == "report" || type == "csv" || type == "after") {
     const std::int64_t id = r.value("id", std::int64_t{0});
     if (type == "after") {
@@ -137,7 +168,21 @@ Host::Answer Host::take_answer() {
   return a;
 }
 
+void Host::answer_verify() {
+  if (!verify_pending_) return;
+  const auto [id, before] = *verify_pending_;
+  if (engine_.verifications() > before) {
+    verify_pending_.reset();
+    const auto v = engine_.verification();
+    answers_.push_back({dump(json{{"id", id}, {"text", dump(to_json(*v))}}), {}});
+  } else if (engine_.job().stage != "verify") {
+    verify_pending_.reset();  // cancelled (or replaced by another job) before it ended
+    answer_error(id, make_error(ErrorCode::Cancelled, "cancelled", "actual after"));
+  }
+}
+
 std::string Host::take_messages() {
+  answer_verify();
   json out = json::array();
   auto send_view = [&](const char* type, auto now, auto& sent) {
     if (now == sent) return;
@@ -153,6 +198,7 @@ std::string Host::take_messages() {
   send_view("rows", engine_.rows(), sent_rows_);
   send_view("detail", engine_.detail(), sent_detail_);
   send_view("location", engine_.location(), sent_location_);
+  send_view("verify", engine_.verification(), sent_verify_);
   if (engine_.text_chars_generation() != last_chars_generation_) {
     last_chars_generation_ = engine_.text_chars_generation();
     json chars = json::array();

@@ -13,8 +13,11 @@
 //   rows {table, ids}   detail {table, kind, before_id, after_id}
 //   locate {table, id, any_kind, kind}   ticks {ticks}
 //   report {id, format}   csv {id, table}   after {id}   skip (a load the page refused)
+//   script {id, options, revert, batch_rows} (answered with the script's bytes)
+//   verify {id, name, options} (the actual-after file's bytes are in incoming(0);
+//   answered with the verify view's JSON as text once compared)
 // Messages, {"type": ...}: status {seen, job, generation, failures, runs, error};
-//   loaded, run, page, search, density, rows, detail, location {view (null when cleared)};
+//   loaded, run, page, search, density, rows, detail, location, verify {view (null when cleared)};
 //   chars {chars}. `seen` is the seq of the last request taken: the UI knows from it
 //   whether the job it asked for is already reflected.
 #pragma once
@@ -22,8 +25,10 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -61,6 +66,9 @@ class Host {
  private:
   void handle(const nlohmann::json& request);
   void answer_error(std::int64_t id, const Error& e);
+  void answer_verify();  // the pending verify request's answer, once the engine has it
+
+  std::optional<std::pair<std::int64_t, int>> verify_pending_;  // id, verifications() when asked
 
   Engine engine_;
   std::vector<std::uint8_t> incoming_, incoming_wal_;
@@ -77,6 +85,7 @@ class Host {
   std::shared_ptr<const RowsView> sent_rows_;
   std::shared_ptr<const RowDetail> sent_detail_;
   std::shared_ptr<const RowLocation> sent_location_;
+  std::shared_ptr<const VerifyView> sent_verify_;
 };
 
 }  // namespace redline::engine

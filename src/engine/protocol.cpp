@@ -752,6 +752,35 @@ Result<diff::ChangeDensity> density_from_json(const json& j) {
   });
 }
 
+json to_json(const VerifyView& v) {
+  json mismatches = json::array();
+  for (const auto& m : v.result.mismatches)
+    mismatches.push_back({{"table", text(m.table)}, {"key", text(m.key)}, {"column", text(m.column)},
+                          {"predicted", text(m.predicted)}, {"actual", text(m.actual)}});
+  json checks = json::array();
+  for (const auto& c : v.result.checks) checks.push_back(put(c));
+  return {{"name", text(v.name)},
+          {"error", v.error ? put(*v.error) : json(nullptr)},
+          {"verified", v.verified()},
+          {"equal", v.result.equal()},
+          {"mismatch_count", v.result.mismatch_count},
+          {"mismatches", std::move(mismatches)},
+          {"checks", std::move(checks)}};
+}
+Result<VerifyView> verify_from_json(const json& j) {
+  return read(j, "verify", [](const In& in) {
+    VerifyView v;
+    v.name = in["name"].str();
+    if (!in["error"].is_null()) v.error = get_error(in["error"]);
+    v.result.mismatch_count = in["mismatch_count"].i64();
+    v.result.mismatches = in["mismatches"].list([](const In& m) {
+      return Mismatch{m["table"].str(), m["key"].str(), m["column"].str(), m["predicted"].str(), m["actual"].str()};
+    });
+    v.result.checks = in["checks"].list(get_check);
+    return v;
+  });
+}
+
 json to_json(const RowsView& v) {
   json rows = json::array();
   for (const auto& r : v.rows) rows.push_back(texts(r));

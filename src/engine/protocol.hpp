@@ -23,6 +23,7 @@
 #include "core/result.hpp"
 #include "core/review/checks.hpp"
 #include "core/review/report.hpp"
+#include "core/review/verify.hpp"
 #include "core/load/snapshot.hpp"
 
 namespace redline::engine {
@@ -117,6 +118,15 @@ struct RowLocation {
   bool found = false;     // any_kind: a kind holds id; otherwise: the kind has rows (index clamped)
 };
 
+// The "actual after" check (redline verify in the page): a second snapshot, the real
+// database after the migration, against the prediction from the loaded one.
+struct VerifyView {
+  std::string name;            // the actual-after file
+  std::optional<Error> error;  // it could not be loaded or compared (result then empty)
+  Verification result;         // mismatches (at most kMaxMismatches) and the checklist on it
+  bool verified() const { return !error && result.equal() && !result.checks_failed(); }
+};
+
 // ---- JSON, both ways. from_json functions return an error naming the field when
 // the JSON is not what to_json writes (a version skew between the two modules).
 nlohmann::json to_json(const Error& e);
@@ -139,6 +149,8 @@ nlohmann::json to_json(const RowDetail& d);
 Result<RowDetail> detail_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const RowLocation& l);
 Result<RowLocation> location_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const VerifyView& v);
+Result<VerifyView> verify_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const DiffSummary& d);
 Result<DiffSummary> summary_from_json(const nlohmann::json& j);
 
