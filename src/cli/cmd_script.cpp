@@ -64,6 +64,8 @@ int cmd_script(int argc, char** argv) {
   }
   ctx->generator = std::string("Redline ") + kVersion;
   ctx->batch_rows = batch_rows;
+  // An explicit --batch-rows fixes the batch size; by default batches adapt to time.
+  if (args->has("--batch-rows")) ctx->batch_ms = 0;
   const bool revert = args->has("--revert");
   auto w = write_file(out, revert ? pg::revert_script(*ctx) : pg::migration_script(*ctx));
   if (!w) return fail(w.error());

@@ -58,7 +58,7 @@ std::string ddl(const std::string& step, const std::string& part, const std::vec
 std::string batched(const ScriptContext& c, const std::string& step, const std::string& part,
                     const std::string& from, const std::string& key, const std::vector<std::string>& stmts) {
   return "CALL redline_migration.batched(" + lit(step) + ", " + lit(part) + ", " + lit(from) + ", " + lit(key) + ", " +
-         text_array(stmts) + ", " + std::to_string(c.batch_rows) + ");\n";
+         text_array(stmts) + ", " + std::to_string(c.batch_rows) + ", " + std::to_string(c.batch_ms) + ");\n";
 }
 
 // The run's timestamp as a PostgreSQL expression (the options' `now` is UTC).
@@ -332,8 +332,12 @@ $f$;
 -- p_sql (with $1 < key <= $2) and records its last key in the same transaction, then
 -- commits. Rows added after the part started are not its business (the preflight
 -- and the final verification say what changed meanwhile).
+-- p_ms > 0: batches bounded by time, not rows: p_size is the first batch's size, then
+-- a batch that took under half of p_ms doubles the next one and one over p_ms halves
+-- it (every batch is a transaction holding its rows' locks, and a thousand keys cost
+-- less than the commit and bookkeeping around them). p_ms = 0: p_size keys each.
 CREATE OR REPLACE PROCEDURE redline_migration.batched(p_step text, p_part text, p_from text, p_key text,
-                                                      p_sql text[], p_size integer)
+                                                      p_sql text[], p_size integer, p_ms integer)
 LANGUAGE plpgsql AS $p$
 DECLARE
   v_last bigint;
@@ -345,6 +349,8 @@ DECLARE
   v_rows bigint;
   v_stmt text;
   v_t0 timestamptz;
+  v_ms float8;
+  v_size integer := p_size;
 BEGIN
   SELECT last_key, high_water, done, batches INTO v_last, v_hwm, v_done, v_batch
     FROM redline_migration.progress WHERE step = p_step AND part = p_part;
@@ -361,23 +367,29 @@ BEGIN
   END IF;
   LOOP
     EXIT WHEN v_hwm IS NULL OR v_last >= v_hwm;
+    v_t0 := clock_timestamp();
     EXECUTE format('SELECT max(k) FROM (SELECT %1$I AS k FROM %2$s WHERE %1$I > $1 AND %1$I <= $2 ORDER BY %1$I LIMIT $3) AS b',
-                   p_key, p_from) INTO v_hi USING v_last, v_hwm, p_size;
+                   p_key, p_from) INTO v_hi USING v_last, v_hwm, v_size;
     EXIT WHEN v_hi IS NULL;
     v_rows := 0;
-    v_t0 := clock_timestamp();
     FOREACH v_stmt IN ARRAY p_sql LOOP
       EXECUTE v_stmt USING v_last, v_hi;
       GET DIAGNOSTICS v_n = ROW_COUNT;
       v_rows := v_rows + v_n;
     END LOOP;
     v_batch := v_batch + 1;
+    v_ms := extract(epoch FROM clock_timestamp() - v_t0) * 1000;
     UPDATE redline_migration.progress SET last_key = v_hi, batches = v_batch, rows_affected = rows_affected + v_rows,
-        longest_batch_ms = greatest(longest_batch_ms, extract(epoch FROM clock_timestamp() - v_t0) * 1000)
+        longest_batch_ms = greatest(longest_batch_ms, v_ms)
       WHERE step = p_step AND part = p_part;
     PERFORM redline_migration.pause(p_step || ':' || p_part || ':batch:' || v_batch);
     COMMIT;
     v_last := v_hi;
+    IF p_ms > 0 AND v_ms < p_ms / 2.0 THEN
+      v_size := least(v_size * 2, 1000000);
+    ELSIF p_ms > 0 AND v_ms > p_ms THEN
+      v_size := greatest(v_size / 2, 1);
+    END IF;
   END LOOP;
   UPDATE redline_migration.progress SET done = true, finished_at = clock_timestamp()
     WHERE step = p_step AND part = p_part;
@@ -506,10 +518,11 @@ std::string step_m2(const ScriptContext& c) {
     // for a link made already: a batch commits with its progress row, so it never runs
     // twice, and the preflight refuses a database whose addresses exist (such a check
     // made each batch read every link of the content type before it: quadratic).
+    // The sequences by name (E1 created them with the tables as serial): a constant
+    // regclass, where pg_get_serial_sequence() searched the catalog twice per row.
     std::string stmt =
         "WITH src AS MATERIALIZED (\n"
-        "  SELECT s.*, nextval(pg_get_serial_sequence('addresses', 'id')::regclass) AS aid,\n"
-        "         nextval(pg_get_serial_sequence('addressables', 'id')::regclass) AS lid\n"
+        "  SELECT s.*, nextval('addresses_id_seq'::regclass) AS aid, nextval('addressables_id_seq'::regclass) AS lid\n"
         "  FROM (SELECT t.id AS oid, " + ct + " AS ct, " + text_or_empty(t, "address") + " AS line1, " +
         text_or_empty(t, "city") + " AS city, " + text_or_empty(t, "state") + " AS state, " + postal +
         " AS postal, " + text_or_empty(t, "country") + " AS country\n"
@@ -707,8 +720,10 @@ std::string migration_script(const ScriptContext& c) {
       need += (need.empty() ? "" : ", ") + row_of({lit(t), lit(col.name)});
   s += "DO $preflight$\nDECLARE\n  v text;\nBEGIN\n"
        "  SELECT string_agg(v.t || '.' || v.c, ', ') INTO v FROM (VALUES " + need + ") AS v(t, c)\n"
-       "    WHERE NOT EXISTS (SELECT 1 FROM information_schema.columns AS ic WHERE ic.table_schema = current_schema()\n"
-       "                      AND ic.table_name = v.t AND ic.column_name = v.c);\n"
+       // pg_attribute, not information_schema.columns: the view's privilege checks
+       // and joins made this the preflight's slowest query.
+       "    WHERE NOT EXISTS (SELECT 1 FROM pg_attribute AS a WHERE a.attrelid = to_regclass(quote_ident(current_schema()) || '.' || quote_ident(v.t))\n"
+       "                      AND a.attname = v.c AND a.attnum > 0 AND NOT a.attisdropped);\n"
        "  IF v IS NOT NULL THEN\n"
        "    RAISE EXCEPTION 'redline preflight: this database is not the CRM in its old structure; missing: %', v\n"
        "      USING HINT = 'run the script on the database the snapshot was taken from; nothing was changed';\n"

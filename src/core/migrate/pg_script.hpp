@@ -56,7 +56,8 @@ struct ScriptContext {
   std::vector<std::int64_t> preview_collisions;  // employees the preview's username_collision lists
   std::vector<Fingerprint> before;  // the snapshot's
   std::vector<Fingerprint> after;   // the preview's result
-  std::int64_t batch_rows = 1000;
+  std::int64_t batch_rows = 1000;  // keys in a batch (the first batch when batch_ms > 0)
+  std::int64_t batch_ms = 200;     // > 0: each batch's size adapts to take about this long; 0: fixed
 };
 
 // The step functions the step table (steps.hpp) points at.
