@@ -217,15 +217,19 @@ std::string fingerprint_diff_sql(crm::Shape shape, const std::vector<Fingerprint
 // M1's plan on the live data: normalize_sql.hpp's m1_plan_sql (the query the preview
 // runs) over the old shape, new user ids after the largest of users.id and the users
 // sequence (SQLite's AUTOINCREMENT counter there).
-std::string m1_plan_select(CollisionResolution resolution) {
-  norm::DbState old_shape;
+norm::DbState old_shape() {
+  norm::DbState s;
   for (const auto& t : crm::tables(crm::Shape::Before)) {
-    auto& info = old_shape.tables[t.name];
+    auto& info = s.tables[t.name];
     info.name = t.name;
     for (const auto& col : t.columns) info.columns.push_back({col.name, col.type, col.not_null, col.primary_key});
   }
+  return s;
+}
+
+std::string m1_plan_select(CollisionResolution resolution) {
   return "SELECT * FROM (\n" +
-         norm::m1_plan_sql(old_shape, resolution,
+         norm::m1_plan_sql(old_shape(), resolution,
                            "greatest(coalesce((SELECT max(id) FROM users), 0), "
                            "coalesce(pg_sequence_last_value(pg_get_serial_sequence('users', 'id')::regclass), 0))") +
          ") AS plan ORDER BY emp_id";
@@ -233,8 +237,66 @@ std::string m1_plan_select(CollisionResolution resolution) {
 
 std::string id_array(const std::vector<std::int64_t>& ids) {
   std::string s = "ARRAY[";
-  for (std::size_t k = 0; k < ids.size(); ++k) s += (k ? "," : "") + std::to_string(ids[k]);
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    if (k) s += ',';
+    s += std::to_string(ids[k]);  // appended apart: GCC 12's -Wrestrict misfires on "," + string
+  }
   return s + "]::integer[]";
+}
+
+// The preflight's re-check of spec §3's warnings that have a resolution option
+// (contact_overwrite, zip_only_address), on the live data, as hazards.cpp finds them
+// in the snapshot: a row the preview did not list stops the run, named, before
+// anything changes (the review and the chosen resolution did not cover it). Part of
+// the DO block of the collision checks (declares v).
+std::string live_warning_checks(const ScriptContext& c) {
+  // contact_overwrite: M1's members (kind update, link, link_new) replayed in employee
+  // id order per user, as the guide's loop runs: an employee's non-empty value that
+  // differs from the value the field has before it (the last non-empty value of an
+  // earlier employee of the same user, else the user's own, or under "link" the
+  // values of the employee that creates that user).
+  const bool link = c.options.username_collision == CollisionResolution::Link;
+  const char* vals[] = {"fn", "ln", "em", "ph"};
+  const char* cols[] = {"first_name", "last_name", "email", "phone"};
+  std::string prior, differs;
+  for (int f = 0; f < 4; ++f) {
+    const std::string v = vals[f];
+    std::string base = std::string("u.") + cols[f];
+    if (link) {
+      std::string created = v == "em" ? "CASE WHEN c.em <> '' THEN c.em ELSE 'employee_' || c.emp_id || '@temp.com' END"
+                                      : "c." + v;
+      base = "coalesce(" + base + ", " + created + ")";
+    }
+    prior += ", coalesce((array_remove(array_agg(nullif(m." + v + ", '')) OVER w, NULL))[count(nullif(m." + v +
+             ", '')) OVER w], " + base + ") AS b_" + v;
+    differs += std::string(f ? " OR " : "") + "(q." + v + " <> '' AND coalesce(q.b_" + v + ", '') <> '' AND q." + v +
+               " <> q.b_" + v + ")";
+  }
+  std::string s =
+      "  -- contact_overwrite the preview did not see (resolution " + lit(to_string(c.options.contact_overwrite)) + ").\n"
+      "  SELECT string_agg(format('employee %s (user %s)', q.emp_id, q.target), ', ' ORDER BY q.emp_id) INTO v FROM (\n"
+      "    SELECT m.emp_id, m.target, m.fn, m.ln, m.em, m.ph" + prior + "\n"
+      "    FROM pg_temp.redline_m1_plan AS m LEFT JOIN users AS u ON u.id = m.target\n" +
+      (link ? "    LEFT JOIN pg_temp.redline_m1_plan AS c ON c.kind = 'create' AND c.target = m.target\n" : "") +
+      "    WHERE m.kind IN ('update', 'link', 'link_new')\n"
+      "    WINDOW w AS (PARTITION BY m.target ORDER BY m.emp_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS q\n"
+      "    WHERE (" + differs + ") AND NOT (q.emp_id = ANY (" + id_array(c.preview_overwrites) + "));\n"
+      "  IF v IS NOT NULL THEN\n"
+      "    RAISE EXCEPTION 'redline preflight: contact values M1 would overwrite (warning contact_overwrite) that the "
+      "snapshot did not have: %', v\n"
+      "      USING HINT = 'the live data changed since the snapshot: take a new snapshot, review its hazards in "
+      "redline and generate the script again; nothing was changed';\n"
+      "  END IF;\n";
+  s += "  -- zip_only_address the preview did not see (resolution " + lit(to_string(c.options.zip_only_address)) + ").\n"
+       "  SELECT string_agg(v2.id::text, ', ' ORDER BY v2.id) INTO v FROM vendors AS v2\n"
+       "    WHERE " + norm::zip_only_sql(old_shape(), "v2") + " AND NOT (v2.id = ANY (" + id_array(c.preview_zip_only) + "));\n"
+       "  IF v IS NOT NULL THEN\n"
+       "    RAISE EXCEPTION 'redline preflight: vendors whose only address value is zip_code (warning zip_only_address) "
+       "that the snapshot did not have: %', v\n"
+       "      USING HINT = 'the live data changed since the snapshot: take a new snapshot, review its hazards in "
+       "redline and generate the script again; nothing was changed';\n"
+       "  END IF;\n";
+  return s;
 }
 
 std::string options_line(const NormalizeOptions& o) {
@@ -301,11 +363,13 @@ LANGUAGE plpgsql AS $f$
 DECLARE
   v_try integer := 0;
   v_stmt text;
+  v_t0 timestamptz;
 BEGIN
   IF redline_migration.part_done(p_step, p_part) THEN
     RETURN;
   END IF;
   LOOP
+    v_t0 := clock_timestamp();
     BEGIN
       FOREACH v_stmt IN ARRAY p_sql LOOP
         EXECUTE v_stmt;
@@ -320,9 +384,11 @@ BEGIN
       PERFORM pg_sleep(least(5.0, 0.1 * v_try));
     END;
   END LOOP;
-  INSERT INTO redline_migration.progress (step, part, done, finished_at)
-  VALUES (p_step, p_part, true, clock_timestamp())
-  ON CONFLICT (step, part) DO UPDATE SET done = true, finished_at = clock_timestamp();
+  -- Its time, as a batch's: the longest transaction of a phase is read from progress.
+  INSERT INTO redline_migration.progress (step, part, done, finished_at, longest_batch_ms)
+  VALUES (p_step, p_part, true, clock_timestamp(), extract(epoch FROM clock_timestamp() - v_t0) * 1000)
+  ON CONFLICT (step, part) DO UPDATE SET done = true, finished_at = clock_timestamp(),
+    longest_batch_ms = excluded.longest_batch_ms;
   PERFORM redline_migration.pause(p_step || ':' || p_part);
 END
 $f$;
@@ -555,13 +621,18 @@ std::string step_m2(const ScriptContext& c) {
 
 std::string step_m3(const ScriptContext& c) {
   // The most common non-NULL deal currency, ties to the smallest code in byte order
-  // (SQLite's BINARY collation: "C" here); no deals: USD.
+  // (SQLite's BINARY collation: "C" here); no deals: USD. The batch's deals counted in
+  // one pass (a subquery per organization read each one's deals by index, row by row).
   return std::string(kBatchSession) +
          batched(c, "M3", "organizations", "organizations", "id",
-                 {"UPDATE organizations AS o SET default_currency = coalesce((SELECT d.currency FROM deals AS d\n"
-                  "    WHERE d.organization_id = o.id AND d.currency IS NOT NULL GROUP BY d.currency\n"
-                  "    ORDER BY count(*) DESC, d.currency COLLATE \"C\" LIMIT 1), 'USD')\n"
-                  "WHERE o.id > $1 AND o.id <= $2 AND o.default_currency IS NULL"});
+                 {"UPDATE organizations AS o SET default_currency = coalesce(w.currency, 'USD')\n"
+                  "FROM organizations AS b LEFT JOIN (\n"
+                  "  SELECT DISTINCT ON (v.org) v.org, v.currency FROM (\n"
+                  "    SELECT d.organization_id AS org, d.currency, count(*) AS n FROM deals AS d\n"
+                  "    WHERE d.organization_id > $1 AND d.organization_id <= $2 AND d.currency IS NOT NULL\n"
+                  "    GROUP BY d.organization_id, d.currency) AS v\n"
+                  "  ORDER BY v.org, v.n DESC, v.currency COLLATE \"C\") AS w ON w.org = b.id\n"
+                  "WHERE o.id = b.id AND b.id > $1 AND b.id <= $2 AND o.default_currency IS NULL"});
 }
 
 namespace {
@@ -672,9 +743,11 @@ std::string header(const ScriptContext& c, bool revert) {
          "-- the guide's three indexes CONCURRENTLY; P1 records migrations 0002-0005 and the new\n"
          "-- content types and permissions, as Django's migrate does.\n"
          "-- Before changing anything it checks the live database (structure, username collisions\n"
-         "-- under the chosen resolution) and stops with the rows named. Data moves in batches of\n"
-         "-- " + std::to_string(c.batch_rows) +
-         " keys, each its own transaction; progress, the plan and the pre-images of\n"
+         "-- under the chosen resolution, contact overwrites and zip-only vendors the review did not\n"
+         "-- see) and stops with the rows named. Data moves in batches of " +
+         (c.batch_ms > 0 ? "about " + std::to_string(c.batch_ms) + " ms (the first " + std::to_string(c.batch_rows) + " keys)"
+                         : std::to_string(c.batch_rows) + " keys") +
+         ",\n-- each its own transaction; progress, the plan and the pre-images of\n"
          "-- every overwritten or dropped value are kept in schema redline_migration.\n"
          "-- At the end it checks the result against the preview's counts and fingerprints.\n"
          "--\n"
@@ -758,6 +831,7 @@ std::string migration_script(const ScriptContext& c) {
          "      USING HINT = 'pick the resolution suffix or link in the options; nothing was changed';\n"
          "  END IF;\n";
   }
+  s += live_warning_checks(c);
   s += "  -- A username the resolution gives that is taken all the same.\n"
        "  SELECT string_agg(format('employee %s would get username %L', q.emp_id, q.username), '; ' ORDER BY q.emp_id) INTO v\n"
        "    FROM (SELECT p.emp_id, p.username, count(*) OVER (PARTITION BY p.username) AS n\n"
@@ -988,8 +1062,11 @@ Result<ScriptContext> script_context(sql::Database& snapshot, const NormalizeOpt
   preview.strict = false;
   Report r = normalize(*copy, preview);
   if (r.error) return *r.error;
-  for (const auto& h : r.hazards)
+  for (const auto& h : r.hazards) {
     if (h.kind == "username_collision") c.preview_collisions = h.ids;
+    if (h.kind == "contact_overwrite") c.preview_overwrites = h.ids;
+    if (h.kind == "zip_only_address") c.preview_zip_only = h.ids;
+  }
   auto after = fingerprints(*copy, crm::Shape::After);
   if (!after) return after.error();
   c.after = std::move(after.value());
