@@ -846,6 +846,11 @@ std::string migration_script(const ScriptContext& c) {
        "END\n$hazards$;\n";
   // The run's state, created in one transaction: a failure leaves nothing behind.
   s += section("the run's state (one transaction)");
+  // The live data against the snapshot's fingerprints, computed before the transaction
+  // by a statement of its own: CREATE TABLE AS may use parallel workers, an INSERT
+  // (and a query inside PL/pgSQL) may not, and the fingerprints are most of the
+  // script's own reading.
+  s += "CREATE TEMP TABLE redline_before_diff (d) AS\n" + fingerprint_diff_sql(crm::Shape::Before, c.before) + ";\n";
   s += "BEGIN;\n"
        "CREATE SCHEMA redline_migration;\n"
        "CREATE TABLE redline_migration.progress (step text NOT NULL, part text NOT NULL, last_key bigint, high_water "
@@ -863,7 +868,7 @@ std::string migration_script(const ScriptContext& c) {
        "  (SELECT jsonb_object_agg(t, jsonb_build_object('last_value', pg_sequence_last_value(pg_get_serial_sequence(t, "
        "'id')::regclass)))\n"
        "     FROM unnest(ARRAY['users', 'django_content_type', 'auth_permission', 'django_migrations']) AS t),\n"
-       "  (" + fingerprint_diff_sql(crm::Shape::Before, c.before) + ");\n"
+       "  (SELECT d FROM pg_temp.redline_before_diff);\n"
        "CREATE TABLE redline_migration.m1_plan AS SELECT * FROM pg_temp.redline_m1_plan;\n"
        "ALTER TABLE redline_migration.m1_plan ADD PRIMARY KEY (emp_id);\n"
        // The ids M1 will give new users, reserved now (the application keeps inserting).
@@ -915,6 +920,8 @@ std::string migration_script(const ScriptContext& c) {
 
   s += section("verification: the checklist's data items and the preview's fingerprints");
   s += "SET statement_timeout = 0;\n"
+       // As at the start: a statement of its own, so that it may run in parallel.
+       "CREATE TEMP TABLE redline_after_diff (d) AS\n" + fingerprint_diff_sql(crm::Shape::After, c.after) + ";\n"
        "DO $verify$\nDECLARE\n  v text;\n  v_fail text := '';\n  v_live text;\nBEGIN\n"
        "  -- employees_have_users\n"
        "  SELECT string_agg(e.id::text, ', ' ORDER BY e.id) INTO v FROM employees AS e\n"
@@ -923,19 +930,29 @@ std::string migration_script(const ScriptContext& c) {
        "  -- orgs_have_currency\n"
        "  SELECT string_agg(o.id::text, ', ' ORDER BY o.id) INTO v FROM organizations AS o WHERE o.default_currency IS NULL;\n"
        "  IF v IS NOT NULL THEN v_fail := v_fail || '; orgs_have_currency: organizations ' || v; END IF;\n"
-       "  -- foreign_keys_intact: every addressable points at an address and an existing row of its model\n"
+       "  -- foreign_keys_intact: every addressable points at an address (the server holds that: M2's\n"
+       "  -- validated foreign key) and at an existing row of its model (outer joins, hashed: a NOT\n"
+       "  -- EXISTS per link and model probed the tables row by row).\n"
+       "  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'addressables'::regclass AND contype = 'f'\n"
+       "                 AND confrelid = 'addresses'::regclass AND convalidated) THEN\n"
+       "    v_fail := v_fail || '; foreign_keys_intact: addressables.address_id has no validated foreign key';\n"
+       "  END IF;\n"
        "  SELECT string_agg(x.id::text, ', ' ORDER BY x.id) INTO v FROM addressables AS x\n"
        "    JOIN django_content_type AS ct ON ct.id = x.content_type_id\n"
-       "    WHERE NOT EXISTS (SELECT 1 FROM addresses AS a WHERE a.id = x.address_id)\n"
-       "       OR (ct.model = 'organization' AND NOT EXISTS (SELECT 1 FROM organizations AS r WHERE r.id = x.object_id))\n"
-       "       OR (ct.model = 'customer' AND NOT EXISTS (SELECT 1 FROM customers AS r WHERE r.id = x.object_id))\n"
-       "       OR (ct.model = 'vendor' AND NOT EXISTS (SELECT 1 FROM vendors AS r WHERE r.id = x.object_id))\n"
-       "       OR (ct.model = 'lead' AND NOT EXISTS (SELECT 1 FROM leads AS r WHERE r.id = x.object_id))\n"
-       "       OR (ct.model = 'employee' AND NOT EXISTS (SELECT 1 FROM employees AS r WHERE r.id = x.object_id));\n"
+       "    LEFT JOIN organizations AS r1 ON ct.model = 'organization' AND r1.id = x.object_id\n"
+       "    LEFT JOIN customers AS r2 ON ct.model = 'customer' AND r2.id = x.object_id\n"
+       "    LEFT JOIN vendors AS r3 ON ct.model = 'vendor' AND r3.id = x.object_id\n"
+       "    LEFT JOIN leads AS r4 ON ct.model = 'lead' AND r4.id = x.object_id\n"
+       "    LEFT JOIN employees AS r5 ON ct.model = 'employee' AND r5.id = x.object_id\n"
+       "    WHERE (ct.model = 'organization' AND r1.id IS NULL) OR (ct.model = 'customer' AND r2.id IS NULL)\n"
+       "       OR (ct.model = 'vendor' AND r3.id IS NULL) OR (ct.model = 'lead' AND r4.id IS NULL)\n"
+       "       OR (ct.model = 'employee' AND r5.id IS NULL);\n"
        "  IF v IS NOT NULL THEN v_fail := v_fail || '; foreign_keys_intact: addressables ' || v; END IF;\n"
-       "  -- addresses_migrated: one primary address per migrated row\n"
-       "  SELECT string_agg(q.k, ', ') INTO v FROM (SELECT ct.model || ' ' || x.object_id AS k FROM addressables AS x\n"
-       "    JOIN django_content_type AS ct ON ct.id = x.content_type_id GROUP BY ct.model, x.object_id HAVING count(*) > 1) AS q;\n"
+       "  -- addresses_migrated: one primary address per migrated row (grouped by the links' own\n"
+       "  -- columns, which I1's index covers; the model's name joined to the few duplicates).\n"
+       "  SELECT string_agg(ct.model || ' ' || q.object_id, ', ') INTO v FROM (SELECT x.content_type_id, x.object_id\n"
+       "    FROM addressables AS x GROUP BY x.content_type_id, x.object_id HAVING count(*) > 1) AS q\n"
+       "    JOIN django_content_type AS ct ON ct.id = q.content_type_id;\n"
        "  IF v IS NOT NULL THEN v_fail := v_fail || '; addresses_migrated: more than one address for ' || v; END IF;\n"
        "  -- required_not_null\n"
        "  IF NOT (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'employees'::regclass AND attname = 'user_id') THEN\n"
@@ -950,7 +967,7 @@ std::string migration_script(const ScriptContext& c) {
        "    RAISE EXCEPTION 'redline verification failed: %', substr(v_fail, 3);\n"
        "  END IF;\n"
        "  -- The preview's counts and fingerprints.\n"
-       "  SELECT (" + fingerprint_diff_sql(crm::Shape::After, c.after) + ") INTO v;\n"
+       "  SELECT d INTO v FROM pg_temp.redline_after_diff;\n"
        "  SELECT live_differs INTO v_live FROM redline_migration.run;\n"
        "  IF v IS NOT NULL AND coalesce(v_live, '') = '' THEN\n"
        "    RAISE EXCEPTION 'redline verification failed: the result differs from the preview: %', v\n"
