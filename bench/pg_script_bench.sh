@@ -92,7 +92,7 @@ mkdir -p bench/results
   echo "| | wall time | longest transaction of the data phase |"
   echo "|---|---|---|"
   printf "| Redline script (psql, %s batches) | %.1f s | %s |\n" "$batches" "$script_s" "$longest"
-  printf "| Django migrate (guide's 0002-0005) | %.1f s | %s s (0003, one transaction) |\n" "$django_s" "$django_data"
+  printf "| Django migrate (guide's 0002-0005) | %.1f s | %s (0003, one transaction) |\n" "$django_s" "$django_data"
   ratio=$(echo "$django_s / $script_s" | bc -l)
   printf "\nScript %.1fx faster than Django (aim >= 50x: %s); longest transaction of the data phase %s (aim <= 1 s: %s);" \
     "$ratio" "$([[ $(echo "$ratio >= 50" | bc) == 1 ]] && echo met || echo 'not met')" "$longest" \
