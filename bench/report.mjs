@@ -263,6 +263,15 @@ if (scale.native.length) {
   w();
 }
 
+// ---- e. the PostgreSQL script against Django (bench/run --pg: bench/pg_script_bench.sh) ----
+const pgScript = text('pg_script.md').trim();
+if (pgScript) {
+  w('## e. The PostgreSQL migration script against Django\'s migration');
+  w();
+  w(pgScript.replace(/^# .*\n+/, ''));
+  w();
+}
+
 w('## How to reproduce');
 w();
 w('```');
@@ -271,6 +280,7 @@ w('                     # (~10 min the first time at -j2, incremental after); wr
 w('bench/run --quick    # ~1 min once built, smaller sizes; writes bench/results/benchmarks.md only');
 w('bench/run --no-build # measure with the binaries already built');
 w('bench/run --no-scale # without the size sweep (d.), which takes ~20 min more with its 3M-row snapshot');
+w('bench/run --pg       # also e.: bench/pg_script_bench.sh (as root; PostgreSQL 15, python3-django, python3-psycopg2; ~10 min)');
 w('bench/scale [--sizes 10000,100000] [--no-browser]   # the size sweep alone; then node bench/report.mjs bench/results');
 w('```');
 w();

@@ -368,7 +368,7 @@
     exportScript: function (opts) {
       mod();
       opts = opts || {};
-      return call({ type: 'script', options: opts.options || {}, revert: !!opts.revert, batch_rows: opts.batchRows || 1000 })
+      return call({ type: 'script', options: opts.options || {}, revert: !!opts.revert, batch_rows: opts.batchRows || 0 })
         .then(function (a) { return new Uint8Array(a.bytes); });
     },
     // The file goes to the worker as a load's does (read in a piece per slice, no

@@ -24,7 +24,9 @@ int cmd_script(int argc, char** argv) {
   const std::string out = args->get("--out");
   if (out.empty()) return usage_error("script needs --out FILE.sql");
   const std::string& in = args->positional[0];
-  std::int64_t batch_rows = 1000;
+  // By default (0) the first batch takes 100 keys and the sizes adapt to time from
+  // there (pg_script.cpp: batched()); --batch-rows N: N keys every batch.
+  std::int64_t batch_rows = 0;
   if (args->has("--batch-rows")) {
     const std::string n = args->get("--batch-rows");
     char* end = nullptr;

@@ -152,7 +152,7 @@ class Engine {
   // The PostgreSQL migration script (`revert`: the revert script) for the loaded
   // snapshot with `options`: pg::script_file, the same bytes as `redline script` for
   // the same file (its name and SHA-256 as loaded) and options (engine_verify.cpp).
-  Result<std::string> script(const NormalizeOptions& options, bool revert, std::int64_t batch_rows = 1000);
+  Result<std::string> script(const NormalizeOptions& options, bool revert, std::int64_t batch_rows = 0);
 
   // "Actual after": load `bytes` (any snapshot format) as the real database after the
   // migration, in slices like a load, and compare it with the prediction from the

@@ -107,7 +107,7 @@ void Host::handle(const json& r) {
     const std::int64_t id = r.value("id", std::int64_t{0});
     auto options = options_from_json(r.contains("options") ? r["options"] : json::object(), "script options");
     if (!options) return answer_error(id, options.error());
-    auto text = engine_.script(*options, r.value("revert", false), r.value("batch_rows", std::int64_t{1000}));
+    auto text = engine_.script(*options, r.value("revert", false), r.value("batch_rows", std::int64_t{0}));
     if (!text) return answer_error(id, text.error());
     std::vector<std::uint8_t> bytes(text->begin(), text->end());
     answers_.push_back({json{{"id", id}, {"bytes", bytes.size()}}.dump(), std::move(bytes)});

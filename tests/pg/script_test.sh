@@ -17,6 +17,8 @@
 #   verify-cell    verify rejects the result with one changed cell (exit 1), naming it
 #   collision      a colliding username added after the snapshot: the run stops in the
 #                  preflight, naming the employee, and the database is unchanged
+#   live-warning   a contact overwrite (spec §3 warning) made after the snapshot: the run
+#                  stops in the preflight, naming the employee and user, database unchanged
 #   live-changed   a value changed after the snapshot: the run goes on, says so at the
 #                  start, and its final check reports the difference instead of failing
 #   dirty          crm-dirty with default options: equal to Redline's prediction
@@ -190,6 +192,25 @@ for point in "E3:orders" "M1:employees:batch:2" "M2:content-types" "M2:customers
   kill_at "$point"
 done
 
+# stopped_in_preflight CASE DB MESSAGE WHAT NAMED: the script run on DB must fail with MESSAGE
+# (the preflight naming NAMED) and leave DB exactly as it was (pg_dump before and after).
+stopped_in_preflight() {
+  local case=$1 sdb=$2 message=$3 what=$4 named=$5
+  dump "$sdb" "$work/$case-before.sql"
+  if run_script "$sdb" "$work/small.sql"; then
+    failed "$case" "the script ran through $what"
+    return
+  fi
+  dump "$sdb" "$work/$case-after.sql"
+  if ! grep -qF "$message" "$work/psql.out"; then
+    failed "$case" "not stopped by the preflight naming $named: $(grep -m3 ERROR "$work/psql.out")"
+  elif ! cmp -s "$work/$case-before.sql" "$work/$case-after.sql"; then
+    failed "$case" "the database changed: $(diff "$work/$case-before.sql" "$work/$case-after.sql" | head -5)"
+  else
+    pass "$case: stopped in the preflight naming $named ($what), nothing changed"
+  fi
+}
+
 # ---- a collision the snapshot did not have: stopped in the preflight, nothing changed ----------
 cdb=${prefix}_collision
 restore "$cdb" "$small"
@@ -201,18 +222,28 @@ su postgres -c "psql -X -q -v ON_ERROR_STOP=1 -d '$cdb'" >/dev/null <<SQL
 INSERT INTO users (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined, phone)
 VALUES ('', false, '$emp_email', 'Late', 'Comer', 'late@example.com', false, true, now(), '');
 SQL
-dump "$cdb" "$work/collision-before.sql"
-if run_script "$cdb" "$work/small.sql"; then
-  failed collision "the script ran through a username collision it was not made for"
+stopped_in_preflight collision "$cdb" "username collisions (blocker) that the snapshot did not have: employee $emp_id wants username" \
+  "a username collision it was not made for" "employee $emp_id"
+
+# ---- a warning hazard the snapshot did not have (contact_overwrite): stopped, nothing changed ---
+wdb=${prefix}_warning
+restore "$wdb" "$small"
+# An employee whose contact values agree with its user's in the snapshot (no hazard there);
+# the user's first name then changes: M1 would overwrite it, and the preview did not see that.
+emp=$(su postgres -c "psql -XAtq -d '$wdb' -c \"SELECT e.id || '|' || e.user_id FROM employees AS e JOIN users AS u ON u.id = e.user_id
+  WHERE e.first_name <> '' AND e.first_name = u.first_name
+    AND NOT (e.last_name <> '' AND u.last_name <> '' AND e.last_name <> u.last_name)
+    AND NOT (e.email <> '' AND u.email <> '' AND e.email <> u.email)
+    AND NOT (e.phone <> '' AND u.phone <> '' AND e.phone <> u.phone)
+    AND (SELECT count(*) FROM employees AS e2 WHERE e2.user_id = e.user_id) = 1 ORDER BY e.id LIMIT 1\"")
+emp_id=${emp%%|*}
+user_id=${emp#*|}
+if [[ -z $emp_id ]]; then
+  failed live-warning "crm-small has no employee whose contact values agree with its user's"
 else
-  dump "$cdb" "$work/collision-after.sql"
-  if ! grep -q "username collisions (blocker) that the snapshot did not have: employee $emp_id wants username" "$work/psql.out"; then
-    failed collision "not stopped by the preflight naming employee $emp_id: $(grep -m3 ERROR "$work/psql.out")"
-  elif ! cmp -s "$work/collision-before.sql" "$work/collision-after.sql"; then
-    failed collision "the database changed: $(diff "$work/collision-before.sql" "$work/collision-after.sql" | head -5)"
-  else
-    pass "collision: stopped in the preflight naming employee $emp_id, nothing changed"
-  fi
+  su postgres -c "psql -X -q -v ON_ERROR_STOP=1 -d '$wdb' -c \"UPDATE users SET first_name = 'Renamed Later' WHERE id = $user_id\"" >/dev/null
+  stopped_in_preflight live-warning "$wdb" "(warning contact_overwrite) that the snapshot did not have: employee $emp_id (user $user_id)" \
+    "a contact overwrite the preview did not see" "employee $emp_id"
 fi
 
 # ---- live data changed since the snapshot (no hazard): the run goes on and says so -------------

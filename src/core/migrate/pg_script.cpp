@@ -58,7 +58,7 @@ std::string ddl(const std::string& step, const std::string& part, const std::vec
 std::string batched(const ScriptContext& c, const std::string& step, const std::string& part,
                     const std::string& from, const std::string& key, const std::vector<std::string>& stmts) {
   return "CALL redline_migration.batched(" + lit(step) + ", " + lit(part) + ", " + lit(from) + ", " + lit(key) + ", " +
-         text_array(stmts) + ", " + std::to_string(c.batch_rows) + ");\n";
+         text_array(stmts) + ", " + std::to_string(c.batch_rows) + ", " + std::to_string(c.batch_ms) + ");\n";
 }
 
 // The run's timestamp as a PostgreSQL expression (the options' `now` is UTC).
@@ -217,15 +217,19 @@ std::string fingerprint_diff_sql(crm::Shape shape, const std::vector<Fingerprint
 // M1's plan on the live data: normalize_sql.hpp's m1_plan_sql (the query the preview
 // runs) over the old shape, new user ids after the largest of users.id and the users
 // sequence (SQLite's AUTOINCREMENT counter there).
-std::string m1_plan_select(CollisionResolution resolution) {
-  norm::DbState old_shape;
+norm::DbState old_shape() {
+  norm::DbState s;
   for (const auto& t : crm::tables(crm::Shape::Before)) {
-    auto& info = old_shape.tables[t.name];
+    auto& info = s.tables[t.name];
     info.name = t.name;
     for (const auto& col : t.columns) info.columns.push_back({col.name, col.type, col.not_null, col.primary_key});
   }
+  return s;
+}
+
+std::string m1_plan_select(CollisionResolution resolution) {
   return "SELECT * FROM (\n" +
-         norm::m1_plan_sql(old_shape, resolution,
+         norm::m1_plan_sql(old_shape(), resolution,
                            "greatest(coalesce((SELECT max(id) FROM users), 0), "
                            "coalesce(pg_sequence_last_value(pg_get_serial_sequence('users', 'id')::regclass), 0))") +
          ") AS plan ORDER BY emp_id";
@@ -233,8 +237,66 @@ std::string m1_plan_select(CollisionResolution resolution) {
 
 std::string id_array(const std::vector<std::int64_t>& ids) {
   std::string s = "ARRAY[";
-  for (std::size_t k = 0; k < ids.size(); ++k) s += (k ? "," : "") + std::to_string(ids[k]);
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    if (k) s += ',';
+    s += std::to_string(ids[k]);  // appended apart: GCC 12's -Wrestrict misfires on "," + string
+  }
   return s + "]::integer[]";
+}
+
+// The preflight's re-check of spec §3's warnings that have a resolution option
+// (contact_overwrite, zip_only_address), on the live data, as hazards.cpp finds them
+// in the snapshot: a row the preview did not list stops the run, named, before
+// anything changes (the review and the chosen resolution did not cover it). Part of
+// the DO block of the collision checks (declares v).
+std::string live_warning_checks(const ScriptContext& c) {
+  // contact_overwrite: M1's members (kind update, link, link_new) replayed in employee
+  // id order per user, as the guide's loop runs: an employee's non-empty value that
+  // differs from the value the field has before it (the last non-empty value of an
+  // earlier employee of the same user, else the user's own, or under "link" the
+  // values of the employee that creates that user).
+  const bool link = c.options.username_collision == CollisionResolution::Link;
+  const char* vals[] = {"fn", "ln", "em", "ph"};
+  const char* cols[] = {"first_name", "last_name", "email", "phone"};
+  std::string prior, differs;
+  for (int f = 0; f < 4; ++f) {
+    const std::string v = vals[f];
+    std::string base = std::string("u.") + cols[f];
+    if (link) {
+      std::string created = v == "em" ? "CASE WHEN c.em <> '' THEN c.em ELSE 'employee_' || c.emp_id || '@temp.com' END"
+                                      : "c." + v;
+      base = "coalesce(" + base + ", " + created + ")";
+    }
+    prior += ", coalesce((array_remove(array_agg(nullif(m." + v + ", '')) OVER w, NULL))[count(nullif(m." + v +
+             ", '')) OVER w], " + base + ") AS b_" + v;
+    differs += std::string(f ? " OR " : "") + "(q." + v + " <> '' AND coalesce(q.b_" + v + ", '') <> '' AND q." + v +
+               " <> q.b_" + v + ")";
+  }
+  std::string s =
+      "  -- contact_overwrite the preview did not see (resolution " + lit(to_string(c.options.contact_overwrite)) + ").\n"
+      "  SELECT string_agg(format('employee %s (user %s)', q.emp_id, q.target), ', ' ORDER BY q.emp_id) INTO v FROM (\n"
+      "    SELECT m.emp_id, m.target, m.fn, m.ln, m.em, m.ph" + prior + "\n"
+      "    FROM pg_temp.redline_m1_plan AS m LEFT JOIN users AS u ON u.id = m.target\n" +
+      (link ? "    LEFT JOIN pg_temp.redline_m1_plan AS c ON c.kind = 'create' AND c.target = m.target\n" : "") +
+      "    WHERE m.kind IN ('update', 'link', 'link_new')\n"
+      "    WINDOW w AS (PARTITION BY m.target ORDER BY m.emp_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS q\n"
+      "    WHERE (" + differs + ") AND NOT (q.emp_id = ANY (" + id_array(c.preview_overwrites) + "));\n"
+      "  IF v IS NOT NULL THEN\n"
+      "    RAISE EXCEPTION 'redline preflight: contact values M1 would overwrite (warning contact_overwrite) that the "
+      "snapshot did not have: %', v\n"
+      "      USING HINT = 'the live data changed since the snapshot: take a new snapshot, review its hazards in "
+      "redline and generate the script again; nothing was changed';\n"
+      "  END IF;\n";
+  s += "  -- zip_only_address the preview did not see (resolution " + lit(to_string(c.options.zip_only_address)) + ").\n"
+       "  SELECT string_agg(v2.id::text, ', ' ORDER BY v2.id) INTO v FROM vendors AS v2\n"
+       "    WHERE " + norm::zip_only_sql(old_shape(), "v2") + " AND NOT (v2.id = ANY (" + id_array(c.preview_zip_only) + "));\n"
+       "  IF v IS NOT NULL THEN\n"
+       "    RAISE EXCEPTION 'redline preflight: vendors whose only address value is zip_code (warning zip_only_address) "
+       "that the snapshot did not have: %', v\n"
+       "      USING HINT = 'the live data changed since the snapshot: take a new snapshot, review its hazards in "
+       "redline and generate the script again; nothing was changed';\n"
+       "  END IF;\n";
+  return s;
 }
 
 std::string options_line(const NormalizeOptions& o) {
@@ -301,11 +363,13 @@ LANGUAGE plpgsql AS $f$
 DECLARE
   v_try integer := 0;
   v_stmt text;
+  v_t0 timestamptz;
 BEGIN
   IF redline_migration.part_done(p_step, p_part) THEN
     RETURN;
   END IF;
   LOOP
+    v_t0 := clock_timestamp();
     BEGIN
       FOREACH v_stmt IN ARRAY p_sql LOOP
         EXECUTE v_stmt;
@@ -320,9 +384,11 @@ BEGIN
       PERFORM pg_sleep(least(5.0, 0.1 * v_try));
     END;
   END LOOP;
-  INSERT INTO redline_migration.progress (step, part, done, finished_at)
-  VALUES (p_step, p_part, true, clock_timestamp())
-  ON CONFLICT (step, part) DO UPDATE SET done = true, finished_at = clock_timestamp();
+  -- Its time, as a batch's: the longest transaction of a phase is read from progress.
+  INSERT INTO redline_migration.progress (step, part, done, finished_at, longest_batch_ms)
+  VALUES (p_step, p_part, true, clock_timestamp(), extract(epoch FROM clock_timestamp() - v_t0) * 1000)
+  ON CONFLICT (step, part) DO UPDATE SET done = true, finished_at = clock_timestamp(),
+    longest_batch_ms = excluded.longest_batch_ms;
   PERFORM redline_migration.pause(p_step || ':' || p_part);
 END
 $f$;
@@ -332,8 +398,12 @@ $f$;
 -- p_sql (with $1 < key <= $2) and records its last key in the same transaction, then
 -- commits. Rows added after the part started are not its business (the preflight
 -- and the final verification say what changed meanwhile).
+-- p_ms > 0: batches bounded by time, not rows: p_size is the first batch's size, then
+-- a batch that took under half of p_ms doubles the next one and one over p_ms halves
+-- it (every batch is a transaction holding its rows' locks, and a thousand keys cost
+-- less than the commit and bookkeeping around them). p_ms = 0: p_size keys each.
 CREATE OR REPLACE PROCEDURE redline_migration.batched(p_step text, p_part text, p_from text, p_key text,
-                                                      p_sql text[], p_size integer)
+                                                      p_sql text[], p_size integer, p_ms integer)
 LANGUAGE plpgsql AS $p$
 DECLARE
   v_last bigint;
@@ -345,6 +415,8 @@ DECLARE
   v_rows bigint;
   v_stmt text;
   v_t0 timestamptz;
+  v_ms float8;
+  v_size integer := p_size;
 BEGIN
   SELECT last_key, high_water, done, batches INTO v_last, v_hwm, v_done, v_batch
     FROM redline_migration.progress WHERE step = p_step AND part = p_part;
@@ -361,23 +433,29 @@ BEGIN
   END IF;
   LOOP
     EXIT WHEN v_hwm IS NULL OR v_last >= v_hwm;
+    v_t0 := clock_timestamp();
     EXECUTE format('SELECT max(k) FROM (SELECT %1$I AS k FROM %2$s WHERE %1$I > $1 AND %1$I <= $2 ORDER BY %1$I LIMIT $3) AS b',
-                   p_key, p_from) INTO v_hi USING v_last, v_hwm, p_size;
+                   p_key, p_from) INTO v_hi USING v_last, v_hwm, v_size;
     EXIT WHEN v_hi IS NULL;
     v_rows := 0;
-    v_t0 := clock_timestamp();
     FOREACH v_stmt IN ARRAY p_sql LOOP
       EXECUTE v_stmt USING v_last, v_hi;
       GET DIAGNOSTICS v_n = ROW_COUNT;
       v_rows := v_rows + v_n;
     END LOOP;
     v_batch := v_batch + 1;
+    v_ms := extract(epoch FROM clock_timestamp() - v_t0) * 1000;
     UPDATE redline_migration.progress SET last_key = v_hi, batches = v_batch, rows_affected = rows_affected + v_rows,
-        longest_batch_ms = greatest(longest_batch_ms, extract(epoch FROM clock_timestamp() - v_t0) * 1000)
+        longest_batch_ms = greatest(longest_batch_ms, v_ms)
       WHERE step = p_step AND part = p_part;
     PERFORM redline_migration.pause(p_step || ':' || p_part || ':batch:' || v_batch);
     COMMIT;
     v_last := v_hi;
+    IF p_ms > 0 AND v_ms < p_ms / 2.0 THEN
+      v_size := least(v_size * 2, 1000000);
+    ELSIF p_ms > 0 AND v_ms > p_ms THEN
+      v_size := greatest(v_size / 2, 1);
+    END IF;
   END LOOP;
   UPDATE redline_migration.progress SET done = true, finished_at = clock_timestamp()
     WHERE step = p_step AND part = p_part;
@@ -506,10 +584,11 @@ std::string step_m2(const ScriptContext& c) {
     // for a link made already: a batch commits with its progress row, so it never runs
     // twice, and the preflight refuses a database whose addresses exist (such a check
     // made each batch read every link of the content type before it: quadratic).
+    // The sequences by name (E1 created them with the tables as serial): a constant
+    // regclass, where pg_get_serial_sequence() searched the catalog twice per row.
     std::string stmt =
         "WITH src AS MATERIALIZED (\n"
-        "  SELECT s.*, nextval(pg_get_serial_sequence('addresses', 'id')::regclass) AS aid,\n"
-        "         nextval(pg_get_serial_sequence('addressables', 'id')::regclass) AS lid\n"
+        "  SELECT s.*, nextval('addresses_id_seq'::regclass) AS aid, nextval('addressables_id_seq'::regclass) AS lid\n"
         "  FROM (SELECT t.id AS oid, " + ct + " AS ct, " + text_or_empty(t, "address") + " AS line1, " +
         text_or_empty(t, "city") + " AS city, " + text_or_empty(t, "state") + " AS state, " + postal +
         " AS postal, " + text_or_empty(t, "country") + " AS country\n"
@@ -542,13 +621,18 @@ std::string step_m2(const ScriptContext& c) {
 
 std::string step_m3(const ScriptContext& c) {
   // The most common non-NULL deal currency, ties to the smallest code in byte order
-  // (SQLite's BINARY collation: "C" here); no deals: USD.
+  // (SQLite's BINARY collation: "C" here); no deals: USD. The batch's deals counted in
+  // one pass (a subquery per organization read each one's deals by index, row by row).
   return std::string(kBatchSession) +
          batched(c, "M3", "organizations", "organizations", "id",
-                 {"UPDATE organizations AS o SET default_currency = coalesce((SELECT d.currency FROM deals AS d\n"
-                  "    WHERE d.organization_id = o.id AND d.currency IS NOT NULL GROUP BY d.currency\n"
-                  "    ORDER BY count(*) DESC, d.currency COLLATE \"C\" LIMIT 1), 'USD')\n"
-                  "WHERE o.id > $1 AND o.id <= $2 AND o.default_currency IS NULL"});
+                 {"UPDATE organizations AS o SET default_currency = coalesce(w.currency, 'USD')\n"
+                  "FROM organizations AS b LEFT JOIN (\n"
+                  "  SELECT DISTINCT ON (v.org) v.org, v.currency FROM (\n"
+                  "    SELECT d.organization_id AS org, d.currency, count(*) AS n FROM deals AS d\n"
+                  "    WHERE d.organization_id > $1 AND d.organization_id <= $2 AND d.currency IS NOT NULL\n"
+                  "    GROUP BY d.organization_id, d.currency) AS v\n"
+                  "  ORDER BY v.org, v.n DESC, v.currency COLLATE \"C\") AS w ON w.org = b.id\n"
+                  "WHERE o.id = b.id AND b.id > $1 AND b.id <= $2 AND o.default_currency IS NULL"});
 }
 
 namespace {
@@ -659,9 +743,11 @@ std::string header(const ScriptContext& c, bool revert) {
          "-- the guide's three indexes CONCURRENTLY; P1 records migrations 0002-0005 and the new\n"
          "-- content types and permissions, as Django's migrate does.\n"
          "-- Before changing anything it checks the live database (structure, username collisions\n"
-         "-- under the chosen resolution) and stops with the rows named. Data moves in batches of\n"
-         "-- " + std::to_string(c.batch_rows) +
-         " keys, each its own transaction; progress, the plan and the pre-images of\n"
+         "-- under the chosen resolution, contact overwrites and zip-only vendors the review did not\n"
+         "-- see) and stops with the rows named. Data moves in batches of " +
+         (c.batch_ms > 0 ? "about " + std::to_string(c.batch_ms) + " ms (the first " + std::to_string(c.batch_rows) + " keys)"
+                         : std::to_string(c.batch_rows) + " keys") +
+         ",\n-- each its own transaction; progress, the plan and the pre-images of\n"
          "-- every overwritten or dropped value are kept in schema redline_migration.\n"
          "-- At the end it checks the result against the preview's counts and fingerprints.\n"
          "--\n"
@@ -707,8 +793,10 @@ std::string migration_script(const ScriptContext& c) {
       need += (need.empty() ? "" : ", ") + row_of({lit(t), lit(col.name)});
   s += "DO $preflight$\nDECLARE\n  v text;\nBEGIN\n"
        "  SELECT string_agg(v.t || '.' || v.c, ', ') INTO v FROM (VALUES " + need + ") AS v(t, c)\n"
-       "    WHERE NOT EXISTS (SELECT 1 FROM information_schema.columns AS ic WHERE ic.table_schema = current_schema()\n"
-       "                      AND ic.table_name = v.t AND ic.column_name = v.c);\n"
+       // pg_attribute, not information_schema.columns: the view's privilege checks
+       // and joins made this the preflight's slowest query.
+       "    WHERE NOT EXISTS (SELECT 1 FROM pg_attribute AS a WHERE a.attrelid = to_regclass(quote_ident(current_schema()) || '.' || quote_ident(v.t))\n"
+       "                      AND a.attname = v.c AND a.attnum > 0 AND NOT a.attisdropped);\n"
        "  IF v IS NOT NULL THEN\n"
        "    RAISE EXCEPTION 'redline preflight: this database is not the CRM in its old structure; missing: %', v\n"
        "      USING HINT = 'run the script on the database the snapshot was taken from; nothing was changed';\n"
@@ -743,6 +831,7 @@ std::string migration_script(const ScriptContext& c) {
          "      USING HINT = 'pick the resolution suffix or link in the options; nothing was changed';\n"
          "  END IF;\n";
   }
+  s += live_warning_checks(c);
   s += "  -- A username the resolution gives that is taken all the same.\n"
        "  SELECT string_agg(format('employee %s would get username %L', q.emp_id, q.username), '; ' ORDER BY q.emp_id) INTO v\n"
        "    FROM (SELECT p.emp_id, p.username, count(*) OVER (PARTITION BY p.username) AS n\n"
@@ -757,6 +846,11 @@ std::string migration_script(const ScriptContext& c) {
        "END\n$hazards$;\n";
   // The run's state, created in one transaction: a failure leaves nothing behind.
   s += section("the run's state (one transaction)");
+  // The live data against the snapshot's fingerprints, computed before the transaction
+  // by a statement of its own: CREATE TABLE AS may use parallel workers, an INSERT
+  // (and a query inside PL/pgSQL) may not, and the fingerprints are most of the
+  // script's own reading.
+  s += "CREATE TEMP TABLE redline_before_diff (d) AS\n" + fingerprint_diff_sql(crm::Shape::Before, c.before) + ";\n";
   s += "BEGIN;\n"
        "CREATE SCHEMA redline_migration;\n"
        "CREATE TABLE redline_migration.progress (step text NOT NULL, part text NOT NULL, last_key bigint, high_water "
@@ -774,7 +868,7 @@ std::string migration_script(const ScriptContext& c) {
        "  (SELECT jsonb_object_agg(t, jsonb_build_object('last_value', pg_sequence_last_value(pg_get_serial_sequence(t, "
        "'id')::regclass)))\n"
        "     FROM unnest(ARRAY['users', 'django_content_type', 'auth_permission', 'django_migrations']) AS t),\n"
-       "  (" + fingerprint_diff_sql(crm::Shape::Before, c.before) + ");\n"
+       "  (SELECT d FROM pg_temp.redline_before_diff);\n"
        "CREATE TABLE redline_migration.m1_plan AS SELECT * FROM pg_temp.redline_m1_plan;\n"
        "ALTER TABLE redline_migration.m1_plan ADD PRIMARY KEY (emp_id);\n"
        // The ids M1 will give new users, reserved now (the application keeps inserting).
@@ -826,6 +920,8 @@ std::string migration_script(const ScriptContext& c) {
 
   s += section("verification: the checklist's data items and the preview's fingerprints");
   s += "SET statement_timeout = 0;\n"
+       // As at the start: a statement of its own, so that it may run in parallel.
+       "CREATE TEMP TABLE redline_after_diff (d) AS\n" + fingerprint_diff_sql(crm::Shape::After, c.after) + ";\n"
        "DO $verify$\nDECLARE\n  v text;\n  v_fail text := '';\n  v_live text;\nBEGIN\n"
        "  -- employees_have_users\n"
        "  SELECT string_agg(e.id::text, ', ' ORDER BY e.id) INTO v FROM employees AS e\n"
@@ -834,19 +930,29 @@ std::string migration_script(const ScriptContext& c) {
        "  -- orgs_have_currency\n"
        "  SELECT string_agg(o.id::text, ', ' ORDER BY o.id) INTO v FROM organizations AS o WHERE o.default_currency IS NULL;\n"
        "  IF v IS NOT NULL THEN v_fail := v_fail || '; orgs_have_currency: organizations ' || v; END IF;\n"
-       "  -- foreign_keys_intact: every addressable points at an address and an existing row of its model\n"
+       "  -- foreign_keys_intact: every addressable points at an address (the server holds that: M2's\n"
+       "  -- validated foreign key) and at an existing row of its model (outer joins, hashed: a NOT\n"
+       "  -- EXISTS per link and model probed the tables row by row).\n"
+       "  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'addressables'::regclass AND contype = 'f'\n"
+       "                 AND confrelid = 'addresses'::regclass AND convalidated) THEN\n"
+       "    v_fail := v_fail || '; foreign_keys_intact: addressables.address_id has no validated foreign key';\n"
+       "  END IF;\n"
        "  SELECT string_agg(x.id::text, ', ' ORDER BY x.id) INTO v FROM addressables AS x\n"
        "    JOIN django_content_type AS ct ON ct.id = x.content_type_id\n"
-       "    WHERE NOT EXISTS (SELECT 1 FROM addresses AS a WHERE a.id = x.address_id)\n"
-       "       OR (ct.model = 'organization' AND NOT EXISTS (SELECT 1 FROM organizations AS r WHERE r.id = x.object_id))\n"
-       "       OR (ct.model = 'customer' AND NOT EXISTS (SELECT 1 FROM customers AS r WHERE r.id = x.object_id))\n"
-       "       OR (ct.model = 'vendor' AND NOT EXISTS (SELECT 1 FROM vendors AS r WHERE r.id = x.object_id))\n"
-       "       OR (ct.model = 'lead' AND NOT EXISTS (SELECT 1 FROM leads AS r WHERE r.id = x.object_id))\n"
-       "       OR (ct.model = 'employee' AND NOT EXISTS (SELECT 1 FROM employees AS r WHERE r.id = x.object_id));\n"
+       "    LEFT JOIN organizations AS r1 ON ct.model = 'organization' AND r1.id = x.object_id\n"
+       "    LEFT JOIN customers AS r2 ON ct.model = 'customer' AND r2.id = x.object_id\n"
+       "    LEFT JOIN vendors AS r3 ON ct.model = 'vendor' AND r3.id = x.object_id\n"
+       "    LEFT JOIN leads AS r4 ON ct.model = 'lead' AND r4.id = x.object_id\n"
+       "    LEFT JOIN employees AS r5 ON ct.model = 'employee' AND r5.id = x.object_id\n"
+       "    WHERE (ct.model = 'organization' AND r1.id IS NULL) OR (ct.model = 'customer' AND r2.id IS NULL)\n"
+       "       OR (ct.model = 'vendor' AND r3.id IS NULL) OR (ct.model = 'lead' AND r4.id IS NULL)\n"
+       "       OR (ct.model = 'employee' AND r5.id IS NULL);\n"
        "  IF v IS NOT NULL THEN v_fail := v_fail || '; foreign_keys_intact: addressables ' || v; END IF;\n"
-       "  -- addresses_migrated: one primary address per migrated row\n"
-       "  SELECT string_agg(q.k, ', ') INTO v FROM (SELECT ct.model || ' ' || x.object_id AS k FROM addressables AS x\n"
-       "    JOIN django_content_type AS ct ON ct.id = x.content_type_id GROUP BY ct.model, x.object_id HAVING count(*) > 1) AS q;\n"
+       "  -- addresses_migrated: one primary address per migrated row (grouped by the links' own\n"
+       "  -- columns, which I1's index covers; the model's name joined to the few duplicates).\n"
+       "  SELECT string_agg(ct.model || ' ' || q.object_id, ', ') INTO v FROM (SELECT x.content_type_id, x.object_id\n"
+       "    FROM addressables AS x GROUP BY x.content_type_id, x.object_id HAVING count(*) > 1) AS q\n"
+       "    JOIN django_content_type AS ct ON ct.id = q.content_type_id;\n"
        "  IF v IS NOT NULL THEN v_fail := v_fail || '; addresses_migrated: more than one address for ' || v; END IF;\n"
        "  -- required_not_null\n"
        "  IF NOT (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'employees'::regclass AND attname = 'user_id') THEN\n"
@@ -861,7 +967,7 @@ std::string migration_script(const ScriptContext& c) {
        "    RAISE EXCEPTION 'redline verification failed: %', substr(v_fail, 3);\n"
        "  END IF;\n"
        "  -- The preview's counts and fingerprints.\n"
-       "  SELECT (" + fingerprint_diff_sql(crm::Shape::After, c.after) + ") INTO v;\n"
+       "  SELECT d INTO v FROM pg_temp.redline_after_diff;\n"
        "  SELECT live_differs INTO v_live FROM redline_migration.run;\n"
        "  IF v IS NOT NULL AND coalesce(v_live, '') = '' THEN\n"
        "    RAISE EXCEPTION 'redline verification failed: the result differs from the preview: %', v\n"
@@ -973,8 +1079,11 @@ Result<ScriptContext> script_context(sql::Database& snapshot, const NormalizeOpt
   preview.strict = false;
   Report r = normalize(*copy, preview);
   if (r.error) return *r.error;
-  for (const auto& h : r.hazards)
+  for (const auto& h : r.hazards) {
     if (h.kind == "username_collision") c.preview_collisions = h.ids;
+    if (h.kind == "contact_overwrite") c.preview_overwrites = h.ids;
+    if (h.kind == "zip_only_address") c.preview_zip_only = h.ids;
+  }
   auto after = fingerprints(*copy, crm::Shape::After);
   if (!after) return after.error();
   c.after = std::move(after.value());

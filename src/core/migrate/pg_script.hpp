@@ -54,9 +54,12 @@ struct ScriptContext {
   std::string snapshot_sha256;
   std::string generator;          // "Redline x.y.z"
   std::vector<std::int64_t> preview_collisions;  // employees the preview's username_collision lists
+  std::vector<std::int64_t> preview_overwrites;  // employees the preview's contact_overwrite lists
+  std::vector<std::int64_t> preview_zip_only;    // vendors the preview's zip_only_address lists
   std::vector<Fingerprint> before;  // the snapshot's
   std::vector<Fingerprint> after;   // the preview's result
-  std::int64_t batch_rows = 1000;
+  std::int64_t batch_rows = 100;   // keys in a batch (the first batch when batch_ms > 0)
+  std::int64_t batch_ms = 200;     // > 0: each batch's size adapts to take about this long; 0: fixed
 };
 
 // The step functions the step table (steps.hpp) points at.

@@ -25,7 +25,10 @@ Result<std::string> script_file(sql::Database& snapshot, const ScriptFileRequest
     return e;
   }
   ctx->generator = std::string("Redline ") + kVersion;
-  ctx->batch_rows = r.batch_rows;
+  if (r.batch_rows > 0) {  // fixed batches, as asked; otherwise script_context's adaptive default
+    ctx->batch_rows = r.batch_rows;
+    ctx->batch_ms = 0;
+  }
   return r.revert ? revert_script(*ctx) : migration_script(*ctx);
 }
 

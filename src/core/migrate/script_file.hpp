@@ -18,7 +18,8 @@ struct ScriptFileRequest {
   NormalizeOptions options;
   std::string snapshot_name;    // the file's name without its folder (shown in the header)
   std::string snapshot_sha256;  // of the exact bytes the snapshot was loaded from
-  std::int64_t batch_rows = 1000;
+  // > 0: every batch takes this many keys (--batch-rows); 0: batch sizes adapt to time.
+  std::int64_t batch_rows = 0;
   bool revert = false;
   // What errors name as where: the path on the command line, the name in the page.
   std::string where;
