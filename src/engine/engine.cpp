@@ -159,13 +159,11 @@ void Engine::pump(double budget_ms) {
   if (run_active_ && review_) {
     // The review, as the CLI does it: moves and the checklist into the report, and
     // --strict's verdict on the checks; in slices like the run.
-    Progress p = review_->step(budget_ms);
-    job_.phase = p.phase;
-    job_.fraction = p.fraction;
-    if (p.state == JobState::More) return;
+    std::optional<Progress> p = step_stage(*review_, budget_ms);
+    if (!p) return;
     RunView& view = *reviewing_;
-    if (p.state == JobState::Error) {
-      error_ = p.error;
+    if (p->state == JobState::Error) {
+      error_ = p->error;
     } else {
       Review rv = review_->take_result();
       view.checks = rv.checks;
@@ -194,15 +192,13 @@ void Engine::pump(double budget_ms) {
   if (run_active_ && image_job_) {
     // The export's image, before the review touches the after database (the same
     // bytes as the CLI's serialize()), in slices of pages.
-    Progress p = image_job_->step(budget_ms);
-    job_.phase = "after image";
-    job_.fraction = p.fraction;
-    if (p.state == JobState::More) return;
-    if (p.state == JobState::Error) {
+    std::optional<Progress> p = step_stage(*image_job_, budget_ms, "after image");
+    if (!p) return;
+    if (p->state == JobState::Error) {
       image_job_.reset();
       reviewing_->ok = false;
       reviewing_->report.status = "failed";
-      finish_run(JobState::Error, p.error.value_or(make_error(ErrorCode::Internal, "cannot copy the result")));
+      finish_run(JobState::Error, p->error.value_or(make_error(ErrorCode::Internal, "cannot copy the result")));
       return;
     }
     after_image_ = image_job_->take();
@@ -212,22 +208,20 @@ void Engine::pump(double budget_ms) {
     return;
   }
   if (run_active_) {
-    Progress p = run_->step(budget_ms);
-    job_.phase = p.phase;
-    job_.fraction = p.fraction;
-    if (p.state == JobState::More) return;
+    std::optional<Progress> p = step_stage(*run_, budget_ms);
+    if (!p) return;
     reviewing_ = std::make_shared<RunView>();
     reviewing_->report = run_->report();
     // The UI gets the diff's summary; its row ids stay here (diff_), read by request.
     diff_ = run_->diff();
     if (diff_) reviewing_->diff = std::make_shared<const DiffSummary>(summarize(*diff_));
-    reviewing_->ok = p.state == JobState::Done;
+    reviewing_->ok = p->state == JobState::Done;
     if (reviewing_->ok) {
       image_job_ = std::make_unique<sql::SerializeJob>(run_->after());
       job_.phase = "after image";
       return;
     }
-    finish_run(p.state, p.error);
+    finish_run(p->state, p->error);
     return;
   }
   if (to_publish_) {
@@ -238,27 +232,24 @@ void Engine::pump(double budget_ms) {
     // The demo database's file image, in slices; then it is loaded as a file would be,
     // as the CLI does after `redline demo --out`: the same bytes in, so the same bytes
     // out of the normalization.
-    Progress p = demo_image_->step(budget_ms);
-    job_.phase = "image";
-    job_.fraction = p.fraction;
-    if (p.state == JobState::More) return;
+    std::optional<Progress> p = step_stage(*demo_image_, budget_ms);
+    if (!p) return;
     std::vector<std::uint8_t> image = demo_image_->take();
     demo_image_.reset();
     demo_db_.reset();
-    if (p.state == JobState::Error) return fail(p.error.value_or(make_error(ErrorCode::Internal, "cannot copy the demo")));
+    if (p->state == JobState::Error) return fail(p->error.value_or(make_error(ErrorCode::Internal, "cannot copy the demo")));
     std::string name = std::string("demo-") + to_string(demo_options_.profile) + "-" +
                        std::to_string(demo_options_.employees) + ".sqlite3";
     begin_load(std::move(image), std::move(name), true);
     return;
   }
   if (demo_) {
-    Progress p = demo_->step(budget_ms);
-    job_.phase = p.phase;
-    job_.fraction = p.fraction;
-    if (p.state == JobState::Error) {
+    std::optional<Progress> p = step_stage(*demo_, budget_ms);
+    if (!p) return;
+    if (p->state == JobState::Error) {
       demo_.reset();
-      fail(p.error.value_or(make_error(ErrorCode::Internal, "demo generation failed")));
-    } else if (p.state == JobState::Done) {
+      fail(p->error.value_or(make_error(ErrorCode::Internal, "demo generation failed")));
+    } else {
       auto db = demo_->take_database();
       demo_.reset();
       if (!db) return fail(db.error());
@@ -269,10 +260,7 @@ void Engine::pump(double budget_ms) {
     return;
   }
   if (load_) {
-    Progress p = load_->step(budget_ms);
-    job_.phase = p.phase;
-    job_.fraction = p.fraction;
-    if (p.state == JobState::More) return;
+    if (!step_stage(*load_, budget_ms)) return;
     auto snap = load_->take_snapshot();
     std::vector<std::uint8_t> bytes = load_->take_bytes();
     load_.reset();
@@ -285,6 +273,22 @@ void Engine::pump(double budget_ms) {
     job_.stage = "preflight";
     job_.phase = "hazards";
   }
+}
+
+std::optional<Progress> Engine::step_stage(Job& job, double budget_ms, std::string_view stage) {
+  Progress p = job.step(budget_ms);
+  // A stage the engine names shows that name, and the job's own phase after it unless
+  // the name already says it ("after image" for a SerializeJob's "image").
+  if (stage.empty()) {
+    job_.phase = p.phase;
+  } else if (p.phase.empty() || stage.ends_with(p.phase)) {
+    job_.phase = stage;
+  } else {
+    job_.phase = std::string(stage) + ": " + p.phase;
+  }
+  job_.fraction = p.fraction;
+  if (p.state == JobState::More) return std::nullopt;
+  return p;
 }
 
 void Engine::finish_run(JobState state, std::optional<Error> error) {
@@ -304,14 +308,12 @@ void Engine::preflight(double budget_ms) {
   if (!pub.preflight_done) {
     if (pub.snapshot.summary.kind != "not_crm") {
       if (!hazard_job_) hazard_job_ = std::make_unique<HazardJob>(pub.snapshot.db, NormalizeOptions{});
-      Progress p = hazard_job_->step(budget_ms);
-      job_.phase = "hazards" + (p.phase.empty() ? std::string() : ": " + p.phase);
-      job_.fraction = p.fraction;
-      if (p.state == JobState::More) return;
-      if (p.state == JobState::Done) {
+      std::optional<Progress> p = step_stage(*hazard_job_, budget_ms, "hazards");
+      if (!p) return;
+      if (p->state == JobState::Done) {
         pub.hazards = hazard_job_->hazards();
       } else {
-        pub.preflight_error = p.error.value_or(make_error(ErrorCode::Internal, "the hazard preflight failed"));
+        pub.preflight_error = p->error.value_or(make_error(ErrorCode::Internal, "the hazard preflight failed"));
       }
       hazard_job_.reset();
     }

@@ -173,6 +173,9 @@ class Engine {
   void pump_diff_view(double budget_ms);  // search and density (session_diff.cpp)
   // text_chars_: `chars` (of db_'s text) and those of the snapshot's name (session_diff.cpp).
   void set_text_chars(std::vector<char32_t> chars, std::string_view name);
+  // One slice of a stage's job, its progress copied into job_ (phase under `stage` when
+  // given); nothing while the job has more to do, else its final progress.
+  std::optional<Progress> step_stage(Job& job, double budget_ms, std::string_view stage = {});
   void finish_run(JobState state, std::optional<Error> error);
   void fail(Error e);
   void pump_verify(double budget_ms);  // verify_load_, then the comparison (engine_verify.cpp)

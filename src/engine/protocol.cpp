@@ -587,7 +587,6 @@ json put(const RunView& v) {
   json checks = json::array();
   for (const auto& c : v.checks) checks.push_back(put(c));
   return {{"report", put(v.report)},
-          {"report_json", text(v.report_json)},
           {"diff", v.diff ? put(*v.diff) : json(nullptr)},
           {"ok", v.ok},
           {"reviewed", v.reviewed},
@@ -597,7 +596,6 @@ json put(const RunView& v) {
 RunView get_run(const In& in) {
   RunView v;
   v.report = get_report(in["report"]);
-  v.report_json = in["report_json"].str();
   if (!in["diff"].is_null()) v.diff = std::make_shared<const DiffSummary>(get_diff(in["diff"]));
   v.ok = in["ok"].boolean();
   v.reviewed = in["reviewed"].boolean();

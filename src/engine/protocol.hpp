@@ -72,7 +72,9 @@ DiffSummary summarize(const diff::DiffResult& diff);
 // A finished run as the panels see it: immutable once published.
 struct RunView {
   Report report;
-  std::string report_json;  // report.to_json_text(), what normalize() resolves to
+  // report.to_json_text(), what normalize() resolves to: the engine's only; it does not
+  // cross to the UI (empty there), which makes the same text from `report` when asked.
+  std::string report_json;
   std::shared_ptr<const DiffSummary> diff;  // null when the run did not finish
   bool ok = false;                 // the run finished (report.status "ok")
   bool reviewed = false;           // moves and checks are done (checks may still be empty)

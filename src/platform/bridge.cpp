@@ -89,7 +89,9 @@ EMSCRIPTEN_KEEPALIVE int redline_normalize(const char* options_json) {
 EMSCRIPTEN_KEEPALIVE const char* redline_run_report() {
   redline::app::App* app = redline::platform::current_app();
   auto run = app ? app->session().run() : nullptr;
-  g_last_json = run ? run->report_json : std::string();
+  // Made here from the report, when asked: the text itself does not cross from the
+  // worker (the UI would parse the same report twice in one message).
+  g_last_json = run ? run->report.to_json_text() : std::string();
   return g_last_json.c_str();
 }
 

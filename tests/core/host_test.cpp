@@ -112,10 +112,10 @@ TEST(WorkerProtocol, ADemoLoadsRunsAndIsReviewedThroughMessagesOnly) {
   EXPECT_GE(last, 0.0);
   auto run = p.session.run();
   ASSERT_TRUE(run);
-  EXPECT_TRUE(run->ok) << run->report_json;
+  EXPECT_TRUE(run->ok) << run->report.to_json_text();
   EXPECT_FALSE(run->checks.empty());
   ASSERT_TRUE(run->diff);
-  EXPECT_EQ(nlohmann::json::parse(run->report_json)["status"], "ok");
+  EXPECT_EQ(nlohmann::json::parse(run->report.to_json_text())["status"], "ok");
 
   // A page of the diff, asked once however often the panel asks.
   const engine::TableSummary* employees = run->diff->table("employees");
@@ -147,7 +147,7 @@ TEST(WorkerProtocol, CancelInEachPhaseLeavesTheLoadedSnapshotAndTheNextRunTheSam
   p.session.start_run(at_fixed_time());
   p.until([&] { return p.session.runs() == 1; });
   ASSERT_TRUE(p.session.run() && p.session.run()->ok);
-  const nlohmann::json reference = untimed(p.session.run()->report_json);
+  const nlohmann::json reference = untimed(p.session.run()->report.to_json_text());
 
   for (const char* phase : {"run", "review"}) {
     SCOPED_TRACE(phase);
@@ -166,7 +166,7 @@ TEST(WorkerProtocol, CancelInEachPhaseLeavesTheLoadedSnapshotAndTheNextRunTheSam
     const int after_cancel = p.session.runs();
     p.until([&] { return p.session.runs() > after_cancel; });
     ASSERT_TRUE(p.session.run() && p.session.run()->ok);
-    EXPECT_EQ(untimed(p.session.run()->report_json), reference) << "a run after the cancel gives the same report";
+    EXPECT_EQ(untimed(p.session.run()->report.to_json_text()), reference) << "a run after the cancel gives the same report";
   }
 
   // Cancelled while a new snapshot loads (the demo's generation, its load, its
