@@ -34,17 +34,35 @@ double cpu_ms() {
 }
 
 // Pump in worker slices until `there` holds of the job; the longest slice taken while
-// it held (kSlicesMeasured of them, or fewer if the phase ends), -1 if never reached.
-double pump_into(engine::Engine& e, const std::function<bool(const engine::JobView&)>& there) {
-  while (e.job().active && !there(e.job())) e.pump(kWorkerSliceMs);
-  if (!e.job().active) return -1;
+// it held (kSlicesMeasured of them, or fewer if the phase ends). When the job ends
+// without `there` ever holding between two slices (a phase shorter than a slice, as the
+// run's copy is on a fast machine), `reached` is false and `longest` is the longest
+// slice of the whole job: a cancel then takes effect within that slice.
+struct Reached {
+  bool reached = false;
   double longest = 0;
+  std::string longest_in;  // the job's stage and phase as that slice began and ended
+};
+Reached pump_into(engine::Engine& e, const std::function<bool(const engine::JobView&)>& there) {
+  Reached r;
+  while (e.job().active && !there(e.job())) {
+    const std::string from = e.job().stage + " / " + e.job().phase;
+    const double t0 = cpu_ms();
+    e.pump(kWorkerSliceMs);
+    if (cpu_ms() - t0 > r.longest) {
+      r.longest = cpu_ms() - t0;
+      r.longest_in = from + " to " + e.job().stage + " / " + e.job().phase;
+    }
+  }
+  if (!e.job().active) return r;
+  r.reached = true;
+  r.longest = 0;
   for (int k = 0; k < kSlicesMeasured && e.job().active && there(e.job()); ++k) {
     const double t0 = cpu_ms();
     e.pump(kWorkerSliceMs);
-    longest = std::max(longest, cpu_ms() - t0);
+    r.longest = std::max(r.longest, cpu_ms() - t0);
   }
-  return longest;
+  return r;
 }
 
 }  // namespace
@@ -83,16 +101,17 @@ TEST(EngineCancel, AMillionRowsEveryPhaseWithin250msAndTheSnapshotStays) {
   struct Phase {
     const char* what;
     bool load;  // a second load of the file, else a run
+    bool may_pass_in_a_slice;  // short enough to begin and end inside one slice
     std::function<bool(const engine::JobView&)> there;
   };
   const Phase phases[] = {
-      {"load", true, [](const engine::JobView& j) { return j.stage == "load" && j.fraction > 0.3; }},
-      {"preflight", true, [](const engine::JobView& j) { return j.stage == "preflight" && j.fraction > 0.2; }},
-      {"copy", false, [](const engine::JobView& j) { return j.stage == "run" && j.phase == "copy"; }},
-      {"normalize", false, [](const engine::JobView& j) { return j.stage == "run" && j.phase.rfind("M2", 0) == 0; }},
-      {"diff", false, [](const engine::JobView& j) { return j.stage == "run" && j.phase.rfind("diff", 0) == 0; }},
-      {"after image", false, [](const engine::JobView& j) { return j.phase == "after image" && j.fraction > 0; }},
-      {"review", false, [](const engine::JobView& j) { return j.stage == "review" && j.fraction > 0.3; }},
+      {"load", true, false, [](const engine::JobView& j) { return j.stage == "load" && j.fraction > 0.3; }},
+      {"preflight", true, false, [](const engine::JobView& j) { return j.stage == "preflight" && j.fraction > 0.2; }},
+      {"copy", false, true, [](const engine::JobView& j) { return j.stage == "run" && j.phase == "copy"; }},
+      {"normalize", false, false, [](const engine::JobView& j) { return j.stage == "run" && j.phase.rfind("M2", 0) == 0; }},
+      {"diff", false, false, [](const engine::JobView& j) { return j.stage == "run" && j.phase.rfind("diff", 0) == 0; }},
+      {"after image", false, false, [](const engine::JobView& j) { return j.phase == "after image" && j.fraction > 0; }},
+      {"review", false, false, [](const engine::JobView& j) { return j.stage == "review" && j.fraction > 0.3; }},
   };
   for (const Phase& ph : phases) {
     if (ph.load) {
@@ -100,8 +119,15 @@ TEST(EngineCancel, AMillionRowsEveryPhaseWithin250msAndTheSnapshotStays) {
     } else {
       e.start_run(options);
     }
-    const double slice = pump_into(e, ph.there);
-    ASSERT_GE(slice, 0) << ph.what << " was never reached";
+    const Reached r = pump_into(e, ph.there);
+    const double slice = r.longest;
+    if (!r.reached) {
+      ASSERT_TRUE(ph.may_pass_in_a_slice) << ph.what << " was never reached";
+      std::printf("[ cancel   ] %-11s begun and ended inside one slice; longest slice of the run %6.1f ms (%s)\n",
+                  ph.what, slice, r.longest_in.c_str());
+      EXPECT_LT(slice, kCancelMs) << ph.what << ": the slice it passed in took " << slice << " ms (CPU)";
+      continue;
+    }
     const double t0 = cpu_ms();
     e.cancel();
     const double cancel = cpu_ms() - t0;

@@ -129,6 +129,17 @@ inline void expect_matches_reference(sql::Database& ours, const std::string& ref
     ASSERT_TRUE(ref->exec("UPDATE django_migrations SET id = (SELECT r.new FROM renumber AS r WHERE r.old = "
                           "-django_migrations.id)").ok());
   }
+  if (migrations_loaded) {
+    // The migration records the snapshot already had are carried through as they are,
+    // and their `applied` is when the snapshot's own Django ran migrate: the pg_dump
+    // fixture comes from another run than the SQLite reference, so those times are
+    // the snapshot's. (Same-run pairs, as `redline verify` gets, need no such step.)
+    for (const auto& u : rows(ours, "SELECT 'UPDATE django_migrations SET applied = ' || quote(applied) || "
+                                    "' WHERE id = ' || id FROM main.django_migrations WHERE NOT (app = 'crmApp' AND "
+                                    "name IN ('0002_expand', '0003_migrate_redundant_data', '0004_contract', "
+                                    "'0005_indexes'))"))
+      ASSERT_TRUE(ref->exec(u).ok()) << u;
+  }
   auto before = sql::Database::open_file(before_sqlite_path, true);
   ASSERT_TRUE(before.ok()) << before.error().describe();
   auto v = compare_with_prediction(*before, *ref, ours);
