@@ -46,10 +46,7 @@ void Engine::start_verify(std::vector<std::uint8_t> bytes, std::string name, con
 }
 
 void Engine::pump_verify(double budget_ms) {
-  Progress p = verify_load_->step(budget_ms);
-  job_.phase = p.phase;
-  job_.fraction = p.fraction;
-  if (p.state == JobState::More) return;
+  if (!step_stage(*verify_load_, budget_ms)) return;
   VerifyView view;
   view.name = verify_name_;
   auto actual = verify_load_->take_snapshot();
