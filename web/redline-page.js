@@ -32,6 +32,13 @@
 //                    reset: {frames, maxGapMs, p99GapMs, worst: [{gapMs, phase}],
 //                    byPhase: {stage: max gap}, heap: {size, max, used} (the engine's,
 //                    in its worker), work: {draws, drawMaxMs, drawMeanMs}}
+//   summary()        the Overview as drawn: {first: the snapshot, its hazards blocker
+//                    first, normalize: {enabled, reason}}, run: the after-run summary
+//                    (per table {before, after, added, removed, changed, cells, lost,
+//                    moved: [{to, number}]}, checks, verdict), each number {key, value,
+//                    target}; rects: {key: [x0, y0, x1, y1]} in canvas pixels}
+//   openSummary(key) what a click on the number `key` ("employees/added") does:
+//                    opens its rows (Diff or Checklist); returns {key, value, target}
 //   checkLoad(size, head, name)  Promise: null when a file of `size` bytes starting
 //                    with the bytes `head` fits in the engine's memory, else the
 //                    error load() gives
@@ -409,6 +416,15 @@
       var text = m.UTF8ToString(m._redline_diff_view(p));
       m._free(p);
       return JSON.parse(text);
+    },
+    summary: function () {
+      return JSON.parse(mod().UTF8ToString(mod()._redline_summary()));
+    },
+    openSummary: function (key) {
+      var m = mod();
+      var r = withString(m, String(key), function (p) { return JSON.parse(m.UTF8ToString(m._redline_open_summary(p))); });
+      if (r.error) throw new Error(r.error);
+      return r;
     },
     // The UI font atlas: {chars (the loaded data's characters above U+007F),
     // missing (those it cannot render), glyphs, texture: [w, h], stale}.

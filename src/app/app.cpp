@@ -87,6 +87,42 @@ void App::finish_open_row() {
   checklist_.rows_table = row.table;
 }
 
+void App::open_target(const SummaryTarget& t) {
+  if (t.panel == "diff") {
+    // The diff panel's own entry point, as window.redline.diffView uses it.
+    app::diff_view(diff_, session_,
+                   nlohmann::json{{"table", t.table}, {"kind", t.kind}, {"search", ""}, {"schema", false}}.dump());
+    show_panel_ = "diff";
+  } else if (t.panel == "checklist") {
+    checklist_.filter = t.check_filter;
+    checklist_.selected = t.check;
+    show_panel_ = "checklist";
+  }
+}
+
+std::string App::summary_json() const {
+  nlohmann::json j = {{"first", nullptr}, {"run", nullptr}};
+  if (auto loaded = session_.loaded())
+    j["first"] = to_json(first_screen(*loaded, hazards_, session_.job().active), *loaded);
+  if (auto run = session_.run()) j["run"] = to_json(run_summary(*run));
+  // Drawn last frame on the Overview (empty when another panel is in front).
+  nlohmann::json rects = nlohmann::json::object();
+  for (const auto& [key, r] : overview_.rects) rects[key] = {r.x, r.y, r.z, r.w};
+  j["rects"] = std::move(rects);
+  j["panel"] = panel_;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string App::open_summary(const std::string& key) {
+  auto run = session_.run();
+  if (!run) return R"({"error":"no run yet: normalize first"})";
+  const RunSummary s = run_summary(*run);
+  const SummaryNumber* n = s.find(key);
+  if (!n) return nlohmann::json{{"error", "no number " + key + " in the summary"}}.dump();
+  open_target(n->target);
+  return nlohmann::json{{"key", key}, {"value", n->value}, {"target", to_json(n->target)}}.dump();
+}
+
 void App::shortcuts() {
   // 1..7 (or Ctrl+1..7; browsers keep some Ctrl+digit for their tabs) pick a panel,
   // T toggles the theme; never while a text field has the keyboard.
@@ -158,6 +194,7 @@ void App::apply(const Actions& actions) {
   if (actions.set_ticks) session_.set_ticks(*actions.set_ticks);
   if (actions.request_rows) session_.request_rows(*actions.request_rows);
   if (actions.open_row) open_row(*actions.open_row);
+  if (actions.open_target) open_target(*actions.open_target);
   if (!actions.download_csv.empty())
     session_.download_csv(actions.download_csv, stem() + "-" + actions.download_csv + "-changes.csv");
   if (actions.download_script)
@@ -195,6 +232,7 @@ void App::frame() {
   Actions actions;
   shortcuts();
   finish_open_row();
+  hazards_.generation = session_.generation();
 
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - status_h));
@@ -243,7 +281,7 @@ void App::frame() {
     };
     if (ImGui::BeginTabItem("Overview", nullptr, tab_flags("overview"))) {
       panel_ = "overview";
-      draw_overview(overview_, *loaded);
+      draw_first_screen(overview_, hazards_, session_, actions);
       ImGui::EndTabItem();
     }
     char hazards_label[48];

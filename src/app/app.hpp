@@ -49,6 +49,12 @@ class App {
 
   // window.redline.diffView(options) (see app::diff_view).
   std::string diff_view(const std::string& options_json) { return app::diff_view(diff_, session_, options_json); }
+  // window.redline.summary(): the Overview's first screen and after-run summary, the
+  // numbers as drawn and where each was drawn (JSON text).
+  std::string summary_json() const;
+  // window.redline.openSummary(key): what a click on that number does (JSON: the
+  // number and its target, or {error}).
+  std::string open_summary(const std::string& key);
   // window.redline.fontInfo(): the atlas and the characters of the data it lacks.
   std::string font_json() const;
 
@@ -66,6 +72,7 @@ class App {
   void apply(const Actions& actions);
   void shortcuts();
   void open_row(const Actions::OpenRow& row);
+  void open_target(const SummaryTarget& target);
   void finish_open_row();  // once the session has located the row open_row asked for
   void install_clipboard();
   static const char* clipboard_get(void* user);

@@ -1,5 +1,5 @@
-// The overview panel: what was loaded (the load summary): name, format, size, time,
-// tables with their row counts, what the loader skipped and its warnings.
+// The overview's table list: the tables with their row counts, what the loader
+// skipped and what it read from a -wal file (under the first screen, summary_panel.cpp).
 #include <imgui.h>
 
 #include <algorithm>
@@ -10,22 +10,11 @@
 namespace redline::app {
 
 void draw_overview(OverviewPanel& panel, const LoadedView& loaded) {
+  // The name, format, size and recognition are the first screen's (summary_panel.cpp);
+  // here: what the loader read besides, and the tables.
   const LoadSummary& s = loaded.summary;
   const float em = ImGui::GetFontSize();
-  ImGui::Text("%s", s.name.c_str());
-  ImGui::SameLine();
-  ImGui::TextDisabled("%s%s, %.1f MB, %lld rows in %zu tables, loaded in %.0f ms",
-                      loaded.is_demo ? "built-in demo, " : "", format_name(s.format),
-                      static_cast<double>(s.bytes) / 1e6, static_cast<long long>(loaded.total_rows),
-                      s.tables.size(), s.ms);
-  const ImVec4 kind_color = s.kind == "not_crm" ? ImVec4(0.95f, 0.35f, 0.3f, 1.0f)
-                            : s.kind == "before"  ? ImVec4(0.45f, 0.8f, 0.45f, 1.0f)
-                                                  : ImVec4(0.95f, 0.75f, 0.3f, 1.0f);
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextColored(kind_color, "This snapshot is %s.", s.recognition.c_str());
-  ImGui::PopTextWrapPos();
   if (!s.wal.empty()) ImGui::TextWrapped("%s", s.wal.c_str());
-  for (const auto& w : s.warnings) ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.3f, 1.0f), "warning: %s", w.c_str());
   if (!s.skipped.empty()) {
     std::string line = "skipped:";
     for (const auto& [kind, n] : s.skipped) line += " " + std::to_string(n) + " " + kind + ";";

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include <imgui.h>
 
 #include "app/session.hpp"
+#include "app/summary.hpp"
 #include "core/diff/diff.hpp"
 #include "core/demo/demo.hpp"
 
@@ -43,6 +45,8 @@ struct Actions {
     std::int64_t id = 0;
   };
   std::optional<OpenRow> open_row;
+  // A number of the Overview's summary was clicked: open what it counts.
+  std::optional<SummaryTarget> open_target;
 };
 
 struct WelcomePanel {
@@ -54,6 +58,10 @@ struct WelcomePanel {
 struct OverviewPanel {
   int sort_column = 0;  // 0 name, 1 rows
   bool sort_descending = false;
+  // Where each clickable number and control was drawn last frame (canvas pixels, by
+  // its key: "employees/added", "normalize", "option/username_collision/suffix"), so
+  // tests click what a person would.
+  std::map<std::string, ImVec4> rects;
 };
 
 struct HazardsPanel {
@@ -61,6 +69,10 @@ struct HazardsPanel {
   int overwrite = 0;  // employee wins, user wins, fill blanks
   int zip_only = 0;   // guide, keep
   bool strict = false;
+  // The snapshot's load generation (set by the app each frame) and the one in which a
+  // person chose the username collision's resolution: the default is not a choice.
+  int generation = 0;
+  int collision_chosen = -1;
 };
 // The run options the panel's pickers say (for the run and for "Save options").
 NormalizeOptions options_of(const HazardsPanel& panel);
@@ -121,6 +133,10 @@ void draw_run(RunPanel& panel, const Session& session, Actions& actions);
 void draw_verify(const Session& session, Actions& actions);
 void draw_welcome(WelcomePanel& panel, const Session& session, Actions& actions);
 void draw_overview(OverviewPanel& panel, const LoadedView& loaded);
+// The Overview tab (summary_panel.cpp): the first screen that leads (what the
+// snapshot is, its hazards blocker first with their resolutions, Normalize) and, after
+// a run, the reviewer's summary with every number a link to its rows.
+void draw_first_screen(OverviewPanel& panel, HazardsPanel& options, const Session& session, Actions& actions);
 void draw_error_box(const Error& error);
 void draw_status_line(const Session& session, float height, Actions& actions);
 

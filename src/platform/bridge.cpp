@@ -107,6 +107,20 @@ EMSCRIPTEN_KEEPALIVE const char* redline_diff_view(const char* options_json) {
   return g_last_json.c_str();
 }
 
+// The Overview's first screen and after-run summary (App::summary_json).
+EMSCRIPTEN_KEEPALIVE const char* redline_summary() {
+  redline::app::App* app = redline::platform::current_app();
+  g_last_json = app ? app->summary_json() : std::string("{}");
+  return g_last_json.c_str();
+}
+
+// Click a number of the summary by its key ("employees/added"): JSON of what it opened.
+EMSCRIPTEN_KEEPALIVE const char* redline_open_summary(const char* key) {
+  redline::app::App* app = redline::platform::current_app();
+  g_last_json = app ? app->open_summary(key ? key : "") : std::string("{}");
+  return g_last_json.c_str();
+}
+
 // The UI font: the data's characters, those the atlas lacks, its size (JSON).
 EMSCRIPTEN_KEEPALIVE const char* redline_font_info() {
   redline::app::App* app = redline::platform::current_app();
