@@ -27,6 +27,10 @@ bool is_crm_table(std::string_view t) {
   return std::find(kCrmTables.begin(), kCrmTables.end(), t) != kCrmTables.end();
 }
 
+// Not the CRM's, but the run adds rows to it: Django's post-migrate bookkeeping makes
+// the permissions of the new models (addresses, addressables).
+bool is_touched(std::string_view t) { return is_crm_table(t) || t == "auth_permission"; }
+
 // The Django app a table belongs to, from Django's table naming (<app_label>_<model>);
 // the CRM's own tables have no prefix, and Django's contrib apps have known names.
 std::string app_of(const std::string& table) {
@@ -106,7 +110,7 @@ FirstScreen first_screen(const engine::LoadedView& loaded, const HazardsPanel& o
   std::set<std::string> apps;
   for (const auto& [table, rows] : loaded.summary.tables) {
     if (std::string a = app_of(table); !a.empty()) apps.insert(a);
-    if (!is_crm_table(table)) {
+    if (!is_touched(table)) {
       f.carried.push_back(table);
       f.carried_rows += rows;
     }
@@ -144,7 +148,7 @@ FirstScreen first_screen(const engine::LoadedView& loaded, const HazardsPanel& o
       if (l.resolved) continue;
       f.blocked = options.collision == 2 && options.collision_chosen == options.generation
                       ? "The resolution \"stop\" refuses to run: pick suffix or link for the username collision."
-                      : "Choose how to resolve the blocker \"" + l.hazard->kind + "\" first (above).";
+                      : "Choose how to resolve the blocker \"" + l.hazard->kind + "\" first (below).";
       break;
     }
   }

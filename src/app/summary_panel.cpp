@@ -6,7 +6,9 @@
 // link to the rows it counts. Sized for a projector: headings larger, one idea a line.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "app/panels.hpp"
@@ -38,6 +40,22 @@ struct Scaled {
   }
 };
 
+// Links read as links on both themes (the plot colors are alarms' reds).
+ImVec4 link_color() {
+  return ImGui::GetStyleColorVec4(ImGuiCol_WindowBg).x < 0.5f ? ImVec4(0.45f, 0.72f, 1.0f, 1.0f)
+                                                              : ImVec4(0.10f, 0.35f, 0.80f, 1.0f);
+}
+
+const char* format_title(Format f) {
+  switch (f) {
+    case Format::Sqlite: return "SQLite database file";
+    case Format::PgDump: return "pg_dump plain SQL";
+    case Format::DumpData: return "Django dumpdata JSON";
+    case Format::SqliteDump: return "sqlite3 .dump text";
+    default: return format_name(f);
+  }
+}
+
 void heading(const char* text, ImVec4 color, float scale = 1.35f) {
   Scaled s(scale);
   ImGui::TextColored(color, "%s", text);
@@ -58,7 +76,8 @@ void remember(OverviewPanel& panel, const std::string& key) {
 }
 
 // A number drawn as a link: a click opens the rows it counts. A zero leads nowhere.
-void number_link(OverviewPanel& panel, const SummaryNumber& n, Actions& actions, const char* prefix = "") {
+void number_link(OverviewPanel& panel, const SummaryNumber& n, Actions& actions, const char* prefix = "",
+                 std::optional<ImVec4> color = std::nullopt) {
   const std::string label = prefix + grouped(n.value) + "##" + n.key;
   if (n.target.panel.empty()) {
     ImGui::TextDisabled("%s%s", prefix, grouped(n.value).c_str());
@@ -66,7 +85,7 @@ void number_link(OverviewPanel& panel, const SummaryNumber& n, Actions& actions,
     return;
   }
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotLinesHovered));
+  ImGui::PushStyleColor(ImGuiCol_Text, color ? *color : link_color());
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(2, 0));
   if (ImGui::Button(label.c_str())) actions.open_target = n.target;
   ImGui::PopStyleVar();
@@ -121,7 +140,7 @@ void draw_snapshot(OverviewPanel& panel, const LoadedView& loaded, const FirstSc
   const LoadSummary& s = loaded.summary;
   heading(s.name.c_str(), ImGui::GetStyleColorVec4(ImGuiCol_Text), 1.6f);
   ImGui::Text("%s%s  ·  %.1f MB  ·  %zu tables  ·  %s rows", loaded.is_demo ? "built-in demo, " : "",
-              format_name(s.format), static_cast<double>(s.bytes) / 1e6, s.tables.size(),
+              format_title(s.format), static_cast<double>(s.bytes) / 1e6, s.tables.size(),
               grouped(loaded.total_rows).c_str());
   const ImVec4 kind_color = s.kind == "not_crm" ? kRed : s.kind == "before" ? kGreen : kAmber;
   ImGui::PushTextWrapPos(0);
@@ -184,7 +203,7 @@ void draw_hazard_list(OverviewPanel& panel, HazardsPanel& options, const LoadedV
       ImGui::TextColored(severity_color(h.severity), "%s", h.severity == Severity::Blocker ? "BLOCKER"
                                                             : h.severity == Severity::Warning ? "WARNING" : "INFO");
       ImGui::SameLine(em * 7.5f);
-      ImGui::Text("%s: %zu %s row%s", h.kind.c_str(), h.ids.size(), h.table.c_str(), h.ids.size() == 1 ? "" : "s");
+      ImGui::Text("%s: %zu row%s of %s", h.kind.c_str(), h.ids.size(), h.ids.size() == 1 ? "" : "s", h.table.c_str());
     }
     remember(panel, "hazard/" + std::to_string(i));
     if (ImGui::IsItemHovered()) {
@@ -195,8 +214,13 @@ void draw_hazard_list(OverviewPanel& panel, HazardsPanel& options, const LoadedV
       ImGui::EndTooltip();
     }
     ImGui::Indent(em * 7.5f);
+    // The preflight's message ends with the default resolution's effect; where the
+    // choice is on screen, the radio buttons say what the run will do instead.
+    std::string message = h.message;
+    if (auto cut = message.find(". Resolution '"); !l.option.empty() && cut != std::string::npos)
+      message.resize(cut + 1);
     ImGui::PushTextWrapPos(0);
-    ImGui::TextWrapped("%s", h.message.c_str());
+    ImGui::TextWrapped("%s", message.c_str());
     ImGui::PopTextWrapPos();
     if (!l.option.empty()) {
       resolution_controls(panel, options, l);
@@ -240,9 +264,10 @@ void draw_run_summary(OverviewPanel& panel, const RunSummary& s, Actions& action
                           ImGuiTableFlags_ScrollY;
   std::size_t shown = 0;
   for (const auto& t : s.tables) shown += t.touched() ? 1 : 0;
-  const float row_h = ImGui::GetFrameHeightWithSpacing();
-  const float height = std::min(ImGui::GetContentRegionAvail().y - row_h * 2.5f,
-                                (static_cast<float>(shown) + 1.4f) * row_h);
+  // Rows hold text and frameless buttons: a line plus the cell padding, and borders.
+  const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2 + 1;
+  const float height = std::min(ImGui::GetContentRegionAvail().y - row_h * 3,
+                                (static_cast<float>(shown) + 1) * row_h + 4);
   if (ImGui::BeginTable("##summary", 9, flags, ImVec2(0, std::max(height, row_h * 4)))) {
     ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("table", ImGuiTableColumnFlags_WidthFixed, em * 9);
@@ -275,9 +300,7 @@ void draw_run_summary(OverviewPanel& panel, const RunSummary& s, Actions& action
         ImGui::TextDisabled("-> %s", t.moved[m].to_table.c_str());
       }
       ImGui::TableSetColumnIndex(8);
-      if (t.lost.value) ImGui::PushStyleColor(ImGuiCol_PlotLinesHovered, kRed);
-      number_link(panel, t.lost, actions);
-      if (t.lost.value) ImGui::PopStyleColor();
+      number_link(panel, t.lost, actions, "", kRed);
       ImGui::PopID();
     }
     ImGui::EndTable();

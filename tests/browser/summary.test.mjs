@@ -195,8 +195,11 @@ test('crm-small: no blocker, Normalize ready; the summary and every panel after 
     await click(page, 'normalize');
     await page.waitForFunction((n) => { const st = window.redline.state(); return st.runs > n && !st.job.active && st.run && st.run.checks; },
       runs, { timeout: 120000 });
+    const carried = s.first.carried.tables;
     s = await overview(page, 'checks/pass');
     assertSummaryMatchesCli(s.run, cliRun(file, {}));
+    // What the first screen said is carried through untouched is, by the diff.
+    for (const t of carried) assert.ok(s.run.untouched.includes(t), `${t} is unchanged after the run`);
     saveShot('summary-crm-small-after-run.png', await page.screenshot());
     await clickOpensDiff(page, s.run, 'addresses/added');
 
