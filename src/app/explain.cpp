@@ -115,4 +115,13 @@ const char* explain_check(const std::string& id) { return find(kChecks, id); }
 const char* explain_hazard(const std::string& kind) { return find(kHazards, kind); }
 const char* explain_group(const std::string& group) { return find(kGroups, group); }
 
+void hazard_tooltip(const std::string& kind) {
+  if (!ImGui::IsItemHovered()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+  ImGui::TextUnformatted(explain_hazard(kind));
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
 }  // namespace redline::app

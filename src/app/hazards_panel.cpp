@@ -99,13 +99,7 @@ void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Acti
     ImGui::SameLine();
     bool open = ImGui::TreeNodeEx("##h", ImGuiTreeNodeFlags_SpanAvailWidth, "%s  (%s, %zu rows)", h.kind.c_str(),
                                   h.table.c_str(), h.ids.size());
-    if (ImGui::IsItemHovered()) {
-      ImGui::BeginTooltip();
-      ImGui::PushTextWrapPos(em * 30);
-      ImGui::TextUnformatted(explain_hazard(h.kind));
-      ImGui::PopTextWrapPos();
-      ImGui::EndTooltip();
-    }
+    hazard_tooltip(h.kind);
     if (open) {
       ImGui::PushTextWrapPos(0);
       ImGui::TextWrapped("%s", h.message.c_str());

@@ -145,6 +145,8 @@ void draw_status_line(const Session& session, float height, Actions& actions);
 const char* explain_check(const std::string& id);
 const char* explain_hazard(const std::string& kind);
 const char* explain_group(const std::string& group);
+// The hazard's explanation as a tooltip of the last item, when it is hovered.
+void hazard_tooltip(const std::string& kind);
 
 // Colors that read on both themes.
 ImVec4 status_color(const std::string& status);  // pass, fail, warn, manual, done, ...

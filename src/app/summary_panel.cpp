@@ -18,13 +18,19 @@ namespace redline::app {
 
 namespace {
 
-const ImVec4 kRed(0.95f, 0.35f, 0.30f, 1.0f);
-const ImVec4 kAmber(0.95f, 0.70f, 0.25f, 1.0f);
-const ImVec4 kGreen(0.40f, 0.78f, 0.40f, 1.0f);
-const ImVec4 kBlue(0.45f, 0.70f, 0.95f, 1.0f);
+bool light_theme() { return ImGui::GetStyleColorVec4(ImGuiCol_WindowBg).x >= 0.5f; }
+// Signal colours, darker on the light theme (amber on white does not read on a projector).
+ImVec4 tone(float r, float g, float b) {
+  const float k = light_theme() ? 0.62f : 1.0f;
+  return ImVec4(r * k, g * k, b * k, 1.0f);
+}
+ImVec4 red() { return tone(0.95f, 0.35f, 0.30f); }
+ImVec4 amber() { return tone(0.95f, 0.70f, 0.25f); }
+ImVec4 green() { return tone(0.40f, 0.78f, 0.40f); }
+ImVec4 blue() { return tone(0.45f, 0.70f, 0.95f); }
 
 ImVec4 severity_color(Severity s) {
-  return s == Severity::Blocker ? kRed : s == Severity::Warning ? kAmber : kBlue;
+  return s == Severity::Blocker ? red() : s == Severity::Warning ? amber() : blue();
 }
 
 // Text (or a button) at `scale` times the UI font: ImGui scales the atlas' glyphs.
@@ -42,8 +48,7 @@ struct Scaled {
 
 // Links read as links on both themes (the plot colors are alarms' reds).
 ImVec4 link_color() {
-  return ImGui::GetStyleColorVec4(ImGuiCol_WindowBg).x < 0.5f ? ImVec4(0.45f, 0.72f, 1.0f, 1.0f)
-                                                              : ImVec4(0.10f, 0.35f, 0.80f, 1.0f);
+  return light_theme() ? ImVec4(0.10f, 0.35f, 0.80f, 1.0f) : ImVec4(0.45f, 0.72f, 1.0f, 1.0f);
 }
 
 const char* format_title(Format f) {
@@ -142,7 +147,7 @@ void draw_snapshot(OverviewPanel& panel, const LoadedView& loaded, const FirstSc
   ImGui::Text("%s%s  ·  %.1f MB  ·  %zu tables  ·  %s rows", loaded.is_demo ? "built-in demo, " : "",
               format_title(s.format), static_cast<double>(s.bytes) / 1e6, s.tables.size(),
               grouped(loaded.total_rows).c_str());
-  const ImVec4 kind_color = s.kind == "not_crm" ? kRed : s.kind == "before" ? kGreen : kAmber;
+  const ImVec4 kind_color = s.kind == "not_crm" ? red() : s.kind == "before" ? green() : amber();
   ImGui::PushTextWrapPos(0);
   ImGui::TextColored(kind_color, "This snapshot is %s.", s.recognition.c_str());
   std::string apps;
@@ -153,7 +158,7 @@ void draw_snapshot(OverviewPanel& panel, const LoadedView& loaded, const FirstSc
   if (!f.carried.empty())
     ImGui::TextWrapped("Carried through untouched: %zu tables, %s rows (%s).", f.carried.size(),
                        grouped(f.carried_rows).c_str(), carried.c_str());
-  for (const auto& w : s.warnings) ImGui::TextColored(kAmber, "warning: %s", w.c_str());
+  for (const auto& w : s.warnings) ImGui::TextColored(amber(), "warning: %s", w.c_str());
   ImGui::PopTextWrapPos();
   (void)panel;
 }
@@ -174,7 +179,7 @@ void draw_next(OverviewPanel& panel, HazardsPanel& options, const FirstScreen& f
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0);
   if (!can) {
-    ImGui::TextColored(kRed, "%s", f.blocked.c_str());
+    ImGui::TextColored(red(), "%s", f.blocked.c_str());
   } else {
     ImGui::TextDisabled("Runs expand, migrate, contract and index in this tab with the resolutions below; "
                         "the snapshot itself is not changed.");
@@ -186,12 +191,12 @@ void draw_hazard_list(OverviewPanel& panel, HazardsPanel& options, const LoadedV
   char title[96];
   if (f.hazards.empty()) {
     heading(loaded.summary.kind == "not_crm" ? "Hazards: none looked for" : "No hazards: it runs as the guide says",
-            loaded.summary.kind == "not_crm" ? kAmber : kGreen);
+            loaded.summary.kind == "not_crm" ? amber() : green());
     return;
   }
   std::snprintf(title, sizeof title, "Hazards: %d blocker%s, %d warning%s, %d info", f.blockers,
                 f.blockers == 1 ? "" : "s", f.warnings, f.warnings == 1 ? "" : "s", f.infos);
-  heading(title, f.blockers ? kRed : kAmber);
+  heading(title, f.blockers ? red() : amber());
   const float em = ImGui::GetFontSize();
   for (std::size_t i = 0; i < f.hazards.size(); ++i) {
     const HazardLine& l = f.hazards[i];
@@ -206,13 +211,7 @@ void draw_hazard_list(OverviewPanel& panel, HazardsPanel& options, const LoadedV
       ImGui::Text("%s: %zu row%s of %s", h.kind.c_str(), h.ids.size(), h.ids.size() == 1 ? "" : "s", h.table.c_str());
     }
     remember(panel, "hazard/" + std::to_string(i));
-    if (ImGui::IsItemHovered()) {
-      ImGui::BeginTooltip();
-      ImGui::PushTextWrapPos(em * 30);
-      ImGui::TextUnformatted(explain_hazard(h.kind));
-      ImGui::PopTextWrapPos();
-      ImGui::EndTooltip();
-    }
+    hazard_tooltip(h.kind);
     ImGui::Indent(em * 7.5f);
     // The preflight's message ends with the default resolution's effect; where the
     // choice is on screen, the radio buttons say what the run will do instead.
@@ -226,7 +225,7 @@ void draw_hazard_list(OverviewPanel& panel, HazardsPanel& options, const LoadedV
       resolution_controls(panel, options, l);
       if (!l.resolved) {
         ImGui::SameLine();
-        ImGui::TextColored(kRed, "<- choose one");
+        ImGui::TextColored(red(), "<- choose one");
       }
     } else {
       ImGui::TextDisabled("No option: the run does what the line above says; the checklist reports it.");
@@ -237,11 +236,11 @@ void draw_hazard_list(OverviewPanel& panel, HazardsPanel& options, const LoadedV
 }
 
 void draw_run_summary(OverviewPanel& panel, const RunSummary& s, Actions& actions) {
-  const ImVec4 color = s.status != "ok" ? kRed : s.fail.value ? kRed : s.warn.value ? kAmber : kGreen;
+  const ImVec4 color = s.status != "ok" ? red() : s.fail.value ? red() : s.warn.value ? amber() : green();
   heading(s.verdict.c_str(), color, 1.5f);
   if (!s.error.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(kRed, "%s", s.error.c_str());
+    ImGui::TextColored(red(), "%s", s.error.c_str());
     ImGui::PopTextWrapPos();
   }
   if (s.pass.key.empty()) return;
@@ -265,9 +264,9 @@ void draw_run_summary(OverviewPanel& panel, const RunSummary& s, Actions& action
   std::size_t shown = 0;
   for (const auto& t : s.tables) shown += t.touched() ? 1 : 0;
   // Rows hold text and frameless buttons: a line plus the cell padding, and borders.
-  const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2 + 1;
+  const float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
   const float height = std::min(ImGui::GetContentRegionAvail().y - row_h * 3,
-                                (static_cast<float>(shown) + 1) * row_h + 4);
+                                (static_cast<float>(shown) + 1) * row_h + 2);
   if (ImGui::BeginTable("##summary", 9, flags, ImVec2(0, std::max(height, row_h * 4)))) {
     ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("table", ImGuiTableColumnFlags_WidthFixed, em * 9);
@@ -300,7 +299,7 @@ void draw_run_summary(OverviewPanel& panel, const RunSummary& s, Actions& action
         ImGui::TextDisabled("-> %s", t.moved[m].to_table.c_str());
       }
       ImGui::TableSetColumnIndex(8);
-      number_link(panel, t.lost, actions, "", kRed);
+      number_link(panel, t.lost, actions, "", red());
       ImGui::PopID();
     }
     ImGui::EndTable();
