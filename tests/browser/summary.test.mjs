@@ -150,10 +150,10 @@ test('crm-dirty: the blocker first, Normalize after its resolution, numbers as t
     await clickOpensDiff(page, run, 'employees/changed');
     // The lost values lead to the checklist's lossless item.
     const lostTable = run.tables.find((t) => t.lost.value > 0);
-    if (lostTable) {
-      await click(page, `${lostTable.table}/lost`);
-      await page.waitForFunction(() => window.redline.state().panel === 'checklist');
-    }
+    assert.ok(lostTable, 'crm-dirty loses overwritten user values');
+    assert.deepEqual(lostTable.lost.target, { panel: 'checklist', check: 'lossless', filter: 0 });
+    await click(page, `${lostTable.table}/lost`);
+    await page.waitForFunction(() => window.redline.state().panel === 'checklist');
     assert.deepEqual(consoleErrors(log), []);
   } finally {
     await close();
