@@ -85,6 +85,7 @@ function assertSummaryMatchesCli(run, cli) {
   const statuses = { pass: 0, fail: 0, warn: 0, manual: 0 };
   for (const c of report.checks) statuses[c.status]++;
   for (const k of Object.keys(statuses)) assert.equal(run.checks[k].value, statuses[k], `checks ${k}`);
+  fs.rmSync(cli.dir, { recursive: true, force: true });
 }
 
 async function open(query = '?demo=off') {
@@ -170,6 +171,7 @@ test('the dirty demo: blocker first; resolved with link, the numbers are the CLI
     const demo = path.join(dir, 'demo.sqlite3');
     execFileSync(CLI, ['demo', '--employees', '300', '--seed', '1', '--profile', 'dirty', '--out', demo]);
     assertSummaryMatchesCli(run, cliRun(demo, { username_collision: 'link' }));
+    fs.rmSync(dir, { recursive: true, force: true });
     // openSummary() does what the click does.
     const r = await page.evaluate(() => window.redline.openSummary('addresses/added'));
     assert.deepEqual(r.target, { panel: 'diff', table: 'addresses', kind: 'added' });
