@@ -232,7 +232,6 @@ void App::frame() {
   Actions actions;
   shortcuts();
   finish_open_row();
-  hazards_.generation = session_.generation();
 
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - status_h));

@@ -62,7 +62,7 @@ void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Acti
   const char* collision[] = {"suffix: add -<employee id> to the username", "link: use the existing user",
                              "stop: refuse to run"};
   ImGui::SetNextItemWidth(em * 20);
-  if (ImGui::Combo("username collision", &panel.collision, collision, 3)) panel.collision_chosen = panel.generation;
+  ImGui::Combo("username collision", &panel.collision, collision, 3);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("What to do when a new user's username is already taken.");
   const char* overwrite[] = {"employee wins (the guide)", "user wins", "fill blanks only"};
   ImGui::SetNextItemWidth(em * 20);
@@ -77,7 +77,7 @@ void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Acti
                       "it. Follow the guide (as Django does), or create its address.");
   ImGui::Checkbox("strict: refuse to finish with a blocker or a failed check", &panel.strict);
   ImGui::Unindent(em);
-  // The first screen's rule: not while a blocker's resolution is not chosen.
+  // The first screen's rule: not while the blocker is left unresolved ("stop").
   const std::string blocked = first_screen(loaded, panel, busy).blocked;
   if (!blocked.empty()) ImGui::BeginDisabled();
   if (ImGui::Button("Normalize")) actions.start_run = options_of(panel);

@@ -69,10 +69,6 @@ struct HazardsPanel {
   int overwrite = 0;  // employee wins, user wins, fill blanks
   int zip_only = 0;   // guide, keep
   bool strict = false;
-  // The snapshot's load generation (set by the app each frame) and the one in which a
-  // person chose the username collision's resolution: the default is not a choice.
-  int generation = 0;
-  int collision_chosen = -1;
 };
 // The run options the panel's pickers say (for the run and for "Save options").
 NormalizeOptions options_of(const HazardsPanel& panel);

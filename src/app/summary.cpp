@@ -125,9 +125,9 @@ FirstScreen first_screen(const engine::LoadedView& loaded, const HazardsPanel& o
     line.option = resolution_option(h.kind);
     if (h.severity == Severity::Blocker) {
       ++f.blockers;
-      // The default resolution must be a choice a person made: the first screen asks.
-      line.resolved = h.kind == "username_collision" && options.collision_chosen == options.generation &&
-                      options.collision != 2;
+      // Spec section 3: the blocker's default resolution is suffix, shown selected; only
+      // "stop" leaves it unresolved.
+      line.resolved = h.kind == "username_collision" && options.collision != 2;
     }
     if (h.severity == Severity::Warning) ++f.warnings;
     if (h.severity == Severity::Info) ++f.infos;
@@ -146,7 +146,7 @@ FirstScreen first_screen(const engine::LoadedView& loaded, const HazardsPanel& o
   } else {
     for (const HazardLine& l : f.hazards) {
       if (l.resolved) continue;
-      f.blocked = options.collision == 2 && options.collision_chosen == options.generation
+      f.blocked = options.collision == 2
                       ? "The resolution \"stop\" refuses to run: pick suffix or link for the username collision."
                       : "Choose how to resolve the blocker \"" + l.hazard->kind + "\" first (below).";
       break;

@@ -110,27 +110,18 @@ void number_link(OverviewPanel& panel, const SummaryNumber& n, Actions& actions,
 void resolution_controls(OverviewPanel& panel, HazardsPanel& options, const HazardLine& line) {
   auto radio = [&](const char* label, const char* value, int* field, int v, const char* tip) {
     ImGui::SameLine();
-    if (ImGui::RadioButton(label, *field == v)) {
-      *field = v;
-      if (line.option == "username_collision") options.collision_chosen = options.generation;
-    }
+    if (ImGui::RadioButton(label, *field == v)) *field = v;
     remember(panel, "option/" + line.option + "/" + value);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
   };
   if (line.option.empty()) return;
   ImGui::TextUnformatted("Resolve:");
   if (line.option == "username_collision") {
-    const bool chosen = options.collision_chosen == options.generation;
-    // Until a person chooses, no radio is on: the default would otherwise look chosen.
-    int none = -1;
-    int* field = chosen ? &options.collision : &none;
-    radio("suffix: name-<employee id>", "suffix", field, 0, "The new user's username gets -<employee id>.");
-    radio("link to the existing user", "link", field, 1, "The employee is linked to the user that has the name.");
-    radio("stop", "stop", field, 2, "Refuse to run (the guide's script would crash here).");
-    if (!chosen && none != -1) {
-      options.collision = none;
-      options.collision_chosen = options.generation;
-    }
+    radio("suffix: name-<employee id> (default)", "suffix", &options.collision, 0,
+          "The new user's username gets -<employee id>.");
+    radio("link to the existing user", "link", &options.collision, 1,
+          "The employee is linked to the user that has the name.");
+    radio("stop", "stop", &options.collision, 2, "Refuse to run (the guide's script would crash here).");
   } else if (line.option == "contact_overwrite") {
     radio("employee wins (the guide)", "employee_wins", &options.overwrite, 0, "The employee's value replaces the user's.");
     radio("user wins", "user_wins", &options.overwrite, 1, "The user's value is kept; the employee's is lost.");

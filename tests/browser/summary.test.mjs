@@ -1,7 +1,8 @@
 // The first screen that leads and the after-run summary (issue #15), in a window the
 // size of a projector's screen, driven with the mouse where a person would click:
 //  - with a blocker (crm-dirty, the dirty demo) the first screen lists it first and
-//    Normalize does nothing until a resolution is chosen;
+//    its default resolution (suffix, spec section 3) selected; with "stop" chosen,
+//    Normalize does nothing until a resolution is picked;
 //  - after the run every number of the summary equals the CLI's own for the same file
 //    and options (`redline normalize --report`: the diff's counts, moves, lost values
 //    and checklist; row counts from the CLI's after image), and a click on a number
@@ -96,7 +97,8 @@ async function open(query = '?demo=off') {
   return { page, log, close };
 }
 
-// The first screen with a blocker: listed first, Normalize refused (a real click does
+// The first screen with a blocker: listed first with its default resolution (suffix)
+// selected and Normalize ready; "stop" clicked, Normalize is refused (a real click does
 // nothing) until the resolution `choice` is clicked; then a click on Normalize runs.
 async function resolveAndRun(page, choice, shotName) {
   let s = await overview(page, 'normalize');
@@ -105,8 +107,14 @@ async function resolveAndRun(page, choice, shotName) {
   assert.equal(hz[0].severity, 'blocker', `the blocker comes first: ${JSON.stringify(hz.map((h) => h.kind))}`);
   assert.equal(hz[0].kind, 'username_collision');
   assert.ok(hz.slice(1).every((h) => h.severity !== 'blocker'));
+  assert.equal(s.first.hazards[0].resolved, true, 'the default resolution (suffix) resolves it');
+  assert.equal(s.first.normalize.enabled, true, `ready with the default: ${s.first.normalize.reason}`);
+  saveShot(`summary-${shotName}-first-screen-default.png`, await page.screenshot());
+  await click(page, 'option/username_collision/stop');
+  s = await summary(page);
+  assert.equal(s.first.hazards[0].resolved, false);
   assert.equal(s.first.normalize.enabled, false);
-  assert.match(s.first.normalize.reason, /username_collision/);
+  assert.match(s.first.normalize.reason, /stop.*username collision/);
   saveShot(`summary-${shotName}-first-screen-blocker.png`, await page.screenshot());
   const runs = (await page.evaluate(() => window.redline.state())).runs;
   await click(page, 'normalize');
