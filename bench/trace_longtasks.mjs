@@ -81,6 +81,11 @@ function selfTimes(task) {
   };
   for (const e of inside) {
     close(e.ts);
+    // What made the main thread wait for the GPU process: the events around the wait.
+    if (e.name === 'CommandBufferProxyImpl::WaitForGetOffset') {
+      const chain = stack.slice(-4).map((s) => s.name).join(' > ') || '(task)';
+      waitsBy.set(chain, (waitsBy.get(chain) || 0) + e.dur);
+    }
     if (stack.length) stack[stack.length - 1].self -= e.dur;
     stack.push({ name: e.name, end: e.ts + e.dur, self: e.dur });
   }
@@ -91,6 +96,7 @@ function selfTimes(task) {
   return self;
 }
 const total = new Map();
+const waitsBy = new Map();
 console.log(`load ${t.load} ms, normalize ${t.run} ms, whole ${t.total} ms; PerformanceObserver long tasks: ${long.length} ${JSON.stringify(long)}`);
 console.log(`trace: ${chunks.length} events; main-thread top-level tasks ${top.length}, of ${LONG_US / 1000} ms or more: ${longTasks.length}`);
 for (const task of longTasks) {
@@ -101,3 +107,5 @@ for (const task of longTasks) {
 }
 console.log('all long tasks, by self time (ms): ' +
   [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', '));
+console.log('GPU waits in long tasks by what they were inside (ms):\n' +
+  [...waitsBy.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, us]) => `  ${(us / 1000).toFixed(1)} ${n}`).join('\n'));
