@@ -102,7 +102,11 @@ console.log(`trace: ${chunks.length} events; main-thread top-level tasks ${top.l
 for (const task of longTasks) {
   const self = selfTimes(task);
   const parts = [...self.entries()].filter(([, us]) => us >= 1000).sort((a, b) => b[1] - a[1]).slice(0, 8);
-  console.log(`  task ${(task.dur / 1000).toFixed(1)} ms: ` + parts.map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', '));
+  // Which script function: the page's functions by name (FunctionCall's data).
+  const calls = events.filter((e) => e.name === 'FunctionCall' && e.dur >= 10000 && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur)
+    .map((e) => `${(e.args && e.args.data && e.args.data.functionName) || '?'} ${(e.dur / 1000).toFixed(1)}`);
+  console.log(`  task ${(task.dur / 1000).toFixed(1)} ms: ` + parts.map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', ') +
+              (calls.length ? ` [script: ${calls.join(', ')}]` : ''));
   for (const [n, us] of self) total.set(n, (total.get(n) || 0) + us);
 }
 console.log('all long tasks, by self time (ms): ' +

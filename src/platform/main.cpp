@@ -88,11 +88,14 @@ unsigned long long draw_data_hash(const ImDrawData* d, int width, int height, lo
 // Draw this frame? Not when it would put the same pixels on the canvas again (the
 // canvas keeps the last frame). And while the engine works, whose progress changes the
 // frame at every message, at most every kBusyFrameS unless the user did something: a
-// software-WebGL frame costs the browser far more than the frame's own code (tasks of
-// 50-100 ms on a 2-core machine whose other core runs the worker), and a progress bar
-// needs no 30 frames a second.
+// software-WebGL frame costs the browser far more than the frame's own code. Without
+// GPU compositing Chromium reads every drawn WebGL frame back on this thread
+// (DrawingBuffer's ReadPixels at the frame's commit), waiting for the GPU process to
+// render it, which on a 2-core machine whose other core runs the worker is starved:
+// 30-100 ms a drawn frame (bench/trace_longtasks.mjs). A frame not drawn costs none
+// of it, and a progress bar needs no more than a few frames a second.
 bool should_draw(Platform& p, bool had_input) {
-  constexpr double kBusyFrameS = 0.1;
+  constexpr double kBusyFrameS = 0.25;
   const unsigned long long h =
       draw_data_hash(ImGui::GetDrawData(), p.width, p.height, g_app->session().received());
   if (h == p.drawn_hash && p.frames > 2) return false;
@@ -139,7 +142,7 @@ void frame(void*) {
     p.renderer_dirty = false;
     p.drawn_hash = 0;
   }
-  if (p.fonts_dirty || g_app->fonts_stale()) {
+  if (p.fonts_dirty || g_app->fonts_need_rebuild()) {
     g_app->rebuild_fonts(p.pixel_ratio);
     imgui_gl::upload_fonts();
     p.fonts_dirty = false;
