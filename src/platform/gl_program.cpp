@@ -15,6 +15,19 @@ std::string read_text(const char* path) {
   return s.str();
 }
 
+// Did a shader compile or a program link (`status`)? If not, `log` gets `what` and the
+// GL's message.
+template <typename GetIv, typename GetLog>
+bool succeeded(GLuint object, GLenum status, GetIv get_iv, GetLog get_log, const std::string& what, std::string& log) {
+  GLint ok = 0;
+  get_iv(object, status, &ok);
+  if (ok) return true;
+  char buf[1024] = {};
+  get_log(object, sizeof buf, nullptr, buf);
+  log = what + ": " + buf;
+  return false;
+}
+
 GLuint compile(GLenum type, const char* path, std::string& log) {
   const std::string source = read_text(path);
   if (source.empty()) {
@@ -25,12 +38,7 @@ GLuint compile(GLenum type, const char* path, std::string& log) {
   const char* src = source.c_str();
   glShaderSource(sh, 1, &src, nullptr);
   glCompileShader(sh);
-  GLint ok = 0;
-  glGetShaderiv(sh, GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    char buf[1024] = {};
-    glGetShaderInfoLog(sh, sizeof buf, nullptr, buf);
-    log = std::string(path) + ": " + buf;
+  if (!succeeded(sh, GL_COMPILE_STATUS, glGetShaderiv, glGetShaderInfoLog, path, log)) {
     glDeleteShader(sh);
     return 0;
   }
@@ -48,12 +56,8 @@ GLuint link_program(const char* vertex_path, const char* fragment_path, std::str
     glAttachShader(program, vs);
     glAttachShader(program, fs);
     glLinkProgram(program);
-    GLint ok = 0;
-    glGetProgramiv(program, GL_LINK_STATUS, &ok);
-    if (!ok) {
-      char buf[1024] = {};
-      glGetProgramInfoLog(program, sizeof buf, nullptr, buf);
-      log = std::string("link ") + vertex_path + " + " + fragment_path + ": " + buf;
+    const std::string what = std::string("link ") + vertex_path + " + " + fragment_path;
+    if (!succeeded(program, GL_LINK_STATUS, glGetProgramiv, glGetProgramInfoLog, what, log)) {
       glDeleteProgram(program);
       program = 0;
     }
