@@ -143,7 +143,9 @@ void render(const ImDrawData* d, int width, int height, const ImVec4& clear) {
 
   const ImVec2 pos = d->DisplayPos, scale = d->FramebufferScale;
   std::size_t list_vtx = 0, list_idx = 0;  // the list's first vertex and index in the buffers
-  std::size_t pointed = 0;                 // the vertex the attributes point at
+  // The vertex the attributes point at: unknown at the start (the vertex array keeps
+  // where the last frame left them).
+  std::size_t pointed = static_cast<std::size_t>(-1);
   ImTextureID bound = nullptr;
   glBindTexture(GL_TEXTURE_2D, 0);
   for (int n = 0; n < d->CmdListsCount; ++n) {
