@@ -3,7 +3,8 @@
 // Chromium trace, then prints every main-thread task of 50 ms or more with the events
 // inside it by self time (what the task spent its time on), and the totals over all
 // such tasks.
-//   node bench/trace_longtasks.mjs --dist dist [--out trace.json] FILE.sqlite3
+//   node bench/trace_longtasks.mjs --dist dist [--out trace.json] FILE (any format; a damaged
+//   file is traced up to its error)
 import fs from 'node:fs';
 import path from 'node:path';
 import { launch, openPage } from '../tests/browser/harness.mjs';
@@ -32,16 +33,19 @@ const chunks = [];
 cdp.on('Tracing.dataCollected', (e) => chunks.push(...e.value));
 const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
 await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES, recordMode: 'recordAsMuchAsPossible' }, transferMode: 'ReportEvents' });
-const t = await page.evaluate(async () => {
+const t = await page.evaluate(async (name) => {
   const r = window.redline;
   const t0 = performance.now();
-  await r.load(window.__bytes, 'big.sqlite3');
+  // A damaged file is traced too: up to its error.
+  const loaded = await r.load(window.__bytes, name).then(() => true, (e) => { console.log('load failed: ' + e.message); return false; });
   const t1 = performance.now();
-  await r.normalize({ now: '2026-01-02 03:04:05' });
+  if (loaded) {
+    await r.normalize({ now: '2026-01-02 03:04:05' });
+    await r.exportAfter();
+  }
   const t2 = performance.now();
-  await r.exportAfter();
   return { load: Math.round(t1 - t0), run: Math.round(t2 - t1), total: Math.round(performance.now() - t0) };
-});
+}, path.basename(file));
 await page.waitForTimeout(300);
 await cdp.send('Tracing.end');
 await done;
@@ -81,6 +85,11 @@ function selfTimes(task) {
   };
   for (const e of inside) {
     close(e.ts);
+    // What made the main thread wait for the GPU process: the events around the wait.
+    if (e.name === 'CommandBufferProxyImpl::WaitForGetOffset') {
+      const chain = stack.slice(-4).map((s) => s.name).join(' > ') || '(task)';
+      waitsBy.set(chain, (waitsBy.get(chain) || 0) + e.dur);
+    }
     if (stack.length) stack[stack.length - 1].self -= e.dur;
     stack.push({ name: e.name, end: e.ts + e.dur, self: e.dur });
   }
@@ -91,13 +100,20 @@ function selfTimes(task) {
   return self;
 }
 const total = new Map();
+const waitsBy = new Map();
 console.log(`load ${t.load} ms, normalize ${t.run} ms, whole ${t.total} ms; PerformanceObserver long tasks: ${long.length} ${JSON.stringify(long)}`);
 console.log(`trace: ${chunks.length} events; main-thread top-level tasks ${top.length}, of ${LONG_US / 1000} ms or more: ${longTasks.length}`);
 for (const task of longTasks) {
   const self = selfTimes(task);
   const parts = [...self.entries()].filter(([, us]) => us >= 1000).sort((a, b) => b[1] - a[1]).slice(0, 8);
-  console.log(`  task ${(task.dur / 1000).toFixed(1)} ms: ` + parts.map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', '));
+  // Which script function: the page's functions by name (FunctionCall's data).
+  const calls = events.filter((e) => e.name === 'FunctionCall' && e.dur >= 10000 && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur)
+    .map((e) => `${(e.args && e.args.data && e.args.data.functionName) || '?'} ${(e.dur / 1000).toFixed(1)}`);
+  console.log(`  task ${(task.dur / 1000).toFixed(1)} ms: ` + parts.map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', ') +
+              (calls.length ? ` [script: ${calls.join(', ')}]` : ''));
   for (const [n, us] of self) total.set(n, (total.get(n) || 0) + us);
 }
 console.log('all long tasks, by self time (ms): ' +
   [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', '));
+console.log('GPU waits in long tasks by what they were inside (ms):\n' +
+  [...waitsBy.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, us]) => `  ${(us / 1000).toFixed(1)} ${n}`).join('\n'));

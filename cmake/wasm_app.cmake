@@ -1,5 +1,6 @@
 # The browser page, two wasm modules:
-#   the UI module (redline.js + .wasm): Dear ImGui (GLFW + WebGL2 backends), src/app and
+#   the UI module (redline.js + .wasm): Dear ImGui (its GLFW backend; the WebGL2
+#     renderer is src/platform/imgui_gl), src/app and
 #     src/platform, on the page's main thread; it draws and posts requests, and links
 #     the core for its types and the protocol's JSON only (not the engine);
 #   the engine module (redline-engine.js + .wasm): SQLite, the core and src/engine
@@ -11,7 +12,7 @@ set(IMGUI_DIR "${REDLINE_DEPS_DIR}/imgui")
 add_library(redline_imgui STATIC
   ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_tables.cpp
   ${IMGUI_DIR}/imgui_widgets.cpp
-  ${IMGUI_DIR}/backends/imgui_impl_glfw.cpp ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+  ${IMGUI_DIR}/backends/imgui_impl_glfw.cpp)
 target_include_directories(redline_imgui SYSTEM PUBLIC ${IMGUI_DIR} ${IMGUI_DIR}/backends)
 target_compile_options(redline_imgui PRIVATE -O2)
 # IMGUI_USE_WCHAR32: 32-bit ImWchar, so glyphs beyond the BMP (emoji, CJK Extension B)

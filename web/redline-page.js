@@ -349,14 +349,17 @@
         function poll() {
           var s = api.state();
           if (s.runs > before.runs) {
-            var text = m.UTF8ToString(m._redline_run_report());
-            var report = text ? JSON.parse(text) : null;
-            if (s.run && s.run.ok) resolve(report);
-            else {
-              var e = new Error(report && report.error ? report.error.message : (s.error ? s.error.message : 'the run did not finish'));
-              e.report = report;
-              reject(e);
-            }
+            // The report's text comes from the worker, which keeps it: making it here
+            // from the UI's copy took a main-thread task of 60-70 ms at 300k rows.
+            call({ type: 'report', format: 'json' }).then(function (a) { return JSON.parse(a.text); }, function () { return null; })
+              .then(function (report) {
+                if (s.run && s.run.ok) resolve(report);
+                else {
+                  var e = new Error(report && report.error ? report.error.message : (s.error ? s.error.message : 'the run did not finish'));
+                  e.report = report;
+                  reject(e);
+                }
+              });
           } else requestAnimationFrame(poll);
         }
         requestAnimationFrame(poll);

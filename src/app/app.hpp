@@ -36,6 +36,11 @@ class App {
   // The loaded data brought characters the font atlas was not built for: the
   // platform rebuilds it (rebuild_fonts) before the next frame.
   bool fonts_stale() const { return font_chars_generation_ != session_.text_chars_generation(); }
+  // Stale, and the atlas lacks some of the data's characters: rebuild_fonts is needed.
+  // When the atlas has them all already (Latin text: the fixed ranges), the new
+  // characters are taken as they are: a rebuild rasterizes every glyph again and loads
+  // the merged fonts, a 50-180 ms frame on the page's main thread.
+  bool fonts_need_rebuild();
   const UiFont& font() const { return font_; }
   ImVec4 clear_color() const;
 

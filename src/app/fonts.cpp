@@ -167,6 +167,18 @@ std::string to_utf8(const std::vector<char32_t>& chars) {
 
 namespace redline::app {
 
+bool App::fonts_need_rebuild() {
+  if (!fonts_stale()) return false;
+  const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  const ImFont* font = atlas->Fonts.Size > 0 ? atlas->Fonts[0] : nullptr;
+  if (!font || !atlas->IsBuilt()) return true;
+  for (char32_t c : session_.text_chars())
+    if (c > IM_UNICODE_CODEPOINT_MAX || !font->FindGlyphNoFallback(static_cast<ImWchar>(c))) return true;
+  font_chars_generation_ = session_.text_chars_generation();
+  font_.missing.clear();
+  return false;
+}
+
 std::string App::font_json() const {
   nlohmann::json j;
   j["chars"] = to_utf8(session_.text_chars());

@@ -85,16 +85,6 @@ EMSCRIPTEN_KEEPALIVE int redline_normalize(const char* options_json) {
   return 0;
 }
 
-// The last run's report JSON (spec §5), what normalize() resolves to; "" when none.
-EMSCRIPTEN_KEEPALIVE const char* redline_run_report() {
-  redline::app::App* app = redline::platform::current_app();
-  auto run = app ? app->session().run() : nullptr;
-  // Made here from the report, when asked: the text itself does not cross from the
-  // worker (the UI would parse the same report twice in one message).
-  g_last_json = run ? run->report.to_json_text() : std::string();
-  return g_last_json.c_str();
-}
-
 EMSCRIPTEN_KEEPALIVE void redline_show(const char* panel) {
   if (redline::app::App* app = redline::platform::current_app()) app->show(panel ? panel : "");
 }

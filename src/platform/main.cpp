@@ -4,7 +4,6 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
-#include <imgui_impl_opengl3.h>
 
 #include <cmath>
 #include <cstdio>
@@ -13,6 +12,7 @@
 #include <GLES3/gl3.h>
 
 #include "app/app.hpp"
+#include "platform/imgui_gl.hpp"
 #include "platform/minimap_gl.hpp"
 #include "platform/platform.hpp"
 #include "platform/web.hpp"
@@ -88,11 +88,14 @@ unsigned long long draw_data_hash(const ImDrawData* d, int width, int height, lo
 // Draw this frame? Not when it would put the same pixels on the canvas again (the
 // canvas keeps the last frame). And while the engine works, whose progress changes the
 // frame at every message, at most every kBusyFrameS unless the user did something: a
-// software-WebGL frame costs the browser far more than the frame's own code (tasks of
-// 50-100 ms on a 2-core machine whose other core runs the worker), and a progress bar
-// needs no 30 frames a second.
+// software-WebGL frame costs the browser far more than the frame's own code. Without
+// GPU compositing Chromium reads every drawn WebGL frame back on this thread
+// (DrawingBuffer's ReadPixels at the frame's commit), waiting for the GPU process to
+// render it, which on a 2-core machine whose other core runs the worker is starved:
+// 30-100 ms a drawn frame (bench/trace_longtasks.mjs). A frame not drawn costs none
+// of it, and a progress bar needs no more than a few frames a second.
 bool should_draw(Platform& p, bool had_input) {
-  constexpr double kBusyFrameS = 0.1;
+  constexpr double kBusyFrameS = 0.25;
   const unsigned long long h =
       draw_data_hash(ImGui::GetDrawData(), p.width, p.height, g_app->session().received());
   if (h == p.drawn_hash && p.frames > 2) return false;
@@ -132,22 +135,21 @@ void frame(void*) {
 
   if (p.renderer_dirty) {
     // The old GL objects died with the lost context: make new ones.
-    ImGui_ImplOpenGL3_Shutdown();
-    ImGui_ImplOpenGL3_Init("#version 300 es");
+    imgui_gl::shutdown();
+    imgui_gl::init();
     init_minimap_renderer();
+    p.fonts_dirty = true;  // the font texture died with the context too
     p.renderer_dirty = false;
     p.drawn_hash = 0;
   }
-  if (p.fonts_dirty || g_app->fonts_stale()) {
+  if (p.fonts_dirty || g_app->fonts_need_rebuild()) {
     g_app->rebuild_fonts(p.pixel_ratio);
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    imgui_gl::upload_fonts();
     p.fonts_dirty = false;
     p.drawn_hash = 0;
   }
 
   const double draw_start = glfwGetTime();
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   // ImGui works in device pixels (mouse events arrive in canvas pixels); fonts and
   // sizes are scaled by the pixel ratio instead.
@@ -161,11 +163,7 @@ void frame(void*) {
   ImGui::Render();
   pace_frames(p);
   if (!should_draw(p, user_input(io))) return;
-  glViewport(0, 0, p.width, p.height);
-  const ImVec4 bg = g_app->clear_color();
-  glClearColor(bg.x, bg.y, bg.z, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  imgui_gl::render(ImGui::GetDrawData(), p.width, p.height, g_app->clear_color());
   g_app->note_draw((glfwGetTime() - draw_start) * 1000.0);
   if (++p.frames == 2) web::notify_ready();  // the first frames are on screen
 }
@@ -195,6 +193,12 @@ int main() {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  // Only a colour buffer, opaque: the UI draws no depth or stencil, and each of them is
+  // one more buffer for software WebGL to clear every frame (and an alpha channel one
+  // more blend for the compositor).
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
+  glfwWindowHint(GLFW_ALPHA_BITS, 0);
   p.window = glfwCreateWindow(1280, 800, "Redline", nullptr, nullptr);
   if (!p.window) {
     web::report_fatal("This browser could not create a WebGL2 context.");
@@ -209,7 +213,10 @@ int main() {
   io.IniFilename = nullptr;  // nothing is written behind the user's back
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui_ImplGlfw_InitForOpenGL(p.window, true);
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  if (!platform::imgui_gl::init()) {
+    web::report_fatal("This browser could not compile the UI's WebGL2 shaders.");
+    return 1;
+  }
   platform::init_minimap_renderer();
 
   static app::App application;  // lives for the whole page
@@ -222,6 +229,7 @@ int main() {
   application.save_setting = web::save_setting;
   application.session().post = web::post_to_engine;
   application.init(p.pixel_ratio);
+  platform::imgui_gl::upload_fonts();
   web::install_context_handlers();
 
   emscripten_set_main_loop_arg(platform::frame, nullptr, 0, true);

@@ -3,8 +3,6 @@
 #include <imgui.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,57 +11,17 @@
 #ifdef __EMSCRIPTEN__
 #include <GLES3/gl3.h>
 
+#include "platform/gl_program.hpp"
+
 namespace redline::platform {
 
 namespace {
-
-std::string read_text(const char* path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-GLuint compile(GLenum type, const std::string& source, const char* name, std::string& log) {
-  GLuint sh = glCreateShader(type);
-  const char* src = source.c_str();
-  glShaderSource(sh, 1, &src, nullptr);
-  glCompileShader(sh);
-  GLint ok = 0;
-  glGetShaderiv(sh, GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    char buf[1024] = {};
-    glGetShaderInfoLog(sh, sizeof buf, nullptr, buf);
-    log = std::string(name) + ": " + (source.empty() ? "source missing" : buf);
-    glDeleteShader(sh);
-    return 0;
-  }
-  return sh;
-}
 
 class GlMinimap final : public app::MinimapRenderer {
  public:
   bool init() {
     std::string log;
-    GLuint vs = compile(GL_VERTEX_SHADER, read_text("/shaders/minimap.vert"), "minimap.vert", log);
-    GLuint fs = vs ? compile(GL_FRAGMENT_SHADER, read_text("/shaders/minimap.frag"), "minimap.frag", log) : 0;
-    if (vs && fs) {
-      program_ = glCreateProgram();
-      glAttachShader(program_, vs);
-      glAttachShader(program_, fs);
-      glLinkProgram(program_);
-      GLint ok = 0;
-      glGetProgramiv(program_, GL_LINK_STATUS, &ok);
-      if (!ok) {
-        char buf[1024] = {};
-        glGetProgramInfoLog(program_, sizeof buf, nullptr, buf);
-        log = std::string("link: ") + buf;
-        glDeleteProgram(program_);
-        program_ = 0;
-      }
-    }
-    if (vs) glDeleteShader(vs);
-    if (fs) glDeleteShader(fs);
+    program_ = link_program("/shaders/minimap.vert", "/shaders/minimap.frag", log);
     if (!program_) {
       std::fprintf(stderr, "redline: minimap shader unavailable (%s); drawing the minimap without it\n", log.c_str());
       return false;
@@ -81,9 +39,8 @@ class GlMinimap final : public app::MinimapRenderer {
 
   void add(ImDrawList* list, const app::MinimapView& view) override {
     view_ = view;
+    // The UI's renderer (imgui_gl) sets its own state up again after a callback.
     list->AddCallback(&GlMinimap::render, this);
-    // Let ImGui's backend set its own state up again for what follows.
-    list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
   }
 
  private:
@@ -113,17 +70,9 @@ class GlMinimap final : public app::MinimapRenderer {
 
   void draw(const ImDrawCmd& cmd) {
     if (!view_.density || view_.density->buckets == 0) return;
-    // What we change, to put back afterwards.
-    GLint program = 0, texture = 0, active = 0, vao = 0, viewport[4] = {}, scissor[4] = {};
-    glGetIntegerv(GL_CURRENT_PROGRAM, &program);
-    glGetIntegerv(GL_ACTIVE_TEXTURE, &active);
+    // Nothing is saved to put back: asking the GL for its state makes the page wait for
+    // the GPU process (imgui_gl.hpp), and the UI's renderer sets its state again after.
     glActiveTexture(GL_TEXTURE0);
-    glGetIntegerv(GL_TEXTURE_BINDING_2D, &texture);
-    glGetIntegerv(GL_VERTEX_ARRAY_BINDING, &vao);
-    glGetIntegerv(GL_VIEWPORT, viewport);
-    glGetIntegerv(GL_SCISSOR_BOX, scissor);
-    const GLboolean blend = glIsEnabled(GL_BLEND), scissor_on = glIsEnabled(GL_SCISSOR_TEST);
-
     if (uploaded_ != view_.density) upload();
     const ImDrawData* dd = ImGui::GetDrawData();
     const float fb_h = dd->DisplaySize.y * dd->FramebufferScale.y;
@@ -150,15 +99,6 @@ class GlMinimap final : public app::MinimapRenderer {
     color(u_removed_, view_.removed);
     color(u_changed_, view_.changed);
     glDrawArrays(GL_TRIANGLES, 0, 3);
-
-    glUseProgram(static_cast<GLuint>(program));
-    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(texture));
-    glActiveTexture(static_cast<GLenum>(active));
-    glBindVertexArray(static_cast<GLuint>(vao));
-    glViewport(viewport[0], viewport[1], viewport[2], viewport[3]);
-    glScissor(scissor[0], scissor[1], scissor[2], scissor[3]);
-    if (blend) glEnable(GL_BLEND);
-    if (!scissor_on) glDisable(GL_SCISSOR_TEST);
   }
 
   GLuint program_ = 0, vao_ = 0, texture_ = 0;

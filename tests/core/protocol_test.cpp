@@ -148,6 +148,10 @@ void expect_every_view_round_trips(Reviewed& r) {
   run.reviewed = true;
   run.checks = r.checks;
   const engine::RunView r2 = round_trip(run, engine::run_from_json);
+  // The checklist crosses once, as the items (the page's main thread parses the view).
+  const nlohmann::json wire = engine::to_json(run);
+  EXPECT_TRUE(wire["report_checks_from_items"].get<bool>());
+  EXPECT_EQ(wire["report"]["checks"], "[]");
   // The report made again on the UI side is the same document, byte for byte.
   EXPECT_EQ(r2.report.to_json_text(), run.report_json);
   ASSERT_TRUE(r2.diff);
