@@ -93,6 +93,7 @@ int cmd_normalize(int argc, char** argv) {
   auto files = read_input(in);
   if (!files) return fail(files.error());
   engine::Engine engine;
+  engine.set_collect_text_chars(false);  // for the page's font; nothing is drawn here
   engine.set_ticks(std::move(ticks));
   engine.start_load_file(std::move(files->bytes), in, std::move(files->wal));
   engine.finish();
@@ -144,7 +145,7 @@ int cmd_normalize(int argc, char** argv) {
 
   // The image SQLite held in memory after the run, written as is: same input, options
   // and --now give a byte-identical file, with or without a review.
-  auto image = engine.export_after();
+  auto image = engine.take_after();  // the last use: moved, not copied
   if (!image) return fail(image.error());
   auto w = write_file(out, *image);
   if (!w) return fail(w.error());

@@ -131,11 +131,21 @@ Result<std::string> Engine::report_text(const std::string& format) {
   return format == "md" ? render_markdown(run_view_->report, ro) : render_html(run_view_->report, ro);
 }
 
-Result<std::vector<std::uint8_t>> Engine::export_after() {
+Status Engine::after_ready() const {
   if (!run_ || run_active_ || !run_view_ || !run_view_->ok) {
     return make_error(ErrorCode::Usage, "there is no normalized database yet: run the normalization first");
   }
+  return ok_status();
+}
+
+Result<std::vector<std::uint8_t>> Engine::export_after() {
+  REDLINE_TRY(after_ready());
   return after_image_;
+}
+
+Result<std::vector<std::uint8_t>> Engine::take_after() {
+  REDLINE_TRY(after_ready());
+  return std::move(after_image_);
 }
 
 void Engine::pump(double budget_ms) {
@@ -335,16 +345,21 @@ void Engine::preflight(double budget_ms) {
     pub.sha256 = pub.digest.finish_hex();
     if (spent() >= budget_ms) return;
   }
-  if (!pub.chars) pub.chars = std::make_unique<load::TextCharsJob>(pub.snapshot.db);
-  Progress c = pub.chars->step(std::max(1.0, budget_ms - spent()));
-  job_.phase = "characters";
-  job_.fraction = c.fraction;
-  if (c.state == JobState::More) return;
-  // Without the characters the font keeps its fixed ranges: the data shows, with
-  // '?' for the characters outside them.
+  // The bytes are hashed: nothing reads them again (the database holds the data), so
+  // they go now rather than stay a second copy of the snapshot for the session.
+  std::vector<std::uint8_t>().swap(pub.original);
   std::vector<char32_t> chars;
-  if (c.state == JobState::Done) chars = pub.chars->take_result();
-  pub.chars.reset();  // it refers to pub.snapshot.db, which moves now
+  if (collect_chars_) {
+    if (!pub.chars) pub.chars = std::make_unique<load::TextCharsJob>(pub.snapshot.db);
+    Progress c = pub.chars->step(std::max(1.0, budget_ms - spent()));
+    job_.phase = "characters";
+    job_.fraction = c.fraction;
+    if (c.state == JobState::More) return;
+    // Without the characters the font keeps its fixed ranges: the data shows, with
+    // '?' for the characters outside them.
+    if (c.state == JobState::Done) chars = pub.chars->take_result();
+    pub.chars.reset();  // it refers to pub.snapshot.db, which moves now
+  }
   Published p = std::move(*to_publish_);
   to_publish_.reset();
   set_text_chars(std::move(chars), p.snapshot.summary.name);
@@ -368,7 +383,6 @@ void Engine::publish(Published p) {
   clear_pages();
   verification_.reset();  // it was of the snapshot before this one
   db_ = std::move(p.snapshot.db);
-  original_ = std::move(p.original);
   loaded_ = std::move(view);
   job_ = JobView{};
   error_.reset();

@@ -30,7 +30,8 @@ namespace redline::engine {
 class Engine {
  public:
   void start_demo(const DemoOptions& options);
-  // Takes the user's bytes; they are kept unmodified as the "before" original.
+  // Takes the user's bytes; they are hashed for the report (the input's SHA-256) and
+  // then freed: the loaded database is what the session works on.
   // `wal`: a SQLite file's -wal file that came with it. A SQLite file in WAL mode
   // without one is refused (wal_file_needed): the page cannot look beside it.
   void start_load(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal = std::nullopt);
@@ -148,6 +149,12 @@ class Engine {
 
   // The normalized database as a SQLite file image (after a successful run).
   Result<std::vector<std::uint8_t>> export_after();
+  // The same image, moved out rather than copied (the command line writes it once and
+  // ends): export_after() has nothing to give afterwards.
+  Result<std::vector<std::uint8_t>> take_after();
+  // Whether a load also collects its text's characters for the UI's font (the page
+  // does; the command line, which draws nothing, turns it off).
+  void set_collect_text_chars(bool on) { collect_chars_ = on; }
 
   // The PostgreSQL migration script (`revert`: the revert script) for the loaded
   // snapshot with `options`: pg::script_file, the same bytes as `redline script` for
@@ -260,7 +267,8 @@ class Engine {
   int verifications_ = 0;
 
   std::optional<sql::Database> db_;              // the loaded snapshot (before)
-  std::vector<std::uint8_t> original_;           // the user's bytes, untouched
+  bool collect_chars_ = true;
+  Status after_ready() const;  // why export_after() has nothing yet, if it has not
   std::shared_ptr<const LoadedView> loaded_;
   JobView job_;
   std::optional<Error> error_;
