@@ -272,6 +272,15 @@ if (pgScript) {
   w();
 }
 
+// ---- f. the whole CLI run against the copy floor and Django (bench/cli_bench.sh) ----
+const cliRun = text('cli_run.md').trim();
+if (cliRun) {
+  w('## f. The whole command-line run against the copy floor and Django\'s migration');
+  w();
+  w(cliRun.replace(/^# .*\n+/, ''));
+  w();
+}
+
 w('## How to reproduce');
 w();
 w('```');
@@ -281,6 +290,7 @@ w('bench/run --quick    # ~1 min once built, smaller sizes; writes bench/results
 w('bench/run --no-build # measure with the binaries already built');
 w('bench/run --no-scale # without the size sweep (d.), which takes ~20 min more with its 3M-row snapshot');
 w('bench/run --pg       # also e.: bench/pg_script_bench.sh (as root; PostgreSQL 15, python3-django, python3-psycopg2; ~10 min)');
+w('bench/cli_bench.sh [--quick]   # f. alone (~10 min; --quick: ~2 min): the whole CLI run against the copy floor and Django');
 w('bench/scale [--sizes 10000,100000] [--no-browser]   # the size sweep alone; then node bench/report.mjs bench/results');
 w('```');
 w();
