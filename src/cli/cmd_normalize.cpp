@@ -93,7 +93,7 @@ int cmd_normalize(int argc, char** argv) {
   auto files = read_input(in);
   if (!files) return fail(files.error());
   engine::Engine engine;
-  engine.set_collect_text_chars(false);  // for the page's font; nothing is drawn here
+  engine.set_page_preflight(false);  // the page's pre-run view; the run finds its own hazards
   engine.set_ticks(std::move(ticks));
   engine.start_load_file(std::move(files->bytes), in, std::move(files->wal));
   engine.finish();

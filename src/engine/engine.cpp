@@ -316,7 +316,7 @@ void Engine::preflight(double budget_ms) {
   const auto t0 = std::chrono::steady_clock::now();
   auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
   if (!pub.preflight_done) {
-    if (pub.snapshot.summary.kind != "not_crm") {
+    if (page_preflight_ && pub.snapshot.summary.kind != "not_crm") {
       if (!hazard_job_) hazard_job_ = std::make_unique<HazardJob>(pub.snapshot.db, NormalizeOptions{});
       std::optional<Progress> p = step_stage(*hazard_job_, budget_ms, "hazards");
       if (!p) return;
@@ -349,7 +349,7 @@ void Engine::preflight(double budget_ms) {
   // they go now rather than stay a second copy of the snapshot for the session.
   std::vector<std::uint8_t>().swap(pub.original);
   std::vector<char32_t> chars;
-  if (collect_chars_) {
+  if (page_preflight_) {
     if (!pub.chars) pub.chars = std::make_unique<load::TextCharsJob>(pub.snapshot.db);
     Progress c = pub.chars->step(std::max(1.0, budget_ms - spent()));
     job_.phase = "characters";

@@ -152,9 +152,11 @@ class Engine {
   // The same image, moved out rather than copied (the command line writes it once and
   // ends): export_after() has nothing to give afterwards.
   Result<std::vector<std::uint8_t>> take_after();
-  // Whether a load also collects its text's characters for the UI's font (the page
-  // does; the command line, which draws nothing, turns it off).
-  void set_collect_text_chars(bool on) { collect_chars_ = on; }
+  // Whether a load also prepares what only the page shows: the hazards found with the
+  // default options before any run (loaded()->hazards) and its text's characters for the
+  // font. The command line turns it off: it draws nothing, and its run finds the
+  // hazards again with the run's own options (the report's are those, either way).
+  void set_page_preflight(bool on) { page_preflight_ = on; }
 
   // The PostgreSQL migration script (`revert`: the revert script) for the loaded
   // snapshot with `options`: pg::script_file, the same bytes as `redline script` for
@@ -267,7 +269,7 @@ class Engine {
   int verifications_ = 0;
 
   std::optional<sql::Database> db_;              // the loaded snapshot (before)
-  bool collect_chars_ = true;
+  bool page_preflight_ = true;
   Status after_ready() const;  // why export_after() has nothing yet, if it has not
   std::shared_ptr<const LoadedView> loaded_;
   JobView job_;
