@@ -131,21 +131,11 @@ Result<std::string> Engine::report_text(const std::string& format) {
   return format == "md" ? render_markdown(run_view_->report, ro) : render_html(run_view_->report, ro);
 }
 
-Status Engine::after_ready() const {
+Result<std::vector<std::uint8_t>> Engine::export_after() {
   if (!run_ || run_active_ || !run_view_ || !run_view_->ok) {
     return make_error(ErrorCode::Usage, "there is no normalized database yet: run the normalization first");
   }
-  return ok_status();
-}
-
-Result<std::vector<std::uint8_t>> Engine::export_after() {
-  REDLINE_TRY(after_ready());
   return after_image_;
-}
-
-Result<std::vector<std::uint8_t>> Engine::take_after() {
-  REDLINE_TRY(after_ready());
-  return std::move(after_image_);
 }
 
 void Engine::pump(double budget_ms) {
@@ -227,7 +217,7 @@ void Engine::pump(double budget_ms) {
     if (diff_) reviewing_->diff = std::make_shared<const DiffSummary>(summarize(*diff_));
     reviewing_->ok = p->state == JobState::Done;
     if (reviewing_->ok) {
-      image_job_ = std::make_unique<sql::SerializeJob>(run_->after());
+      image_job_ = std::make_unique<sql::SerializeJob>(run_->after(), after_sink_);
       job_.phase = "after image";
       return;
     }

@@ -149,14 +149,14 @@ class Engine {
 
   // The normalized database as a SQLite file image (after a successful run).
   Result<std::vector<std::uint8_t>> export_after();
-  // The same image, moved out rather than copied (the command line writes it once and
-  // ends): export_after() has nothing to give afterwards.
-  Result<std::vector<std::uint8_t>> take_after();
   // Whether a load also prepares what only the page shows: the hazards found with the
   // default options before any run (loaded()->hazards) and its text's characters for the
   // font. The command line turns it off: it draws nothing, and its run finds the
   // hazards again with the run's own options (the report's are those, either way).
   void set_page_preflight(bool on) { page_preflight_ = on; }
+  // The after image's pages go to `sink` as they are read instead of into memory (the
+  // command line streams them to its --out file); export_after() then has nothing.
+  void set_after_image_sink(sql::SerializeJob::Sink sink) { after_sink_ = std::move(sink); }
 
   // The PostgreSQL migration script (`revert`: the revert script) for the loaded
   // snapshot with `options`: pg::script_file, the same bytes as `redline script` for
@@ -270,7 +270,7 @@ class Engine {
 
   std::optional<sql::Database> db_;              // the loaded snapshot (before)
   bool page_preflight_ = true;
-  Status after_ready() const;  // why export_after() has nothing yet, if it has not
+  sql::SerializeJob::Sink after_sink_;
   std::shared_ptr<const LoadedView> loaded_;
   JobView job_;
   std::optional<Error> error_;
