@@ -263,23 +263,19 @@ if (scale.native.length) {
   w();
 }
 
-// ---- e. the PostgreSQL script against Django (bench/run --pg: bench/pg_script_bench.sh) ----
-const pgScript = text('pg_script.md').trim();
-if (pgScript) {
-  w('## e. The PostgreSQL migration script against Django\'s migration');
+// A section a script wrote as markdown in the results (its own "# title" line replaced).
+const spliced = (file, title) => {
+  const body = text(file).trim();
+  if (!body) return;
+  w(`## ${title}`);
   w();
-  w(pgScript.replace(/^# .*\n+/, ''));
+  w(body.replace(/^# .*\n+/, ''));
   w();
-}
-
-// ---- f. the whole CLI run against the copy floor and Django (bench/cli_bench.sh) ----
-const cliRun = text('cli_run.md').trim();
-if (cliRun) {
-  w('## f. The whole command-line run against the copy floor and Django\'s migration');
-  w();
-  w(cliRun.replace(/^# .*\n+/, ''));
-  w();
-}
+};
+// e. the PostgreSQL script against Django (bench/run --pg: bench/pg_script_bench.sh);
+// f. the whole CLI run against the copy floor and Django (bench/cli_bench.sh).
+spliced('pg_script.md', 'e. The PostgreSQL migration script against Django\'s migration');
+spliced('cli_run.md', 'f. The whole command-line run against the copy floor and Django\'s migration');
 
 w('## How to reproduce');
 w();
