@@ -263,14 +263,19 @@ if (scale.native.length) {
   w();
 }
 
-// ---- e. the PostgreSQL script against Django (bench/run --pg: bench/pg_script_bench.sh) ----
-const pgScript = text('pg_script.md').trim();
-if (pgScript) {
-  w('## e. The PostgreSQL migration script against Django\'s migration');
+// A section a script wrote as markdown in the results (its own "# title" line replaced).
+const spliced = (file, title) => {
+  const body = text(file).trim();
+  if (!body) return;
+  w(`## ${title}`);
   w();
-  w(pgScript.replace(/^# .*\n+/, ''));
+  w(body.replace(/^# .*\n+/, ''));
   w();
-}
+};
+// e. the PostgreSQL script against Django (bench/run --pg: bench/pg_script_bench.sh);
+// f. the whole CLI run against the copy floor and Django (bench/cli_bench.sh).
+spliced('pg_script.md', 'e. The PostgreSQL migration script against Django\'s migration');
+spliced('cli_run.md', 'f. The whole command-line run against the copy floor and Django\'s migration');
 
 w('## How to reproduce');
 w();
@@ -281,6 +286,7 @@ w('bench/run --quick    # ~1 min once built, smaller sizes; writes bench/results
 w('bench/run --no-build # measure with the binaries already built');
 w('bench/run --no-scale # without the size sweep (d.), which takes ~20 min more with its 3M-row snapshot');
 w('bench/run --pg       # also e.: bench/pg_script_bench.sh (as root; PostgreSQL 15, python3-django, python3-psycopg2; ~10 min)');
+w('bench/cli_bench.sh [--quick]   # f. alone (~10 min; --quick: ~2 min): the whole CLI run against the copy floor and Django');
 w('bench/scale [--sizes 10000,100000] [--no-browser]   # the size sweep alone; then node bench/report.mjs bench/results');
 w('```');
 w();

@@ -8,8 +8,14 @@
 // manual checklist items ({"frontend_employee_list": true, ...}, see core/checks.hpp).
 // Exit 0 done, 1 refused (a blocker or a failed check under --strict, or the "stop"
 // resolution; nothing is written to --out), 2 bad input or usage.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
+#include <utility>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "cli/cli.hpp"
 #include "core/io.hpp"
@@ -54,9 +60,56 @@ Status write_reports(const Args& args, engine::Engine& engine, bool reviewed) {
   return ok_status();
 }
 
+// The --out file while it is written: the after image's pages are streamed into
+// "<out>.part" as the engine reads them (no second in-memory copy of the database), and
+// it becomes <out> only once the run is kept; any other end removes it, so a refused or
+// failed run leaves no --out (and an existing one untouched).
+class PartFile {
+ public:
+  explicit PartFile(std::string out) : out_(std::move(out)), part_(out_ + ".part") {}
+  PartFile(const PartFile&) = delete;
+  PartFile& operator=(const PartFile&) = delete;
+  ~PartFile() {
+    if (f_) std::fclose(f_);
+    if (opened_ && !kept_) std::remove(part_.c_str());
+  }
+  Status write(const std::uint8_t* bytes, std::size_t n) {
+    if (!opened_) {
+      f_ = std::fopen(part_.c_str(), "wb");
+      if (!f_) return make_error(ErrorCode::Io, std::string("cannot create: ") + std::strerror(errno), part_);
+      opened_ = true;
+    }
+    if (std::fwrite(bytes, 1, n, f_) != n) return make_error(ErrorCode::Io, "write error", part_);
+    return ok_status();
+  }
+  // The image complete: <out> from the part written (an empty image if none was).
+  Status keep() {
+    if (!opened_) REDLINE_TRY(write(nullptr, 0));
+    const bool closed = std::fclose(std::exchange(f_, nullptr)) == 0;
+    if (!closed) return make_error(ErrorCode::Io, "write error", part_);
+    if (std::rename(part_.c_str(), out_.c_str()) != 0)
+      return make_error(ErrorCode::Io, std::string("cannot create: ") + std::strerror(errno), out_);
+    kept_ = true;
+    return ok_status();
+  }
+
+ private:
+  std::string out_, part_;
+  std::FILE* f_ = nullptr;
+  bool opened_ = false, kept_ = false;
+};
+
 }  // namespace
 
 int cmd_normalize(int argc, char** argv) {
+#if defined(__GLIBC__)
+  // Large blocks (SQLite's in-memory images, the after image, the diff's vectors) from
+  // the heap and kept there once freed: by default each is a fresh mmap, given back on
+  // free and faulted in again page by page by the next; ~5-8% of a 1M-row run's CPU
+  // (measured), the peak RSS unchanged (what is live at the peak is the same).
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
   auto args = parse_args(argc, argv, 2,
                          {"--out", "--report", "--report-md", "--report-html", "--csv-dir", "--ticks", "--options", "--now"},
                          {"--strict"});
@@ -93,6 +146,9 @@ int cmd_normalize(int argc, char** argv) {
   auto files = read_input(in);
   if (!files) return fail(files.error());
   engine::Engine engine;
+  engine.set_page_preflight(false);  // the page's pre-run view; the run finds its own hazards
+  PartFile after_file(out);
+  engine.set_after_image_sink([&after_file](const std::uint8_t* b, std::size_t n) { return after_file.write(b, n); });
   engine.set_ticks(std::move(ticks));
   engine.start_load_file(std::move(files->bytes), in, std::move(files->wal));
   engine.finish();
@@ -142,12 +198,10 @@ int cmd_normalize(int argc, char** argv) {
     return fail(named);
   }
 
-  // The image SQLite held in memory after the run, written as is: same input, options
-  // and --now give a byte-identical file, with or without a review.
-  auto image = engine.export_after();
-  if (!image) return fail(image.error());
-  auto w = write_file(out, *image);
-  if (!w) return fail(w.error());
+  // The image SQLite held in memory after the run, written as is (streamed to
+  // <out>.part as the engine read it; the run is kept, so it becomes <out>): same input,
+  // options and --now give a byte-identical file, with or without a review.
+  if (Status kept = after_file.keep(); !kept) return fail(kept.error());
   std::printf("normalized %s (%s) -> %s\n", in.c_str(), format_name(format), out.c_str());
   return kExitOk;
 }

@@ -258,7 +258,7 @@ Result<bool> SerializeJob::work(double budget_ms) {
     // Reserved, not filled: zeroing (and so touching) the whole image here would be
     // one slice of tens of ms for a 40 MB database; the pages are appended in order.
     out_.clear();
-    out_.reserve(page_size_ * page_count_);
+    if (!sink_) out_.reserve(page_size_ * page_count_);
     auto st = db_.prepare("SELECT pgno, data FROM sqlite_dbpage('main')");
     if (!st) return st.error();
     pages_ = std::move(st.value());
@@ -274,7 +274,11 @@ Result<bool> SerializeJob::work(double budget_ms) {
     if (pgno != read_ + 1 || pgno > page_count_ || n != page_size_)
       return make_error(ErrorCode::Internal, "cannot serialize the database", "page " + std::to_string(pgno));
     const auto* bytes = static_cast<const std::uint8_t*>(data);
-    out_.insert(out_.end(), bytes, bytes + n);
+    if (sink_) {
+      REDLINE_TRY(sink_(bytes, n));
+    } else {
+      out_.insert(out_.end(), bytes, bytes + n);
+    }
     ++read_;
     // 64 pages (256 KB with 4 KB pages) between looks at the clock.
     if (read_ % 64 == 0 &&

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -164,8 +165,11 @@ class Savepoint {
 // write to the database while the job runs.
 class SerializeJob final : public Job {
  public:
-  explicit SerializeJob(Database& db) : db_(db) {}
-  // The image, once step() said Done.
+  // Where the pages go instead of memory (the command line writes them to its --out
+  // file as they come, rather than hold a second copy of the database).
+  using Sink = std::function<Status(const std::uint8_t* bytes, std::size_t n)>;
+  explicit SerializeJob(Database& db, Sink sink = {}) : db_(db), sink_(std::move(sink)) {}
+  // The image, once step() said Done (empty with a sink).
   std::vector<std::uint8_t> take() { return std::move(out_); }
 
  private:
@@ -176,6 +180,7 @@ class SerializeJob final : public Job {
   std::optional<Statement> pages_;
   std::size_t page_size_ = 0, page_count_ = 0, read_ = 0;
   std::vector<std::uint8_t> out_;
+  Sink sink_;
 };
 
 // The tables of `db`'s main schema other than SQLite's own (sqlite_sequence, ...),

@@ -217,7 +217,7 @@ void Engine::pump(double budget_ms) {
     if (diff_) reviewing_->diff = std::make_shared<const DiffSummary>(summarize(*diff_));
     reviewing_->ok = p->state == JobState::Done;
     if (reviewing_->ok) {
-      image_job_ = std::make_unique<sql::SerializeJob>(run_->after());
+      image_job_ = std::make_unique<sql::SerializeJob>(run_->after(), after_sink_);
       job_.phase = "after image";
       return;
     }
@@ -306,7 +306,7 @@ void Engine::preflight(double budget_ms) {
   const auto t0 = std::chrono::steady_clock::now();
   auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
   if (!pub.preflight_done) {
-    if (pub.snapshot.summary.kind != "not_crm") {
+    if (page_preflight_ && pub.snapshot.summary.kind != "not_crm") {
       if (!hazard_job_) hazard_job_ = std::make_unique<HazardJob>(pub.snapshot.db, NormalizeOptions{});
       std::optional<Progress> p = step_stage(*hazard_job_, budget_ms, "hazards");
       if (!p) return;
@@ -335,16 +335,21 @@ void Engine::preflight(double budget_ms) {
     pub.sha256 = pub.digest.finish_hex();
     if (spent() >= budget_ms) return;
   }
-  if (!pub.chars) pub.chars = std::make_unique<load::TextCharsJob>(pub.snapshot.db);
-  Progress c = pub.chars->step(std::max(1.0, budget_ms - spent()));
-  job_.phase = "characters";
-  job_.fraction = c.fraction;
-  if (c.state == JobState::More) return;
-  // Without the characters the font keeps its fixed ranges: the data shows, with
-  // '?' for the characters outside them.
+  // The bytes are hashed: nothing reads them again (the database holds the data), so
+  // they go now rather than stay a second copy of the snapshot for the session.
+  std::vector<std::uint8_t>().swap(pub.original);
   std::vector<char32_t> chars;
-  if (c.state == JobState::Done) chars = pub.chars->take_result();
-  pub.chars.reset();  // it refers to pub.snapshot.db, which moves now
+  if (page_preflight_) {
+    if (!pub.chars) pub.chars = std::make_unique<load::TextCharsJob>(pub.snapshot.db);
+    Progress c = pub.chars->step(std::max(1.0, budget_ms - spent()));
+    job_.phase = "characters";
+    job_.fraction = c.fraction;
+    if (c.state == JobState::More) return;
+    // Without the characters the font keeps its fixed ranges: the data shows, with
+    // '?' for the characters outside them.
+    if (c.state == JobState::Done) chars = pub.chars->take_result();
+    pub.chars.reset();  // it refers to pub.snapshot.db, which moves now
+  }
   Published p = std::move(*to_publish_);
   to_publish_.reset();
   set_text_chars(std::move(chars), p.snapshot.summary.name);
@@ -368,7 +373,6 @@ void Engine::publish(Published p) {
   clear_pages();
   verification_.reset();  // it was of the snapshot before this one
   db_ = std::move(p.snapshot.db);
-  original_ = std::move(p.original);
   loaded_ = std::move(view);
   job_ = JobView{};
   error_.reset();

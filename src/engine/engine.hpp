@@ -30,7 +30,8 @@ namespace redline::engine {
 class Engine {
  public:
   void start_demo(const DemoOptions& options);
-  // Takes the user's bytes; they are kept unmodified as the "before" original.
+  // Takes the user's bytes; they are hashed for the report (the input's SHA-256) and
+  // then freed: the loaded database is what the session works on.
   // `wal`: a SQLite file's -wal file that came with it. A SQLite file in WAL mode
   // without one is refused (wal_file_needed): the page cannot look beside it.
   void start_load(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal = std::nullopt);
@@ -148,6 +149,14 @@ class Engine {
 
   // The normalized database as a SQLite file image (after a successful run).
   Result<std::vector<std::uint8_t>> export_after();
+  // Whether a load also prepares what only the page shows: the hazards found with the
+  // default options before any run (loaded()->hazards) and its text's characters for the
+  // font. The command line turns it off: it draws nothing, and its run finds the
+  // hazards again with the run's own options (the report's are those, either way).
+  void set_page_preflight(bool on) { page_preflight_ = on; }
+  // The after image's pages go to `sink` as they are read instead of into memory (the
+  // command line streams them to its --out file); export_after() then has nothing.
+  void set_after_image_sink(sql::SerializeJob::Sink sink) { after_sink_ = std::move(sink); }
 
   // The PostgreSQL migration script (`revert`: the revert script) for the loaded
   // snapshot with `options`: pg::script_file, the same bytes as `redline script` for
@@ -260,7 +269,8 @@ class Engine {
   int verifications_ = 0;
 
   std::optional<sql::Database> db_;              // the loaded snapshot (before)
-  std::vector<std::uint8_t> original_;           // the user's bytes, untouched
+  bool page_preflight_ = true;
+  sql::SerializeJob::Sink after_sink_;
   std::shared_ptr<const LoadedView> loaded_;
   JobView job_;
   std::optional<Error> error_;

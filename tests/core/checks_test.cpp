@@ -386,6 +386,8 @@ TEST(Checks, CliStrictRefusesOnAFailedCheck) {
   EXPECT_EQ(res.exit_code, 1) << res.out;
   EXPECT_NE(res.out.find("failed checks: api_employees_contact"), std::string::npos) << res.out;
   EXPECT_FALSE(std::filesystem::exists(out)) << "a refused run writes no result";
+  // The after image was streamed to <out>.part before the review refused it: gone too.
+  EXPECT_FALSE(std::filesystem::exists(out + ".part")) << "a refused run leaves its streamed image";
   auto j = nlohmann::json::parse(text_of_file(report));
   EXPECT_EQ(j["status"], "refused");
   EXPECT_EQ(j["error"]["code"], "hazard");
@@ -403,6 +405,13 @@ TEST(Checks, CliStrictRefusesOnAFailedCheck) {
   auto small = run_cli("normalize " + shell_quote(fixture(kSmallFixture)) + " --out " + shell_quote(out) + " --strict");
   EXPECT_EQ(small.exit_code, 0) << small.out;
   EXPECT_NE(small.out.find("checks: 17 passed, 0 failed, 0 warnings, 8 manual"), std::string::npos) << small.out;
+  // A refused run leaves an --out that was already there as it was.
+  const std::string kept = text_of_file(out);
+  auto again = run_cli("normalize " + shell_quote(fixture(kSmallFixture)) + " --out " + shell_quote(out) +
+                       " --options " + shell_quote(opts) + " --now '2026-01-02 03:04:05' --strict");
+  EXPECT_EQ(again.exit_code, 1) << again.out;
+  EXPECT_EQ(text_of_file(out), kept) << "a refused run changed the --out already there";
+  EXPECT_FALSE(std::filesystem::exists(out + ".part"));
 
   // Ticks from a file; a bad ticks file is a usage error naming the file.
   const std::string ticks = tmp.file("ticks.json");
