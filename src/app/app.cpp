@@ -255,12 +255,17 @@ void App::frame() {
     }
     if (ImGui::BeginTabItem("Run", nullptr, tab_flags("run"))) {
       panel_ = "run";
-      draw_run(run_, session_, actions);
+      draw_run(run_, session_, options_of(hazards_), actions);
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("Diff", nullptr, tab_flags("diff"))) {
       panel_ = "diff";
       draw_diff(diff_, session_);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Lineage", nullptr, tab_flags("lineage"))) {
+      panel_ = "lineage";
+      draw_lineage(lineage_, session_);
       ImGui::EndTabItem();
     }
     char checks_label[64] = "Checklist###checklist";
