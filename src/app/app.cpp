@@ -23,7 +23,7 @@ struct PanelEntry {
 };
 constexpr PanelEntry kPanels[] = {{"overview", "Overview", "1"}, {"hazards", "Hazards", "2"}, {"run", "Run", "3"},
                                   {"diff", "Diff", "4"},         {"checklist", "Checklist", "5"}, {"open", "Open", "6"},
-                                  {"verify", "Verify", "7"}};
+                                  {"verify", "Verify", "7"},     {"lineage", "Lineage", "8"}};
 }  // namespace
 
 void App::init(float pixel_ratio) {

@@ -172,6 +172,8 @@ class Engine {
   void request_trace(const NormalizeOptions& options);
   std::shared_ptr<const nlohmann::ordered_json> trace_view() const { return trace_view_; }
   bool trace_busy() const { return trace_job_ && trace_job_->running(); }
+  // The size above which no replay is made (kTraceRowLimit; tests lower it).
+  void set_trace_row_limit(std::int64_t rows) { trace_row_limit_ = rows; }
   // Rows of `table` as the database stood after `state` steps of the last trace
   // (TraceJob::state_rows); `options` must be the trace's.
   Result<nlohmann::ordered_json> trace_state(const NormalizeOptions& options, std::size_t state,
@@ -191,6 +193,7 @@ class Engine {
   void publish_trace();
   std::unique_ptr<TraceJob> trace_job_;
   nlohmann::ordered_json trace_options_;  // of trace_job_ (as asked)
+  std::int64_t trace_row_limit_ = kTraceRowLimit;
   std::shared_ptr<const nlohmann::ordered_json> trace_view_;
   void publish(Published p);
   void begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo,

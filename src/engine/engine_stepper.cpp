@@ -19,7 +19,7 @@ void Engine::publish_trace() {
   auto v = std::make_shared<nlohmann::ordered_json>();
   nlohmann::ordered_json& j = *v;
   const std::int64_t rows = loaded_ ? loaded_->total_rows : 0;
-  const bool too_big = rows > kTraceRowLimit;
+  const bool too_big = rows > trace_row_limit_;
   const Trace& t = trace_job_ && !too_big ? trace_job_->trace() : untraced_steps();
   Progress p = trace_job_ ? trace_job_->progress() : Progress{JobState::Done, 1.0, "", std::nullopt};
   j = t.to_json();
@@ -28,7 +28,7 @@ void Engine::publish_trace() {
   j["fraction"] = p.fraction;
   j["phase"] = p.phase;
   j["too_big"] = too_big;
-  j["row_limit"] = kTraceRowLimit;
+  j["row_limit"] = trace_row_limit_;
   j["total_rows"] = rows;
   if (p.state == JobState::Error && p.error) {
     j["error"] = {{"code", to_string(p.error->code)}, {"message", p.error->message}, {"context", p.error->context}};
@@ -45,7 +45,7 @@ void Engine::request_trace(const NormalizeOptions& options) {
     return;
   }
   trace_options_ = std::move(asked);
-  if (loaded_->total_rows <= kTraceRowLimit) trace_job_ = std::make_unique<TraceJob>(*db_, options);
+  if (loaded_->total_rows <= trace_row_limit_) trace_job_ = std::make_unique<TraceJob>(*db_, options);
   publish_trace();
 }
 
@@ -65,7 +65,7 @@ Result<nlohmann::ordered_json> Engine::trace_state(const NormalizeOptions& optio
   if (!trace_job_) {
     return make_error(ErrorCode::Usage,
                       "the snapshot has " + std::to_string(loaded_ ? loaded_->total_rows : 0) +
-                          " rows, more than the " + std::to_string(kTraceRowLimit) +
+                          " rows, more than the " + std::to_string(trace_row_limit_) +
                           " a step-by-step replay keeps: only the per-step counts of the run are shown");
   }
   if (trace_job_->running()) return make_error(ErrorCode::Usage, "the step-by-step replay is still under way");

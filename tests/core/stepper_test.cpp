@@ -185,6 +185,25 @@ TEST(Stepper, ACancelDropsTheReplayAndItsPendingAnswer) {
   EXPECT_EQ(a["error"]["code"], "cancelled");
 }
 
+TEST(Stepper, ASnapshotAboveTheLimitGetsTheStepTableAndSaysWhyNoMore) {
+  Worker w;
+  w.load("crm-small/before.sqlite3");
+  w.host.engine().set_trace_row_limit(10);
+  json plan = w.ask({{"type", "trace"}, {"options", kOptions}});
+  EXPECT_TRUE(plan["too_big"].get<bool>());
+  EXPECT_TRUE(plan["done"].get<bool>());
+  EXPECT_EQ(plan["row_limit"], 10);
+  EXPECT_GT(plan["total_rows"].get<std::int64_t>(), 10);
+  ASSERT_EQ(plan["steps"].size(), normalization_steps().size());
+  for (const auto& s : plan["steps"]) {
+    EXPECT_EQ(s["status"], "not reached");
+    EXPECT_FALSE(s["title"].get<std::string>().empty());
+  }
+  json state = w.ask({{"type", "trace_state"}, {"options", kOptions}, {"state", 1}, {"table", "customers"}});
+  ASSERT_TRUE(state.contains("error"));
+  EXPECT_NE(state["error"]["message"].get<std::string>().find("more than the 10"), std::string::npos) << state;
+}
+
 TEST(Lineage, EverySourceRowWithAddressDataShowsItsAddresssNewHome) {
   Worker w;
   w.load("crm-small/before.sqlite3");
