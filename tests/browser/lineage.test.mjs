@@ -92,11 +92,10 @@ test('every source row with address data shows its address\'s new home; new rows
     const links = new Map(rows(afterFile, `SELECT a.id, a.object_id, a.address_id FROM addressables a JOIN django_content_type t
       ON t.id = a.content_type_id WHERE t.app_label = 'crmApp' AND t.model = '${model}' ORDER BY a.id`)
       .reverse().map((r) => [r.object_id, r]));
-    const lineages = await page.evaluate(async ({ table, ids }) => {
-      const out = [];
-      for (const id of ids) out.push(await window.redline.lineage(table, 'before', { key: id }));
-      return out;
-    }, { table, ids: withData.map((r) => r.id) });
+    // All asked at once: the worker answers them in one slice.
+    const lineages = await page.evaluate(({ table, ids }) =>
+      Promise.all(ids.map((id) => window.redline.lineage(table, 'before', { key: id }))),
+    { table, ids: withData.map((r) => r.id) });
     for (const [i, src] of withData.entries()) {
       const l = lineages[i];
       const link = links.get(src.id);
