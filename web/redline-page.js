@@ -474,7 +474,8 @@
       m._redline_select_check(p);
       m._free(p);
     },
-    // Bring a panel to the front: 'overview', 'hazards', 'run', 'diff', 'checklist', 'open'.
+    // Bring a panel to the front: 'overview', 'hazards', 'run', 'diff', 'checklist', 'open',
+    // 'verify', 'lineage'.
     show: function (panel) {
       var m = mod();
       var p = cString(m, String(panel));
