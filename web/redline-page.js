@@ -28,6 +28,22 @@
 //                    verified, equal, mismatch_count, mismatches: [{table, key, column,
 //                    predicted, actual}], checks, error}; rejects when the file cannot
 //                    be loaded (the loaded snapshot and its preview stay)
+//   plan(options)    Promise of the normalization with `options` replayed step by step
+//                    on a copy of the loaded snapshot (the plan before a run, the
+//                    stepper's data after it): {options, done, too_big, row_limit,
+//                    total_rows, error, steps: [{id, phase, title, records, status,
+//                    sql, rows_affected, tables: [{table, key, created, changed,
+//                    removed, created_keys, changed_keys, removed_keys, keys_complete,
+//                    columns_added, columns_dropped, examples}]}]}
+//   stateAt(options, state, table, {offset, limit})  Promise of the rows of `table` as
+//                    the database stood after `state` steps of plan(options) (0:
+//                    before the run): {step, tables, columns, rows, total}
+//   lineage(table, side, {key, query})  Promise of one row of the last run, `side`
+//                    'before' (where each old value lives now, or that it was lost)
+//                    or 'after' (where each value came from), by id or by text in it:
+//                    {found, key, matches, lines: [{column, value, fate, note, where,
+//                    to_table, to_id, to_column, now_value, via_table, via_id,
+//                    from_table, from_id, from_column, was_value}]}
 //   frameStats({reset})  the gaps between frames the page measured since the last
 //                    reset: {frames, maxGapMs, p99GapMs, worst: [{gapMs, phase}],
 //                    byPhase: {stage: max gap}, heap: {size, max, used} (the engine's,
@@ -381,6 +397,24 @@
       return call({ type: 'script', options: opts.options || {}, revert: !!opts.revert, batch_rows: opts.batchRows || 0 })
         .then(function (a) { return new Uint8Array(a.bytes); });
     },
+    plan: function (options) {
+      mod();
+      return call({ type: 'trace', options: options || {} }).then(function (a) { return JSON.parse(a.text); });
+    },
+    stateAt: function (options, state, table, opts) {
+      mod();
+      opts = opts || {};
+      return call({ type: 'trace_state', options: options || {}, state: state, table: table || '',
+                    offset: opts.offset || 0, limit: opts.limit === undefined ? 50 : opts.limit })
+        .then(function (a) { return JSON.parse(a.text); });
+    },
+    lineage: function (table, side, opts) {
+      mod();
+      opts = opts || {};
+      var r = { type: 'lineage', table: table, side: side || 'before', query: opts.query || '' };
+      if (opts.key !== undefined) r.key = opts.key;
+      return call(r).then(function (a) { return JSON.parse(a.text); });
+    },
     // The file goes to the worker as a load's does (read in a piece per slice, no
     // copy here); the engine answers once it has compared it.
     verifyActual: function (bytes, name, options) {
@@ -459,7 +493,8 @@
       m._redline_select_check(p);
       m._free(p);
     },
-    // Bring a panel to the front: 'overview', 'hazards', 'run', 'diff', 'checklist', 'open'.
+    // Bring a panel to the front: 'overview', 'hazards', 'run', 'diff', 'checklist', 'open',
+    // 'verify', 'lineage'.
     show: function (panel) {
       var m = mod();
       var p = cString(m, String(panel));

@@ -23,7 +23,7 @@ struct PanelEntry {
 };
 constexpr PanelEntry kPanels[] = {{"overview", "Overview", "1"}, {"hazards", "Hazards", "2"}, {"run", "Run", "3"},
                                   {"diff", "Diff", "4"},         {"checklist", "Checklist", "5"}, {"open", "Open", "6"},
-                                  {"verify", "Verify", "7"}};
+                                  {"verify", "Verify", "7"},     {"lineage", "Lineage", "8"}};
 }  // namespace
 
 void App::init(float pixel_ratio) {
@@ -292,12 +292,17 @@ void App::frame() {
     }
     if (ImGui::BeginTabItem("Run", nullptr, tab_flags("run"))) {
       panel_ = "run";
-      draw_run(run_, session_, actions);
+      draw_run(run_, session_, options_of(hazards_), actions);
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("Diff", nullptr, tab_flags("diff"))) {
       panel_ = "diff";
       draw_diff(diff_, session_);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Lineage", nullptr, tab_flags("lineage"))) {
+      panel_ = "lineage";
+      draw_lineage(lineage_, session_);
       ImGui::EndTabItem();
     }
     char checks_label[64] = "Checklist###checklist";

@@ -90,6 +90,7 @@ class App {
   OverviewPanel overview_;
   HazardsPanel hazards_;
   RunPanel run_;
+  LineagePanel lineage_;
   DiffPanel diff_;
   ChecklistPanel checklist_;
   std::optional<Session::LocateRequest> opening_;  // the row open_row is waiting for

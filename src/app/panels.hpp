@@ -82,7 +82,18 @@ struct RunPanel {
   float seconds_per_step = 1.5f;
   int runs_seen = -1;       // a new run puts the cursor back at its end
   std::string csv_table;    // the table picked for the CSV download
+  std::string state_table;  // the table shown in the state after the cursor's step
+  std::size_t state_offset = 0;
 };
+
+// Lineage from any table (lineage_panel.cpp): a row picked by key or text, and per
+// column where its value lives now (a source row) or where it came from (a new row).
+struct LineagePanel {
+  int side = 0;  // 0 before (source row), 1 after (new row)
+  std::string table = "customers";
+  char query[128] = {};
+};
+void draw_lineage(LineagePanel& panel, Session& session);
 
 // The verification checklist (spec §4) of the last run.
 struct ChecklistPanel {
@@ -124,7 +135,8 @@ void draw_diff(DiffPanel& panel, Session& session);
 std::string diff_view(DiffPanel& panel, Session& session, const std::string& options_json);
 void draw_checklist(ChecklistPanel& panel, const Session& session, Actions& actions);
 void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Actions& actions);
-void draw_run(RunPanel& panel, const Session& session, Actions& actions);
+// `chosen`: the options the Hazards tab says, for the plan before a run.
+void draw_run(RunPanel& panel, Session& session, const NormalizeOptions& chosen, Actions& actions);
 // The real database after the migration against the prediction (verify_panel.cpp).
 void draw_verify(const Session& session, Actions& actions);
 void draw_welcome(WelcomePanel& panel, const Session& session, Actions& actions);

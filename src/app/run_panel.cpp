@@ -3,7 +3,11 @@
 // options, a table's changes as CSV); and a stepper for trainers that walks the
 // finished run one step at a time through its phases (expand, migrate, contract,
 // index): play, step, back, each step with its SQL, rows affected, time and the
-// tables it changed.
+// tables it changed; and before a run the plan (every step with the statements it
+// will execute for the chosen options and the rows it will touch), after it what
+// each step did to each table (rows created, changed, removed, examples) and the
+// database as it stood after the step: both from the engine's step-by-step replay
+// of the same run on a copy (engine_stepper.cpp).
 #include <imgui.h>
 
 #include <algorithm>
@@ -323,9 +327,183 @@ void draw_step_list(RunPanel& panel, const std::vector<StepRecord>& steps) {
   ImGui::EndTable();
 }
 
+using nlohmann::json;
+
+std::string text_of(const json& v) {
+  if (v.is_null()) return "NULL";
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+// A replay that could not be made or is under way: say so; true when it is ready.
+bool trace_ready(const std::shared_ptr<const json>& t) {
+  if (!t) {
+    ImGui::TextDisabled("Asking the engine for the step-by-step replay...");
+    return false;
+  }
+  if ((*t).value("too_big", false)) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("This snapshot has %lld rows, more than the %lld a step-by-step replay keeps in memory: "
+                        "the steps' data and states are not shown, only their statements and counts after the run.",
+                        static_cast<long long>((*t).value("total_rows", 0LL)),
+                        static_cast<long long>((*t).value("row_limit", 0LL)));
+    ImGui::PopTextWrapPos();
+    return false;
+  }
+  if (!(*t).value("done", false)) {
+    ImGui::ProgressBar(static_cast<float>((*t).value("fraction", 0.0)), ImVec2(ImGui::GetFontSize() * 20, 0),
+                       (*t).value("phase", std::string()).c_str());
+    return false;
+  }
+  return true;
+}
+
+// One line per table the step touched: what it did to the table's rows and columns.
+std::string effect_line(const json& e) {
+  std::string s = e.value("table", std::string()) + ":";
+  if (e.value("table_created", false)) s += " table created;";
+  if (e.value("table_dropped", false)) s += " table dropped;";
+  for (const char* k : {"created", "changed", "removed"})
+    if (e.value(k, 0LL)) s += " " + std::to_string(e.value(k, 0LL)) + " " + k + ";";
+  if (!e["columns_added"].empty()) s += " +" + std::to_string(e["columns_added"].size()) + " column(s);";
+  if (!e["columns_dropped"].empty()) {
+    s += " dropped";
+    for (const auto& c : e["columns_dropped"]) s += " " + c.get<std::string>();
+    s += ";";
+  }
+  return s;
+}
+
+// The plan before a run: the phases and their steps, each with the tables it will
+// touch and the statements it will execute with the options the Hazards tab says.
+void draw_plan(Session& session, const NormalizeOptions& chosen) {
+  session.request_trace(chosen);
+  ImGui::TextWrapped("The plan: what Normalize will do with the options on the Hazards tab (change them there and "
+                     "this plan follows). Nothing runs until you press Normalize.");
+  auto t = session.trace();
+  const bool ready = trace_ready(t);
+  if (t && !(*t)["error"].is_null()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(status_color("failed"), "With these options the run stops: %s",
+                       (*t)["error"].value("message", std::string()).c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (!t) return;
+  ImGui::BeginChild("##plan", ImVec2(0, 0), false);
+  std::string phase;
+  for (const auto& s : (*t)["steps"]) {
+    if (s.value("phase", std::string()) != phase) {
+      phase = s.value("phase", std::string());
+      ImGui::Spacing();
+      ImGui::TextDisabled("%s", phase.c_str());
+    }
+    const std::string id = s.value("id", std::string());
+    char label[256];
+    std::snprintf(label, sizeof label, "%s  %s  (%lld rows)###plan%s", id.c_str(), s.value("title", std::string()).c_str(),
+                  static_cast<long long>(s.value("rows_affected", 0LL)), id.c_str());
+    if (!ImGui::TreeNode(label)) continue;
+    ImGui::TextDisabled("%s", s.value("records", std::string()).c_str());
+    if (s.value("status", std::string()) == "already_done")
+      ImGui::TextColored(status_color("done"), "already done in this snapshot: %s", s.value("note", std::string()).c_str());
+    if (ready) {
+      for (const auto& e : s["tables"]) ImGui::BulletText("%s", effect_line(e).c_str());
+      if (s["tables"].empty()) ImGui::BulletText("touches no table's rows");
+    }
+    for (const auto& q : s["sql"]) {
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextUnformatted((q.get<std::string>() + ";").c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::Separator();
+    }
+    ImGui::TreePop();
+  }
+  ImGui::EndChild();
+}
+
+// After a run: what the cursor's step did to each table, and the database after it.
+void draw_step_data(RunPanel& panel, Session& session, const RunView& run) {
+  auto options = options_from_json(run.report.options, "the run's options");
+  if (!options) return;
+  session.request_trace(*options);
+  auto t = session.trace();
+  if (!trace_ready(t)) return;
+  const std::size_t state = static_cast<std::size_t>(panel.cursor + 1);
+  if (panel.cursor >= 0 && static_cast<std::size_t>(panel.cursor) < (*t)["steps"].size()) {
+    const json& s = (*t)["steps"][static_cast<std::size_t>(panel.cursor)];
+    ImGui::TextDisabled("What %s did:", s.value("id", std::string()).c_str());
+    if (s["tables"].empty()) ImGui::BulletText("no table's rows or columns changed");
+    for (const auto& e : s["tables"]) {
+      if (!ImGui::TreeNode(effect_line(e).c_str())) continue;
+      for (const auto& x : e["examples"]) {
+        ImGui::TextDisabled("%s #%lld", x.value("kind", std::string()).c_str(),
+                            static_cast<long long>(x.value("key", 0LL)));
+        const json& b = x["before"];
+        const json& a = x["after"];
+        const json& cols = a.is_object() ? a : b;
+        for (auto it = cols.begin(); it != cols.end(); ++it) {
+          const std::string bv = b.is_object() && b.contains(it.key()) ? text_of(b[it.key()]) : "-";
+          const std::string av = a.is_object() && a.contains(it.key()) ? text_of(a[it.key()]) : "-";
+          if (bv == av) continue;
+          ImGui::BulletText("%s: %s -> %s", it.key().c_str(), bv.c_str(), av.c_str());
+        }
+      }
+      ImGui::TreePop();
+    }
+  }
+  // The state: a table browser of the database as it stood after the step.
+  session.request_trace_state(*options, state, panel.state_table, panel.state_offset, 50);
+  auto st = session.trace_state();
+  if (!st) return;
+  if (st->contains("error")) {
+    panel.state_table.clear();
+    panel.state_offset = 0;
+    return;
+  }
+  ImGui::Separator();
+  ImGui::TextDisabled("The database after %s:", st->value("step", std::string()).c_str());
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+  if (ImGui::BeginCombo("##statetable", panel.state_table.empty() ? "(pick a table)" : panel.state_table.c_str())) {
+    for (const auto& tb : (*st)["tables"]) {
+      const std::string name = tb.value("name", std::string());
+      char label[160];
+      std::snprintf(label, sizeof label, "%s (%lld rows)", name.c_str(), static_cast<long long>(tb.value("rows", 0LL)));
+      if (ImGui::Selectable(label, name == panel.state_table)) panel.state_table = name, panel.state_offset = 0;
+    }
+    ImGui::EndCombo();
+  }
+  if (!st->contains("columns")) return;
+  const long long total = st->value("total", 0LL);
+  ImGui::SameLine();
+  if (ImGui::SmallButton("<##page") && panel.state_offset >= 50) panel.state_offset -= 50;
+  ImGui::SameLine();
+  ImGui::Text("rows %zu-%lld of %lld", panel.state_offset + 1,
+              std::min<long long>(total, static_cast<long long>(panel.state_offset) + 50), total);
+  ImGui::SameLine();
+  if (ImGui::SmallButton(">##page") && static_cast<long long>(panel.state_offset) + 50 < total) panel.state_offset += 50;
+  const int ncols = static_cast<int>(std::min<std::size_t>((*st)["columns"].size(), 60));
+  if (ncols == 0) return;
+  if (!ImGui::BeginTable("##state", ncols,
+                         ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
+                             ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit,
+                         ImVec2(0, ImGui::GetFontSize() * 16)))
+    return;
+  ImGui::TableSetupScrollFreeze(1, 1);
+  for (int c = 0; c < ncols; ++c) ImGui::TableSetupColumn((*st)["columns"][static_cast<std::size_t>(c)].get<std::string>().c_str());
+  ImGui::TableHeadersRow();
+  for (const auto& row : (*st)["rows"]) {
+    ImGui::TableNextRow();
+    for (int c = 0; c < ncols; ++c) {
+      ImGui::TableSetColumnIndex(c);
+      ImGui::TextUnformatted(text_of(row[static_cast<std::size_t>(c)]).c_str());
+    }
+  }
+  ImGui::EndTable();
+}
+
 }  // namespace
 
-void draw_run(RunPanel& panel, const Session& session, Actions& actions) {
+void draw_run(RunPanel& panel, Session& session, const NormalizeOptions& chosen, Actions& actions) {
   const JobView& job = session.job();
   auto run = session.run();
   if (job.active && !run) {
@@ -334,6 +512,7 @@ void draw_run(RunPanel& panel, const Session& session, Actions& actions) {
   }
   if (!run) {
     ImGui::TextWrapped("Not run yet: pick the options on the Hazards tab and press Normalize.");
+    if (session.loaded()) draw_plan(session, chosen);
     return;
   }
   const Report& r = run->report;
@@ -367,6 +546,7 @@ void draw_run(RunPanel& panel, const Session& session, Actions& actions) {
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("##stepdetail", ImVec2(0, 0), false);
+  if (run->ok) draw_step_data(panel, session, *run);
   draw_step_detail(panel, *run);
   ImGui::EndChild();
 }

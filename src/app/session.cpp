@@ -126,7 +126,27 @@ void Session::pick_actual(const NormalizeOptions& options) {
   send({{"type", "pick_actual"}, {"options", options_to_json(options)}});
 }
 
+void Session::ask_once(std::string& asked, const json& request) {
+  std::string text = request.dump();
+  if (text == asked) return;
+  send(request);
+  asked = std::move(text);
+}
+void Session::request_trace(const NormalizeOptions& options) {
+  ask_once(trace_asked_, {{"type", "trace"}, {"options", options_to_json(options)}});
+}
+void Session::request_trace_state(const NormalizeOptions& options, std::size_t state, const std::string& table,
+                                  std::size_t offset, std::size_t limit) {
+  ask_once(state_asked_, {{"type", "trace_state"}, {"options", options_to_json(options)}, {"state", state},
+                          {"table", table}, {"offset", offset}, {"limit", limit}});
+}
+void Session::request_lineage(const std::string& table, const std::string& side, const std::string& query) {
+  ask_once(lineage_asked_, {{"type", "lineage"}, {"table", table}, {"side", side}, {"query", query}});
+}
 void Session::forget_requests() {
+  trace_asked_.clear();
+  state_asked_.clear();
+  lineage_asked_.clear();
   page_asked_.reset();
   search_asked_.reset();
   density_asked_.reset();
@@ -195,6 +215,10 @@ void Session::apply(const json& m) {
     s = take_view(m, location_, engine::location_from_json);
   } else if (type == "verify") {
     s = take_view(m, verification_, engine::verify_from_json);
+  } else if (type == "trace" || type == "trace_state" || type == "lineage") {
+    auto& slot = type == "trace" ? trace_ : type == "trace_state" ? trace_state_ : lineage_;
+    const json& v = m.contains("view") ? m["view"] : json(nullptr);
+    slot = v.is_null() ? nullptr : std::make_shared<const json>(v);
   } else if (type == "chars") {
     text_chars_.clear();
     for (const json& c : m.at("chars")) text_chars_.push_back(static_cast<char32_t>(c.get<std::uint32_t>()));

@@ -112,7 +112,22 @@ class Session {
   // bytes, as it does a load); null before one or after a new snapshot.
   std::shared_ptr<const engine::VerifyView> verification() const { return verification_; }
 
+  // The plan and the stepper (the normalization with `options` replayed step by step
+  // on a copy, engine_stepper.cpp), a table as it stood after `state` steps of it, and
+  // one row's lineage: the engine's JSON views (host_stepper.cpp says their fields),
+  // null until asked and answered. Asked once however often a panel asks.
+  void request_trace(const NormalizeOptions& options);
+  void request_trace_state(const NormalizeOptions& options, std::size_t state, const std::string& table,
+                           std::size_t offset, std::size_t limit);
+  void request_lineage(const std::string& table, const std::string& side, const std::string& query);
+  std::shared_ptr<const nlohmann::json> trace() const { return trace_; }
+  std::shared_ptr<const nlohmann::json> trace_state() const { return trace_state_; }
+  std::shared_ptr<const nlohmann::json> lineage() const { return lineage_; }
+
  private:
+  void ask_once(std::string& asked, const nlohmann::json& request);
+  std::shared_ptr<const nlohmann::json> trace_, trace_state_, lineage_;
+  std::string trace_asked_, state_asked_, lineage_asked_;
   std::int64_t send(const nlohmann::json& request);
   void apply(const nlohmann::json& message);
   void forget_requests();  // a new snapshot or run: what was asked is asked again

@@ -92,6 +92,7 @@ std::string Engine::activity() const {
 }
 
 void Engine::cancel() {
+  if (trace_busy()) drop_trace();
   if (demo_) demo_->cancel();
   demo_.reset();
   demo_image_.reset();  // it reads demo_db_
@@ -151,6 +152,10 @@ void Engine::pump(double budget_ms) {
       error_ = page.error();
     }
     page_served_ = page_request_;
+  }
+  if (trace_busy() && !job_.active) {
+    pump_trace(budget_ms);
+    return;
   }
   if (verify_load_) {
     pump_verify(budget_ms);
@@ -357,6 +362,7 @@ void Engine::preflight(double budget_ms) {
 }
 
 void Engine::publish(Published p) {
+  drop_trace();  // it replays the snapshot this one replaces
   auto view = std::make_shared<LoadedView>();
   view->summary = p.snapshot.summary;
   for (const auto& [t, n] : view->summary.tables) view->total_rows += n;

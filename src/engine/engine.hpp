@@ -18,6 +18,7 @@
 #include "core/load/text_chars.hpp"
 #include "core/review/moves.hpp"
 #include "core/migrate/normalize_options.hpp"
+#include "core/migrate/trace.hpp"
 #include "core/pipeline.hpp"
 #include "core/review/review.hpp"
 #include "core/result.hpp"
@@ -172,8 +173,37 @@ class Engine {
   std::shared_ptr<const VerifyView> verification() const { return verification_; }
   int verifications() const { return verifications_; }  // finished (ok or not)
 
+  // The plan and the stepper (engine_stepper.cpp): the normalization with `options`
+  // replayed step by step on a copy of the loaded snapshot (TraceJob), in slices
+  // between other work, the last one kept. Published as trace_view(): {options, done,
+  // fraction, phase, too_big, row_limit, total_rows, steps, error}; above
+  // kTraceRowLimit rows only the step table, with too_big set.
+  void request_trace(const NormalizeOptions& options);
+  std::shared_ptr<const nlohmann::ordered_json> trace_view() const { return trace_view_; }
+  bool trace_busy() const { return trace_job_ && trace_job_->running(); }
+  // The size above which no replay is made (kTraceRowLimit; tests lower it).
+  void set_trace_row_limit(std::int64_t rows) { trace_row_limit_ = rows; }
+  // Rows of `table` as the database stood after `state` steps of the last trace
+  // (TraceJob::state_rows); `options` must be the trace's.
+  Result<nlohmann::ordered_json> trace_state(const NormalizeOptions& options, std::size_t state,
+                                             const std::string& table, std::size_t offset, std::size_t limit);
+  // Lineage of one row of any table of the last run (engine_lineage.cpp): `side`
+  // "before" (a source row: where each old value lives now, or that it was lost, and
+  // why) or "after" (a row of the result: where each value came from). The row is
+  // `key` (its id), or the first row whose id or text matches `query` (the matches
+  // are listed too).
+  Result<nlohmann::ordered_json> lineage(const std::string& table, const std::string& side,
+                                         std::optional<std::int64_t> key, const std::string& query);
+
  private:
   struct Published;
+  void pump_trace(double budget_ms);
+  void drop_trace();
+  void publish_trace();
+  std::unique_ptr<TraceJob> trace_job_;
+  nlohmann::ordered_json trace_options_;  // of trace_job_ (as asked)
+  std::int64_t trace_row_limit_ = kTraceRowLimit;
+  std::shared_ptr<const nlohmann::ordered_json> trace_view_;
   void publish(Published p);
   void begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo,
                   std::optional<WalInput> wal = std::nullopt);

@@ -51,6 +51,7 @@ void Host::answer_error(std::int64_t id, const Error& e) {
 
 void Host::handle(const json& r) {
   const std::string type = r["type"].get<std::string>();
+  if (handle_stepper(type, r)) return;
   if (type == "demo") {
     DemoOptions o;
     o.employees = r.value("employees", 300);
@@ -156,7 +157,7 @@ bool Host::pump(double budget_ms) {
   for (;;) {
     engine_.pump(std::max(1.0, budget_ms - spent()));
     const auto search = engine_.search();
-    const bool more = engine_.job().active || (search && !search->done);
+    const bool more = engine_.job().active || (search && !search->done) || engine_.trace_busy();
     if (!more) return false;
     if (spent() >= budget_ms) return true;
   }
@@ -183,6 +184,7 @@ void Host::answer_verify() {
 
 std::string Host::take_messages() {
   answer_verify();
+  answer_traces();
   json out = json::array();
   auto send_view = [&](const char* type, auto now, auto& sent) {
     if (now == sent) return;
@@ -199,6 +201,14 @@ std::string Host::take_messages() {
   send_view("detail", engine_.detail(), sent_detail_);
   send_view("location", engine_.location(), sent_location_);
   send_view("verify", engine_.verification(), sent_verify_);
+  auto send_raw = [&](const char* type, auto now, auto& sent) {
+    if (now == sent) return;
+    sent = now;
+    out.push_back({{"type", type}, {"view", now ? json(*now) : json(nullptr)}});
+  };
+  send_raw("trace", engine_.trace_view(), sent_trace_);
+  send_raw("trace_state", state_view_, sent_state_);
+  send_raw("lineage", lineage_view_, sent_lineage_);
   if (engine_.text_chars_generation() != last_chars_generation_) {
     last_chars_generation_ = engine_.text_chars_generation();
     json chars = json::array();

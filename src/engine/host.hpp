@@ -67,6 +67,12 @@ class Host {
   void handle(const nlohmann::json& request);
   void answer_error(std::int64_t id, const Error& e);
   void answer_verify();  // the pending verify request's answer, once the engine has it
+  // The plan and stepper's requests (trace, trace_state, lineage: host_stepper.cpp).
+  bool handle_stepper(const std::string& type, const nlohmann::json& request);
+  void answer_traces();  // pending trace requests whose replay has ended
+  std::vector<std::pair<std::int64_t, nlohmann::ordered_json>> trace_pending_;  // id, options
+  std::shared_ptr<const nlohmann::ordered_json> state_view_, lineage_view_;  // for the UI
+  std::shared_ptr<const nlohmann::ordered_json> sent_trace_, sent_state_, sent_lineage_;
 
   std::optional<std::pair<std::int64_t, int>> verify_pending_;  // id, verifications() when asked
 
