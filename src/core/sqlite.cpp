@@ -245,6 +245,18 @@ Result<std::vector<std::string>> user_tables(Database& db) {
   }
 }
 
+Result<std::vector<std::int64_t>> int_column(Database& db, const std::string& query) {
+  auto st = db.prepare(query);
+  if (!st) return st.error();
+  std::vector<std::int64_t> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return r.error();
+    if (*r == StepResult::Done) return out;
+    out.push_back(st->column_int(0));
+  }
+}
+
 Result<bool> SerializeJob::work(double budget_ms) {
   const auto t0 = std::chrono::steady_clock::now();
   if (!pages_) {

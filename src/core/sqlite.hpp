@@ -187,6 +187,9 @@ class SerializeJob final : public Job {
 // in name order.
 Result<std::vector<std::string>> user_tables(Database& db);
 
+// The first column of every row `query` returns, as integers, in the query's order.
+Result<std::vector<std::int64_t>> int_column(Database& db, const std::string& query);
+
 // Quote an identifier for SQL ("name" with doubled quotes).
 std::string quote_ident(std::string_view name);
 // Quote a string literal ('text' with doubled quotes).

@@ -52,18 +52,6 @@ Result<std::vector<std::string>> columns_of(sql::Database& db, const std::string
   }
 }
 
-Result<std::vector<std::int64_t>> ints(sql::Database& db, const std::string& q) {
-  auto st = db.prepare(q);
-  if (!st) return st.error();
-  std::vector<std::int64_t> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (*r == sql::StepResult::Done) return out;
-    out.push_back(st->column_int(0));
-  }
-}
-
 }  // namespace
 
 Result<ordered_json> row_as_json(sql::Database& db, const std::string& from, const std::string& key_expr,
@@ -216,7 +204,7 @@ struct TraceJob::Impl {
     const std::string k_then = e.key == "id" ? "\"id\"" : kRowid;
 
     auto keep_keys = [&](const std::string& q, std::int64_t& count, std::vector<std::int64_t>& keys) -> Status {
-      auto all = ints(*copy, q);
+      auto all = sql::int_column(*copy, q);
       if (!all) return all.error();
       count = static_cast<std::int64_t>(all->size());
       if (all->size() > kTraceKeyLimit) {

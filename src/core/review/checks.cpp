@@ -58,15 +58,9 @@ constexpr ManualDef kManual[] = {
 std::string text_of(const sql::Statement& st, int c) { return st.column_is_null(c) ? std::string() : st.column_text(c); }
 
 Result<std::vector<std::int64_t>> ids_of(sql::Database& db, const std::string& q) {
-  auto st = db.prepare(q);
-  if (!st) return st.error();
-  std::vector<std::int64_t> out;
-  for (;;) {
-    auto r = st->step();
-    if (!r) return r.error();
-    if (*r == sql::StepResult::Done) break;
-    out.push_back(st->column_int(0));
-  }
+  auto ids = sql::int_column(db, q);
+  if (!ids) return ids.error();
+  std::vector<std::int64_t> out = std::move(*ids);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
