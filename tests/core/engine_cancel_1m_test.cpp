@@ -1,11 +1,15 @@
 // Issue #13's cancel line at its size: a ~1M-row snapshot (the dirty demo with 30000
 // employees). The worker steps the engine in slices of kWorkerSliceMs and takes a
 // cancel between two slices, so a cancel takes effect within the slice under way plus
-// cancel() itself: for each phase (load, preflight, the run's copy, normalization and
-// diff, the after image, the review) this measures the slices taken in it and the
-// cancel, and asserts their sum under 250 ms. Then the snapshot loaded before must be
-// as it was: no other published after a cancel, and a run after all the cancels
-// writes the very after.sqlite3 and report of the run before them.
+// cancel() itself. A load and a run are stepped whole in worker slices and every slice
+// is charged to the phase(s) it began and ended in (load, preflight, the run's copy,
+// normalization steps E1..P1, diff, after image, review); a cancel is then made in each
+// phase and timed; for each phase, its longest slice plus its cancel() must stay under
+// 250 ms. Then the snapshot loaded before must be as it was: no other published after
+// a cancel, and a run after all the cancels writes the very after.sqlite3 and report
+// of the run before them, which passes PRAGMA integrity_check (the rebuilds keep the
+// old tables' index b-trees, I1 builds its indexes on a scratch table: both edit
+// sqlite_schema).
 // Times are the thread's CPU time, as in engine_cancel_test.cpp: the machine's other
 // work (two cores shared with builds) must not decide the test.
 #include <gtest/gtest.h>
@@ -13,8 +17,10 @@
 #include <algorithm>
 #include <ctime>
 #include <functional>
+#include <map>
 
 #include "core/demo/demo.hpp"
+#include "core/sqlite.hpp"
 #include "engine/engine.hpp"
 #include "normalize_test_util.hpp"
 
@@ -25,7 +31,6 @@ namespace {
 
 constexpr double kWorkerSliceMs = 50;  // web/redline-worker.js SLICE_MS
 constexpr double kCancelMs = 250;      // issue #13
-constexpr int kSlicesMeasured = 4;     // slices timed in each phase before the cancel
 
 double cpu_ms() {
   timespec ts{};
@@ -33,44 +38,44 @@ double cpu_ms() {
   return 1e3 * static_cast<double>(ts.tv_sec) + 1e-6 * static_cast<double>(ts.tv_nsec);
 }
 
-// Pump in worker slices until `there` holds of the job; the longest slice taken while
-// it held (kSlicesMeasured of them, or fewer if the phase ends). When the job ends
-// without `there` ever holding between two slices (a phase shorter than a slice, as the
-// run's copy, its first phase, is on a fast machine), `reached` is false, `first` is the
-// job's first slice (the one such a first phase began and ended in: a cancel then takes
-// effect within it) and `longest` the longest slice of the whole job.
-struct Reached {
-  bool reached = false;
-  double longest = 0;
-  std::string longest_in;  // the job's stage and phase as that slice began and ended
-  double first = -1;
-  std::string first_in;
+// The test's phase of what the engine is doing.
+std::string phase_of(const engine::JobView& j) {
+  if (j.stage != "run") return j.stage;
+  if (j.phase == "copy" || j.phase == "after image") return j.phase;
+  if (j.phase.rfind("diff", 0) == 0) return "diff";
+  return "normalize";
+}
+
+// The longest slice charged to each phase, and where it was.
+struct Longest {
+  double ms = 0;
+  std::string in;
 };
-Reached pump_into(engine::Engine& e, const std::function<bool(const engine::JobView&)>& there) {
-  Reached r;
-  while (e.job().active && !there(e.job())) {
-    const std::string from = e.job().stage + " / " + e.job().phase;
+using Slices = std::map<std::string, Longest>;
+
+// Step the job to its end in worker slices, charging each slice to the phase it began
+// in and the one it ended in.
+void pump_whole(engine::Engine& e, Slices& slices) {
+  while (e.job().active) {
+    const engine::JobView from = e.job();
     const double t0 = cpu_ms();
     e.pump(kWorkerSliceMs);
     const double took = cpu_ms() - t0;
-    if (r.first < 0) {
-      r.first = took;
-      r.first_in = from + " to " + e.job().stage + " / " + e.job().phase;
-    }
-    if (took > r.longest) {
-      r.longest = took;
-      r.longest_in = from + " to " + e.job().stage + " / " + e.job().phase;
+    const engine::JobView& to = e.job();
+    const std::string where = from.stage + " / " + from.phase + " to " + to.stage + " / " + to.phase;
+    for (const std::string& ph : {phase_of(from), phase_of(to)}) {
+      if (ph.empty()) continue;
+      Longest& l = slices[ph];
+      if (took > l.ms) l = {took, where};
     }
   }
-  if (!e.job().active) return r;
-  r.reached = true;
-  r.longest = 0;
-  for (int k = 0; k < kSlicesMeasured && e.job().active && there(e.job()); ++k) {
-    const double t0 = cpu_ms();
-    e.pump(kWorkerSliceMs);
-    r.longest = std::max(r.longest, cpu_ms() - t0);
-  }
-  return r;
+}
+
+// Pump in worker slices until `there` holds of the job; false if the job ended first
+// (a phase shorter than a slice, as the run's copy is on a fast machine).
+bool pump_into(engine::Engine& e, const std::function<bool(const engine::JobView&)>& there) {
+  while (e.job().active && !there(e.job())) e.pump(kWorkerSliceMs);
+  return e.job().active;
 }
 
 }  // namespace
@@ -87,9 +92,10 @@ TEST(EngineCancel, AMillionRowsEveryPhaseWithin250msAndTheSnapshotStays) {
   NormalizeOptions options = fixed_options();
   options.record_timings = false;
 
+  Slices slices;
   engine::Engine e;
   e.start_load(bytes, "big.sqlite3");
-  e.finish();
+  pump_whole(e, slices);
   ASSERT_FALSE(e.error()) << e.error()->describe();
   ASSERT_TRUE(e.loaded());
   std::int64_t rows = 0;
@@ -100,14 +106,23 @@ TEST(EngineCancel, AMillionRowsEveryPhaseWithin250msAndTheSnapshotStays) {
   const auto loaded = e.loaded();
 
   e.start_run(options);
-  e.finish();
+  pump_whole(e, slices);
   ASSERT_TRUE(e.run() && e.run()->ok);
   const auto want_after = e.export_after();
   ASSERT_TRUE(want_after.ok());
   const std::string want_report = e.run()->report_json;
+  {
+    auto out = sql::Database::deserialize(*want_after, "after.sqlite3", false);
+    ASSERT_TRUE(out.ok()) << out.error().describe();
+    auto st = out->prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(st.ok());
+    std::string problems;
+    for (auto r = st->step(); r.ok() && *r == sql::StepResult::Row; r = st->step()) problems += st->column_text(0) + "\n";
+    EXPECT_EQ(problems, "ok\n") << "the after image at 1M rows";
+  }
 
   struct Phase {
-    const char* what;
+    const char* what;  // as phase_of() names it
     bool load;  // a second load of the file, else a run
     bool may_pass_in_a_slice;  // short enough to begin and end inside one slice
     std::function<bool(const engine::JobView&)> there;
@@ -121,33 +136,32 @@ TEST(EngineCancel, AMillionRowsEveryPhaseWithin250msAndTheSnapshotStays) {
       {"after image", false, false, [](const engine::JobView& j) { return j.phase == "after image" && j.fraction > 0; }},
       {"review", false, false, [](const engine::JobView& j) { return j.stage == "review" && j.fraction > 0.3; }},
   };
+  double longest_cancel = 0;
   for (const Phase& ph : phases) {
+    ASSERT_TRUE(slices.count(ph.what)) << ph.what << ": no slice of the whole load and run was in it";
+    const Longest& slice = slices[ph.what];
     if (ph.load) {
       e.start_load(bytes, "again.sqlite3");
     } else {
       e.start_run(options);
     }
-    const Reached r = pump_into(e, ph.there);
-    const double slice = r.longest;
-    if (!r.reached) {
+    if (!pump_into(e, ph.there)) {
       ASSERT_TRUE(ph.may_pass_in_a_slice) << ph.what << " was never reached";
-      std::printf("[ cancel   ] %-11s begun and ended inside the run's first slice: %6.1f ms (%s)\n", ph.what,
-                  r.first, r.first_in.c_str());
-      // Not asserted, reported: the run's longest slice is E3's CREATE INDEX on deals, one
-      // statement SQLite cannot split (~200-255 ms of CPU at 1M rows on the 2-core CI
-      // machines). A cancel landing in it waits for it: issue #13's cancel line is not met
-      // there yet (see the issue's notes); the phases above and below are asserted.
-      std::printf("[ known    ] longest slice of the whole run %6.1f ms (%s)\n", slice, r.longest_in.c_str());
-      EXPECT_LT(r.first, kCancelMs) << ph.what << ": the slice it passed in took " << r.first << " ms (CPU)";
+      // Begun and ended inside one slice: a cancel then takes effect within that slice,
+      // charged to it above; cancel() is bounded by the other phases' below.
+      std::printf("[ cancel   ] %-11s longest slice %6.1f ms (%s), begun and ended inside one slice\n", ph.what,
+                  slice.ms, slice.in.c_str());
+      EXPECT_LT(slice.ms, kCancelMs) << ph.what << ": a slice of " << slice.ms << " ms (CPU), " << slice.in;
       continue;
     }
     const double t0 = cpu_ms();
     e.cancel();
     const double cancel = cpu_ms() - t0;
-    std::printf("[ cancel   ] %-11s longest slice %6.1f ms + cancel() %6.1f ms = %6.1f ms\n", ph.what, slice, cancel,
-                slice + cancel);
-    EXPECT_LT(slice + cancel, kCancelMs) << ph.what << ": a slice of " << slice << " ms and cancel() of " << cancel
-                                         << " ms (CPU)";
+    longest_cancel = std::max(longest_cancel, cancel);
+    std::printf("[ cancel   ] %-11s longest slice %6.1f ms + cancel() %6.1f ms = %6.1f ms (%s)\n", ph.what, slice.ms,
+                cancel, slice.ms + cancel, slice.in.c_str());
+    EXPECT_LT(slice.ms + cancel, kCancelMs) << ph.what << ": a slice of " << slice.ms << " ms (" << slice.in
+                                            << ") and cancel() of " << cancel << " ms (CPU)";
     EXPECT_FALSE(e.job().active) << ph.what;
     EXPECT_FALSE(e.error()) << ph.what << ": " << e.error()->describe();
     EXPECT_EQ(e.generation(), generation) << ph.what << ": another snapshot was published";
@@ -155,6 +169,14 @@ TEST(EngineCancel, AMillionRowsEveryPhaseWithin250msAndTheSnapshotStays) {
     if (!ph.load) {
       EXPECT_FALSE(e.run()) << ph.what << ": a cancelled run is not published";
     }
+  }
+  // Any phase not named above (a stage added later) is bounded too.
+  for (const auto& [what, slice] : slices) {
+    bool named = false;
+    for (const Phase& ph : phases) named = named || what == ph.what;
+    if (named) continue;
+    std::printf("[ cancel   ] %-11s longest slice %6.1f ms (%s)\n", what.c_str(), slice.ms, slice.in.c_str());
+    EXPECT_LT(slice.ms + longest_cancel, kCancelMs) << what << ": a slice of " << slice.ms << " ms (" << slice.in << ")";
   }
 
   e.start_run(options);

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -41,6 +42,18 @@ std::string index_name(const std::string& create_index) {
 }
 
 bool is_redline_index(const std::string& name) { return name.rfind("idx_", 0) == 0; }
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// An index or trigger a table rebuild puts back: its DDL, and when the old table's
+// index is kept rather than built again, that index's name.
+struct Remade {
+  std::string ddl;
+  std::string kept;
+};
 
 // The run's transaction: a SAVEPOINT, so it nests inside a caller's transaction.
 // When it is the outermost one, undoing it is a plain ROLLBACK: "ROLLBACK TO; RELEASE"
@@ -251,19 +264,12 @@ struct NormalizeJob::Impl {
     // Django's _remake_table gives (checked against Django 3.2): the old table's
     // order less the dropped columns, then the columns whose nullability this rebuild
     // changes (AlterField) and any the old table lacks, at the end in the target's order.
-    std::string old_sql;
-    {
-      auto q = db.prepare("SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?1");
-      if (!q) return q.error();
-      REDLINE_TRY(q->bind_text(1, table));
-      auto r = q->step();
-      if (!r) return r.error();
-      if (*r == sql::StepResult::Row) old_sql = q->column_text(0);
-    }
+    auto old_sql = table_sql(table);
+    if (!old_sql) return old_sql.error();
     std::vector<std::string> old_names, new_names;
     for (const auto& c : have->columns) old_names.push_back(c.name);
     for (const auto& c : def.columns) new_names.push_back(c.name);
-    auto old_parts = norm::split_table_sql(old_sql, old_names);
+    auto old_parts = norm::split_table_sql(*old_sql, old_names);
     if (!old_parts) return old_parts.error();
     auto new_parts = norm::split_table_sql(create_sql, new_names);
     if (!new_parts) return new_parts.error();
@@ -300,7 +306,52 @@ struct NormalizeJob::Impl {
     // The indexes and triggers to recreate: the old table's own, except indexes on a
     // column that goes away; then the target's indexes it lacks (Django recreates
     // those from the model). The guide's idx_ indexes are I1's business.
-    std::vector<std::string> recreate;
+    //
+    // An old index whose content cannot change is kept instead of rebuilt: the copy
+    // keeps every rowid (the INTEGER PRIMARY KEY is copied) and every value, so an index
+    // over columns whose type and collation stay has, on the new table, the very b-tree
+    // the old table has. Building it again is one statement SQLite cannot slice (the
+    // longest of the run at 1M rows, #13's cancel line); re-pointing its schema row
+    // costs nothing. Expression and partial indexes, collations, a table whose rowid is
+    // not its id and auto-vacuum files (which move root pages) are built again.
+    const bool keeps_rowids = id_is_rowid(table) && def.column("id") && lower(def.column("id")->type) == "integer" &&
+                              lower(create_sql).find("\"id\" integer not null primary key") != std::string::npos;
+    auto vacuum = db.query_int("PRAGMA main.auto_vacuum");
+    if (!vacuum) return vacuum.error();
+    const bool can_keep = keeps_rowids && vacuum->value_or(1) == 0;
+    auto collates = [](const std::string& column_def) { return lower(column_def).find("collate") != std::string::npos; };
+    // Does index `name` have the same content on the new table?
+    auto same_content = [&](const std::string& name) -> Result<bool> {
+      if (!can_keep) return false;
+      auto pl = db.prepare("SELECT partial FROM pragma_index_list(?1) WHERE name = ?2");
+      if (!pl) return pl.error();
+      REDLINE_TRY(pl->bind_text(1, table));
+      REDLINE_TRY(pl->bind_text(2, name));
+      auto pr = pl->step();
+      if (!pr) return pr.error();
+      if (*pr != sql::StepResult::Row || pl->column_int(0) != 0) return false;
+      auto ix = db.prepare("SELECT cid, name FROM pragma_index_xinfo(?1) WHERE key = 1");
+      if (!ix) return ix.error();
+      REDLINE_TRY(ix->bind_text(1, name));
+      for (;;) {
+        auto r = ix->step();
+        if (!r) return r.error();
+        if (*r == sql::StepResult::Done) return true;
+        const auto cid = ix->column_int(0);
+        if (cid == -1) continue;  // the rowid
+        if (cid < 0 || ix->column_is_null(1)) return false;  // an expression
+        const std::string c = ix->column_text(1);
+        std::size_t k = 0;
+        while (k < have->columns.size() && have->columns[k].name != c) ++k;
+        if (k == have->columns.size() || collates(old_parts->columns[k])) return false;
+        std::size_t at = 0;
+        while (at < def.columns.size() && def.columns[at].name != c) ++at;
+        if (at == def.columns.size()) continue;  // the project's own column, copied as it is
+        if (lower(def.columns[at].type) != lower(have->columns[k].type) || collates(new_parts->columns[at]))
+          return false;
+      }
+    };
+    std::vector<Remade> recreate;
     std::vector<std::string> kept_names;
     auto st = db.prepare(
         "SELECT s.type, s.name, s.sql FROM sqlite_schema AS s WHERE s.tbl_name = ?1 "
@@ -318,6 +369,7 @@ struct NormalizeJob::Impl {
     }
     for (std::size_t k = 0; k < found.size(); ++k) {
       const auto& [name, ddl] = found[k];
+      bool keep = false;
       if (types[k] == "index") {
         auto ic = db.prepare("SELECT name FROM pragma_index_info(?1)");
         if (!ic) return ic.error();
@@ -334,18 +386,21 @@ struct NormalizeJob::Impl {
           rec.note += (rec.note.empty() ? "" : "; ") + ("index " + name + " dropped with its column");
           continue;
         }
+        auto same = same_content(name);
+        if (!same) return same.error();
+        keep = *same;
       }
-      recreate.push_back(ddl);
+      recreate.push_back({ddl, keep ? name : std::string()});
       kept_names.push_back(name);
     }
     for (const auto& idx : def.index_sql) {
       std::string name = index_name(idx);
       if (is_redline_index(name)) continue;
-      if (std::find(kept_names.begin(), kept_names.end(), name) == kept_names.end()) recreate.push_back(idx);
+      if (std::find(kept_names.begin(), kept_names.end(), name) == kept_names.end()) recreate.push_back({idx, {}});
     }
 
     // The rows in slices of rowids (in rowid order, as one INSERT ... SELECT would
-    // copy them); each index is built once, after the rows, a slice of its own.
+    // copy them); each index not kept is built once, after the rows, a slice of its own.
     stmt(rec, "CREATE TABLE " + sql::quote_ident(tmp) + " (" + body + ")");
     norm::Ranged copy;
     copy.table = table;
@@ -354,9 +409,87 @@ struct NormalizeJob::Impl {
     copy.sql = whole + " WHERE rowid BETWEEN ?1 AND ?2";
     copy.shown = [whole] { return whole; };
     ranged(rec, std::move(copy));
+    // The kept indexes leave the old table's schema before it is dropped (DROP TABLE
+    // frees the b-trees of the indexes it has), their root pages noted; each comes back
+    // where its CREATE INDEX would have run, so sqlite_schema's order stays Django's.
+    auto roots = std::make_shared<std::map<std::string, std::int64_t>>();
+    for (const auto& r : recreate) {
+      if (r.kept.empty()) continue;
+      later([this, &rec, roots, name = r.kept]() -> Status {
+        auto row = detach_index(rec, name);
+        if (!row) return row.error();
+        (*roots)[name] = row->first;
+        return ok_status();
+      });
+    }
     stmt(rec, "DROP TABLE " + sql::quote_ident(table));
     stmt(rec, "ALTER TABLE " + sql::quote_ident(tmp) + " RENAME TO " + sql::quote_ident(table));
-    for (const auto& ddl : recreate) stmt(rec, ddl);
+    for (const auto& r : recreate) {
+      if (r.kept.empty()) {
+        stmt(rec, r.ddl);
+        continue;
+      }
+      later([this, &rec, roots, table, r]() -> Status {
+        return attach_index(rec, r.kept, table, roots->at(r.kept), r.ddl);
+      });
+    }
+    return ok_status();
+  }
+
+  // The CREATE TABLE text of `table` in main ("" when there is none).
+  Result<std::string> table_sql(const std::string& table) {
+    auto q = db.prepare("SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?1");
+    if (!q) return q.error();
+    REDLINE_TRY(q->bind_text(1, table));
+    auto r = q->step();
+    if (!r) return r.error();
+    return *r == sql::StepResult::Row ? q->column_text(0) : std::string();
+  }
+
+  // Index `name` leaves sqlite_schema, its b-tree left as it is (a DROP TABLE then
+  // does not free it): its root page and DDL, for attach_index().
+  Result<std::pair<std::int64_t, std::string>> detach_index(StepRecord& rec, const std::string& name) {
+    std::pair<std::int64_t, std::string> out;
+    {  // finalized before the schema changes under it
+      auto q = db.prepare("SELECT rootpage, sql FROM main.sqlite_schema WHERE type = 'index' AND name = ?1");
+      if (!q) return q.error();
+      REDLINE_TRY(q->bind_text(1, name));
+      auto row = q->step();
+      if (!row) return row.error();
+      if (*row != sql::StepResult::Row) return make_error(ErrorCode::Internal, "index " + name + " is missing");
+      out = {q->column_int(0), q->column_text(1)};
+    }
+    REDLINE_TRY(edit_schema(rec, "DELETE FROM main.sqlite_schema WHERE type = 'index' AND name = " + sql::quote_literal(name)));
+    return out;
+  }
+
+  // An index b-tree (root page `root`, filled already) becomes index `name` of `table`:
+  // its schema row, added last as CREATE INDEX would add it.
+  Status attach_index(StepRecord& rec, const std::string& name, const std::string& table, std::int64_t root,
+                      const std::string& ddl) {
+    return edit_schema(rec, "INSERT INTO main.sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES ('index', " +
+                                sql::quote_literal(name) + ", " + sql::quote_literal(table) + ", " +
+                                std::to_string(root) + ", " + sql::quote_literal(ddl) + ")");
+  }
+
+  // One change to sqlite_schema itself, made as the table rebuild's documented procedure
+  // does (sqlite.org/lang_altertable.html#otheralter): defensive mode lifted for it
+  // alone, writable_schema, then the schema reloaded and schema_version bumped (which
+  // also marks the transaction as changing the schema, so that a rollback reloads it).
+  // Recorded and handed to the hook as run() does.
+  Status edit_schema(StepRecord& rec, const std::string& sql) {
+    rec.sql.push_back(sql);
+    auto version = db.query_int("PRAGMA main.schema_version");
+    if (!version) return version.error();
+    int defensive = 1;
+    sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+    sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, 0, nullptr);
+    Status done = db.exec("PRAGMA writable_schema = ON; " + sql + "; PRAGMA writable_schema = RESET; PRAGMA main.schema_version = " +
+                          std::to_string(version->value_or(0) + 1));
+    if (!done) (void)db.exec("PRAGMA writable_schema = RESET");
+    sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, defensive, nullptr);
+    REDLINE_TRY(done);
+    if (hook) REDLINE_TRY(hook(rec.id, rec.sql.size() - 1, sql));
     return ok_status();
   }
 
@@ -660,9 +793,78 @@ struct NormalizeJob::Impl {
     for (const char* t : {"addressables", "addresses", "employees"}) {
       for (const auto& idx : crm::find_table(crm::Shape::After, t)->index_sql) {
         std::string name = index_name(idx);
-        if (is_redline_index(name) && !cur.indexes.count(name)) stmt(rec, idx);
+        if (is_redline_index(name) && !cur.indexes.count(name)) REDLINE_TRY(build_index(rec, t, idx));
       }
     }
+    return ok_status();
+  }
+
+  // CREATE INDEX in slices. One CREATE INDEX is one statement SQLite cannot split
+  // (~100 ms at 1M rows, over #13's cancel line), so the index is built on a scratch
+  // table instead: created empty on it, then filled as the table's rows are copied
+  // into it in rowid slices (rowids and values as they are, so the b-tree ends with
+  // the content CREATE INDEX would give it); then its schema row moves to the table,
+  // with the text CREATE INDEX would have stored, and the scratch table goes. Falls
+  // back to the one statement where the scratch copy could differ: an auto-vacuum file
+  // (it moves root pages), a table whose columns have a collation, or a table without
+  // rowids.
+  Status build_index(StepRecord& rec, const std::string& table, const std::string& ddl) {
+    static const std::string scratch = "redline_index_build";
+    const norm::TableInfo* t = cur.table(table);
+    auto vacuum = db.query_int("PRAGMA main.auto_vacuum");
+    if (!vacuum) return vacuum.error();
+    auto sql_of = table_sql(table);
+    if (!sql_of) return sql_of.error();
+    const std::string ddl_of = lower(*sql_of);
+    // The "ON table" of the DDL, to point it at the scratch table and back.
+    const std::string on_bare = " ON " + table + "(", on_quoted = " ON " + sql::quote_ident(table) + " (";
+    std::string on = ddl.find(on_bare) != std::string::npos ? on_bare : on_quoted;
+    const auto at = ddl.find(on);
+    bool sliced = t && !cur.table(scratch) && vacuum->value_or(1) == 0 && at != std::string::npos &&
+                  ddl_of.find("collate") == std::string::npos && ddl_of.find("without rowid") == std::string::npos;
+    if (!sliced) {
+      stmt(rec, ddl);
+      return ok_status();
+    }
+    const std::string scratch_on = " ON " + sql::quote_ident(scratch) + (on == on_bare ? "(" : " (");
+    std::string scratch_ddl = ddl;
+    scratch_ddl.replace(at, on.size(), scratch_on);
+    // Only the columns the index can name (its text after ON mentions them): less to copy.
+    const std::string used = lower(ddl.substr(at + on.size()));
+    std::string cols, defs;
+    for (const auto& c : t->columns) {
+      if (used.find(lower(c.name)) == std::string::npos) continue;
+      cols += (cols.empty() ? "" : ", ") + sql::quote_ident(c.name);
+      defs += (defs.empty() ? "" : ", ") + sql::quote_ident(c.name) + " " + c.type;
+    }
+    if (cols.empty()) {
+      stmt(rec, ddl);
+      return ok_status();
+    }
+    stmt(rec, "CREATE TABLE main." + sql::quote_ident(scratch) + " (" + defs + ")", Rows::Scratch);
+    stmt(rec, scratch_ddl, Rows::Scratch);
+    norm::Ranged copy;
+    copy.table = table;
+    const std::string whole = "INSERT INTO main." + sql::quote_ident(scratch) + " (rowid, " + cols + ") SELECT rowid, " +
+                              cols + " FROM " + sql::quote_ident(table);
+    copy.sql = whole + " WHERE rowid BETWEEN ?1 AND ?2";
+    copy.shown = [whole] { return whole; };
+    ranged(rec, std::move(copy), Rows::Scratch);
+    const std::string name = index_name(ddl);
+    auto moved = std::make_shared<std::pair<std::int64_t, std::string>>();  // root page, stored DDL
+    later([this, &rec, moved, name, on, scratch_on]() -> Status {
+      auto row = detach_index(rec, name);
+      if (!row) return row.error();
+      *moved = std::move(*row);
+      const auto back = moved->second.find(scratch_on);
+      if (back == std::string::npos) return make_error(ErrorCode::Internal, "index " + name + " has other DDL", moved->second);
+      moved->second.replace(back, scratch_on.size(), on);
+      return ok_status();
+    });
+    stmt(rec, "DROP TABLE main." + sql::quote_ident(scratch), Rows::Scratch);
+    later([this, &rec, moved, name, table]() -> Status {
+      return attach_index(rec, name, table, moved->first, moved->second);
+    });
     return ok_status();
   }
 
