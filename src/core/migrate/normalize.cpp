@@ -156,6 +156,15 @@ struct NormalizeJob::Impl {
     });
   }
 
+  // Queue a statement that only serves another (a scratch table's): not recorded, as
+  // it is not part of what the step amounts to.
+  void quiet(std::string sql) {
+    queue.then([this, sql = std::move(sql)]() -> Result<bool> {
+      REDLINE_TRY(db.exec(sql));
+      return true;
+    });
+  }
+
   // Queue a ranged statement of `rec` (see norm::Ranged): recorded once, as the one
   // statement its slices amount to, its changes summed over the slices, the hook
   // called after the last.
@@ -415,8 +424,8 @@ struct NormalizeJob::Impl {
     auto roots = std::make_shared<std::map<std::string, std::int64_t>>();
     for (const auto& r : recreate) {
       if (r.kept.empty()) continue;
-      later([this, &rec, roots, name = r.kept]() -> Status {
-        auto row = detach_index(rec, name);
+      later([this, roots, name = r.kept]() -> Status {
+        auto row = detach_index(name);
         if (!row) return row.error();
         (*roots)[name] = row->first;
         return ok_status();
@@ -430,7 +439,7 @@ struct NormalizeJob::Impl {
         continue;
       }
       later([this, &rec, roots, table, r]() -> Status {
-        return attach_index(rec, r.kept, table, roots->at(r.kept), r.ddl);
+        return attach_index(rec, r.kept, table, roots->at(r.kept), r.ddl, r.ddl);
       });
     }
     return ok_status();
@@ -448,7 +457,7 @@ struct NormalizeJob::Impl {
 
   // Index `name` leaves sqlite_schema, its b-tree left as it is (a DROP TABLE then
   // does not free it): its root page and DDL, for attach_index().
-  Result<std::pair<std::int64_t, std::string>> detach_index(StepRecord& rec, const std::string& name) {
+  Result<std::pair<std::int64_t, std::string>> detach_index(const std::string& name) {
     std::pair<std::int64_t, std::string> out;
     {  // finalized before the schema changes under it
       auto q = db.prepare("SELECT rootpage, sql FROM main.sqlite_schema WHERE type = 'index' AND name = ?1");
@@ -459,26 +468,29 @@ struct NormalizeJob::Impl {
       if (*row != sql::StepResult::Row) return make_error(ErrorCode::Internal, "index " + name + " is missing");
       out = {q->column_int(0), q->column_text(1)};
     }
-    REDLINE_TRY(edit_schema(rec, "DELETE FROM main.sqlite_schema WHERE type = 'index' AND name = " + sql::quote_literal(name)));
+    REDLINE_TRY(edit_schema("DELETE FROM main.sqlite_schema WHERE type = 'index' AND name = " + sql::quote_literal(name)));
     return out;
   }
 
   // An index b-tree (root page `root`, filled already) becomes index `name` of `table`:
-  // its schema row, added last as CREATE INDEX would add it.
+  // its schema row, added last as CREATE INDEX would add it. The step records `shown`,
+  // the CREATE INDEX this amounts to (as a ranged statement records the one statement
+  // its slices amount to): the report's SQL, replayed, gives the same database.
   Status attach_index(StepRecord& rec, const std::string& name, const std::string& table, std::int64_t root,
-                      const std::string& ddl) {
-    return edit_schema(rec, "INSERT INTO main.sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES ('index', " +
-                                sql::quote_literal(name) + ", " + sql::quote_literal(table) + ", " +
-                                std::to_string(root) + ", " + sql::quote_literal(ddl) + ")");
+                      const std::string& ddl, const std::string& shown) {
+    REDLINE_TRY(edit_schema("INSERT INTO main.sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES ('index', " +
+                            sql::quote_literal(name) + ", " + sql::quote_literal(table) + ", " + std::to_string(root) +
+                            ", " + sql::quote_literal(ddl) + ")"));
+    rec.sql.push_back(shown);
+    if (hook) REDLINE_TRY(hook(rec.id, rec.sql.size() - 1, shown));
+    return ok_status();
   }
 
   // One change to sqlite_schema itself, made as the table rebuild's documented procedure
   // does (sqlite.org/lang_altertable.html#otheralter): defensive mode lifted for it
   // alone, writable_schema, then the schema reloaded and schema_version bumped (which
   // also marks the transaction as changing the schema, so that a rollback reloads it).
-  // Recorded and handed to the hook as run() does.
-  Status edit_schema(StepRecord& rec, const std::string& sql) {
-    rec.sql.push_back(sql);
+  Status edit_schema(const std::string& sql) {
     auto version = db.query_int("PRAGMA main.schema_version");
     if (!version) return version.error();
     int defensive = 1;
@@ -488,9 +500,7 @@ struct NormalizeJob::Impl {
                           std::to_string(version->value_or(0) + 1));
     if (!done) (void)db.exec("PRAGMA writable_schema = RESET");
     sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, defensive, nullptr);
-    REDLINE_TRY(done);
-    if (hook) REDLINE_TRY(hook(rec.id, rec.sql.size() - 1, sql));
-    return ok_status();
+    return done;
   }
 
   // ---- E: expand ------------------------------------------------------------------
@@ -841,19 +851,19 @@ struct NormalizeJob::Impl {
       stmt(rec, ddl);
       return ok_status();
     }
-    stmt(rec, "CREATE TABLE main." + sql::quote_ident(scratch) + " (" + defs + ")", Rows::Scratch);
-    stmt(rec, scratch_ddl, Rows::Scratch);
+    quiet("CREATE TABLE main." + sql::quote_ident(scratch) + " (" + defs + ")");
+    quiet(scratch_ddl);
     norm::Ranged copy;
     copy.table = table;
     const std::string whole = "INSERT INTO main." + sql::quote_ident(scratch) + " (rowid, " + cols + ") SELECT rowid, " +
                               cols + " FROM " + sql::quote_ident(table);
     copy.sql = whole + " WHERE rowid BETWEEN ?1 AND ?2";
     copy.shown = [whole] { return whole; };
-    ranged(rec, std::move(copy), Rows::Scratch);
+    queue.then(norm::ranged_task(db, std::move(copy)));
     const std::string name = index_name(ddl);
     auto moved = std::make_shared<std::pair<std::int64_t, std::string>>();  // root page, stored DDL
-    later([this, &rec, moved, name, on, scratch_on]() -> Status {
-      auto row = detach_index(rec, name);
+    later([this, moved, name, on, scratch_on]() -> Status {
+      auto row = detach_index(name);
       if (!row) return row.error();
       *moved = std::move(*row);
       const auto back = moved->second.find(scratch_on);
@@ -861,9 +871,9 @@ struct NormalizeJob::Impl {
       moved->second.replace(back, scratch_on.size(), on);
       return ok_status();
     });
-    stmt(rec, "DROP TABLE main." + sql::quote_ident(scratch), Rows::Scratch);
-    later([this, &rec, moved, name, table]() -> Status {
-      return attach_index(rec, name, table, moved->first, moved->second);
+    quiet("DROP TABLE main." + sql::quote_ident(scratch));
+    later([this, &rec, moved, name, table, ddl]() -> Status {
+      return attach_index(rec, name, table, moved->first, moved->second, ddl);
     });
     return ok_status();
   }
