@@ -1,11 +1,12 @@
 // `redline normalize SNAPSHOT --out AFTER.sqlite3 [--report R.json] [--report-md R.md]
 // [--report-html R.html] [--csv-dir DIR] [--ticks T.json] [--options O.json] [--now TS]
-// [--strict]`: load a snapshot, run the normalization, write the result and the report.
+// [--strict] [--timings]`: load a snapshot, run the normalization, write the result and the report.
 // With any report, --csv-dir or --strict, the run is reviewed: moves and the
 // verification checklist go into the report (diff.moves, checks) beside the diff;
 // --report-md / --report-html write it for people, --csv-dir writes <table>.csv with
 // the changed rows of every table that has any; --ticks carries a person's ticks of the
 // manual checklist items ({"frontend_employee_list": true, ...}, see core/checks.hpp).
+// --timings prints each phase's wall and CPU time and memory to stderr (cli/timings.hpp).
 // Exit 0 done, 1 refused (a blocker or a failed check under --strict, or the "stop"
 // resolution; nothing is written to --out), 2 bad input or usage.
 #include <cerrno>
@@ -18,6 +19,7 @@
 #endif
 
 #include "cli/cli.hpp"
+#include "cli/timings.hpp"
 #include "core/io.hpp"
 #include "core/load/snapshot.hpp"
 #include "engine/engine.hpp"
@@ -112,7 +114,7 @@ int cmd_normalize(int argc, char** argv) {
 #endif
   auto args = parse_args(argc, argv, 2,
                          {"--out", "--report", "--report-md", "--report-html", "--csv-dir", "--ticks", "--options", "--now"},
-                         {"--strict"});
+                         {"--strict", "--timings"});
   if (!args) return usage_error(args.error().message);
   if (args->positional.size() != 1) return usage_error("normalize takes exactly one SNAPSHOT");
   const std::string out = args->get("--out");
@@ -143,19 +145,21 @@ int cmd_normalize(int argc, char** argv) {
   // The page's engine, driven to the end of each job: the same load, preflight, run
   // (copy, normalize, diff), after image and review, so the same input, options and
   // --now give the same bytes here and there.
+  Timings timings(args->has("--timings"));
   auto files = read_input(in);
   if (!files) return fail(files.error());
+  timings.mark("read");
   engine::Engine engine;
   engine.set_page_preflight(false);  // the page's pre-run view; the run finds its own hazards
   PartFile after_file(out);
   engine.set_after_image_sink([&after_file](const std::uint8_t* b, std::size_t n) { return after_file.write(b, n); });
   engine.set_ticks(std::move(ticks));
   engine.start_load_file(std::move(files->bytes), in, std::move(files->wal));
-  engine.finish();
+  timings.finish(engine);
   if (engine.error()) return fail(*engine.error());
   const Format format = engine.loaded()->summary.format;
   engine.start_run(options);
-  engine.finish();
+  timings.finish(engine);
   auto run = engine.run();
   if (!run) return fail(engine.error().value_or(make_error(ErrorCode::Internal, "the run did not finish", in)));
   const Report& report = run->report;
@@ -183,6 +187,7 @@ int cmd_normalize(int argc, char** argv) {
     refused = report.status == "refused";
   }
   if (Status w = write_reports(*args, engine, finished && review); !w) return fail(w.error());
+  timings.mark("reports");
   if (refused) {
     std::fprintf(stderr, "redline: refused: %s\n", report.error->describe().c_str());
     return kExitStrict;
@@ -202,6 +207,8 @@ int cmd_normalize(int argc, char** argv) {
   // <out>.part as the engine read it; the run is kept, so it becomes <out>): same input,
   // options and --now give a byte-identical file, with or without a review.
   if (Status kept = after_file.keep(); !kept) return fail(kept.error());
+  timings.mark("keep");
+  timings.total();
   std::printf("normalized %s (%s) -> %s\n", in.c_str(), format_name(format), out.c_str());
   return kExitOk;
 }

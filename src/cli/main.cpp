@@ -17,7 +17,7 @@ const Command kCommands[] = {
     {"demo", "redline demo --employees N --seed S [--profile clean|dirty] --out FILE.sqlite3", cmd_demo},
     {"diff", "redline diff BEFORE AFTER [--json D.json]", cmd_diff},
     {"export", "redline export SNAPSHOT --format pgdump|dumpdata --out FILE", cmd_export},
-    {"normalize", "redline normalize SNAPSHOT --out AFTER.sqlite3 [--report R.json] [--report-md R.md] [--report-html R.html] [--csv-dir DIR] [--ticks T.json] [--options O.json] [--now TS] [--strict]", cmd_normalize},
+    {"normalize", "redline normalize SNAPSHOT --out AFTER.sqlite3 [--report R.json] [--report-md R.md] [--report-html R.html] [--csv-dir DIR] [--ticks T.json] [--options O.json] [--now TS] [--strict] [--timings]", cmd_normalize},
     {"script", "redline script SNAPSHOT --target postgresql --out MIGRATION.sql [--options O.json] [--revert] [--batch-rows N]", cmd_script},
     {"verify", "redline verify BEFORE AFTER [--options O.json] [--report R.json] [--expected REF]", cmd_verify},
 };

@@ -1,8 +1,18 @@
-// SHA-256 as specified in FIPS 180-4, section 6.2.
+// SHA-256 as specified in FIPS 180-4, section 6.2: a portable implementation (the one
+// wasm runs) and, on x86-64 CPUs that have them, the SHA instructions, chosen at run time
+// (the snapshot's hash is a whole pass over the input file).
 #include "core/sha256.hpp"
 
 #include <algorithm>
 #include <cstring>
+
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && !defined(__EMSCRIPTEN__)
+#define REDLINE_SHA_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+#else
+#define REDLINE_SHA_NI 0
+#endif
 
 namespace redline {
 
@@ -20,35 +30,134 @@ constexpr std::uint32_t kRound[64] = {
 
 inline std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+inline std::uint32_t load_be(const std::uint8_t* p) {
+  // Big-endian words, independent of the host's byte order.
+  return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | std::uint32_t(p[3]);
+}
+
+#if REDLINE_SHA_NI
+// The x86 SHA extensions (SHA-NI): four rounds and the message schedule's two halves
+// are single instructions, ~4-5x the portable code's speed on the same core. The state
+// lives as the instructions want it: one register ABEF, the other CDGH.
+__attribute__((target("sha,sse4.1,ssse3"))) void blocks_sha_ni(std::uint32_t* h, const std::uint8_t* p,
+                                                                std::size_t n) {
+  const __m128i kBigEndian = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+  __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h));
+  __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + 4));
+  __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+  __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  for (; n > 0; --n, p += 64) {
+    const __m128i abef_in = abef, cdgh_in = cdgh;
+    __m128i w[4];  // the last four groups of four schedule words
+    for (int g = 0; g < 16; ++g) {
+      __m128i m;
+      if (g < 4) {
+        m = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * g)), kBigEndian);
+      } else {
+        // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four words at a time.
+        m = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+        m = _mm_add_epi32(m, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+        m = _mm_sha256msg2_epu32(m, w[(g + 3) & 3]);
+      }
+      w[g & 3] = m;
+      __m128i wk = _mm_add_epi32(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRound + 4 * g)));
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+    }
+    abef = _mm_add_epi32(abef, abef_in);
+    cdgh = _mm_add_epi32(cdgh, cdgh_in);
+  }
+  __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h), _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+bool cpu_has_sha_ni() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+  const bool ssse3 = c & (1u << 9), sse41 = c & (1u << 19);
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return ssse3 && sse41 && (b & (1u << 29));
+}
+#endif
+
+// The blocks' function, chosen once per process from what the CPU offers.
+sha256_detail::BlocksFn chosen_blocks() {
+  static const sha256_detail::BlocksFn fn = [] {
+    sha256_detail::BlocksFn hw = sha256_detail::blocks_hardware();
+    return hw ? hw : &sha256_detail::blocks_portable;
+  }();
+  return fn;
+}
+
 }  // namespace
+
+namespace sha256_detail {
+
+// FIPS 180-4 6.2.2, the 64 rounds written out eight at a time with the variables'
+// roles rotated instead of moved, and the schedule kept in a 16-word ring: the form
+// compilers (wasm's included) keep in registers.
+void blocks_portable(std::uint32_t* state, const std::uint8_t* p, std::size_t n) {
+  for (; n > 0; --n, p += 64) {
+    std::uint32_t w[16];
+    for (int i = 0; i < 16; ++i) w[i] = load_be(p + 4 * i);
+    std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+    std::uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+#define REDLINE_SHA_ROUND(a, b, c, d, e, f, g, h, i, expand)                                      \
+  do {                                                                                            \
+    std::uint32_t wi;                                                                             \
+    if (!(expand)) {                                                                              \
+      wi = w[(i) & 15];                                                                           \
+    } else {                                                                                      \
+      const std::uint32_t x = w[((i) + 1) & 15], y = w[((i) + 14) & 15];                          \
+      wi = w[(i) & 15] += (rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)) + w[((i) + 9) & 15] +             \
+                          (rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10));                                \
+    }                                                                                             \
+    const std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + (g ^ (e & (f ^ g))) + \
+                             kRound[i] + wi;                                                      \
+    const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) | (c & (a | b))); \
+    d += t1;                                                                                      \
+    h = t1 + t2;                                                                                  \
+  } while (0)
+#define REDLINE_SHA_EIGHT(i, expand)                           \
+  do {                                                         \
+    REDLINE_SHA_ROUND(a, b, c, d, e, f, g, h, (i), expand);     \
+    REDLINE_SHA_ROUND(h, a, b, c, d, e, f, g, (i) + 1, expand); \
+    REDLINE_SHA_ROUND(g, h, a, b, c, d, e, f, (i) + 2, expand); \
+    REDLINE_SHA_ROUND(f, g, h, a, b, c, d, e, (i) + 3, expand); \
+    REDLINE_SHA_ROUND(e, f, g, h, a, b, c, d, (i) + 4, expand); \
+    REDLINE_SHA_ROUND(d, e, f, g, h, a, b, c, (i) + 5, expand); \
+    REDLINE_SHA_ROUND(c, d, e, f, g, h, a, b, (i) + 6, expand); \
+    REDLINE_SHA_ROUND(b, c, d, e, f, g, h, a, (i) + 7, expand); \
+  } while (0)
+    REDLINE_SHA_EIGHT(0, false);
+    REDLINE_SHA_EIGHT(8, false);
+    for (int i = 16; i < 64; i += 8) REDLINE_SHA_EIGHT(i, true);
+#undef REDLINE_SHA_EIGHT
+#undef REDLINE_SHA_ROUND
+    state[0] += a; state[1] += b; state[2] += c; state[3] += d;
+    state[4] += e; state[5] += f; state[6] += g; state[7] += h;
+  }
+}
+
+BlocksFn blocks_hardware() {
+#if REDLINE_SHA_NI
+  static const bool has = cpu_has_sha_ni();
+  return has ? &blocks_sha_ni : nullptr;
+#else
+  return nullptr;
+#endif
+}
+
+}  // namespace sha256_detail
 
 Sha256::Sha256()
     : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
-void Sha256::block(const std::uint8_t* p) {
-  std::uint32_t w[64];
-  for (int i = 0; i < 16; ++i) {
-    // Big-endian words, independent of the host's byte order.
-    w[i] = (std::uint32_t(p[4 * i]) << 24) | (std::uint32_t(p[4 * i + 1]) << 16) |
-           (std::uint32_t(p[4 * i + 2]) << 8) | std::uint32_t(p[4 * i + 3]);
-  }
-  for (int i = 16; i < 64; ++i) {
-    std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
-  std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
-  for (int i = 0; i < 64; ++i) {
-    std::uint32_t S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-    std::uint32_t ch = (e & f) ^ (~e & g);
-    std::uint32_t t1 = h + S1 + ch + kRound[i] + w[i];
-    std::uint32_t S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-    std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-    std::uint32_t t2 = S0 + maj;
-    h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-  }
-  h_[0] += a; h_[1] += b; h_[2] += c; h_[3] += d; h_[4] += e; h_[5] += f; h_[6] += g; h_[7] += h;
-}
+void Sha256::block(const std::uint8_t* p, std::size_t n) { chosen_blocks()(h_.data(), p, n); }
 
 void Sha256::update(const void* data, std::size_t size) {
   const auto* p = static_cast<const std::uint8_t*>(data);
@@ -58,11 +167,15 @@ void Sha256::update(const void* data, std::size_t size) {
     std::memcpy(buf_.data() + used_, p, take);
     used_ += take; p += take; size -= take;
     if (used_ < buf_.size()) return;
-    block(buf_.data());
+    block(buf_.data(), 1);
     used_ = 0;
   }
-  // Whole blocks straight from the input, without copying.
-  for (; size >= 64; p += 64, size -= 64) block(p);
+  // Whole blocks straight from the input, without copying, in one call.
+  if (size >= 64) {
+    block(p, size / 64);
+    p += size / 64 * 64;
+    size %= 64;
+  }
   if (size > 0) {
     std::memcpy(buf_.data(), p, size);
     used_ = size;

@@ -223,7 +223,16 @@ struct DiffJob::Impl {
   sql::Database* before_db;
   sql::Database* after_db;
   DiffOptions options;
-  sql::Database work;
+  // The connection the diff's SQL runs on: its own, with both databases attached; or,
+  // when the after is an in-memory database that is not one contiguous image (the
+  // run's copy), the after's own connection with the before attached, so the after is
+  // read in place instead of copied whole (a third image of the data at the run's
+  // peak). Either way the SQL only reads.
+  sql::Database owned;
+  sql::Database* on = nullptr;
+  bool borrowed = false;
+  const char* after_schema = kAfter;
+  sql::Database& work() { return *on; }
   Phase phase = Phase::Open;
 
   // Copies of in-memory databases that are not one contiguous image.
@@ -249,7 +258,14 @@ struct DiffJob::Impl {
     for (auto& c : copies)
       if (c.backup) sqlite3_backup_finish(c.backup);
     copies.clear();
-    work = sql::Database();
+    if (borrowed && on && on->valid()) {
+      // The after's connection as it was: writable, without the before attached.
+      (void)on->exec("PRAGMA query_only = 0");
+      (void)on->exec(std::string("DETACH ") + q(kBefore));
+    }
+    borrowed = false;
+    on = nullptr;
+    owned = sql::Database();
   }
 
   // ---- attaching ----
@@ -257,21 +273,21 @@ struct DiffJob::Impl {
   Status attach(sql::Database& src, const char* schema) {
     if (!src.valid()) return make_error(ErrorCode::Usage, "the database to diff is not open", schema);
     sqlite3* s = src.handle();
-    sqlite3* w = work.handle();
+    sqlite3* w = work().handle();
     const char* file = sqlite3_db_filename(s, "main");
     if (file && *file) {
       // A database file: attach it by name, nothing copied (query_only keeps it
       // unwritten). The OS page cache makes a second open of it cheap.
-      auto st = work.prepare("ATTACH ?1 AS " + q(schema));
+      auto st = work().prepare("ATTACH ?1 AS " + q(schema));
       if (!st) return st.error();
       REDLINE_TRY(st->bind_text(1, file));
       auto r = st->step();
       if (!r) return r.error();
       // Map the file instead of reading it page by page into the cache.
-      REDLINE_TRY(work.exec("PRAGMA " + q(schema) + ".mmap_size = 2147418112"));
+      REDLINE_TRY(work().exec("PRAGMA " + q(schema) + ".mmap_size = 2147418112"));
       return ok_status();
     }
-    REDLINE_TRY(work.exec("ATTACH ':memory:' AS " + q(schema)));
+    REDLINE_TRY(work().exec("ATTACH ':memory:' AS " + q(schema)));
     // A deserialized database is one contiguous image: read it in place, read-only,
     // without a copy. The caller must not change it while the job runs.
     sqlite3_int64 size = 0;
@@ -285,20 +301,37 @@ struct DiffJob::Impl {
     auto page_size = src.query_int("PRAGMA main.page_size");
     if (!page_size) return page_size.error();
     // An in-memory destination must have the source's page size before the copy.
-    REDLINE_TRY(work.exec("PRAGMA " + q(schema) + ".page_size = " + std::to_string(page_size->value_or(4096))));
+    REDLINE_TRY(work().exec("PRAGMA " + q(schema) + ".page_size = " + std::to_string(page_size->value_or(4096))));
     sqlite3_backup* b = sqlite3_backup_init(w, schema, s, "main");
     if (!b) return sqlite_error(w, "cannot start copying the database", schema);
     copies.push_back({b, schema});
     return ok_status();
   }
 
+  // An in-memory database whose pages are not one image (a plain ":memory:" one).
+  static bool paged_in_memory(sql::Database& db) {
+    if (!db.valid()) return false;
+    const char* file = sqlite3_db_filename(db.handle(), "main");
+    if (file && *file) return false;
+    sqlite3_int64 size = 0;
+    return sqlite3_serialize(db.handle(), "main", &size, SQLITE_SERIALIZE_NOCOPY) == nullptr;
+  }
+
   Status open() {
+    if (before_db != after_db && paged_in_memory(*after_db)) {
+      // Its hardening (DEFENSIVE, no trusted schema) is the copy's own (RunJob).
+      on = after_db;
+      borrowed = true;
+      after_schema = "main";
+      return attach(*before_db, kBefore);
+    }
     auto opened = sql::Database::open_memory();
     if (!opened) return opened.error();
-    work = std::move(opened.value());
+    owned = std::move(opened.value());
+    on = &owned;
     // The databases may come from anyone: no functions run from their schema.
-    sqlite3_db_config(work.handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
-    sqlite3_db_config(work.handle(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+    sqlite3_db_config(work().handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(work().handle(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
     REDLINE_TRY(attach(*before_db, kBefore));
     REDLINE_TRY(attach(*after_db, kAfter));
     return ok_status();
@@ -312,12 +345,12 @@ struct DiffJob::Impl {
       if (rc != SQLITE_OK && rc != SQLITE_DONE) {
         sqlite3_backup_finish(c.backup);
         c.backup = nullptr;
-        return sqlite_error(work.handle(), "cannot copy the database", c.schema);
+        return sqlite_error(work().handle(), "cannot copy the database", c.schema);
       }
       if (rc == SQLITE_DONE) {
         rc = sqlite3_backup_finish(c.backup);
         c.backup = nullptr;
-        if (rc != SQLITE_OK) return sqlite_error(work.handle(), "cannot copy the database", c.schema);
+        if (rc != SQLITE_OK) return sqlite_error(work().handle(), "cannot copy the database", c.schema);
       }
       break;  // one bite per call, so the step budget is respected
     }
@@ -336,17 +369,17 @@ struct DiffJob::Impl {
   // ---- schema and plans ----
 
   Result<std::int64_t> count_rows(const char* schema, const std::string& table) {
-    auto n = work.query_int("SELECT count(*) FROM " + q(schema) + "." + q(table));
+    auto n = work().query_int("SELECT count(*) FROM " + q(schema) + "." + q(table));
     if (!n) return n.error();
     return n->value_or(0);
   }
 
   Status read_schemas() {
     // Nothing may write through this connection from here on.
-    REDLINE_TRY(work.exec("PRAGMA query_only = 1"));
-    auto b = detail::read_schema(work, kBefore);
+    REDLINE_TRY(work().exec("PRAGMA query_only = 1"));
+    auto b = detail::read_schema(work(), kBefore);
     if (!b) return b.error();
-    auto a = detail::read_schema(work, kAfter);
+    auto a = detail::read_schema(work(), after_schema);
     if (!a) return a.error();
     schema_before = std::move(b.value());
     schema_after = std::move(a.value());
@@ -381,7 +414,7 @@ struct DiffJob::Impl {
         return ok_status();
       };
       REDLINE_TRY(fill_side(td.before, bt, kBefore));
-      REDLINE_TRY(fill_side(td.after, at, kAfter));
+      REDLINE_TRY(fill_side(td.after, at, after_schema));
 
       // Columns: before's in order, then after-only ones.
       if (bt) {
@@ -544,7 +577,7 @@ struct DiffJob::Impl {
     }
     auto h = bare_handle(t);
     if (!h) return h.error();
-    auto st = work.prepare("SELECT " + *h + " FROM " + q(added ? kAfter : kBefore) + "." + q(t.name) + " ORDER BY 1");
+    auto st = work().prepare("SELECT " + *h + " FROM " + q(added ? after_schema : kBefore) + "." + q(t.name) + " ORDER BY 1");
     if (!st) return st.error();
     ids.reserve(static_cast<std::size_t>(added ? td.after.rows : td.before.rows));
     return collect_ids(*st, ids);
@@ -553,15 +586,15 @@ struct DiffJob::Impl {
   Result<bool> rowid_slice(Plan& p) {
     TableDiff& td = result.tables[p.table];
     const std::string bt = q(kBefore) + "." + q(p.before->name);
-    const std::string at = q(kAfter) + "." + q(p.after->name);
+    const std::string at = q(after_schema) + "." + q(p.after->name);
     // The key column itself is the rowid: a column named "rowid" cannot shadow it.
     const std::string key = q(p.before->primary_key[0]);
     if (!p.started) {
       p.started = true;
-      auto lo_b = work.query_int("SELECT min(" + key + ") FROM " + bt);
-      auto lo_a = work.query_int("SELECT min(" + key + ") FROM " + at);
-      auto hi_b = work.query_int("SELECT max(" + key + ") FROM " + bt);
-      auto hi_a = work.query_int("SELECT max(" + key + ") FROM " + at);
+      auto lo_b = work().query_int("SELECT min(" + key + ") FROM " + bt);
+      auto lo_a = work().query_int("SELECT min(" + key + ") FROM " + at);
+      auto hi_b = work().query_int("SELECT max(" + key + ") FROM " + bt);
+      auto hi_a = work().query_int("SELECT max(" + key + ") FROM " + at);
       if (!lo_b) return lo_b.error();
       if (!lo_a) return lo_a.error();
       if (!hi_b) return hi_b.error();
@@ -586,17 +619,17 @@ struct DiffJob::Impl {
       std::string cond;
       std::vector<std::string> masks;
       change_exprs(p, td, cond, masks);
-      auto left = work.prepare("SELECT b." + key + ", a." + key + " IS NULL, " + join(masks, ", ") + " FROM " + bt +
+      auto left = work().prepare("SELECT b." + key + ", a." + key + " IS NULL, " + join(masks, ", ") + " FROM " + bt +
                                " AS b LEFT JOIN " + at + " AS a ON a." + key + " = b." + key + " WHERE b." + key +
                                " BETWEEN ?1 AND ?2 AND (a." + key + " IS NULL OR " + cond + ")");
       if (!left) return left.error();
-      auto added = work.prepare("SELECT a." + key + " FROM " + at + " AS a WHERE a." + key +
+      auto added = work().prepare("SELECT a." + key + " FROM " + at + " AS a WHERE a." + key +
                                 " BETWEEN ?1 AND ?2 AND NOT EXISTS (SELECT 1 FROM " + bt + " AS b WHERE b." + key +
                                 " = a." + key + ")");
       if (!added) return added.error();
       // The smallest key after a slice on either side: empty key ranges (sparse or
       // far-apart keys) are skipped instead of walked.
-      auto next = work.prepare("SELECT min(x) FROM (SELECT min(" + key + ") AS x FROM " + bt + " WHERE " + key +
+      auto next = work().prepare("SELECT min(x) FROM (SELECT min(" + key + ") AS x FROM " + bt + " WHERE " + key +
                                " > ?1 UNION ALL SELECT min(" + key + ") FROM " + at + " WHERE " + key + " > ?1)");
       if (!next) return next.error();
       p.left = std::move(left.value());
@@ -646,7 +679,7 @@ struct DiffJob::Impl {
     TableDiff& td = result.tables[p.table];
     auto bs = source_of(*p.before, kBefore, "b");
     if (!bs) return bs.error();
-    auto as = source_of(*p.after, kAfter, "a");
+    auto as = source_of(*p.after, after_schema, "a");
     if (!as) return as.error();
     std::vector<std::string> on, on_raw;
     for (const auto& k : p.before->primary_key) {
@@ -656,12 +689,12 @@ struct DiffJob::Impl {
     std::string cond;
     std::vector<std::string> masks;
     change_exprs(p, td, cond, masks);
-    auto left = work.prepare("SELECT " + bs->handle + ", " + as->handle + " IS NULL, " + as->handle + ", " +
+    auto left = work().prepare("SELECT " + bs->handle + ", " + as->handle + " IS NULL, " + as->handle + ", " +
                              join(masks, ", ") + " FROM " + bs->from + " LEFT JOIN " + as->from + " ON " +
                              join(on, " AND ") + " WHERE " + as->handle + " IS NULL OR " + cond + " ORDER BY 1");
     if (!left) return left.error();
     REDLINE_TRY(collect_left(*left, td, true));
-    auto added = work.prepare("SELECT " + as->handle + " FROM " + as->from + " WHERE NOT EXISTS (SELECT 1 FROM " +
+    auto added = work().prepare("SELECT " + as->handle + " FROM " + as->from + " WHERE NOT EXISTS (SELECT 1 FROM " +
                               q(kBefore) + "." + q(p.before->name) + " AS b WHERE " + join(on_raw, " AND ") +
                               ") ORDER BY 1");
     if (!added) return added.error();
@@ -712,9 +745,9 @@ struct DiffJob::Impl {
     std::string extra_b = b_cols.empty() ? "" : ", " + join(b_cols, ", ");
     std::string extra_a = a_cols.empty() ? "" : ", " + join(a_cols, ", ");
     std::string group = "n" + (names.empty() ? std::string() : ", " + join(names, ", "));
-    auto st = work.prepare("SELECT max(bh), max(ah) FROM (SELECT " + *bh + " AS bh, NULL AS ah, " + over(*p.before, *bh) +
+    auto st = work().prepare("SELECT max(bh), max(ah) FROM (SELECT " + *bh + " AS bh, NULL AS ah, " + over(*p.before, *bh) +
                            " AS n" + extra_b + " FROM " + q(kBefore) + "." + q(p.before->name) +
-                           " UNION ALL SELECT NULL, " + *ah + ", " + over(*p.after, *ah) + extra_a + " FROM " + q(kAfter) +
+                           " UNION ALL SELECT NULL, " + *ah + ", " + over(*p.after, *ah) + extra_a + " FROM " + q(after_schema) +
                            "." + q(p.after->name) + ") GROUP BY " + group + " HAVING count(*) = 1");
     if (!st) return st.error();
     for (;;) {
