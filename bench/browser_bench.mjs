@@ -93,6 +93,10 @@ async function once(file) {
       const t3 = performance.now();
       const html = await red.exportReport('html');
       const t4 = performance.now();
+      // Where the worker's time went (web/redline-worker.js: per engine stage, and the
+      // idle time between its slices), as of its last message.
+      const heapNow = red.frameStats().heap || {};
+      const worker = heapNow.timing || null;
       frames.on = false;
       const stageStart = (stage) => { const s = frames.stages.find((x) => x.stage === stage); return s ? s.t : null; };
       const tPre = stageStart('preflight'), tReview = stageStart('review');
@@ -110,7 +114,7 @@ async function once(file) {
         normalize_ms: report.steps.reduce((s, x) => s + (x.ms || 0), 0),
         load_gaps: loadGaps, run_gaps: runGaps, draws: work,
         html_bytes: html.length, biggest_table: biggest, biggest_changes: most,
-        heap_bytes: red.frameStats().heap.size, heap_start_bytes: heapStart,
+        heap_bytes: red.frameStats().heap.size, heap_start_bytes: heapStart, worker,
       };
     }, { name: path.basename(file), now: NOW });
     const busy = [...r.load_gaps, ...r.run_gaps];

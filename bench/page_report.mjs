@@ -56,6 +56,52 @@ for (const r of results) {
     `${f1(r.scroll_p95_ms)} | ${f0(r.heap_bytes / 1e6)} | ${f2(r.heap_bytes / r.bytes)} |`);
 }
 w();
+// Where the worker's time went (bench/browser_bench.mjs reads web/redline-worker.js's
+// per-stage timing): the engine's stages, the time between its slices, and what the
+// page's end to end has beyond the worker's work (messages, the UI's frames).
+const GROUPS = [
+  ['copy in', (k) => k === 'copy in'], ['load', (k) => k.startsWith('load')],
+  ['preflight hazards', (k) => k.startsWith('preflight hazards')], ['preflight fingerprint', (k) => k === 'preflight fingerprint'],
+  ['preflight characters', (k) => k === 'preflight characters'],
+  ['run: copy', (k) => k === 'run copy'], ['run: diff', (k) => k.startsWith('run diff')],
+  ['run: after image', (k) => k === 'run after image'], ['run: normalize', (k) => k.startsWith('run ')],
+  ['review', (k) => k.startsWith('review')], ['messages out', (k) => k === 'flush'],
+  ['requests', (k) => k.startsWith('request') || k === 'load' || k === 'check'],
+  ['background (the stepper\'s replay)', (k) => k === 'background'],
+];
+// Not part of load + run's own work: requests answered between slices (the exports,
+// the report) and the background replay the UI asks for.
+const AFTERWARDS = new Set(['requests', 'background (the stepper\'s replay)']);
+const withWorker = ok.filter((r) => r.worker && r.worker.stages);
+if (withWorker.length) {
+  w('Where the worker\'s time went, one repetition (ms; `web/redline-worker.js` times each slice by the stage the ' +
+    'engine was in; `between slices` is the worker idle while work was pending; `outside` is the page\'s load + run less ' +
+    'the worker\'s busy time (less requests and background) and idle time: messages, the UI module, the frames the ' +
+    'page waits for; `run: normalize` includes the run\'s own hazard preflight). Heap MB is the ' +
+    'worker\'s heap after the stage\'s last slice.');
+  w();
+  w('| rows | ' + GROUPS.map((g) => g[0]).join(' | ') + ' | worker busy | between slices | outside | heap MB after load / preflight / run / review |');
+  w('|---|' + GROUPS.map(() => '---|').join('') + '---|---|---|---|');
+  for (const r of withWorker) {
+    const sum = {}, heap = {};
+    let busy = 0;
+    for (const [k, v] of Object.entries(r.worker.stages)) {
+      const g = GROUPS.find((x) => x[1](k));
+      const name = g ? g[0] : 'other';
+      sum[name] = (sum[name] || 0) + v.ms;
+      const stage = k.split(' ')[0];
+      heap[stage] = Math.max(heap[stage] || 0, v.heap || 0);
+      busy += v.ms;
+    }
+    let own = busy;
+    for (const g of AFTERWARDS) own -= sum[g] || 0;
+    const outside = r.load_ms + r.run_ms - own - r.worker.idle_ms;
+    w(`| ${f0(r.rows)} | ` + GROUPS.map((g) => f0(sum[g[0]] || 0)).join(' | ') +
+      ` | ${f0(busy)} | ${f0(r.worker.idle_ms)} | ${f0(outside)} | ` +
+      ['load', 'preflight', 'run', 'review'].map((s) => f0((heap[s] || 0) / 1e6)).join(' / ') + ' |');
+  }
+  w();
+}
 const big = ok.slice().sort((a, b) => b.rows - a.rows)[0];
 w('| aim (issue #13) | measured | status |');
 w('|---|---|---|');

@@ -14,6 +14,11 @@
 // To the page: {kind: 'ready', version}, {kind: 'messages', text, heap} (the views
 //   that changed, for the UI module), {kind: 'answer', id, text | bytes | error | ok}
 //   (bytes: an ArrayBuffer, transferred), {kind: 'fatal', message}.
+// The heap object sent with messages also carries `timing`, where the worker's time
+// went since the last load began: {stages: {"stage phase": {ms, slices, heap (bytes
+// after its last slice)}}, idle_ms (time
+// between slices while work was pending), slices}; a benchmark compares it with the
+// native engine's stages.
 /* global createRedlineEngine */
 (function () {
   'use strict';
@@ -24,6 +29,21 @@
   var copy = null;       // the load whose bytes are being copied in
   var queued = [];       // messages that came during the copy (they follow the load)
   var scheduled = false, more = false;
+  var timing = newTiming();
+  var sliceEnd = 0;      // when the last slice ended (0: no work pending since)
+
+  function newTiming() { return { stages: {}, idle_ms: 0, slices: 0 }; }
+  function charge(what, ms) {
+    var s = timing.stages[what] || (timing.stages[what] = { ms: 0, slices: 0, heap: 0 });
+    s.ms += ms;
+    s.slices++;
+    s.heap = Math.max(s.heap, M.HEAPU8.length);  // the heap only grows: where it did
+  }
+  function heapInfo() {
+    var h = JSON.parse(text(M._redline_worker_heap()));
+    h.timing = timing;
+    return h;
+  }
   var channel = new MessageChannel();
   channel.port1.onmessage = slice;
 
@@ -45,7 +65,7 @@
   // The messages and answers the engine has, to the page.
   function flush() {
     var t = text(M._redline_worker_take());
-    if (t !== '[]') self.postMessage({ kind: 'messages', text: t, heap: JSON.parse(text(M._redline_worker_heap())) });
+    if (t !== '[]') self.postMessage({ kind: 'messages', text: t, heap: heapInfo() });
     for (;;) {
       var a = text(M._redline_worker_take_answer());
       if (!a) break;
@@ -103,6 +123,7 @@
   }
 
   function startCopy(msg) {
+    timing = newTiming();
     var total = sizeOf(msg.file) + (msg.wal ? sizeOf(msg.wal.file) : 0);
     var refused = check(headOf(msg.file), total, msg.name);
     if (refused) {
@@ -124,30 +145,54 @@
       }
     }
     copy = { id: msg.id, seq: msg.seq, name: msg.name, walName: msg.wal ? msg.wal.name : '', then: msg.then || null,
-             parts: parts, part: 0, at: 0, base: base };
+             parts: parts, part: 0, at: 0, base: base, sha: msg.then ? '' : null };
+    if (copy.sha === null) fingerprint(copy, msg.file);
   }
+
+  // The file's SHA-256 for the report, by the browser's own (native) SHA-256, which
+  // runs on another thread while the bytes are copied in: the engine's preflight then
+  // skips its own pass over them (in wasm, the preflight's longest phase). Where
+  // crypto.subtle is missing or fails, '' leaves the hashing to the engine.
+  function fingerprint(c, file) {
+    var subtle = self.crypto && self.crypto.subtle;
+    if (!subtle) { c.sha = ''; return; }
+    var bytes = file.byteLength !== undefined ? Promise.resolve(file) : file.arrayBuffer();
+    bytes.then(function (b) { return subtle.digest('SHA-256', b); }).then(function (d) {
+      var hex = '';
+      new Uint8Array(d).forEach(function (x) { hex += (x < 16 ? '0' : '') + x.toString(16); });
+      return hex;
+    }, function () { return ''; }).then(function (hex) {
+      c.sha = hex;
+      if (copy === c) schedule();  // the copy may be waiting for it
+    });
+  }
+  // All bytes are in and the fingerprint is still being computed: no slice until it is.
+  function copyWaiting() { return copy && copy.part >= copy.parts.length && copy.sha === null; }
 
   // One piece of the file being copied in; posts the load request after the last.
   function copyPiece() {
-    var part = copy.parts[copy.part];
-    var size = sizeOf(part.file);
-    var n = Math.min(PIECE, size - copy.at);
-    if (n > 0) {
-      var src = part.file.byteLength !== undefined
-        ? new Uint8Array(part.file, copy.at, n)
-        : new Uint8Array(new FileReaderSync().readAsArrayBuffer(part.file.slice(copy.at, copy.at + n)));
-      // HEAPU8 read now: the heap may have grown (a new view) since the last piece.
-      M.HEAPU8.set(src, copy.base[part.which] + copy.at);
+    if (copy.part < copy.parts.length) {
+      var part = copy.parts[copy.part];
+      var size = sizeOf(part.file);
+      var n = Math.min(PIECE, size - copy.at);
+      if (n > 0) {
+        var src = part.file.byteLength !== undefined
+          ? new Uint8Array(part.file, copy.at, n)
+          : new Uint8Array(new FileReaderSync().readAsArrayBuffer(part.file.slice(copy.at, copy.at + n)));
+        // HEAPU8 read now: the heap may have grown (a new view) since the last piece.
+        M.HEAPU8.set(src, copy.base[part.which] + copy.at);
+      }
+      copy.at += n;
+      if (copy.at < size) return;
+      copy.part++;
+      copy.at = 0;
+      if (copy.part < copy.parts.length) return;
     }
-    copy.at += n;
-    if (copy.at < size) return;
-    copy.part++;
-    copy.at = 0;
-    if (copy.part < copy.parts.length) return;
+    if (copy.sha === null) return;  // the fingerprint's end schedules the next slice
     var done = copy;
     copy = null;
     if (done.then) post(Object.assign({}, done.then, { seq: done.seq, name: done.name }));
-    else post({ type: 'load', seq: done.seq, name: done.name, wal_name: done.walName });
+    else post({ type: 'load', seq: done.seq, name: done.name, wal_name: done.walName, sha256: done.sha });
     self.postMessage({ kind: 'answer', id: done.id, ok: true });
     var later = queued;
     queued = [];
@@ -156,23 +201,34 @@
 
   function slice() {
     scheduled = false;
+    var t0 = performance.now();
+    if (sliceEnd) timing.idle_ms += t0 - sliceEnd;
     try {
+      // Work with no job (the stepper's replay, a search) is "background".
+      var what = copy ? 'copy in' : text(M._redline_worker_activity()) || 'background';
       if (copy) copyPiece();
       else more = M._redline_worker_pump(SLICE_MS) !== 0;
+      var t1 = performance.now();
       flush();
+      if (what) charge(what, t1 - t0);
+      timing.slices++;
+      charge('flush', performance.now() - t1);
     } catch (e) {
       self.postMessage({ kind: 'fatal', message: 'the engine stopped: ' + (e && e.message ? e.message : e) });
       return;
     }
-    if (more || copy) schedule();
+    sliceEnd = more || copy ? performance.now() : 0;
+    if (more || (copy && !copyWaiting())) schedule();
   }
 
   self.onmessage = function (e) {
     var msg = e.data;
     if (msg.kind === 'init') { start(msg); return; }
     if (!M) { waiting.push(msg); return; }
+    var t0 = performance.now();
     handle(msg);
     if (!copy) flush();  // a refused check or a request's error shows at once
+    charge(msg.kind === 'request' ? 'request ' + msg.request.type : msg.kind, performance.now() - t0);
     more = true;         // whatever it asked for is served by the next slice
     schedule();
   };
@@ -187,8 +243,7 @@
     };
     createRedlineEngine(cfg).then(function (m) {
       M = m;
-      self.postMessage({ kind: 'ready', version: text(M._redline_worker_version()),
-                         heap: JSON.parse(text(M._redline_worker_heap())) });
+      self.postMessage({ kind: 'ready', version: text(M._redline_worker_version()), heap: heapInfo() });
       var early = waiting;
       waiting = [];
       early.forEach(handle);

@@ -46,6 +46,7 @@ void Engine::finish() {
 void Engine::begin_load(std::vector<std::uint8_t> bytes, std::string name, bool is_demo,
                          std::optional<WalInput> wal) {
   job_ = JobView{true, "Loading " + name, "reading", "load", 0.0};
+  load_fingerprint_.clear();
   load_.emplace(std::move(bytes), std::move(name), std::move(wal));
   load_is_demo_ = is_demo;
 }
@@ -77,7 +78,7 @@ void Engine::start_run(const NormalizeOptions& options) {
   error_.reset();
   clear_pages();
   run_options_ = options;
-  after_image_ = {};
+  after_image_.reset();
   run_ = std::make_unique<RunJob>(*db_, loaded_->input, options);
   run_active_ = true;
   run_view_.reset();
@@ -133,9 +134,16 @@ Result<std::string> Engine::report_text(const std::string& format) {
 }
 
 Result<std::vector<std::uint8_t>> Engine::export_after() {
+  auto image = shared_after();
+  if (!image) return image.error();
+  return **image;
+}
+
+Result<std::shared_ptr<const std::vector<std::uint8_t>>> Engine::shared_after() {
   if (!run_ || run_active_ || !run_view_ || !run_view_->ok) {
     return make_error(ErrorCode::Usage, "there is no normalized database yet: run the normalization first");
   }
+  if (!after_image_) return std::make_shared<const std::vector<std::uint8_t>>();  // streamed to a sink
   return after_image_;
 }
 
@@ -206,7 +214,7 @@ void Engine::pump(double budget_ms) {
       finish_run(JobState::Error, p->error.value_or(make_error(ErrorCode::Internal, "cannot copy the result")));
       return;
     }
-    after_image_ = image_job_->take();
+    after_image_ = std::make_shared<const std::vector<std::uint8_t>>(image_job_->take());
     image_job_.reset();
     review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, diff_, &ticks_);
     job_.stage = "review";
@@ -273,6 +281,8 @@ void Engine::pump(double budget_ms) {
     to_publish_.emplace();
     to_publish_->snapshot = std::move(snap.value());
     to_publish_->original = std::move(bytes);
+    to_publish_->sha256 = std::move(load_fingerprint_);  // empty: the preflight hashes the bytes
+    load_fingerprint_.clear();
     to_publish_->is_demo = load_is_demo_;
     load_is_demo_ = false;
     job_.stage = "preflight";
@@ -375,7 +385,7 @@ void Engine::publish(Published p) {
   run_view_.reset();
   diff_.reset();
   moves_.reset();
-  after_image_ = {};
+  after_image_.reset();
   clear_pages();
   verification_.reset();  // it was of the snapshot before this one
   db_ = std::move(p.snapshot.db);
@@ -383,6 +393,13 @@ void Engine::publish(Published p) {
   job_ = JobView{};
   error_.reset();
   ++generation_;
+}
+
+void Engine::set_load_fingerprint(std::string sha256) {
+  const bool hex = sha256.size() == 64 && std::all_of(sha256.begin(), sha256.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+  if (load_ && hex) load_fingerprint_ = std::move(sha256);
 }
 
 void Engine::fail(Error e) {

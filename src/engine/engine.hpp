@@ -150,11 +150,19 @@ class Engine {
 
   // The normalized database as a SQLite file image (after a successful run).
   Result<std::vector<std::uint8_t>> export_after();
+  // The same bytes, shared rather than copied (the page's worker hands them out of the
+  // heap as they are: a copy would be one more snapshot-sized block at the peak).
+  Result<std::shared_ptr<const std::vector<std::uint8_t>>> shared_after();
   // Whether a load also prepares what only the page shows: the hazards found with the
   // default options before any run (loaded()->hazards) and its text's characters for the
   // font. The command line turns it off: it draws nothing, and its run finds the
   // hazards again with the run's own options (the report's are those, either way).
   void set_page_preflight(bool on) { page_preflight_ = on; }
+  // The SHA-256 (lowercase hex) of the bytes of the load just started, computed by
+  // whoever had them first (the page's worker hashes the file with the browser's own
+  // SHA-256 on another thread while it copies it in): the preflight then does not hash
+  // them again. Anything but 64 hex digits is ignored.
+  void set_load_fingerprint(std::string sha256);
   // The after image's pages go to `sink` as they are read instead of into memory (the
   // command line streams them to its --out file); export_after() then has nothing.
   void set_after_image_sink(sql::SerializeJob::Sink sink) { after_sink_ = std::move(sink); }
@@ -262,7 +270,7 @@ class Engine {
   // The after database's image as the run left it, taken before the review (whose
   // rolled-back POST writes change free pages' bytes): what export_after() gives, the
   // same bytes as the CLI's --out with or without a report.
-  std::vector<std::uint8_t> after_image_;
+  std::shared_ptr<const std::vector<std::uint8_t>> after_image_;
   std::shared_ptr<RunView> reviewing_;          // the run's view while it is reviewed
   std::shared_ptr<const RunView> run_view_;
   // The run's diff and moves in full (run_view_ has the diff's summary only): what
@@ -300,6 +308,7 @@ class Engine {
 
   std::optional<sql::Database> db_;              // the loaded snapshot (before)
   bool page_preflight_ = true;
+  std::string load_fingerprint_;  // set_load_fingerprint(), for the load under way
   sql::SerializeJob::Sink after_sink_;
   std::shared_ptr<const LoadedView> loaded_;
   JobView job_;

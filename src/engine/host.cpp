@@ -46,7 +46,7 @@ void Host::post(std::string_view request_json) {
 }
 
 void Host::answer_error(std::int64_t id, const Error& e) {
-  answers_.push_back({dump(json{{"id", id}, {"error", to_json(e)}}), {}});
+  answers_.push_back({dump(json{{"id", id}, {"error", to_json(e)}}), {}, {}});
 }
 
 void Host::handle(const json& r) {
@@ -63,6 +63,7 @@ void Host::handle(const json& r) {
     const std::string wal_name = r.value("wal_name", "");
     if (!wal_name.empty()) wal = WalInput{std::move(incoming_wal_), wal_name};
     engine_.start_load(std::move(incoming_), r.value("name", "snapshot"), std::move(wal));
+    engine_.set_load_fingerprint(r.value("sha256", ""));
     incoming_ = {};
     incoming_wal_ = {};
   } else if (type == "run") {
@@ -111,7 +112,7 @@ void Host::handle(const json& r) {
     auto text = engine_.script(*options, r.value("revert", false), r.value("batch_rows", std::int64_t{0}));
     if (!text) return answer_error(id, text.error());
     std::vector<std::uint8_t> bytes(text->begin(), text->end());
-    answers_.push_back({json{{"id", id}, {"bytes", bytes.size()}}.dump(), std::move(bytes)});
+    answers_.push_back({json{{"id", id}, {"bytes", bytes.size()}}.dump(), std::move(bytes), {}});
   } else if (type == "verify") {
     // The actual-after file is in incoming(0), copied there as a load's is; the
     // answer (the verification's view) comes when the engine has compared it.
@@ -135,15 +136,15 @@ void Host::handle(const json& r) {
   } else if (type == "report" || type == "csv" || type == "after") {
     const std::int64_t id = r.value("id", std::int64_t{0});
     if (type == "after") {
-      auto bytes = engine_.export_after();
-      if (!bytes) return answer_error(id, bytes.error());
-      const std::size_t n = bytes->size();
-      answers_.push_back({json{{"id", id}, {"bytes", n}}.dump(), std::move(bytes.value())});
+      auto image = engine_.shared_after();
+      if (!image) return answer_error(id, image.error());
+      const std::size_t n = (*image)->size();
+      answers_.push_back({json{{"id", id}, {"bytes", n}}.dump(), {}, std::move(image.value())});
       return;
     }
     auto text = type == "report" ? engine_.report_text(r.value("format", "json")) : engine_.table_csv(r.value("table", ""));
     if (!text) return answer_error(id, text.error());
-    answers_.push_back({dump(json{{"id", id}, {"text", std::move(text.value())}}), {}});
+    answers_.push_back({dump(json{{"id", id}, {"text", std::move(text.value())}}), {}, {}});
   } else {
     engine_.report_error(make_error(ErrorCode::Internal, "the engine got a request of an unknown type", type));
   }
@@ -175,7 +176,7 @@ void Host::answer_verify() {
   if (engine_.verifications() > before) {
     verify_pending_.reset();
     const auto v = engine_.verification();
-    answers_.push_back({dump(json{{"id", id}, {"text", dump(to_json(*v))}}), {}});
+    answers_.push_back({dump(json{{"id", id}, {"text", dump(to_json(*v))}}), {}, {}});
   } else if (engine_.job().stage != "verify") {
     verify_pending_.reset();  // cancelled (or replaced by another job) before it ended
     answer_error(id, make_error(ErrorCode::Cancelled, "cancelled", "actual after"));

@@ -7,8 +7,8 @@
 // native tests drive it the way the page does.
 //
 // Requests, {"type": ..., "seq": n, ...}:
-//   demo {employees, seed, profile: "clean"|"dirty"}   load {name, wal_name?} (the bytes
-//   are in incoming(0) and incoming(1))   run {options}   cancel   error {message, context}
+//   demo {employees, seed, profile: "clean"|"dirty"}   load {name, wal_name?, sha256?} (the
+//   bytes are in incoming(0) and incoming(1); sha256: the file's, already computed)   run {options}   cancel   error {message, context}
 //   page {table, kind, offset, limit}   search {table, kind, query}   density {table, buckets}
 //   rows {table, ids}   detail {table, kind, before_id, after_id}
 //   locate {table, id, any_kind, kind}   ticks {ticks}
@@ -51,6 +51,11 @@ class Host {
   struct Answer {
     std::string json;
     std::vector<std::uint8_t> bytes;
+    // Bytes the engine keeps anyway (the after image), shared instead of copied into
+    // `bytes`; data() gives whichever the answer has.
+    std::shared_ptr<const std::vector<std::uint8_t>> shared;
+    const std::uint8_t* data() const { return shared ? shared->data() : bytes.data(); }
+    std::size_t size() const { return shared ? shared->size() : bytes.size(); }
   };
   bool has_answer() const { return !answers_.empty(); }
   Answer take_answer();

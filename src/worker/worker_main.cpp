@@ -41,6 +41,13 @@ EMSCRIPTEN_KEEPALIVE int redline_worker_pump(double budget_ms) {
   }
 }
 
+// What the engine is doing ("stage phase", "" when idle): the worker's time per stage
+// is kept under this name.
+EMSCRIPTEN_KEEPALIVE const char* redline_worker_activity() {
+  g_text = g_host.engine().activity();
+  return g_text.c_str();
+}
+
 // What changed since the last call (Host::take_messages): a JSON array.
 EMSCRIPTEN_KEEPALIVE const char* redline_worker_take() {
   g_text = g_host.take_messages();
@@ -53,7 +60,7 @@ EMSCRIPTEN_KEEPALIVE const char* redline_worker_take_answer() {
   g_answer = g_host.has_answer() ? g_host.take_answer() : redline::engine::Host::Answer{};
   return g_answer.json.c_str();
 }
-EMSCRIPTEN_KEEPALIVE const std::uint8_t* redline_worker_answer_data() { return g_answer.bytes.data(); }
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* redline_worker_answer_data() { return g_answer.data(); }
 EMSCRIPTEN_KEEPALIVE void redline_worker_answer_release() { g_answer = {}; }
 
 // Issue #7: can a file of `size` bytes starting with the `head_size` bytes at `head`

@@ -135,9 +135,9 @@ TEST(WorkerProtocol, ADemoLoadsRunsAndIsReviewedThroughMessagesOnly) {
   p.host.post(R"({"type":"after","id":77})");
   ASSERT_TRUE(p.host.has_answer());
   auto after = p.host.take_answer();
-  EXPECT_EQ(nlohmann::json::parse(after.json)["bytes"], after.bytes.size());
-  ASSERT_GT(after.bytes.size(), 100u);
-  EXPECT_EQ(std::string(after.bytes.begin(), after.bytes.begin() + 15), "SQLite format 3");
+  EXPECT_EQ(nlohmann::json::parse(after.json)["bytes"], after.size());
+  ASSERT_GT(after.size(), 100u);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(after.data()), 15), "SQLite format 3");
 }
 
 TEST(WorkerProtocol, CancelInEachPhaseLeavesTheLoadedSnapshotAndTheNextRunTheSame) {
