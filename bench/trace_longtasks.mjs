@@ -3,7 +3,7 @@
 // Chromium trace, then prints every main-thread task of 50 ms or more with the events
 // inside it by self time (what the task spent its time on), and the totals over all
 // such tasks.
-//   node bench/trace_longtasks.mjs --dist dist [--out trace.json] [--query present=fenced] FILE
+//   node bench/trace_longtasks.mjs --dist dist [--out trace.json] [--query present=direct] FILE
 // FILE is any format, chosen in the page's file input; a damaged file is traced up to
 // its error. Each long task is also put in one of three classes by what most of its
 // self time was: the browser's (the compositor's readback of the WebGL canvas and its
@@ -16,7 +16,7 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };
 const dist = path.resolve(opt('--dist', 'dist'));
 const outFile = opt('--out', null);
-const query = opt('--query', '');  // extra URL parameters for the page, e.g. present=fenced
+const query = opt('--query', '');  // extra URL parameters for the page, e.g. present=direct
 const file = args[0];
 if (!file) { console.error('usage: node bench/trace_longtasks.mjs --dist DIST [--out trace.json] [--query K=V] FILE'); process.exit(2); }
 const LONG_US = 50000;
