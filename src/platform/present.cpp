@@ -53,6 +53,8 @@ bool busy(int width, int height) {
   g.fence = nullptr;
   // A frame of the old size is not shown: the next one is drawn at the new size.
   if (g.width != width || g.height != height) return false;
+  // The blit obeys the scissor test, which the UI's last draw command left on.
+  glDisable(GL_SCISSOR_TEST);
   glBindFramebuffer(GL_READ_FRAMEBUFFER, g.fbo);
   glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
   glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
