@@ -287,7 +287,7 @@ void App::frame() {
     std::snprintf(hazards_label, sizeof hazards_label, "Hazards (%zu)###hazards", loaded->hazards.size());
     if (ImGui::BeginTabItem(hazards_label, nullptr, tab_flags("hazards"))) {
       panel_ = "hazards";
-      draw_hazards(hazards_, *loaded, session_.job().active, actions);
+      draw_hazards(hazards_, overview_.summaries, loaded, session_.job().active, actions);
       ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("Run", nullptr, tab_flags("run"))) {

@@ -45,7 +45,9 @@ NormalizeOptions options_of(const HazardsPanel& panel) {
   return o;
 }
 
-void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Actions& actions) {
+void draw_hazards(HazardsPanel& panel, SummaryCache& summaries, const std::shared_ptr<const LoadedView>& loaded_view,
+                  bool busy, Actions& actions) {
+  const LoadedView& loaded = *loaded_view;
   const float em = ImGui::GetFontSize();
   if (loaded.preflight_error) {
     ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1.0f), "Preflight could not run: %s",
@@ -78,7 +80,7 @@ void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Acti
   ImGui::Checkbox("strict: refuse to finish with a blocker or a failed check", &panel.strict);
   ImGui::Unindent(em);
   // The first screen's rule: not while the blocker is left unresolved ("stop").
-  const std::string blocked = first_screen(loaded, panel, busy).blocked;
+  const std::string blocked = summaries.first(loaded_view, panel, busy).blocked;
   if (!blocked.empty()) ImGui::BeginDisabled();
   if (ImGui::Button("Normalize")) actions.start_run = options_of(panel);
   if (!blocked.empty()) ImGui::EndDisabled();

@@ -62,6 +62,7 @@ struct OverviewPanel {
   // its key: "employees/added", "normalize", "option/username_collision/suffix"), so
   // tests click what a person would.
   std::map<std::string, ImVec4> rects;
+  SummaryCache summaries;  // the first screen and the run's summary (Hazards uses it too)
 };
 
 struct HazardsPanel {
@@ -134,7 +135,8 @@ void draw_diff(DiffPanel& panel, Session& session);
 // then describe what it shows (JSON text). Reads only published results.
 std::string diff_view(DiffPanel& panel, Session& session, const std::string& options_json);
 void draw_checklist(ChecklistPanel& panel, const Session& session, Actions& actions);
-void draw_hazards(HazardsPanel& panel, const LoadedView& loaded, bool busy, Actions& actions);
+void draw_hazards(HazardsPanel& panel, SummaryCache& summaries, const std::shared_ptr<const LoadedView>& loaded,
+                  bool busy, Actions& actions);
 // `chosen`: the options the Hazards tab says, for the plan before a run.
 void draw_run(RunPanel& panel, Session& session, const NormalizeOptions& chosen, Actions& actions);
 // The real database after the migration against the prediction (verify_panel.cpp).

@@ -155,6 +155,26 @@ FirstScreen first_screen(const engine::LoadedView& loaded, const HazardsPanel& o
   return f;
 }
 
+const FirstScreen& SummaryCache::first(const std::shared_ptr<const engine::LoadedView>& loaded,
+                                        const HazardsPanel& options, bool busy) {
+  // first_screen() reads only the blocker's resolution of the options.
+  if (loaded != loaded_ || options.collision != collision_ || busy != busy_) {
+    loaded_ = loaded;
+    collision_ = options.collision;
+    busy_ = busy;
+    first_ = loaded ? first_screen(*loaded, options, busy) : FirstScreen{};
+  }
+  return first_;
+}
+
+const RunSummary& SummaryCache::run(const std::shared_ptr<const engine::RunView>& run) {
+  if (run != run_) {
+    run_ = run;
+    summary_ = run ? run_summary(*run) : RunSummary{};
+  }
+  return summary_;
+}
+
 RunSummary run_summary(const engine::RunView& run) {
   RunSummary s;
   s.present = true;

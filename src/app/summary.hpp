@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,24 @@ const char* resolution_option(const std::string& hazard_kind);
 
 FirstScreen first_screen(const engine::LoadedView& loaded, const HazardsPanel& options, bool busy);
 RunSummary run_summary(const engine::RunView& run);
+
+// The first screen and the run's summary, made again only when what they are made of
+// changes (another loaded view, the blocker's resolution, a job starting or ending,
+// another run view), not every frame they are drawn.
+class SummaryCache {
+ public:
+  const FirstScreen& first(const std::shared_ptr<const engine::LoadedView>& loaded, const HazardsPanel& options,
+                           bool busy);
+  const RunSummary& run(const std::shared_ptr<const engine::RunView>& run);
+
+ private:
+  std::shared_ptr<const engine::LoadedView> loaded_;  // kept: the lines point into its hazards
+  int collision_ = -1;
+  bool busy_ = false;
+  FirstScreen first_;
+  std::shared_ptr<const engine::RunView> run_;
+  RunSummary summary_;
+};
 
 nlohmann::json to_json(const SummaryTarget& t);
 nlohmann::json to_json(const FirstScreen& f, const engine::LoadedView& loaded);

@@ -310,14 +310,14 @@ void draw_first_screen(OverviewPanel& panel, HazardsPanel& options, const Sessio
   panel.rects.clear();
   auto loaded = session.loaded();
   if (!loaded) return;
-  const FirstScreen f = first_screen(*loaded, options, session.job().active);
+  const FirstScreen& f = panel.summaries.first(loaded, options, session.job().active);
   auto run = session.run();
 
   ImGui::BeginChild("##first", ImVec2(0, 0), false);
   if (run) {
     // After a run the reviewer's summary comes first; the snapshot and its hazards
     // stay one click away, with Normalize to run again with other resolutions.
-    draw_run_summary(panel, run_summary(*run), actions);
+    draw_run_summary(panel, panel.summaries.run(run), actions);
     ImGui::Spacing();
     if (ImGui::CollapsingHeader("The snapshot, its hazards and the resolutions")) {
       draw_snapshot(panel, *loaded, f);

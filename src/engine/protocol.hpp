@@ -43,7 +43,7 @@ struct LoadedView {
   std::int64_t total_rows = 0;
   bool is_demo = false;
   ReportInput input;                     // name, format, sha256, tables: for the report
-  std::vector<Hazard> hazards;           // preflight with default options
+  std::vector<Hazard> hazards;           // preflight with default options (details: worker only)
   std::optional<Error> preflight_error;  // e.g. not the CRM
 };
 
@@ -73,7 +73,8 @@ DiffSummary summarize(const diff::DiffResult& diff);
 struct RunView {
   Report report;
   // report.to_json_text(), what normalize() resolves to: the engine's only; it does not
-  // cross to the UI (empty there), which makes the same text from `report` when asked.
+  // cross to the UI (empty there), nor do the hazards' details (the UI's `report` has
+  // none): the report's text and files are always the worker's.
   std::string report_json;
   std::shared_ptr<const DiffSummary> diff;  // null when the run did not finish
   bool ok = false;                 // the run finished (report.status "ok")

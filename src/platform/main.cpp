@@ -15,6 +15,7 @@
 #include "platform/imgui_gl.hpp"
 #include "platform/minimap_gl.hpp"
 #include "platform/platform.hpp"
+#include "platform/present.hpp"
 #include "platform/web.hpp"
 
 namespace redline::platform {
@@ -137,6 +138,7 @@ void frame(void*) {
     // The old GL objects died with the lost context: make new ones.
     imgui_gl::shutdown();
     imgui_gl::init();
+    present::reset();
     init_minimap_renderer();
     p.fonts_dirty = true;  // the font texture died with the context too
     p.renderer_dirty = false;
@@ -162,8 +164,11 @@ void frame(void*) {
 
   ImGui::Render();
   pace_frames(p);
+  if (present::fenced() && present::busy(p.width, p.height)) return;
   if (!should_draw(p, user_input(io))) return;
+  if (present::fenced()) present::begin(p.width, p.height);
   imgui_gl::render(ImGui::GetDrawData(), p.width, p.height, g_app->clear_color());
+  if (present::fenced()) present::end();
   g_app->note_draw((glfwGetTime() - draw_start) * 1000.0);
   if (++p.frames == 2) web::notify_ready();  // the first frames are on screen
 }
