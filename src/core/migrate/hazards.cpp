@@ -390,22 +390,6 @@ Status foreign_key_check(sql::Database& db, const std::string& table, std::vecto
   return ok_status();
 }
 
-// Is `column` of `table` its INTEGER PRIMARY KEY ("" for the primary key)?
-bool is_rowid_key(const DbState& s, const std::string& table, const std::string& column) {
-  const norm::TableInfo* t = s.table(table);
-  if (!t) return false;
-  const norm::ColumnInfo* pk = nullptr;
-  for (const auto& c : t->columns) {
-    if (!c.pk) continue;
-    if (pk) return false;
-    pk = &c;
-  }
-  if (!pk || (!column.empty() && column != pk->name)) return false;
-  std::string type = pk->type;
-  for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return type == "integer";
-}
-
 }  // namespace
 
 // ---- the job -------------------------------------------------------------------------
@@ -544,7 +528,7 @@ struct HazardJob::Impl {
     }
     for (const auto& [table, ks] : keys) {
       bool sliced = true;
-      for (const auto& k : ks) sliced = sliced && k.columns == 1 && is_rowid_key(state, k.parent, k.to);
+      for (const auto& k : ks) sliced = sliced && k.columns == 1 && norm::is_rowid_key(state, k.parent, k.to);
       auto rows = std::make_shared<std::vector<Row>>();
       const std::string t = table;
       if (!sliced) {

@@ -43,11 +43,6 @@ std::string index_name(const std::string& create_index) {
 
 bool is_redline_index(const std::string& name) { return name.rfind("idx_", 0) == 0; }
 
-std::string lower(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
 // An index or trigger a table rebuild puts back: its DDL, and when the old table's
 // index is kept rather than built again, that index's name.
 struct Remade {
@@ -199,20 +194,7 @@ struct NormalizeJob::Impl {
   }
 
   // Is `id` the table's rowid (so that rowid order is id order)?
-  bool id_is_rowid(std::string_view table) const {
-    const norm::TableInfo* t = cur.table(table);
-    if (!t) return false;
-    int pks = 0;
-    bool id_int = false;
-    for (const auto& c : t->columns) {
-      if (!c.pk) continue;
-      ++pks;
-      std::string type = c.type;
-      for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      id_int = c.name == "id" && type == "integer";
-    }
-    return pks == 1 && id_int;
-  }
+  bool id_is_rowid(std::string_view table) const { return norm::is_rowid_key(cur, table, "id"); }
 
   // A query a step makes to decide what to do (recorded too: "the exact SQL it ran").
   Result<std::optional<std::int64_t>> query_int(StepRecord& rec, const std::string& sql) {
@@ -323,12 +305,12 @@ struct NormalizeJob::Impl {
     // longest of the run at 1M rows, #13's cancel line); re-pointing its schema row
     // costs nothing. Expression and partial indexes, collations, a table whose rowid is
     // not its id and auto-vacuum files (which move root pages) are built again.
-    const bool keeps_rowids = id_is_rowid(table) && def.column("id") && lower(def.column("id")->type) == "integer" &&
-                              lower(create_sql).find("\"id\" integer not null primary key") != std::string::npos;
+    const bool keeps_rowids = id_is_rowid(table) && def.column("id") && norm::ascii_lower(def.column("id")->type) == "integer" &&
+                              norm::ascii_lower(create_sql).find("\"id\" integer not null primary key") != std::string::npos;
     auto vacuum = db.query_int("PRAGMA main.auto_vacuum");
     if (!vacuum) return vacuum.error();
     const bool can_keep = keeps_rowids && vacuum->value_or(1) == 0;
-    auto collates = [](const std::string& column_def) { return lower(column_def).find("collate") != std::string::npos; };
+    auto collates = [](const std::string& column_def) { return norm::ascii_lower(column_def).find("collate") != std::string::npos; };
     // Does index `name` have the same content on the new table?
     auto same_content = [&](const std::string& name) -> Result<bool> {
       if (!can_keep) return false;
@@ -356,7 +338,7 @@ struct NormalizeJob::Impl {
         std::size_t at = 0;
         while (at < def.columns.size() && def.columns[at].name != c) ++at;
         if (at == def.columns.size()) continue;  // the project's own column, copied as it is
-        if (lower(def.columns[at].type) != lower(have->columns[k].type) || collates(new_parts->columns[at]))
+        if (norm::ascii_lower(def.columns[at].type) != norm::ascii_lower(have->columns[k].type) || collates(new_parts->columns[at]))
           return false;
       }
     };
@@ -825,7 +807,7 @@ struct NormalizeJob::Impl {
     if (!vacuum) return vacuum.error();
     auto sql_of = table_sql(table);
     if (!sql_of) return sql_of.error();
-    const std::string ddl_of = lower(*sql_of);
+    const std::string ddl_of = norm::ascii_lower(*sql_of);
     // The "ON table" of the DDL, to point it at the scratch table and back.
     const std::string on_bare = " ON " + table + "(", on_quoted = " ON " + sql::quote_ident(table) + " (";
     std::string on = ddl.find(on_bare) != std::string::npos ? on_bare : on_quoted;
@@ -840,10 +822,10 @@ struct NormalizeJob::Impl {
     std::string scratch_ddl = ddl;
     scratch_ddl.replace(at, on.size(), scratch_on);
     // Only the columns the index can name (its text after ON mentions them): less to copy.
-    const std::string used = lower(ddl.substr(at + on.size()));
+    const std::string used = norm::ascii_lower(ddl.substr(at + on.size()));
     std::string cols, defs;
     for (const auto& c : t->columns) {
-      if (used.find(lower(c.name)) == std::string::npos) continue;
+      if (used.find(norm::ascii_lower(c.name)) == std::string::npos) continue;
       cols += (cols.empty() ? "" : ", ") + sql::quote_ident(c.name);
       defs += (defs.empty() ? "" : ", ") + sql::quote_ident(c.name) + " " + c.type;
     }

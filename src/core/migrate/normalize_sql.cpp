@@ -29,6 +29,24 @@ const ColumnInfo* TableInfo::col(std::string_view c) const {
   return nullptr;
 }
 
+std::string ascii_lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+bool is_rowid_key(const DbState& s, std::string_view table, std::string_view column) {
+  const TableInfo* t = s.table(table);
+  if (!t) return false;
+  const ColumnInfo* pk = nullptr;
+  for (const auto& c : t->columns) {
+    if (!c.pk) continue;
+    if (pk) return false;
+    pk = &c;
+  }
+  if (!pk || (!column.empty() && column != pk->name)) return false;
+  return ascii_lower(pk->type) == "integer";
+}
+
 const TableInfo* DbState::table(std::string_view t) const {
   auto it = tables.find(std::string(t));
   return it == tables.end() ? nullptr : &it->second;

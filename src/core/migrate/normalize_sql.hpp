@@ -47,6 +47,13 @@ struct DbState {
 
 Result<DbState> inspect(sql::Database& db);
 
+// `s` in ASCII lower case: SQL type names compare without regard to case.
+std::string ascii_lower(std::string s);
+
+// Is `column` of `table` its INTEGER PRIMARY KEY, so that rowid order is its order?
+// ("" for whichever column the key is.) False for a composite or non-integer key.
+bool is_rowid_key(const DbState& s, std::string_view table, std::string_view column);
+
 // BadInput listing every missing table and column when `s` is not the CRM (in the
 // before shape, the after shape or in between). Unknown columns of the CRM's tables
 // are the project's own and are carried (see extra_columns); only the two new tables,

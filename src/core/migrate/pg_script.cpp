@@ -72,8 +72,7 @@ const char* const kCrmTables[] = {"users", "employees", "organizations", "custom
 const char* const kContractTables[] = {"employees", "organizations", "customers", "vendors", "leads"};
 
 char kind_of(const std::string& type) {
-  std::string t = type;
-  for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const std::string t = norm::ascii_lower(type);
   if (t.rfind("integer", 0) == 0 || t.rfind("bigint", 0) == 0 || t.rfind("smallint", 0) == 0) return 'i';
   if (t == "bool" || t == "boolean") return 'b';
   if (t.rfind("varchar", 0) == 0 || t == "text") return 't';
