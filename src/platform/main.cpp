@@ -131,7 +131,11 @@ void pace_frames(Platform& p) {
 void frame(void*) {
   Platform& p = g_platform;
   glfwPollEvents();
+  const int drawn_w = p.width, drawn_h = p.height;
   sync_size(p);
+  // A resize cleared the canvas: it is drawn again now, even while a job throttles
+  // frames, or the user sees it blank.
+  const bool resized = p.width != drawn_w || p.height != drawn_h;
   if (p.context_lost) return;  // nothing can be drawn until the browser restores it
 
   if (p.renderer_dirty) {
@@ -165,7 +169,7 @@ void frame(void*) {
   ImGui::Render();
   pace_frames(p);
   if (present::fenced() && present::busy(p.width, p.height)) return;
-  if (!should_draw(p, user_input(io))) return;
+  if (!should_draw(p, resized || user_input(io))) return;
   if (present::fenced()) present::begin(p.width, p.height);
   imgui_gl::render(ImGui::GetDrawData(), p.width, p.height, g_app->clear_color());
   if (present::fenced()) present::end();

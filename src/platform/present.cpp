@@ -12,6 +12,7 @@ struct Target {
   GLuint fbo = 0, color = 0;
   int width = 0, height = 0;
   GLsync fence = nullptr;  // the last frame drawn, not yet shown
+  bool direct = false;     // this frame goes straight to the canvas (see begin())
 };
 Target g;
 
@@ -45,14 +46,19 @@ bool fenced() {
 
 bool busy(int width, int height) {
   if (!g.fence) return false;
+  // The canvas was resized, which cleared it: the frame in flight is of the old size
+  // and would never be shown, so it is dropped and a new one drawn now (begin()).
+  if (g.width != width || g.height != height) {
+    glDeleteSync(g.fence);
+    g.fence = nullptr;
+    return false;
+  }
   // WebGL2 answers this from a status it refreshes between tasks: no wait here.
   GLint status = GL_UNSIGNALED;
   glGetSynciv(g.fence, GL_SYNC_STATUS, 1, nullptr, &status);
   if (status != GL_SIGNALED) return true;
   glDeleteSync(g.fence);
   g.fence = nullptr;
-  // A frame of the old size is not shown: the next one is drawn at the new size.
-  if (g.width != width || g.height != height) return false;
   // The blit obeys the scissor test, which the UI's last draw command left on.
   glDisable(GL_SCISSOR_TEST);
   glBindFramebuffer(GL_READ_FRAMEBUFFER, g.fbo);
@@ -64,11 +70,18 @@ bool busy(int width, int height) {
 }
 
 void begin(int width, int height) {
+  // A new size means the canvas was just cleared (a resize, a new pixel ratio, the
+  // first frame, a restored context). Drawn behind a fence, this frame would reach the
+  // canvas a frame or more later and the browser would show it blank until then: a
+  // black flash on every resize. So it is drawn straight into the canvas, as
+  // ?present=direct does; the frames after it are fenced again.
+  g.direct = g.width != width || g.height != height;
   make(width, height);
-  glBindFramebuffer(GL_FRAMEBUFFER, g.fbo);
+  glBindFramebuffer(GL_FRAMEBUFFER, g.direct ? 0 : g.fbo);
 }
 
 void end() {
+  if (g.direct) return;
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
   g.fence = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
   glFlush();  // the GPU process starts on it now, not at the next commit

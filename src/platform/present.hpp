@@ -16,10 +16,12 @@ namespace redline::platform::present {
 bool fenced();
 // Every frame, before deciding whether to draw: when a fenced frame has finished,
 // copy it to the canvas. True while one is still being rendered, and in the frame that
-// copies it: draw nothing new then.
+// copies it: draw nothing new then. False when the size changed (the frame in flight
+// is dropped).
 bool busy(int width, int height);
 // Around imgui_gl::render(): the framebuffer the frame goes to (made or resized as
-// needed), then the fence after it.
+// needed), then the fence after it. The first frame at a new size goes straight to
+// the canvas, which the resize cleared, so that it is never shown blank.
 void begin(int width, int height);
 void end();
 // After a lost context: the old objects died with it.

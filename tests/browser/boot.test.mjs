@@ -60,6 +60,29 @@ test('canvas follows the window size and device pixel ratio (crisp on hi-DPI)', 
   }
 });
 
+// A resize clears a WebGL canvas. The frame at the new size must reach the canvas in
+// the same task, not a fenced frame later (src/platform/present.cpp): the first
+// screenshot after a change of size and pixel ratio was black on a loaded 2-core
+// machine (CI failed on the hi-DPI test below).
+test('a resize never shows a blank canvas: the first screenshot at each new size has the UI', async () => {
+  const { context } = browser;
+  const { page, server } = await bootedPage();
+  try {
+    const session = await context.newCDPSession(page);
+    for (const [w, h, dpr] of [[900, 600, 2], [1100, 700, 1], [700, 450, 1.5], [800, 500, 2]]) {
+      await session.send('Emulation.setDeviceMetricsOverride', { width: w, height: h, deviceScaleFactor: dpr, mobile: false });
+      const px = Math.round(w * dpr);
+      await page.waitForFunction((px) => document.getElementById('canvas').width === px, px);
+      const png = await page.locator('#canvas').screenshot();
+      const st = await pixelStats(page, png);
+      assert.ok(st.variance > 100, `blank canvas right after resizing to ${w}x${h} at ratio ${dpr} (luminance variance ${st.variance.toFixed(1)})`);
+    }
+  } finally {
+    await page.close();
+    server.close();
+  }
+});
+
 test('hi-DPI: at devicePixelRatio 2 the framebuffer has twice the CSS pixels and text is scaled', async () => {
   const { context } = browser;
   const { page, server } = await openPage(context);
