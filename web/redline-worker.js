@@ -145,19 +145,29 @@
       }
     }
     copy = { id: msg.id, seq: msg.seq, name: msg.name, walName: msg.wal ? msg.wal.name : '', then: msg.then || null,
-             parts: parts, part: 0, at: 0, base: base, sha: msg.then ? '' : null };
-    if (copy.sha === null) fingerprint(copy, msg.file);
+             parts: parts, part: 0, at: 0, base: base, sha: msg.then ? '' : null, hashing: false };
   }
 
   // The file's SHA-256 for the report, by the browser's own (native) SHA-256, which
-  // runs on another thread while the bytes are copied in: the engine's preflight then
-  // skips its own pass over them (in wasm, the preflight's longest phase). Where
-  // crypto.subtle is missing or fails, '' leaves the hashing to the engine.
-  function fingerprint(c, file) {
+  // runs on another thread: the engine's preflight then skips its own pass over the
+  // bytes (in wasm, the preflight's longest phase). It reads the heap's copy, once all
+  // of it is in: digest() copies its input when called, so this is the one transient
+  // copy of the file the fingerprint costs (reading a dropped File whole, as before,
+  // was a second). Where crypto.subtle is missing or fails, '' leaves the hashing to
+  // the engine.
+  function fingerprint(c) {
+    c.hashing = true;
     var subtle = self.crypto && self.crypto.subtle;
     if (!subtle) { c.sha = ''; return; }
-    var bytes = file.byteLength !== undefined ? Promise.resolve(file) : file.arrayBuffer();
-    bytes.then(function (b) { return subtle.digest('SHA-256', b); }).then(function (d) {
+    var size = sizeOf(c.parts[0].file);
+    var digest;
+    try {
+      digest = subtle.digest('SHA-256', M.HEAPU8.subarray(c.base[0], c.base[0] + size));
+    } catch (e) {
+      c.sha = '';
+      return;
+    }
+    digest.then(function (d) {
       var hex = '';
       new Uint8Array(d).forEach(function (x) { hex += (x < 16 ? '0' : '') + x.toString(16); });
       return hex;
@@ -187,6 +197,9 @@
       copy.part++;
       copy.at = 0;
       if (copy.part < copy.parts.length) return;
+      // All in: the sources (a transferred buffer, a File) are not needed any more.
+      if (copy.sha === null && !copy.hashing) fingerprint(copy);
+      copy.parts.forEach(function (p) { p.file = null; });
     }
     if (copy.sha === null) return;  // the fingerprint's end schedules the next slice
     var done = copy;

@@ -2,6 +2,7 @@
 // dropped file, and a bad file that shows its error while the page stays usable.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { launch, openPage, foreignRequests, consoleErrors, saveShot, ROOT } from './harness.mjs';
@@ -52,6 +53,9 @@ test('a file chosen in the picker loads, and its summary matches the file', asyn
     assert.equal(s.tables.employees, 200);
     assert.equal(s.tables.deals, 600);
     assert.equal(s.demo, false);
+    // The worker fingerprints the File from its copy in the engine's heap.
+    const rep = await page.evaluate(async () => window.redline.normalize());
+    assert.equal(rep.input.sha256, crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
     assert.deepEqual(consoleErrors(log), []);
   } finally { await page.close(); server.close(); }
 });
