@@ -307,6 +307,10 @@ TEST(Checks, DanglingKeysAreListedInRowidOrderWhateverTheKeysOrderAndCallSize) {
   for (const auto& idx : rows(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'payments' AND sql IS NOT NULL"))
     ASSERT_TRUE(db.exec("DROP INDEX " + sql::quote_ident(idx)).ok());
   ASSERT_TRUE(db.exec("UPDATE payments SET order_id = 999990 + id WHERE id IN (2, 5)").ok());
+  // An addressable of another app's content type (no declared key of it dangles).
+  const std::int64_t odd_link = one_int(db, "SELECT min(id) FROM addressables");
+  ASSERT_TRUE(db.exec("UPDATE addressables SET content_type_id = (SELECT id FROM django_content_type WHERE app_label <> "
+                      "'crmApp' ORDER BY id LIMIT 1) WHERE id = " + std::to_string(odd_link)).ok());
 
   auto checks = recheck(*r);
   const CheckItem* fk = nullptr;
@@ -315,7 +319,8 @@ TEST(Checks, DanglingKeysAreListedInRowidOrderWhateverTheKeysOrderAndCallSize) {
   ASSERT_NE(fk, nullptr);
 
   // SQLite's own check, the before's dangling rows apart (the warning's count): per
-  // table every dangling row in rowid order.
+  // table every dangling row in rowid order; the broken tables, the addressables, then
+  // the tables with rows that dangled already.
   std::set<std::string> was;
   for (const auto& row : rows(r->before.db, "SELECT \"table\" || '|' || rowid FROM pragma_foreign_key_check")) was.insert(row);
   std::map<std::string, std::vector<std::int64_t>> broken, old;
@@ -324,7 +329,8 @@ TEST(Checks, DanglingKeysAreListedInRowidOrderWhateverTheKeysOrderAndCallSize) {
     (was.count(row) ? old : broken)[row.substr(0, bar)].push_back(std::stoll(row.substr(bar + 1)));
   }
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> want;
-  for (auto* part : {&broken, &old}) {
+  std::map<std::string, std::vector<std::int64_t>> links{{"addressables", {odd_link}}};
+  for (auto* part : {&broken, &links, &old}) {
     for (auto& [t, ids] : *part) {
       auto at = std::find_if(want.begin(), want.end(), [&](const auto& w) { return w.first == t; });
       if (at == want.end()) at = want.emplace(want.end(), t, std::vector<std::int64_t>{});
@@ -341,7 +347,7 @@ TEST(Checks, DanglingKeysAreListedInRowidOrderWhateverTheKeysOrderAndCallSize) {
   EXPECT_EQ(to_string(fk->status), std::string("fail"));
   std::string first8;
   for (std::size_t k = 0; k < 8; ++k) first8 += (k ? ", " : "") + std::to_string(want[0].second[k]);
-  EXPECT_EQ(fk->detail, "25 rows point at a missing row (deals " + first8 + ", ...); 1 more dangled before the run already");
+  EXPECT_EQ(fk->detail, "26 rows point at a missing row (deals " + first8 + ", ...); 1 more dangled before the run already");
 }
 
 TEST(Checks, PostChecksFollowTheSchemaAndLeaveTheAfterUntouched) {
