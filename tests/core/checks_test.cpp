@@ -282,6 +282,74 @@ TEST(Checks, DanglingKeysFailWhenTheRunBrokeThemAndWarnWhenTheyWereThere) {
             (std::vector<std::string>{"deals|7", "deals|9"}));
 }
 
+TEST(Checks, DanglingKeysAreListedInRowidOrderWhateverTheKeysOrderAndCallSize) {
+  // Deal 7's customer is gone before the run (a warning, listed after the broken rows).
+  auto r = review_fixture(kSmallFixture, fixed_options(), nullptr, [](sql::Database& db) {
+    ASSERT_TRUE(db.exec("UPDATE deals SET customer_id = 999999 WHERE id = 7").ok());
+  });
+  ASSERT_TRUE(r);
+  sql::Database& db = r->after();
+  // 20,000 more deals of one organization (one key value across the check's calls of
+  // 8,192 rows), every 997th with a missing customer whose id falls as the rowid rises
+  // (key order is the reverse of rowid order), one with both keys missing, one whose
+  // key is text; and payments without any index (looked at by rowid ranges).
+  std::string cols;
+  for (const auto& c : rows(db, "SELECT name FROM pragma_table_info('deals') WHERE name <> 'id' ORDER BY cid"))
+    cols += (cols.empty() ? "" : ", ") + sql::quote_ident(c);
+  const std::int64_t first = one_int(db, "SELECT max(id) + 1 FROM deals");
+  ASSERT_TRUE(db.exec("WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 20000) INSERT INTO deals (" +
+                      cols + ") SELECT " + cols + " FROM n, deals WHERE deals.id = 1").ok());
+  const std::string f = std::to_string(first);
+  ASSERT_TRUE(db.exec("UPDATE deals SET customer_id = 900000 - (id - " + f + ") WHERE id >= " + f + " AND (id - " + f +
+                      ") % 997 = 0").ok());
+  ASSERT_TRUE(db.exec("UPDATE deals SET organization_id = 888888, customer_id = 777777 WHERE id = " + f + " + 5000").ok());
+  ASSERT_TRUE(db.exec("UPDATE deals SET customer_id = 'x' WHERE id = " + f + " + 12345").ok());
+  for (const auto& idx : rows(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'payments' AND sql IS NOT NULL"))
+    ASSERT_TRUE(db.exec("DROP INDEX " + sql::quote_ident(idx)).ok());
+  ASSERT_TRUE(db.exec("UPDATE payments SET order_id = 999990 + id WHERE id IN (2, 5)").ok());
+  // An addressable of another app's content type (no declared key of it dangles).
+  const std::int64_t odd_link = one_int(db, "SELECT min(id) FROM addressables");
+  ASSERT_TRUE(db.exec("UPDATE addressables SET content_type_id = (SELECT id FROM django_content_type WHERE app_label <> "
+                      "'crmApp' ORDER BY id LIMIT 1) WHERE id = " + std::to_string(odd_link)).ok());
+
+  auto checks = recheck(*r);
+  const CheckItem* fk = nullptr;
+  for (const auto& it : checks)
+    if (it.id == "foreign_keys_intact") fk = &it;
+  ASSERT_NE(fk, nullptr);
+
+  // SQLite's own check, the before's dangling rows apart (the warning's count): per
+  // table every dangling row in rowid order; the broken tables, the addressables, then
+  // the tables with rows that dangled already.
+  std::set<std::string> was;
+  for (const auto& row : rows(r->before.db, "SELECT \"table\" || '|' || rowid FROM pragma_foreign_key_check")) was.insert(row);
+  std::map<std::string, std::vector<std::int64_t>> broken, old;
+  for (const auto& row : rows(db, "SELECT DISTINCT \"table\" || '|' || rowid FROM pragma_foreign_key_check")) {
+    auto bar = row.find('|');
+    (was.count(row) ? old : broken)[row.substr(0, bar)].push_back(std::stoll(row.substr(bar + 1)));
+  }
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> want;
+  std::map<std::string, std::vector<std::int64_t>> links{{"addressables", {odd_link}}};
+  for (auto* part : {&broken, &links, &old}) {
+    for (auto& [t, ids] : *part) {
+      auto at = std::find_if(want.begin(), want.end(), [&](const auto& w) { return w.first == t; });
+      if (at == want.end()) at = want.emplace(want.end(), t, std::vector<std::int64_t>{});
+      at->second.insert(at->second.end(), ids.begin(), ids.end());
+      std::sort(at->second.begin(), at->second.end());
+    }
+  }
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> got;
+  for (const auto& rw : fk->rows) got.emplace_back(rw.table, rw.ids);
+  EXPECT_EQ(got, want);
+  ASSERT_EQ(broken["deals"].size(), 21u + 2u) << "20,000 / 997 rounded up, the text key, the row with two keys once";
+  EXPECT_EQ(broken["payments"], (std::vector<std::int64_t>{2, 5}));
+  EXPECT_EQ(old["deals"], std::vector<std::int64_t>{7});
+  EXPECT_EQ(to_string(fk->status), std::string("fail"));
+  std::string first8;
+  for (std::size_t k = 0; k < 8; ++k) first8 += (k ? ", " : "") + std::to_string(want[0].second[k]);
+  EXPECT_EQ(fk->detail, "26 rows point at a missing row (deals " + first8 + ", ...); 1 more dangled before the run already");
+}
+
 TEST(Checks, PostChecksFollowTheSchemaAndLeaveTheAfterUntouched) {
   auto r = review_fixture(kSmallFixture);
   ASSERT_TRUE(r);

@@ -333,24 +333,51 @@ CheckItem api_item(const char* id, const char* title, const char* endpoint, cons
 
 // ---- the checklist ------------------------------------------------------------------------
 
-// How far foreign_keys_intact has got: it looks at one table per call, since the
-// largest tables' lookups take longer than the page's slice.
+// One declared key of a table: the condition (over alias c) under which a row's key
+// points at no row, and its column when the key has one column (else empty).
+struct DanglingKey {
+  std::string cond;
+  std::string column;
+};
+
+// The key values a walk of one key in key order has reached: the last value and rowid
+// looked at (a copy of SQLite's value, kept as stored: the next call compares with it).
+using ValueRef = std::shared_ptr<sqlite3_value>;
+
+// How far foreign_keys_intact has got: it looks at one table at a time, and at a
+// large table a bounded number of rows per call, since the largest tables' lookups
+// take longer than the page's slice.
 struct ForeignKeyScan {
   bool started = false;
-  std::vector<std::pair<std::string, std::string>> now;  // table -> dangling condition in the after
-  std::map<std::string, std::string> was;                // the same in the before
+  std::vector<std::pair<std::string, std::vector<DanglingKey>>> now;  // table -> its keys in the after
+  std::map<std::string, std::string> was;                             // table -> dangling condition in the before
   std::size_t next = 0;
-  // Within table `next`: the next rowid to look at and the table's largest (a large
-  // table is looked at a range of rowids per call; unset before its first range).
+  // Within table `next`: `planned` once its keys are split into walks and the rest.
+  bool planned = false;
+  // Keys walked in key order through an index on their column (the parent probed in
+  // key order: the same parent pages again and again, ~4x fewer cycles than rowid order).
+  std::vector<DanglingKey> walks;
+  std::size_t walk = 0;
+  ValueRef at;             // unset before the walk's first row
+  std::int64_t at_rowid = 0;
+  std::int64_t walked = 0;  // rows the walk looked at, against count(column) when it ends
+  // The other keys (no index, several columns), combined, looked at by rowid ranges:
+  // the next rowid to look at and the table's largest (unset before its first range).
+  std::string rest;
   std::int64_t from = 0;
   std::optional<std::int64_t> last;
+  bool rest_done = false;
+  // The table's dangling rowids found so far; then looked up in the before in order.
+  std::vector<std::int64_t> found;
+  bool sorted = false;
+  std::size_t probed = 0;
   std::map<std::string, std::vector<std::int64_t>> broken, old;
   // Then the addressables: 0 their content types, 1.. each address table's objects.
   std::size_t link_part = 0;
   std::vector<std::int64_t> bad_links;
 };
 
-// Rowids per call of foreign_keys_intact: at 200k rows a whole table's anti-joins took
+// Rows per call of foreign_keys_intact: at 200k rows a whole table's anti-joins took
 // up to ~25 ms; this many rows take a few.
 constexpr std::int64_t kForeignKeyRange = 8192;
 
@@ -497,11 +524,11 @@ Result<CheckItem> required_not_null(Ctx& c) {
   return it;
 }
 
-// For each table, the condition (over alias c) under which a row's declared foreign
-// key points at no row: what PRAGMA foreign_key_check reports, as anti-joins (the
+// For each table, its declared foreign keys and the condition (over alias c) under which
+// each points at no row: what PRAGMA foreign_key_check reports, as anti-joins (the
 // pragma itself is several times slower on large tables).
-Result<std::map<std::string, std::string>> dangling_conditions(sql::Database& db, const DbState& s) {
-  std::map<std::string, std::string> out;
+Result<std::map<std::string, std::vector<DanglingKey>>> dangling_keys(sql::Database& db, const DbState& s) {
+  std::map<std::string, std::vector<DanglingKey>> out;
   for (const auto& [table, info] : s.tables) {
     if (table.rfind("sqlite_", 0) == 0) continue;
     auto fks = db.prepare("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq");
@@ -517,7 +544,7 @@ Result<std::map<std::string, std::string>> dangling_conditions(sql::Database& db
       k.first = text_of(*fks, 1);
       k.second.emplace_back(text_of(*fks, 2), fks->column_is_null(3) ? std::string() : fks->column_text(3));
     }
-    std::string any;
+    std::vector<DanglingKey> conds;
     for (const auto& [id, key] : keys) {
       (void)id;
       const auto& [parent, cols] = key;
@@ -529,71 +556,202 @@ Result<std::map<std::string, std::string>> dangling_conditions(sql::Database& db
       }
       std::string cond = set;
       if (s.table(parent)) cond += " AND NOT EXISTS (SELECT 1 FROM " + sql::quote_ident(parent) + " AS p WHERE " + match + ")";
-      any += (any.empty() ? "(" : " OR (") + cond + ")";
+      conds.push_back({std::move(cond), cols.size() == 1 ? cols[0].first : std::string()});
     }
-    if (!any.empty()) out[table] = any;
+    if (!conds.empty()) out[table] = std::move(conds);
   }
   return out;
 }
 
-// In parts: the conditions, then one table per call, then the addressables and the
-// verdict; nothing (no item yet) until the last part.
+// Any of the keys dangles.
+std::string any_dangling(const std::vector<DanglingKey>& keys) {
+  std::string any;
+  for (const auto& k : keys) any += (any.empty() ? "(" : " OR (") + k.cond + ")";
+  return any;
+}
+
+// The rows of `table` in the order of `column` (then rowid), non-NULL only, with the
+// key's dangling condition: from the start, or from the row after (value, rowid).
+std::string walk_sql(const std::string& table, const std::string& column, const std::string& cond, int from) {
+  const std::string col = "c." + sql::quote_ident(column);
+  std::string q = "SELECT c.rowid, " + col + ", (" + cond + ") FROM " + sql::quote_ident(table) + " AS c WHERE ";
+  // 0: the first rows; 1: the rest of the value the last call stopped in (an index
+  // seek on (value, rowid)); 2: the values after it.
+  if (from == 0) q += col + " IS NOT NULL ORDER BY " + col + ", c.rowid";
+  else if (from == 1) q += col + " = ?1 AND c.rowid > ?2 ORDER BY c.rowid";
+  else q += col + " > ?1 ORDER BY " + col + ", c.rowid";
+  return q + " LIMIT ?3";  // the rows left of the call's budget
+}
+
+// Whether SQLite walks `table` by an index on `column` for walk_sql (else every call
+// would scan and sort the table: such a key is looked at by rowid ranges instead).
+Result<bool> walks_by_index(sql::Database& db, const std::string& table, const DanglingKey& k) {
+  bool index = false;
+  for (int from = 0; from < 3; ++from) {
+    auto plan = db.prepare("EXPLAIN QUERY PLAN " + walk_sql(table, k.column, k.cond, from));
+    if (!plan) return plan.error();
+    bool outer_by_index = false;
+    for (;;) {
+      auto r = plan->step();
+      if (!r) return r.error();
+      if (*r == sql::StepResult::Done) break;
+      const std::string detail = text_of(*plan, 3);
+      if (detail.find("TEMP B-TREE") != std::string::npos) return false;
+      if ((detail.rfind("SEARCH c USING ", 0) == 0 || detail.rfind("SCAN c USING ", 0) == 0) &&
+          detail.find("INDEX") != std::string::npos)
+        outer_by_index = true;
+    }
+    index = outer_by_index;
+    if (!index) return false;
+  }
+  return index;
+}
+
+// One call of a key's walk: up to kForeignKeyRange rows; true once the key is done.
+Result<bool> walk_key(sql::Database& db, const std::string& table, ForeignKeyScan& f) {
+  const DanglingKey& k = f.walks[f.walk];
+  std::int64_t budget = kForeignKeyRange;
+  // From the start, or the rest of the last value, then the values after it.
+  for (int from = f.at ? 1 : 0; from < 3 && budget > 0; from += (from == 0 ? 3 : 1)) {
+    auto st = db.prepare(walk_sql(table, k.column, k.cond, from));
+    if (!st) return st.error();
+    if (from > 0 && sqlite3_bind_value(st->handle(), 1, f.at.get()) != SQLITE_OK)
+      return make_error(ErrorCode::Internal, "foreign_keys_intact: cannot bind a key value", table + "." + k.column);
+    if (from == 1) REDLINE_TRY(st->bind_int(2, f.at_rowid));
+    REDLINE_TRY(st->bind_int(3, budget));
+    std::int64_t n = 0;
+    for (;;) {
+      auto r = st->step();
+      if (!r) return r.error();
+      if (*r == sql::StepResult::Done) break;
+      ++n;
+      const std::int64_t rowid = st->column_int(0);
+      if (st->column_int(2)) f.found.push_back(rowid);
+      f.at_rowid = rowid;
+      if (n == budget) {
+        sqlite3_value* v = sqlite3_value_dup(sqlite3_column_value(st->handle(), 1));
+        if (!v) return make_error(ErrorCode::Internal, "foreign_keys_intact: out of memory", table + "." + k.column);
+        f.at = ValueRef(v, sqlite3_value_free);
+      }
+    }
+    f.walked += n;
+    budget -= n;
+  }
+  if (budget == 0) return false;  // more may follow: the next call resumes after (at, at_rowid)
+  // The walk saw every non-NULL value once if the order is total; if not (a value whose
+  // comparison does not round-trip), the key is looked at by rowid ranges instead.
+  auto all = db.query_int("SELECT count(" + sql::quote_ident(k.column) + ") FROM " + sql::quote_ident(table));
+  if (!all) return all.error();
+  if (all->value_or(0) != f.walked) f.rest += (f.rest.empty() ? "(" : " OR (") + k.cond + ")";
+  f.at.reset();
+  f.walked = 0;
+  return true;
+}
+
+// In parts: the conditions, then each table's keys a bounded number of rows per call,
+// then the addressables and the verdict; nothing (no item yet) until the last part.
 Result<std::optional<CheckItem>> foreign_keys_intact(Ctx& c) {
   // Every dangling row of the after; each then looked up in the before: dangling
   // there already (a warning: the run did not break it) or broken by the run.
   ForeignKeyScan& f = c.fk;
   if (!f.started) {
-    auto now = dangling_conditions(c.after, c.sa);
+    auto now = dangling_keys(c.after, c.sa);
     if (!now) return now.error();
-    auto was = dangling_conditions(c.before, c.sb);
+    auto was = dangling_keys(c.before, c.sb);
     if (!was) return was.error();
     f.now.assign(now->begin(), now->end());
-    f.was = std::move(was.value());
+    for (const auto& [table, keys] : *was) f.was[table] = any_dangling(keys);
     f.started = true;
     return std::optional<CheckItem>();
   }
   if (f.next < f.now.size()) {
     const std::string table = f.now[f.next].first;
-    const std::string& cond = f.now[f.next].second;
-    if (!f.last) {
-      auto last = c.after.query_int("SELECT max(rowid) FROM " + sql::quote_ident(table));
-      if (!last) return last.error();
-      f.from = std::numeric_limits<std::int64_t>::min();
-      f.last = last->value_or(std::numeric_limits<std::int64_t>::min());
-      // Rowids may be negative or sparse: the first range starts at the smallest.
-      auto first = c.after.query_int("SELECT min(rowid) FROM " + sql::quote_ident(table));
-      if (!first) return first.error();
-      if (*first) f.from = **first;
-    }
-    // This call's range [from, to]; the table is done once `to` reaches its last rowid.
-    const std::int64_t to =
-        static_cast<std::uint64_t>(*f.last) - static_cast<std::uint64_t>(f.from) < kForeignKeyRange ? *f.last : f.from + (kForeignKeyRange - 1);
-    const bool table_done = to >= *f.last;
-    auto ids = ids_of(c.after, "SELECT c.rowid FROM " + sql::quote_ident(table) + " AS c WHERE c.rowid BETWEEN " +
-                                   std::to_string(f.from) + " AND " + std::to_string(to) + " AND (" + cond + ")");
-    if (!ids) return ids.error();
-    if (table_done) {
-      ++f.next;
-      f.last.reset();
-    } else {
-      f.from = to + 1;
-    }
-    if (ids->empty()) return std::optional<CheckItem>();
-    auto before_cond = f.was.find(table);
-    if (before_cond == f.was.end()) {
-      auto& b = f.broken[table];
-      b.insert(b.end(), ids->begin(), ids->end());
+    if (!f.planned) {
+      f.walks.clear();
+      f.rest.clear();
+      for (const auto& k : f.now[f.next].second) {
+        bool by_index = false;
+        if (!k.column.empty()) {
+          auto w = walks_by_index(c.after, table, k);
+          if (!w) return w.error();
+          by_index = *w;
+        }
+        if (by_index) f.walks.push_back(k);
+        else f.rest += (f.rest.empty() ? "(" : " OR (") + k.cond + ")";
+      }
+      f.walk = 0;
+      f.rest_done = false;
+      f.found.clear();
+      f.sorted = false;
+      f.probed = 0;
+      f.planned = true;
       return std::optional<CheckItem>();
     }
-    auto st = c.before.prepare("SELECT EXISTS (SELECT 1 FROM " + sql::quote_ident(table) + " AS c WHERE c.rowid = ?1 AND (" +
-                               before_cond->second + "))");
-    if (!st) return st.error();
-    for (std::int64_t id : *ids) {
-      REDLINE_TRY(st->reset());
-      REDLINE_TRY(st->bind_int(1, id));
-      auto r = st->step();
-      if (!r) return r.error();
-      (st->column_int(0) ? f.old : f.broken)[table].push_back(id);
+    if (f.walk < f.walks.size()) {
+      auto done = walk_key(c.after, table, f);
+      if (!done) return done.error();
+      if (*done) ++f.walk;
+      return std::optional<CheckItem>();
+    }
+    if (!f.rest.empty() && !f.rest_done) {
+      if (!f.last) {
+        auto last = c.after.query_int("SELECT max(rowid) FROM " + sql::quote_ident(table));
+        if (!last) return last.error();
+        f.from = std::numeric_limits<std::int64_t>::min();
+        f.last = last->value_or(std::numeric_limits<std::int64_t>::min());
+        // Rowids may be negative or sparse: the first range starts at the smallest.
+        auto first = c.after.query_int("SELECT min(rowid) FROM " + sql::quote_ident(table));
+        if (!first) return first.error();
+        if (*first) f.from = **first;
+      }
+      // This call's range [from, to]; the table is done once `to` reaches its last rowid.
+      const std::int64_t to = static_cast<std::uint64_t>(*f.last) - static_cast<std::uint64_t>(f.from) < kForeignKeyRange
+                                  ? *f.last
+                                  : f.from + (kForeignKeyRange - 1);
+      auto ids = ids_of(c.after, "SELECT c.rowid FROM " + sql::quote_ident(table) + " AS c WHERE c.rowid BETWEEN " +
+                                     std::to_string(f.from) + " AND " + std::to_string(to) + " AND (" + f.rest + ")");
+      if (!ids) return ids.error();
+      f.found.insert(f.found.end(), ids->begin(), ids->end());
+      if (to >= *f.last) {
+        f.rest_done = true;
+        f.last.reset();
+      } else {
+        f.from = to + 1;
+      }
+      return std::optional<CheckItem>();
+    }
+    // The table's dangling rows in rowid order (a row whose several keys dangle once),
+    // each looked up in the before, a bounded number per call.
+    if (!f.sorted) {
+      std::sort(f.found.begin(), f.found.end());
+      f.found.erase(std::unique(f.found.begin(), f.found.end()), f.found.end());
+      f.sorted = true;
+    }
+    const std::size_t end = std::min(f.found.size(), f.probed + static_cast<std::size_t>(kForeignKeyRange));
+    auto before_cond = f.was.find(table);
+    if (before_cond == f.was.end()) {
+      if (end > f.probed) {
+        auto& b = f.broken[table];
+        b.insert(b.end(), f.found.begin() + static_cast<std::ptrdiff_t>(f.probed),
+                 f.found.begin() + static_cast<std::ptrdiff_t>(end));
+      }
+    } else if (end > f.probed) {
+      auto st = c.before.prepare("SELECT EXISTS (SELECT 1 FROM " + sql::quote_ident(table) + " AS c WHERE c.rowid = ?1 AND (" +
+                                 before_cond->second + "))");
+      if (!st) return st.error();
+      for (std::size_t k = f.probed; k < end; ++k) {
+        REDLINE_TRY(st->reset());
+        REDLINE_TRY(st->bind_int(1, f.found[k]));
+        auto r = st->step();
+        if (!r) return r.error();
+        (st->column_int(0) ? f.old : f.broken)[table].push_back(f.found[k]);
+      }
+    }
+    f.probed = end;
+    if (f.probed >= f.found.size()) {
+      ++f.next;
+      f.planned = false;
+      f.found.clear();
     }
     return std::optional<CheckItem>();
   }
@@ -605,10 +763,13 @@ Result<std::optional<CheckItem>> foreign_keys_intact(Ctx& c) {
     ++f.link_part;
     std::string models;
     for (const auto& at : tables) models += (models.empty() ? "" : ", ") + sql::quote_literal(at.model);
+    // An addressable whose content type is missing or not one of the address tables'
+    // models (the condition NULL counts as neither, as in a join's WHERE): the content
+    // types that are not odd are listed once, not joined per addressable (~4x less CPU).
     auto odd = ids_of(c.after,
-                      "SELECT x.id FROM addressables AS x LEFT JOIN django_content_type AS ct ON ct.id = "
-                      "x.content_type_id WHERE ct.id IS NULL OR ct.app_label <> 'crmApp' OR ct.model NOT IN (" +
-                          models + ")");
+                      "SELECT x.id FROM addressables AS x WHERE x.content_type_id IS NULL OR x.content_type_id NOT IN "
+                      "(SELECT ct.id FROM django_content_type AS ct WHERE (ct.app_label <> 'crmApp' OR ct.model NOT IN (" +
+                          models + ")) IS NOT TRUE)");
     if (!odd) return odd.error();
     f.bad_links = std::move(odd.value());
     return std::optional<CheckItem>();
