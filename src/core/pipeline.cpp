@@ -45,12 +45,8 @@ struct RunJob::Impl {
           copy = std::make_unique<SlicedCopy>();
           REDLINE_TRY(copy->start(before));
         }
-        for (;;) {
-          auto r = copy->step();
-          if (!r) return r.error();
-          if (*r) break;
-          if (ms_since(t0) >= budget_ms) return false;
-        }
+        auto copied = copy->step_until([&] { return ms_since(t0) >= budget_ms; });
+        if (!copied || !*copied) return copied;
         after = copy->take();
         copy.reset();
         normalize = std::make_unique<NormalizeJob>(after, options);

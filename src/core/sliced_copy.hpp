@@ -42,6 +42,15 @@ class SlicedCopy {
     sqlite3_db_config(to_.handle(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
     return true;
   }
+  // Steps until the copy is complete (true) or `over_budget()` says to stop (false).
+  template <typename OverBudget>
+  Result<bool> step_until(OverBudget over_budget) {
+    for (;;) {
+      auto r = step();
+      if (!r || *r) return r;
+      if (over_budget()) return false;
+    }
+  }
   double fraction() const {
     if (!backup_) return 1.0;
     int total = sqlite3_backup_pagecount(backup_);

@@ -20,12 +20,6 @@ using namespace redline::test;
 
 namespace {
 
-double cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return 1e3 * static_cast<double>(ts.tv_sec) + 1e-6 * static_cast<double>(ts.tv_nsec);
-}
-
 std::string phase_of(const engine::Engine& e) {
   const auto v = e.trace_view();
   return v ? (*v)["phase"].get<std::string>() : std::string();

@@ -316,12 +316,8 @@ struct TraceJob::Impl {
         copying = std::make_unique<SlicedCopy>();
         REDLINE_TRY(copying->start(before));
       }
-      for (;;) {
-        auto r = copying->step();
-        if (!r) return r.error();
-        if (*r) break;
-        if (over_budget()) return false;
-      }
+      auto copied = copying->step_until(over_budget);
+      if (!copied || !*copied) return copied;
       copy.emplace(copying->take());
       copying.reset();
       REDLINE_TRY(copy->exec(std::string("ATTACH DATABASE ':memory:' AS ") + kSchema));
