@@ -43,8 +43,9 @@ const NOW = '2026-01-02 03:04:05';
 //   ~14 on 2 cores: 67-95 tasks of 50 ms or more before, 18-20 after (longest 165-574
 //   ms); what is left is that copy and read starved of CPU, the compositor's commits.
 // - Left, the page's own: the font atlas rebuilt for the data's scripts (CJK, Hangul,
-//   Devanagari: 170 ms, 340-370 ms at load average 10), most likely the one 62 ms task
-//   of the page's script (in a frame) that a 300k trace at load ~3.8 still shows.
+//   Devanagari: 170 ms, 340-370 ms at load average 10): the one task of the page's
+//   script (in a frame, 62-153 ms at load 2.5-3.8) that a trace of the 300k snapshot
+//   still shows, and does not show once the same file's text is made ASCII.
 // So the tasks of 50 ms are counted and printed, not asserted: on a loaded machine
 // they stay. The bound asserted is a freeze a user notices as the page hanging (the
 // old design froze 1.35 s on a damaged file): no task of FREEZE_MS or more.
