@@ -13,12 +13,19 @@ import path from 'node:path';
 import { launch, openPage } from '../tests/browser/harness.mjs';
 
 const args = process.argv.slice(2);
+const USAGE = 'usage: node bench/trace_longtasks.mjs --dist DIST [--out trace.json] [--query K=V] FILE\n' +
+  '  FILE: a snapshot in any format, e.g. the ~300k-row one of tests/browser/frames.test.mjs:\n' +
+  '    build/native/redline demo --employees 9000 --seed 1 --profile dirty --out big.sqlite3\n' +
+  '  Loads FILE through the page\'s file input, normalizes it and exports the after image while\n' +
+  '  tracing, then lists each main-thread task of 50 ms or more, what it spent its time on, and\n' +
+  '  its class (browser, page script, GC).';
+if (args.includes('--help') || args.includes('-h')) { console.log(USAGE); process.exit(0); }
 const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };
 const dist = path.resolve(opt('--dist', 'dist'));
 const outFile = opt('--out', null);
 const query = opt('--query', '');  // extra URL parameters for the page, e.g. present=direct
 const file = args[0];
-if (!file) { console.error('usage: node bench/trace_longtasks.mjs --dist DIST [--out trace.json] [--query K=V] FILE'); process.exit(2); }
+if (!file) { console.error(USAGE); process.exit(2); }
 const LONG_US = 50000;
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink', 'gpu', 'v8', 'cc', 'viz'];
 

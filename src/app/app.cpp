@@ -83,7 +83,7 @@ void App::finish_open_row() {
     return;
   }
   // Not a changed row: its values, read between frames, in the checklist.
-  session_.request_rows(Session::RowsRequest{row.table, {row.id}});
+  session_.request_rows(Session::RowsRequest{row.table, {row.id}, {}});
   checklist_.rows_table = row.table;
 }
 
@@ -193,6 +193,7 @@ void App::apply(const Actions& actions) {
   if (actions.set_theme) set_theme(*actions.set_theme);
   if (actions.set_ticks) session_.set_ticks(*actions.set_ticks);
   if (actions.request_rows) session_.request_rows(*actions.request_rows);
+  if (actions.request_check_ids) session_.request_check_ids(*actions.request_check_ids);
   if (actions.open_row) open_row(*actions.open_row);
   if (actions.open_target) open_target(*actions.open_target);
   if (!actions.download_csv.empty())

@@ -5,6 +5,7 @@
 // items, which go into the report exactly as the CLI's --ticks would put them.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -89,33 +90,48 @@ void draw_drilldown(ChecklistPanel& panel, const CheckItem& it, const Session& s
     ImGui::TextDisabled("No rows behind this item.");
     return;
   }
+  // The ids are the engine's: the first kShown of each table are asked for (all of a
+  // table's once "Copy ids" is pressed), and buttons are drawn for those that came.
+  constexpr std::size_t kShown = 60;
+  std::size_t most = 0;
+  for (const CheckRows& cr : it.rows) most = std::max(most, cr.count);
+  const bool copying = !panel.copy_table.empty();
+  actions.request_check_ids = Session::CheckIdsRequest{it.id, 0, copying ? most : kShown};
+  auto page = session.check_ids();
+  if (page && page->check != it.id) page.reset();
   const auto diff = session.run() ? session.run()->diff : nullptr;
   for (std::size_t t = 0; t < it.rows.size(); ++t) {
     const CheckRows& cr = it.rows[t];
+    const CheckRows* got = page ? page->table(cr.table) : nullptr;
+    const std::vector<std::int64_t> none;
+    const std::vector<std::int64_t>& ids = got ? got->ids : none;
     ImGui::PushID(static_cast<int>(t));
-    ImGui::Text("%s: %zu row(s)", cr.table.c_str(), cr.ids.size());
+    ImGui::Text("%s: %zu row(s)", cr.table.c_str(), cr.count);
     ImGui::SameLine();
     if (ImGui::SmallButton("Show their values")) {
-      actions.request_rows = Session::RowsRequest{cr.table, cr.ids};
+      actions.request_rows = Session::RowsRequest{cr.table, {}, it.id};
       panel.rows_table = cr.table;
     }
     ImGui::SameLine();
-    std::string all;
-    for (auto id : cr.ids) all += (all.empty() ? "" : ", ") + std::to_string(id);
-    if (ImGui::SmallButton("Copy ids")) ImGui::SetClipboardText(all.c_str());
+    if (ImGui::SmallButton("Copy ids")) panel.copy_table = cr.table;
+    if (panel.copy_table == cr.table && got && ids.size() == cr.count) {
+      std::string all;
+      for (auto id : ids) all += (all.empty() ? "" : ", ") + std::to_string(id);
+      ImGui::SetClipboardText(all.c_str());
+      panel.copy_table.clear();
+    }
     const TableSummary* td = diff ? diff->table(cr.table) : nullptr;
     // Ids as buttons: a click opens the row in the diff when the run changed it.
-    constexpr std::size_t kShown = 60;
-    for (std::size_t i = 0; i < cr.ids.size() && i < kShown; ++i) {
+    for (std::size_t i = 0; i < ids.size() && i < kShown; ++i) {
       char label[32];
-      std::snprintf(label, sizeof label, "%lld", static_cast<long long>(cr.ids[i]));
+      std::snprintf(label, sizeof label, "%lld", static_cast<long long>(ids[i]));
       if (i % 12) ImGui::SameLine();
       ImGui::PushID(static_cast<int>(i));
       if (ImGui::SmallButton(label)) {
         if (td && td->has_row_changes()) {
-          actions.open_row = Actions::OpenRow{cr.table, cr.ids[i]};
+          actions.open_row = Actions::OpenRow{cr.table, ids[i]};
         } else {
-          actions.request_rows = Session::RowsRequest{cr.table, {cr.ids[i]}};
+          actions.request_rows = Session::RowsRequest{cr.table, {ids[i]}, {}};
           panel.rows_table = cr.table;
         }
       }
@@ -123,7 +139,7 @@ void draw_drilldown(ChecklistPanel& panel, const CheckItem& it, const Session& s
         ImGui::SetTooltip(td && td->has_row_changes() ? "Open this row in the Diff tab" : "Show this row's values");
       ImGui::PopID();
     }
-    if (cr.ids.size() > kShown) ImGui::TextDisabled("... %zu more", cr.ids.size() - kShown);
+    if (cr.count > kShown) ImGui::TextDisabled("... %zu more", cr.count - kShown);
     ImGui::PopID();
   }
   auto rows = session.rows();
@@ -254,9 +270,10 @@ void draw_checklist(ChecklistPanel& panel, const Session& session, Actions& acti
       tooltip(explain_check(it.id));
       copy_menu("##copyrow", it.id + "\t" + st + "\t" + it.detail);
       ImGui::TableSetColumnIndex(2);
-      const auto ids = it.ids();
-      if (ids.empty()) ImGui::TextDisabled("-");
-      else ImGui::Text("%zu", ids.size());
+      std::size_t n = 0;
+      for (const CheckRows& cr : it.rows) n += cr.count;
+      if (n == 0) ImGui::TextDisabled("-");
+      else ImGui::Text("%zu", n);
       ImGui::TableSetColumnIndex(3);
       ImGui::TextUnformatted(it.title.c_str());
       ImGui::SameLine();

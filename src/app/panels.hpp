@@ -39,6 +39,7 @@ struct Actions {
   std::optional<Theme> set_theme;
   std::optional<ManualTicks> set_ticks;  // the checklist's ticks changed
   std::optional<Session::RowsRequest> request_rows;
+  std::optional<Session::CheckIdsRequest> request_check_ids;  // the opened checklist item's ids
   // Open one row in the diff panel (the checklist's drill-down).
   struct OpenRow {
     std::string table;
@@ -101,6 +102,7 @@ struct ChecklistPanel {
   int filter = 0;            // 0 all, 1 fail, 2 warn, 3 manual, 4 pass
   std::string selected;      // item id whose rows are shown below the list
   std::string rows_table;    // table of the drill-down rows asked for
+  std::string copy_table;    // "Copy ids" pressed for this table: its ids are asked for in full
   char ticked_by[64] = {};   // the name a tick is recorded under
   std::string note;          // one line under the list (what a click did)
 };

@@ -79,8 +79,14 @@ void Session::request_density(std::string table, std::size_t buckets) {
 
 void Session::request_rows(RowsRequest r) {
   if (rows_asked_ == r) return;
-  send({{"type", "rows"}, {"table", r.table}, {"ids", r.ids}});
+  send({{"type", "rows"}, {"table", r.table}, {"ids", r.ids}, {"check", r.check}});
   rows_asked_ = std::move(r);
+}
+
+void Session::request_check_ids(CheckIdsRequest r) {
+  if (check_ids_asked_ == r) return;
+  send({{"type", "check_ids"}, {"check", r.check}, {"offset", r.offset}, {"limit", r.limit}});
+  check_ids_asked_ = std::move(r);
 }
 
 void Session::request_detail(DetailRequest r) {
@@ -151,6 +157,7 @@ void Session::forget_requests() {
   search_asked_.reset();
   density_asked_.reset();
   rows_asked_.reset();
+  check_ids_asked_.reset();
   detail_asked_.reset();
   locate_asked_.reset();
 }
@@ -209,6 +216,8 @@ void Session::apply(const json& m) {
     s = take_view(m, density_, engine::density_from_json);
   } else if (type == "rows") {
     s = take_view(m, rows_, engine::rows_from_json);
+  } else if (type == "check_ids") {
+    s = take_view(m, check_ids_, engine::check_ids_from_json);
   } else if (type == "detail") {
     s = take_view(m, detail_, engine::detail_from_json);
   } else if (type == "location") {

@@ -25,6 +25,7 @@
 
 namespace redline::app {
 
+using engine::CheckIdsPage;
 using engine::DetailLine;
 using engine::DiffSummary;
 using engine::JobView;
@@ -79,6 +80,11 @@ class Session {
   using RowsRequest = engine::Engine::RowsRequest;
   void request_rows(RowsRequest request);
   std::shared_ptr<const RowsView> rows() const { return rows_; }
+
+  // The ids behind a checklist item (the run's view has their counts only).
+  using CheckIdsRequest = engine::Engine::CheckIdsRequest;
+  void request_check_ids(CheckIdsRequest request);
+  std::shared_ptr<const CheckIdsPage> check_ids() const { return check_ids_; }
 
   // One row of the diff, worked out by the engine (its values and moves).
   using DetailRequest = engine::Engine::DetailRequest;
@@ -143,6 +149,7 @@ class Session {
   std::shared_ptr<const diff::SearchResult> search_;
   std::shared_ptr<const diff::ChangeDensity> density_;
   std::shared_ptr<const RowsView> rows_;
+  std::shared_ptr<const CheckIdsPage> check_ids_;
   std::shared_ptr<const RowDetail> detail_;
   std::shared_ptr<const RowLocation> location_;
   std::shared_ptr<const engine::VerifyView> verification_;
@@ -154,6 +161,7 @@ class Session {
   std::optional<SearchRequest> search_asked_;
   std::optional<std::pair<std::string, std::size_t>> density_asked_;
   std::optional<RowsRequest> rows_asked_;
+  std::optional<CheckIdsRequest> check_ids_asked_;
   std::optional<DetailRequest> detail_asked_;
   std::optional<LocateRequest> locate_asked_;
 };

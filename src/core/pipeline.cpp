@@ -1,11 +1,10 @@
 #include "core/pipeline.hpp"
 
-#include <sqlite3.h>
-
 #include <chrono>
 #include <optional>
 
 #include "core/migrate/normalize.hpp"
+#include "core/sliced_copy.hpp"
 
 namespace redline {
 
@@ -13,52 +12,11 @@ namespace {
 // Share of the progress bar per phase: the copy is quick, normalization dominates.
 constexpr double kCopyEnd = 0.05;
 constexpr double kNormalizeEnd = 0.70;
-// Pages the copy takes per slice (4 MB of 4 KB pages: a few milliseconds).
-constexpr int kCopyPages = 1024;
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// The copy of the before, page by page (SQLite's online backup), so that a large
-// snapshot is copied over several calls.
-class SlicedCopy {
- public:
-  ~SlicedCopy() {
-    if (backup_) sqlite3_backup_finish(backup_);
-  }
-  Status start(sql::Database& from) {
-    auto copy = sql::Database::open_memory();
-    if (!copy) return copy.error();
-    to_ = std::move(copy.value());
-    backup_ = sqlite3_backup_init(to_.handle(), "main", from.handle(), "main");
-    if (!backup_) return make_error(ErrorCode::Internal, "cannot copy the database", to_.last_message());
-    return ok_status();
-  }
-  // One slice; true when the copy is complete.
-  Result<bool> step() {
-    int rc = sqlite3_backup_step(backup_, kCopyPages);
-    if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return false;
-    sqlite3_backup_finish(backup_);
-    backup_ = nullptr;
-    if (rc != SQLITE_DONE) return make_error(ErrorCode::Internal, "cannot copy the database", sqlite3_errstr(rc));
-    // The copy must be as hardened as the original for the same untrusted content
-    // (as Database::clone() does).
-    sqlite3_db_config(to_.handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
-    sqlite3_db_config(to_.handle(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
-    return true;
-  }
-  double fraction() const {
-    if (!backup_) return 1.0;
-    int total = sqlite3_backup_pagecount(backup_);
-    return total > 0 ? 1.0 - static_cast<double>(sqlite3_backup_remaining(backup_)) / total : 0.0;
-  }
-  sql::Database take() { return std::move(to_); }
-
- private:
-  sql::Database to_;
-  sqlite3_backup* backup_ = nullptr;
-};
 }  // namespace
 
 struct RunJob::Impl {
@@ -87,12 +45,8 @@ struct RunJob::Impl {
           copy = std::make_unique<SlicedCopy>();
           REDLINE_TRY(copy->start(before));
         }
-        for (;;) {
-          auto r = copy->step();
-          if (!r) return r.error();
-          if (*r) break;
-          if (ms_since(t0) >= budget_ms) return false;
-        }
+        auto copied = copy->step_until([&] { return ms_since(t0) >= budget_ms; });
+        if (!copied || !*copied) return copied;
         after = copy->take();
         copy.reset();
         normalize = std::make_unique<NormalizeJob>(after, options);

@@ -56,6 +56,9 @@ void Engine::clear_pages() {
   rows_.reset();
   rows_request_.reset();
   rows_served_.reset();
+  check_ids_.reset();
+  check_ids_request_.reset();
+  check_ids_served_.reset();
   page_request_.reset();
   page_served_.reset();
   detail_.reset();
@@ -150,6 +153,7 @@ Result<std::shared_ptr<const std::vector<std::uint8_t>>> Engine::shared_after() 
 void Engine::pump(double budget_ms) {
   pump_diff_view(budget_ms);
   serve_rows();
+  serve_check_ids();
   serve_lineage();
   if (page_request_ && diff_ready() && !(page_served_ && *page_served_ == *page_request_)) {
     const PageRequest& r = *page_request_;

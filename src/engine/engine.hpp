@@ -99,13 +99,27 @@ class Engine {
   int text_chars_generation() const { return text_chars_generation_; }
   // Rows of `table` with these ids, from the after database (the before one when the
   // table is gone after the run); fetched before the next frame and published as rows().
+  // With `check`: the ids are that checklist item's rows of `table` (`ids` unused).
   struct RowsRequest {
     std::string table;
     std::vector<std::int64_t> ids;
-    bool operator==(const RowsRequest& o) const { return table == o.table && ids == o.ids; }
+    std::string check;
+    bool operator==(const RowsRequest& o) const { return table == o.table && ids == o.ids && check == o.check; }
   };
   void request_rows(RowsRequest request) { rows_request_ = std::move(request); }
   std::shared_ptr<const RowsView> rows() const { return rows_; }
+  // The ids behind a checklist item of the last run (the run's view has their counts
+  // only): a page of each table of its rows, published as check_ids() before the next
+  // frame.
+  struct CheckIdsRequest {
+    std::string check;
+    std::size_t offset = 0, limit = 0;
+    bool operator==(const CheckIdsRequest& o) const {
+      return check == o.check && offset == o.offset && limit == o.limit;
+    }
+  };
+  void request_check_ids(CheckIdsRequest request) { check_ids_request_ = std::move(request); }
+  std::shared_ptr<const CheckIdsPage> check_ids() const { return check_ids_; }
   // One row of the last run's diff in full: per column its before and after and where
   // moved values went or came from (Moves); worked out before the next frame and
   // published as detail() (engine_lineage.cpp).
@@ -228,6 +242,7 @@ class Engine {
   void pump_verify(double budget_ms);  // verify_load_, then the comparison (engine_verify.cpp)
   void end_verify(VerifyView view);
   void serve_rows();  // the pending rows request, if any (called by pump)
+  void serve_check_ids();  // likewise, the pending check_ids request
   void serve_lineage();  // the pending detail and locate requests (engine_lineage.cpp)
   // Is there a finished run whose diff the panels can read (diff_, run_->after())?
   bool diff_ready() const;
@@ -237,6 +252,9 @@ class Engine {
   std::optional<RowsRequest> rows_request_;
   std::optional<RowsRequest> rows_served_;
   std::shared_ptr<const RowsView> rows_;
+  std::optional<CheckIdsRequest> check_ids_request_;
+  std::optional<CheckIdsRequest> check_ids_served_;
+  std::shared_ptr<const CheckIdsPage> check_ids_;
 
   std::optional<DemoJob> demo_;
   DemoOptions demo_options_;

@@ -1,5 +1,6 @@
 // The session's services for reviewing a finished run: the checklist's manual ticks,
-// rows read by id for the checklist's drill-down, and a table's changes as CSV.
+// rows read by id for the checklist's drill-down (and the ids behind an item, in pages:
+// the run's view has their counts only), and a table's changes as CSV.
 // Reads happen here, between frames, never while a panel draws.
 #include <algorithm>
 
@@ -46,12 +47,62 @@ Result<RowsView> read_rows(sql::Database& db, const std::string& source, const s
   }
   return view;
 }
+
+// The last run's checklist item `check` (nullptr if none).
+const CheckItem* check_item(const RunView* run, const std::string& check) {
+  if (run)
+    for (const CheckItem& it : run->checks)
+      if (it.id == check) return &it;
+  return nullptr;
+}
+
+// The rows of `table` behind that item (nullptr if none).
+const CheckRows* check_rows(const RunView* run, const std::string& check, const std::string& table) {
+  if (const CheckItem* it = check_item(run, check))
+    for (const CheckRows& r : it->rows)
+      if (r.table == table) return &r;
+  return nullptr;
+}
 }  // namespace
+
+void Engine::serve_check_ids() {
+  if (!check_ids_request_ || (check_ids_served_ && *check_ids_served_ == *check_ids_request_)) return;
+  check_ids_served_ = check_ids_request_;
+  const CheckIdsRequest& r = *check_ids_request_;
+  auto page = std::make_shared<CheckIdsPage>();
+  page->check = r.check;
+  page->offset = r.offset;
+  page->limit = r.limit;
+  const CheckItem* item = check_item(run_view_.get(), r.check);
+  if (!item) {
+    error_ = make_error(ErrorCode::Usage, "no checklist item '" + r.check + "' in the last run", "check_ids");
+    check_ids_.reset();
+    return;
+  }
+  for (const CheckRows& rows : item->rows) {
+    CheckRows p{rows.table, {}, rows.ids.size()};
+    const std::size_t from = std::min(r.offset, rows.ids.size());
+    const std::size_t to = from + std::min(r.limit, rows.ids.size() - from);
+    p.ids.assign(rows.ids.begin() + static_cast<std::ptrdiff_t>(from), rows.ids.begin() + static_cast<std::ptrdiff_t>(to));
+    page->rows.push_back(std::move(p));
+  }
+  check_ids_ = std::move(page);
+}
 
 void Engine::serve_rows() {
   if (!rows_request_ || run_active_ || !db_ || (rows_served_ && *rows_served_ == *rows_request_)) return;
   rows_served_ = rows_request_;
   const RowsRequest& r = *rows_request_;
+  const std::vector<std::int64_t>* ids = &r.ids;
+  if (!r.check.empty()) {
+    const CheckRows* rows = check_rows(run_view_.get(), r.check, r.table);
+    if (!rows) {
+      error_ = make_error(ErrorCode::Usage, "no rows of " + r.table + " behind checklist item '" + r.check + "'", "rows");
+      rows_.reset();
+      return;
+    }
+    ids = &rows->ids;
+  }
   // The failing rows of a check live in the after database; a table the run dropped
   // (or a run that did not finish) is read from the before one.
   sql::Database* db = &*db_;
@@ -63,7 +114,7 @@ void Engine::serve_rows() {
       source = "after";
     }
   }
-  auto rows = read_rows(*db, source, r.table, r.ids);
+  auto rows = read_rows(*db, source, r.table, *ids);
   if (!rows) {
     error_ = rows.error();
     rows_.reset();

@@ -89,7 +89,9 @@ void Host::handle(const json& r) {
   } else if (type == "density") {
     engine_.request_density(r.value("table", ""), r.value("buckets", std::size_t{0}));
   } else if (type == "rows") {
-    engine_.request_rows({r.value("table", ""), r.value("ids", std::vector<std::int64_t>{})});
+    engine_.request_rows({r.value("table", ""), r.value("ids", std::vector<std::int64_t>{}), r.value("check", "")});
+  } else if (type == "check_ids") {
+    engine_.request_check_ids({r.value("check", ""), r.value("offset", std::size_t{0}), r.value("limit", std::size_t{0})});
   } else if (type == "detail") {
     auto kind = kind_of(r);
     if (!kind) return engine_.report_error(kind.error());
@@ -199,6 +201,7 @@ std::string Host::take_messages() {
   send_view("search", engine_.search(), sent_search_);
   send_view("density", engine_.density(), sent_density_);
   send_view("rows", engine_.rows(), sent_rows_);
+  send_view("check_ids", engine_.check_ids(), sent_check_ids_);
   send_view("detail", engine_.detail(), sent_detail_);
   send_view("location", engine_.location(), sent_location_);
   send_view("verify", engine_.verification(), sent_verify_);

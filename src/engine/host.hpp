@@ -10,14 +10,14 @@
 //   demo {employees, seed, profile: "clean"|"dirty"}   load {name, wal_name?, sha256?} (the
 //   bytes are in incoming(0) and incoming(1); sha256: the file's, already computed)   run {options}   cancel   error {message, context}
 //   page {table, kind, offset, limit}   search {table, kind, query}   density {table, buckets}
-//   rows {table, ids}   detail {table, kind, before_id, after_id}
+//   rows {table, ids | check}   check_ids {check, offset, limit}   detail {table, kind, before_id, after_id}
 //   locate {table, id, any_kind, kind}   ticks {ticks}
 //   report {id, format}   csv {id, table}   after {id}   skip (a load the page refused)
 //   script {id, options, revert, batch_rows} (answered with the script's bytes)
 //   verify {id, name, options} (the actual-after file's bytes are in incoming(0);
 //   answered with the verify view's JSON as text once compared)
 // Messages, {"type": ...}: status {seen, job, generation, failures, runs, error};
-//   loaded, run, page, search, density, rows, detail, location, verify {view (null when cleared)};
+//   loaded, run, page, search, density, rows, check_ids, detail, location, verify {view (null when cleared)};
 //   chars {chars}. `seen` is the seq of the last request taken: the UI knows from it
 //   whether the job it asked for is already reflected.
 #pragma once
@@ -94,6 +94,7 @@ class Host {
   std::shared_ptr<const diff::SearchResult> sent_search_;
   std::shared_ptr<const diff::ChangeDensity> sent_density_;
   std::shared_ptr<const RowsView> sent_rows_;
+  std::shared_ptr<const CheckIdsPage> sent_check_ids_;
   std::shared_ptr<const RowDetail> sent_detail_;
   std::shared_ptr<const RowLocation> sent_location_;
   std::shared_ptr<const VerifyView> sent_verify_;

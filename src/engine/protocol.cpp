@@ -488,12 +488,32 @@ Report get_report(const In& in) {
   return r;
 }
 
-json put(const CheckItem& c) {
+// Rows of a table behind an item: {table, count, ids}, without "ids" when they stay
+// in the worker (the run's view: CheckIdsPage brings them).
+json put(const CheckRows& r, bool with_ids) {
+  json j = {{"table", text(r.table)}, {"count", r.ids.empty() ? r.count : r.ids.size()}};
+  if (with_ids) j["ids"] = r.ids;
+  return j;
+}
+CheckRows get_check_rows(const In& in) {
+  CheckRows r{in["table"].str(), {}, in["count"].size()};
+  if (in.raw().contains("ids")) {
+    r.ids = in["ids"].ids();
+    if (r.ids.size() != r.count) in["ids"].fail("expected " + std::to_string(r.count) + " ids");
+  }
+  return r;
+}
+
+// An item; `with_rows` false: its rows' ids and the lossless item's "lost" values stay
+// behind (the run's view, RunView says why).
+json put(const CheckItem& c, bool with_rows = true) {
   json rows = json::array();
-  for (const auto& r : c.rows) rows.push_back({{"table", text(r.table)}, {"ids", r.ids}});
+  for (const auto& r : c.rows) rows.push_back(put(r, with_rows));
+  ordered_json extra = c.extra;
+  if (!with_rows) extra.erase("lost");
   return {{"id", text(c.id)},         {"group", text(c.group)}, {"title", text(c.title)},
           {"status", to_string(c.status)}, {"detail", text(c.detail)}, {"rows", std::move(rows)},
-          {"extra", ordered_text(c.extra)}};
+          {"extra", ordered_text(extra)}};
 }
 CheckItem get_check(const In& in) {
   CheckItem c;
@@ -502,7 +522,7 @@ CheckItem get_check(const In& in) {
   c.title = in["title"].str();
   c.status = in["status"].named(kCheckStatuses, to_string);
   c.detail = in["detail"].str();
-  c.rows = in["rows"].list([](const In& r) { return CheckRows{r["table"].str(), r["ids"].ids()}; });
+  c.rows = in["rows"].list(get_check_rows);
   c.extra = in["extra"].ordered();
   return c;
 }
@@ -587,13 +607,17 @@ DiffSummary get_diff(const In& in) {
 }
 
 // The report's checks are checks_json(v.checks) once the run is reviewed (fill_review):
-// then they cross once, as the items, and the UI makes the report's part from them
-// (the run's view at 300k rows was 0.9 MB, a third of it the checklist twice, parsed
-// on the page's main thread).
+// then they cross once, as the items without their rows' ids, and the UI makes the
+// report's part from them (the run's view at 300k rows was 0.9 MB, a third of it the
+// checklist twice, parsed on the page's main thread; then 400 KB, most of it the
+// checklist's row ids and lost values).
 json put(const RunView& v) {
   json checks = json::array();
-  for (const auto& c : v.checks) checks.push_back(put(c));
+  for (const auto& c : v.checks) checks.push_back(put(c, false));
   json report = put(v.report);
+  // Its hazards without their ids, as without their details (49 KB at 300k rows): the UI
+  // never draws the run's (the Hazards panel draws the load's, LoadedView).
+  for (json& h : report["hazards"]) h["ids"] = json::array();
   const bool derived = !v.checks.empty() && v.report.checks == checks_json(v.checks);
   if (derived) report["checks"] = "[]";
   return {{"report", std::move(report)},
@@ -704,6 +728,32 @@ json to_json(const RunView& v) { return put(v); }
 Result<RunView> run_from_json(const json& j) { return read(j, "run", get_run); }
 json to_json(const DiffSummary& d) { return put(d); }
 Result<DiffSummary> summary_from_json(const json& j) { return read(j, "diff", get_diff); }
+
+const CheckRows* CheckIdsPage::table(std::string_view name) const {
+  for (const auto& r : rows)
+    if (r.table == name) return &r;
+  return nullptr;
+}
+
+json to_json(const CheckIdsPage& p) {
+  json rows = json::array();
+  for (const auto& r : p.rows) {
+    json j = put(r, true);
+    j["count"] = r.count;  // the table's, of which `ids` is a page
+    rows.push_back(std::move(j));
+  }
+  return {{"check", text(p.check)}, {"offset", p.offset}, {"limit", p.limit}, {"rows", std::move(rows)}};
+}
+Result<CheckIdsPage> check_ids_from_json(const json& j) {
+  return read(j, "check_ids", [](const In& in) {
+    CheckIdsPage p;
+    p.check = in["check"].str();
+    p.offset = in["offset"].size();
+    p.limit = in["limit"].size();
+    p.rows = in["rows"].list([](const In& r) { return CheckRows{r["table"].str(), r["ids"].ids(), r["count"].size()}; });
+    return p;
+  });
+}
 
 json to_json(const diff::RowPage& p) {
   return {{"table", text(p.table)}, {"kind", diff::to_string(p.kind)}, {"offset", p.offset},

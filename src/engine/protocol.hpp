@@ -70,17 +70,33 @@ struct DiffSummary {
 DiffSummary summarize(const diff::DiffResult& diff);
 
 // A finished run as the panels see it: immutable once published.
+// Its checklist crosses without the rows behind the items (at 300k rows they were most
+// of the view, parsed on the page's main thread): each item's rows name their table and
+// count only, and the lossless item's "lost" values stay in the worker; the UI asks for
+// the ids in pages (CheckIdsPage) when an item is opened.
 struct RunView {
   Report report;
   // report.to_json_text(), what normalize() resolves to: the engine's only; it does not
-  // cross to the UI (empty there), nor do the hazards' details (the UI's `report` has
-  // none): the report's text and files are always the worker's.
+  // cross to the UI (empty there), nor do the hazards' details and ids (the UI's
+  // `report` has none): the report's text and files are always the worker's.
   std::string report_json;
   std::shared_ptr<const DiffSummary> diff;  // null when the run did not finish
   bool ok = false;                 // the run finished (report.status "ok")
   bool reviewed = false;           // moves and checks are done (checks may still be empty)
-  std::vector<CheckItem> checks;   // the checklist (report.checks), empty if not reviewed
+  // The checklist (report.checks), empty if not reviewed. In the UI the items' rows
+  // have their table and count but no ids, and no extra "lost"; its report.checks is
+  // made from these items (the report's text and files are the worker's).
+  std::vector<CheckItem> checks;
   bool strict = false;             // the run's --strict option
+};
+
+// A page of the ids behind one checklist item of the last run: per table of its rows,
+// the count and the ids [offset, offset + limit) in ascending order.
+struct CheckIdsPage {
+  std::string check;
+  std::size_t offset = 0, limit = 0;
+  std::vector<CheckRows> rows;
+  const CheckRows* table(std::string_view name) const;  // nullptr if none
 };
 
 // Rows of one table by id, for the checklist's drill-down.
@@ -140,6 +156,8 @@ nlohmann::json to_json(const LoadedView& v);
 Result<LoadedView> loaded_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const RunView& v);
 Result<RunView> run_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const CheckIdsPage& p);
+Result<CheckIdsPage> check_ids_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const diff::RowPage& p);
 Result<diff::RowPage> page_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const diff::SearchResult& r);

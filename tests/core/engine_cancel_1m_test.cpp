@@ -34,12 +34,6 @@ namespace {
 constexpr double kWorkerSliceMs = 50;  // web/redline-worker.js SLICE_MS
 constexpr double kCancelMs = 250;      // issue #13
 
-double cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return 1e3 * static_cast<double>(ts.tv_sec) + 1e-6 * static_cast<double>(ts.tv_nsec);
-}
-
 // The test's phases, in the order a load and then a run go through them.
 const std::vector<std::string> kOrder = {"load", "preflight", "copy", "normalize", "diff", "after image", "review"};
 

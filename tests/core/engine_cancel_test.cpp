@@ -17,12 +17,6 @@ using namespace redline::test;
 
 namespace {
 
-double cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return 1e3 * static_cast<double>(ts.tv_sec) + 1e-6 * static_cast<double>(ts.tv_nsec);
-}
-
 std::vector<std::uint8_t> demo_bytes(int employees, std::uint64_t seed) {
   auto db = generate_demo(DemoOptions{employees, seed, DemoOptions::Dirty});
   EXPECT_TRUE(db.ok());

@@ -11,11 +11,13 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <map>
 
 #include "core/demo/demo.hpp"
 #include "core/diff/diff_view.hpp"
 #include "core/migrate/hazards.hpp"
 #include "engine/engine.hpp"
+#include "engine/host.hpp"
 #include "engine/protocol.hpp"
 #include "review_test_util.hpp"
 
@@ -125,6 +127,25 @@ Report without_details(Report r) {
   for (auto& h : r.hazards) h = without_details(h);
   return r;
 }
+// An item as the UI gets it: its rows' tables and counts, no ids, no lost values.
+CheckItem without_ids(CheckItem c) {
+  for (auto& r : c.rows) {
+    r.count = r.ids.size();
+    r.ids.clear();
+  }
+  c.extra.erase("lost");
+  return c;
+}
+// The report as the UI makes it again from the run's view: no hazard details or ids,
+// and its checks made from the items as the UI has them.
+Report as_the_ui_has_it(const Report& report, const std::vector<CheckItem>& checks) {
+  Report r = without_details(report);
+  for (auto& h : r.hazards) h.ids.clear();
+  std::vector<CheckItem> items;
+  for (const auto& c : checks) items.push_back(without_ids(c));
+  if (!checks.empty()) r.checks = checks_json(items);
+  return r;
+}
 
 // Every view of a reviewed run, made as the engine makes them, round-tripped.
 void expect_every_view_round_trips(Reviewed& r) {
@@ -165,15 +186,20 @@ void expect_every_view_round_trips(Reviewed& r) {
   EXPECT_TRUE(wire["report_checks_from_items"].get<bool>());
   EXPECT_EQ(wire["report"]["checks"], "[]");
   // The report made again on the UI side is the same document, byte for byte, but for
-  // the hazards' details (the report's text and files come from the worker).
-  EXPECT_EQ(r2.report.to_json_text(), without_details(run.report).to_json_text());
+  // the hazards' details and ids and the checklist's row ids and lost values (the
+  // report's text and files come from the worker).
+  EXPECT_EQ(r2.report.to_json_text(), as_the_ui_has_it(run.report, run.checks).to_json_text());
   EXPECT_FALSE(wire["report"]["hazards"][0].contains("details"));
   ASSERT_TRUE(r2.diff);
   expect_summary_of(*r2.diff, *r.run.diff);
   ASSERT_EQ(r2.checks.size(), r.checks.size());
   for (std::size_t i = 0; i < r.checks.size(); ++i) {
-    EXPECT_EQ(r2.checks[i].to_json(), r.checks[i].to_json());
-    EXPECT_EQ(r2.checks[i].ids(), r.checks[i].ids());
+    EXPECT_EQ(r2.checks[i].to_json(), without_ids(r.checks[i]).to_json());
+    ASSERT_EQ(r2.checks[i].rows.size(), r.checks[i].rows.size());
+    for (std::size_t t = 0; t < r.checks[i].rows.size(); ++t) {
+      EXPECT_EQ(r2.checks[i].rows[t].table, r.checks[i].rows[t].table);
+      EXPECT_EQ(r2.checks[i].rows[t].count, r.checks[i].rows[t].ids.size());
+    }
   }
 
   // Pages of every kind of every changed table, and shape() for their keys.
@@ -534,7 +560,7 @@ TEST(Protocol, EngineViewsOfTheDirtyDemoRoundTrip) {
   const engine::RunView run = round_trip(*e.run(), engine::run_from_json);
   // report_json stays in the worker; the UI's report makes the same text.
   EXPECT_TRUE(run.report_json.empty());
-  EXPECT_EQ(run.report.to_json_text(), without_details(e.run()->report).to_json_text());
+  EXPECT_EQ(run.report.to_json_text(), as_the_ui_has_it(e.run()->report, e.run()->checks).to_json_text());
   const engine::TableSummary* users = run.diff->table("users");
   ASSERT_TRUE(users && users->changed > 0);
 
@@ -545,7 +571,7 @@ TEST(Protocol, EngineViewsOfTheDirtyDemoRoundTrip) {
   for (const auto& c : e.run()->checks)
     if (!c.rows.empty() && !failing) failing = &c;
   ASSERT_NE(failing, nullptr);
-  e.request_rows({failing->rows[0].table, failing->rows[0].ids});
+  e.request_rows({failing->rows[0].table, failing->rows[0].ids, {}});
   ASSERT_TRUE(pump_until(e, [&] { return e.page() && e.search() && e.search()->done && e.density() && e.rows(); }));
   EXPECT_EQ(round_trip(*e.page(), engine::page_from_json).rows.size(), std::min<std::size_t>(100, users->changed));
   EXPECT_GT(round_trip(*e.search(), engine::search_from_json).matches, 0u);
@@ -556,6 +582,105 @@ TEST(Protocol, EngineViewsOfTheDirtyDemoRoundTrip) {
   ASSERT_TRUE(d);
   EXPECT_EQ(d->key, diff::row_key_text(users->shape(), row));
   round_trip(*d, engine::detail_from_json);
+}
+
+// The run's view crosses to the page's main thread, which parses it: at a size with
+// thousands of rows behind failing and warning items it stays small, because the
+// checklist carries how many rows are behind each item, not their ids nor the lossless
+// item's lost values. The UI asks for the ids in pages (check_ids), and they are the
+// report's, table by table; "show their values" by item reads the same rows.
+TEST(Protocol, TheRunViewStaysSmallAndTheChecklistIdsComeInPages) {
+  engine::Host host;
+  std::int64_t seq = 0;
+  auto post = [&](json r) {
+    r["seq"] = ++seq;
+    host.post(r.dump());
+  };
+  // The views of each type the host sent, as text, until `done` holds.
+  std::map<std::string, std::string> sent;
+  auto pump_until_sent = [&](auto done) {
+    for (int i = 0; i < 100000 && !done(); ++i) {
+      host.pump(50);
+      auto messages = parse(host.take_messages());
+      ASSERT_TRUE(messages.ok());
+      for (const json& m : *messages)
+        if (m.contains("view")) sent[m["type"].get<std::string>()] = dump(m["view"]);
+    }
+    ASSERT_TRUE(done());
+  };
+  // The run's view of the dirty demo with `employees`, as sent.
+  auto run_demo = [&](int employees) {
+    const int runs = host.engine().runs(), generation = host.engine().generation();
+    post({{"type", "demo"}, {"employees", employees}, {"seed", 1}, {"profile", "dirty"}});
+    pump_until_sent([&] { return host.engine().generation() > generation; });
+    post({{"type", "run"}, {"options", options_to_json(fixed_options())}});
+    pump_until_sent([&] { return host.engine().runs() > runs && !host.engine().job().active; });
+    return sent.at("run");
+  };
+  const std::string small_view = run_demo(300);
+  const std::string big_view = run_demo(3000);
+  const auto run = host.engine().run();
+  ASSERT_TRUE(run && run->ok && run->reviewed);
+
+  // What the report lists behind the checklist.
+  const json report = json::parse(run->report_json);
+  std::size_t ids = 0, lost = 0;
+  for (const json& c : report["checks"]) {
+    ids += c["ids"].size();
+    if (c.contains("lost")) lost += c["lost"].size();
+  }
+  std::printf("run view: %zu bytes at 300 employees, %zu at 3000; behind the checklist at 3000: %zu ids, %zu lost "
+              "values\n", small_view.size(), big_view.size(), ids, lost);
+  ASSERT_GT(ids, 1500u);
+  ASSERT_GT(lost, 200u);
+  // Ten times the rows, not a tenth more view (its counts get more digits); the ids
+  // and lost values alone would add some 60 KB.
+  EXPECT_LT(big_view.size(), 96u * 1024) << "the run's view is parsed on the page's main thread";
+  EXPECT_LT(big_view.size(), small_view.size() * 11 / 10);
+
+  // Each item's ids in pages of 100, through the host as the UI asks for them.
+  std::size_t items_with_rows = 0;
+  for (const json& c : report["checks"]) {
+    const std::string id = c["id"];
+    if (c["rows"].empty()) continue;
+    ++items_with_rows;
+    std::map<std::string, std::vector<std::int64_t>> paged;
+    for (std::size_t offset = 0;; offset += 100) {
+      post({{"type", "check_ids"}, {"check", id}, {"offset", offset}, {"limit", 100}});
+      sent.erase("check_ids");
+      pump_until_sent([&] { return sent.count("check_ids") > 0; });
+      auto page = engine::check_ids_from_json(json::parse(sent.at("check_ids")));
+      ASSERT_TRUE(page.ok()) << page.error().describe();
+      ASSERT_EQ(page->check, id);
+      ASSERT_EQ(page->rows.size(), c["rows"].size());
+      bool more = false;
+      for (const CheckRows& r : page->rows) {
+        EXPECT_EQ(r.count, c["rows"][r.table].size());
+        EXPECT_LE(r.ids.size(), 100u);
+        paged[r.table].insert(paged[r.table].end(), r.ids.begin(), r.ids.end());
+        more = more || offset + 100 < r.count;
+      }
+      if (!more) break;
+    }
+    for (const auto& [table, want] : c["rows"].items())
+      EXPECT_EQ(paged[table], want.get<std::vector<std::int64_t>>()) << id << " " << table;
+    // Their values, by item: the rows the ids name.
+    const std::string table = c["rows"].begin().key();
+    post({{"type", "rows"}, {"table", table}, {"check", id}});
+    sent.erase("rows");
+    pump_until_sent([&] { return sent.count("rows") > 0; });
+    auto rows = engine::rows_from_json(json::parse(sent.at("rows")));
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ(rows->asked, c["rows"][table].size());
+    EXPECT_FALSE(rows->rows.empty());
+  }
+  EXPECT_GE(items_with_rows, 2u);
+
+  // An item the run does not have is an error that names it.
+  post({{"type", "check_ids"}, {"check", "no_such_item"}, {"offset", 0}, {"limit", 10}});
+  host.pump(50);
+  ASSERT_TRUE(host.engine().error());
+  EXPECT_NE(host.engine().error()->message.find("no_such_item"), std::string::npos);
 }
 
 }  // namespace

@@ -52,14 +52,6 @@ sql::Database open_demo() {
   return std::move(db.value());
 }
 
-// This thread's CPU time: what a call costs, whatever else the (shared, busy) machine
-// is doing meanwhile; wall time there can be several times longer.
-double cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return 1e3 * static_cast<double>(ts.tv_sec) + 1e-6 * static_cast<double>(ts.tv_nsec);
-}
-
 // Drive `step` until the job ends; the longest call, the phase it ended in (for the
 // message), and how many calls it took.
 std::string longest_phase;

@@ -4,10 +4,19 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <string>
 
 namespace redline::test {
+
+// This thread's CPU time in ms: what a call costs, whatever else the (shared, busy)
+// machine is doing meanwhile; wall time there can be several times longer.
+inline double cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return 1e3 * static_cast<double>(ts.tv_sec) + 1e-6 * static_cast<double>(ts.tv_nsec);
+}
 
 inline std::string fixture(const std::string& rel) { return std::string(REDLINE_FIXTURES_DIR) + "/" + rel; }
 inline std::string test_data(const std::string& rel) { return std::string(REDLINE_TEST_DATA_DIR) + "/" + rel; }

@@ -13,6 +13,7 @@
 
 #include "core/migrate/normalize.hpp"
 #include "core/migrate/steps.hpp"
+#include "core/sliced_copy.hpp"
 
 namespace redline {
 
@@ -124,8 +125,18 @@ Trace untraced_steps() {
 struct TraceJob::Impl {
   sql::Database& before;
   NormalizeOptions options;
+  // Each slice honours its budget like the run's phases (a slice overran by 700 ms in
+  // the page, where a cancel waits for it): the copy is made page by page, and the
+  // states are stored and compared a table at a time.
+  std::unique_ptr<SlicedCopy> copying;  // until `copy` is made
   std::optional<sql::Database> copy;
+  std::vector<std::string> to_store;  // tables of state 0 not stored yet
   std::unique_ptr<NormalizeJob> run;  // kept alive: its SAVEPOINT holds the states
+  bool run_done = false;
+  // The capture of step captured + 1 under way: the tables to compare, the next one.
+  bool capturing = false;
+  std::vector<std::string> capture_tables;
+  std::size_t capture_next = 0;
   Trace trace;
   // Per state (0: before; k: after step k), table -> the stored copy's name.
   std::vector<std::map<std::string, std::string>> states;
@@ -146,25 +157,43 @@ struct TraceJob::Impl {
     return ok_status();
   }
 
-  // Record the state after step `k` (1-based) and what the step did, against state k-1.
-  Status capture(std::size_t k) {
+  // Start recording the state after step captured + 1, which has ended, and what it did.
+  Status begin_capture() {
+    const auto& rec = run->steps()[captured];
+    StepTrace& s = trace.steps[captured];
+    s.status = rec.status;
+    s.note = rec.note;
+    s.sql = rec.sql;
+    s.rows_affected = rec.rows_affected;
     auto tables = sql::user_tables(*copy);
     if (!tables) return tables.error();
+    capture_tables = std::move(tables.value());
+    capture_next = 0;
     states.emplace_back();
+    capturing = true;
+    return ok_status();
+  }
+
+  // Compare the tables of the capture under way with the state before, a table at a
+  // time until `over_budget`; true when the step is recorded.
+  template <typename OverBudget>
+  Result<bool> capture_some(OverBudget over_budget) {
+    const std::size_t k = captured + 1;
     StepTrace& step = trace.steps[k - 1];
-    const auto& prev = states[k - 1];
-    std::set<std::string> now(tables->begin(), tables->end());
-    for (const std::string& t : *tables) {
+    while (capture_next < capture_tables.size()) {
+      if (capture_next > 0 && over_budget()) return false;
+      const std::string& t = capture_tables[capture_next++];
       TableEffect e;
-      REDLINE_TRY(compare(prev, t, e));
+      REDLINE_TRY(compare(states[k - 1], t, e));
       if (e.touched()) {
         REDLINE_TRY(store(k, t));
         step.tables.push_back(std::move(e));
       } else {
-        states[k][t] = prev.at(t);
+        states[k][t] = states[k - 1].at(t);
       }
     }
-    for (const auto& [t, name] : prev) {
+    std::set<std::string> now(capture_tables.begin(), capture_tables.end());
+    for (const auto& [t, name] : states[k - 1]) {
       if (now.count(t)) continue;
       TableEffect e;
       e.table = t;
@@ -177,7 +206,10 @@ struct TraceJob::Impl {
     }
     std::sort(step.tables.begin(), step.tables.end(),
               [](const TableEffect& a, const TableEffect& b) { return a.table < b.table; });
-    return ok_status();
+    capturing = false;
+    capture_tables.clear();
+    ++captured;
+    return true;
   }
 
   // What changed in main.`t` since its stored copy in `prev` (if any).
@@ -276,36 +308,47 @@ struct TraceJob::Impl {
     return ok_status();
   }
 
-  // After each slice of the run: record every step that has ended since.
-  Status capture_ended() {
-    const auto& recs = run->steps();
-    while (captured < recs.size() && (recs[captured].status == "done" || recs[captured].status == "already_done")) {
-      StepTrace& s = trace.steps[captured];
-      s.status = recs[captured].status;
-      s.note = recs[captured].note;
-      s.sql = recs[captured].sql;
-      s.rows_affected = recs[captured].rows_affected;
-      ++captured;
-      REDLINE_TRY(capture(captured));
-    }
-    return ok_status();
-  }
-
   Result<bool> work(double budget_ms) {
     const auto t0 = std::chrono::steady_clock::now();
+    auto over_budget = [&] { return ms_since(t0) >= budget_ms; };
     if (!copy) {
-      auto c = before.clone();
-      if (!c) return c.error();
-      copy.emplace(std::move(c.value()));
+      if (!copying) {
+        copying = std::make_unique<SlicedCopy>();
+        REDLINE_TRY(copying->start(before));
+      }
+      auto copied = copying->step_until(over_budget);
+      if (!copied || !*copied) return copied;
+      copy.emplace(copying->take());
+      copying.reset();
       REDLINE_TRY(copy->exec(std::string("ATTACH DATABASE ':memory:' AS ") + kSchema));
       states.emplace_back();
       auto tables = sql::user_tables(*copy);
       if (!tables) return tables.error();
-      for (const auto& t : *tables) REDLINE_TRY(store(0, t));
-      run = std::make_unique<NormalizeJob>(*copy, options);
-      return false;
+      to_store = std::move(tables.value());
+      if (over_budget()) return false;
     }
-    while (captured < trace.steps.size()) {
+    // State 0, a table at a time.
+    while (!to_store.empty()) {
+      REDLINE_TRY(store(0, to_store.back()));
+      to_store.pop_back();
+      if (over_budget()) return false;
+    }
+    if (!run) run = std::make_unique<NormalizeJob>(*copy, options);
+    const auto& recs = run->steps();
+    for (;;) {
+      // Record every step that has ended since the last slice of the run.
+      if (!capturing && captured < recs.size() &&
+          (recs[captured].status == "done" || recs[captured].status == "already_done")) {
+        REDLINE_TRY(begin_capture());
+      }
+      if (capturing) {
+        auto recorded = capture_some(over_budget);
+        if (!recorded) return recorded.error();
+        if (!*recorded) return false;
+        continue;
+      }
+      if (run_done || captured >= trace.steps.size()) break;
+      if (over_budget()) return false;
       // The smallest slices the run takes (one statement or unit each), so that every
       // step's end is seen before the next step starts.
       Progress p = run->step(0);
@@ -323,16 +366,14 @@ struct TraceJob::Impl {
         finished = true;
         return true;
       }
-      REDLINE_TRY(capture_ended());
-      if (p.state == JobState::Done) break;
-      if (ms_since(t0) >= budget_ms) return false;
+      if (p.state == JobState::Done) run_done = true;
     }
     finished = true;
     return true;
   }
 
   Position position() const {
-    if (!copy) return {0.0, "copying the snapshot"};
+    if (!copy || !to_store.empty()) return {0.0, "copying the snapshot"};
     const std::size_t n = trace.steps.size();
     if (captured >= n) return {1.0, "done"};
     return {static_cast<double>(captured) / static_cast<double>(n), "replaying " + trace.steps[captured].id};
@@ -340,7 +381,11 @@ struct TraceJob::Impl {
 
   void drop() {
     run.reset();  // rolls the replay back
+    copying.reset();
     copy.reset();
+    to_store.clear();
+    capture_tables.clear();
+    capturing = false;
     states.clear();
   }
 };

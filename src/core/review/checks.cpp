@@ -103,9 +103,11 @@ void add_rows(CheckItem& it, const std::string& table, std::vector<std::int64_t>
     r.ids.insert(r.ids.end(), ids.begin(), ids.end());
     std::sort(r.ids.begin(), r.ids.end());
     r.ids.erase(std::unique(r.ids.begin(), r.ids.end()), r.ids.end());
+    r.count = r.ids.size();
     return;
   }
-  it.rows.push_back({table, std::move(ids)});
+  const std::size_t n = ids.size();
+  it.rows.push_back({table, std::move(ids), n});
 }
 
 std::size_t row_count(const CheckItem& it) {

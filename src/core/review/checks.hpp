@@ -65,6 +65,9 @@ const char* to_string(CheckStatus s);  // "pass", "fail", "warn", "manual"
 struct CheckRows {
   std::string table;
   std::vector<std::int64_t> ids;  // ascending, distinct
+  // How many ids: ids.size(), except in the page's UI, which gets the count without
+  // the ids (engine/protocol.hpp's RunView) and asks the engine for them in pages.
+  std::size_t count = 0;
 };
 
 struct ManualTick {
