@@ -1,5 +1,5 @@
 # The CRM's models in their old, redundant structure: the state of
-# /work/shared/spec/before-schema.sql (`crmApp` 0001_initial). Field order follows
+# ../shared/spec/before-schema.sql (`crmApp` 0001_initial). Field order follows
 # the fixtures' dumpdata output (model field order), column types, lengths and
 # nullability the schema. The guide's migrations (migrations_guide/) move the
 # database past these models; the models stay the "before" code base on purpose.

@@ -1,5 +1,5 @@
 # The guide's migration, phase E (spec §2 E1-E3): new tables, the organizations'
-# default currency, nullable currencies. Schema as /work/shared/spec/after-schema.sql.
+# default currency, nullable currencies. Schema as ../shared/spec/after-schema.sql.
 from django.db import migrations, models
 import django.db.models.deletion
 

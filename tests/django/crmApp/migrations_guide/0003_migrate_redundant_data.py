@@ -1,5 +1,5 @@
 # The guide's migration, phase M (spec §2 M1-M3): Phase 2's data migration of
-# /work/shared/seed/migration-guide.md, its code verbatim (the dependency filled in as
+# ../shared/seed/migration-guide.md, its code verbatim (the dependency filled in as
 # the guide says). Its semantics are the reference Redline's normalization matches.
 # Generated migration file: crmApp/migrations/XXXX_migrate_redundant_data.py
 
