@@ -46,8 +46,8 @@ for (const dpr of [1, 2]) {
       // near its top back to the first: the rectangle is in canvas pixels, the mouse in
       // CSS pixels, so this holds only if the two are mapped right.
       await page.evaluate(() => window.redline.show('diff'));
-      // The minimap takes clicks once the list is the changed users' and its density has
-      // come from the engine (a window shown).
+      // The list is the changed users', the minimap drawn with a window (which can still
+      // be the previous table's: a click before the users' density is kept until it comes).
       let v = await diffView(page, { table: 'users', kind: 'changed', search: '', sort: 'asc' },
         (x) => x.table === 'users' && x.kind === 'changed' && x.total === changedUsers && x.shown[0] === 0 && x.minimap.window[1] > 0);
       const last = changedUsers - 1;
