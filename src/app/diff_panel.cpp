@@ -75,6 +75,7 @@ void follow_run(DiffPanel& panel, const Session& session) {
   panel.runs_seen = session.runs();
   panel.selected.reset();
   panel.locating.reset();
+  panel.minimap_pick.reset();
 }
 
 // Show `t`, starting with its first non-empty kind of change.
@@ -83,6 +84,7 @@ void select_table(DiffPanel& panel, const TableSummary& t) {
   panel.show_schema = false;
   panel.selected.reset();
   panel.locating.reset();
+  panel.minimap_pick.reset();
   panel.scroll_to = 0;
   panel.kind = t.changed > 0 ? 0 : t.added > 0 ? 1 : t.removed > 0 ? 2 : 0;
 }
@@ -91,6 +93,7 @@ void set_kind(DiffPanel& panel, int kind) {
   panel.kind = kind;
   panel.selected.reset();
   panel.locating.reset();
+  panel.minimap_pick.reset();
   panel.scroll_to = 0;
 }
 
@@ -386,6 +389,11 @@ void draw_rows(DiffPanel& panel, Session& session, const TableSummary& summary) 
   ImGui::InvisibleButton("##minimap", ImVec2(minimap_w, rows_h));
   const ImVec2 mm_max(mm_min.x + minimap_w, mm_min.y + rows_h);
   panel.minimap_rect = ImVec4(mm_min.x, mm_min.y, mm_max.x, mm_max.y);
+  // Click or drag: the rows at that place of the table come to the middle. The place is
+  // kept rather than used at once: a press and release inside one frame leave the
+  // button active in that frame only, which can come before this table's density
+  // (asked for above, answered between frames), and the click would be lost.
+  if (ImGui::IsItemActive()) panel.minimap_pick = (ImGui::GetIO().MousePos.y - mm_min.y) / std::max(1.0f, rows_h);
   if (density && density->table == t.name) {
     const auto first_id = total > 0 && shown_first <= shown_last ? id_at(shown_first) : std::nullopt;
     const auto last_id = total > 0 && shown_first <= shown_last ? id_at(shown_last) : std::nullopt;
@@ -396,10 +404,9 @@ void draw_rows(DiffPanel& panel, Session& session, const TableSummary& summary) 
     } else if (total == 0) {
       panel.window_lo = panel.window_hi = 0;
     }
-    if (ImGui::IsItemActive() && total > 0) {
-      // Click or drag: the rows at that place of the table come to the middle.
-      const float f = (ImGui::GetIO().MousePos.y - mm_min.y) / std::max(1.0f, rows_h);
-      go_to(density->id_at(f), static_cast<std::size_t>(std::max(1.0f, rows_h / row_h) / 2));
+    if (panel.minimap_pick) {
+      go_to(density->id_at(*panel.minimap_pick), static_cast<std::size_t>(std::max(1.0f, rows_h / row_h) / 2));
+      panel.minimap_pick.reset();
     }
     if (ImGui::IsItemHovered()) {
       ImGui::SetTooltip("Changes along %s (keys %lld..%lld): added | removed | changed.\nClick or drag to go there.",

@@ -123,6 +123,9 @@ struct DiffPanel {
   // is; then the row `locate_back` rows above it comes to the top.
   std::optional<Session::LocateRequest> locating;
   std::size_t locate_back = 0;
+  // Where on the minimap (0 top .. 1 bottom) a click or drag asked to go, kept until
+  // the table's density is here to say which key that is.
+  std::optional<float> minimap_pick;
   int runs_seen = 0;  // session.runs() when last drawn: a new run drops the selection
   // What was on screen last frame (for automation and the minimap).
   std::size_t shown_first = 0, shown_last = 0, shown_total = 0;
