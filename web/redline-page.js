@@ -464,7 +464,10 @@
       return r;
     },
     // The UI font atlas: {chars (the loaded data's characters above U+007F),
-    // missing (those it cannot render), glyphs, texture: [w, h], stale}.
+    // missing (those it cannot render), glyphs, rasterized (the glyphs its last
+    // change rasterized: all of them when built whole, the new ones when the data
+    // brought characters), texture: [w, h], stale (the data's characters are not all
+    // taken yet)}.
     fontInfo: function () {
       return JSON.parse(mod().UTF8ToString(mod()._redline_font_info()));
     },

@@ -139,7 +139,7 @@ void App::shortcuts() {
 void App::rebuild_fonts(float pixel_ratio) {
   pixel_ratio_ = pixel_ratio;
   font_chars_generation_ = session_.text_chars_generation();
-  build_ui_font(ImGui::GetIO().Fonts, kUiFontCssPx * pixel_ratio, session_.text_chars(), font_);
+  font_.build(ImGui::GetIO().Fonts, kUiFontCssPx * pixel_ratio, session_.text_chars());
   apply_theme();
 }
 

@@ -32,16 +32,17 @@ class App {
 
   void init(float pixel_ratio);
   void frame();  // build this frame's UI (between ImGui::NewFrame and ImGui::Render)
+  // Builds the whole font atlas again (a new pixel ratio: every glyph rasterized).
   void rebuild_fonts(float pixel_ratio);
-  // The loaded data brought characters the font atlas was not built for: the
-  // platform rebuilds it (rebuild_fonts) before the next frame.
+  // The loaded data's characters changed since the atlas last took them.
   bool fonts_stale() const { return font_chars_generation_ != session_.text_chars_generation(); }
-  // Stale, and the atlas lacks some of the data's characters: rebuild_fonts is needed.
-  // When the atlas has them all already (Latin text: the fixed ranges), the new
-  // characters are taken as they are: a rebuild rasterizes every glyph again and loads
-  // the merged fonts, a 50-180 ms frame on the page's main thread.
-  bool fonts_need_rebuild();
+  // Called before each frame: while stale, rasterizes a slice of the data's new
+  // characters (UiFont::add; a whole rebuild was a 60-180 ms task on the page's main
+  // thread); once they are all in, the texture's changed rows are to be uploaded
+  // (font().texture()).
+  void update_fonts();
   const UiFont& font() const { return font_; }
+  void fonts_uploaded() { font_.uploaded(); }
   ImVec4 clear_color() const;
 
   Session& session() { return session_; }

@@ -15,6 +15,7 @@ namespace {
 
 struct Renderer {
   GLuint program = 0, vao = 0, vbo = 0, ibo = 0, font = 0;
+  int font_width = 0, font_height = 0;  // the font texture's size
   GLint u_projection = -1, u_texture = -1;
   GLsizeiptr vbo_size = 0, ibo_size = 0;  // bytes allocated (grown, never shrunk)
 };
@@ -99,22 +100,25 @@ void shutdown() {
   ImGui::GetIO().Fonts->SetTexID(nullptr);
 }
 
-void upload_fonts() {
-  ImGuiIO& io = ImGui::GetIO();
-  unsigned char* pixels = nullptr;
-  int w = 0, h = 0;
-  io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+void upload_fonts(const unsigned char* pixels, int width, int height, int y0, int y1) {
+  const bool whole = !g.font || width != g.font_width || height != g.font_height;
   if (!g.font) glGenTextures(1, &g.font);
   glBindTexture(GL_TEXTURE_2D, g.font);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, w, h, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
-  io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(g.font)));
-  // The atlas' pixels are in the texture now: ImGui needs only its glyph table.
-  io.Fonts->ClearTexData();
+  if (whole) {
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, width, height, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
+    g.font_width = width;
+    g.font_height = height;
+  } else {
+    // Only the rows new glyphs went into.
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, y0, width, y1 - y0, GL_RED, GL_UNSIGNED_BYTE,
+                    pixels + static_cast<std::size_t>(y0) * static_cast<std::size_t>(width));
+  }
+  ImGui::GetIO().Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(g.font)));
 }
 
 void render(const ImDrawData* d, int width, int height, const ImVec4& clear) {

@@ -18,8 +18,10 @@ namespace redline::platform::imgui_gl {
 // objects died with it). False when the shaders cannot be linked (logged).
 bool init();
 void shutdown();
-// (Re)upload ImGui's font atlas (io.Fonts) as the texture the frames draw with.
-void upload_fonts();
+// Upload the rows [y0, y1) of the font atlas' pixels (one channel, width x height) to
+// the texture the frames draw with (io.Fonts' texture id); all of them when the
+// texture is new or of another size.
+void upload_fonts(const unsigned char* pixels, int width, int height, int y0, int y1);
 // Draw a frame: clear to `clear`, then the draw data, into a framebuffer of
 // width x height device pixels. User callbacks (the minimap) may change any GL state;
 // it is set again after each.

@@ -128,6 +128,15 @@ void pace_frames(Platform& p) {
 #endif
 }
 
+// Puts the font atlas' changed rows into its texture. True when there were any.
+bool upload_fonts() {
+  const app::FontTexture t = g_app->font().texture();
+  if (t.dirty_y1 <= t.dirty_y0) return false;
+  imgui_gl::upload_fonts(t.pixels, t.width, t.height, t.dirty_y0, t.dirty_y1);
+  g_app->fonts_uploaded();
+  return true;
+}
+
 void frame(void*) {
   Platform& p = g_platform;
   glfwPollEvents();
@@ -148,12 +157,13 @@ void frame(void*) {
     p.renderer_dirty = false;
     p.drawn_hash = 0;
   }
-  if (p.fonts_dirty || g_app->fonts_need_rebuild()) {
+  if (p.fonts_dirty) {
     g_app->rebuild_fonts(p.pixel_ratio);
-    imgui_gl::upload_fonts();
     p.fonts_dirty = false;
-    p.drawn_hash = 0;
+  } else {
+    g_app->update_fonts();
   }
+  if (upload_fonts()) p.drawn_hash = 0;
 
   const double draw_start = glfwGetTime();
   ImGui_ImplGlfw_NewFrame();
@@ -238,7 +248,7 @@ int main() {
   application.save_setting = web::save_setting;
   application.session().post = web::post_to_engine;
   application.init(p.pixel_ratio);
-  platform::imgui_gl::upload_fonts();
+  platform::upload_fonts();
   web::install_context_handlers();
 
   emscripten_set_main_loop_arg(platform::frame, nullptr, 0, true);

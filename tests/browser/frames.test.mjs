@@ -32,8 +32,12 @@ const NOW = '2026-01-02 03:04:05';
 //   details not at all (the load's view 239 KB -> 47 KB, the run's 592 KB -> 400 KB at
 //   300k rows), nor the checklist's row ids and lost values and the run's hazard ids,
 //   which the checklist asks for in pages (the run's view 74 KB at 300 employees, 76 KB
-//   at 3000: protocol_test); no font atlas rebuild when the data's characters are in it
-//   already.
+//   at 3000: protocol_test); the font atlas is no longer rebuilt whole for the data's
+//   scripts (CJK, Hangul, Devanagari): the font files are read once, in pieces, and
+//   only the new glyphs are rasterized, in 10 ms slices, and published at once
+//   (src/app/fonts.cpp). The rebuild was one task of the page's script, 62-153 ms at
+//   load 2.5-3.8 (170-180 ms at load 6-12, 156 ms of it reading the 8 MB of font
+//   files); the slices measured 11-27 ms at load 8.
 // - Mostly removed, the browser's: with software compositing Chromium reads every
 //   changed WebGL canvas back on this thread when it commits a frame (LayerTreeHost::
 //   DoUpdateLayers > GLES2::ReadPixels > CommandBufferHelper::Finish), waiting until
@@ -42,10 +46,6 @@ const NOW = '2026-01-02 03:04:05';
 //   them (src/platform/present.cpp), so the read waits for one copy. At load average
 //   ~14 on 2 cores: 67-95 tasks of 50 ms or more before, 18-20 after (longest 165-574
 //   ms); what is left is that copy and read starved of CPU, the compositor's commits.
-// - Left, the page's own: the font atlas rebuilt for the data's scripts (CJK, Hangul,
-//   Devanagari: 170 ms, 340-370 ms at load average 10): the one task of the page's
-//   script (in a frame, 62-153 ms at load 2.5-3.8) that a trace of the 300k snapshot
-//   still shows, and does not show once the same file's text is made ASCII.
 // So the tasks of 50 ms are counted and printed, not asserted: on a loaded machine
 // they stay. The bound asserted is a freeze a user notices as the page hanging (the
 // old design froze 1.35 s on a damaged file): no task of FREEZE_MS or more.
