@@ -445,8 +445,9 @@
     // The diff panel: applies {table, kind: 'changed'|'added'|'removed', search,
     // sort: 'asc'|'desc', select: key, schema: bool} (all optional) and returns what
     // it shows: counts, schema changes, the search's matches, the selected row's
-    // before/after with moves, the minimap. The search runs between frames: poll
-    // diffView().search.done.
+    // before/after with moves, the minimap, the rows on screen (shown: [first, last]
+    // in key order; shown_loaded: their values are there, none drawn as "..."). The
+    // search runs between frames: poll diffView().search.done.
     diffView: function (opts) {
       var m = mod();
       var p = cString(m, JSON.stringify(opts || {}));

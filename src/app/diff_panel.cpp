@@ -339,16 +339,25 @@ void draw_rows(DiffPanel& panel, Session& session, const TableSummary& summary) 
     while (clipper.Step()) {
       for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
         const std::size_t idx = ordered(static_cast<std::size_t>(r), total, panel.descending);
-        shown_first = std::min(shown_first, idx);
-        shown_last = std::max(shown_last, idx);
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
+        // The clipper lays out rows that are not on screen too: row 0 every frame (to
+        // measure a row's height) and the focused row. Only the rows on screen say what
+        // is shown and which page to ask for: with row 0 among them, a list scrolled
+        // past the first page kept asking for the first page and showed "..." rows.
+        const bool on_screen = ImGui::IsRectVisible(ImVec2(1.0f, ImGui::GetTextLineHeight()));
+        if (on_screen) {
+          shown_first = std::min(shown_first, idx);
+          shown_last = std::max(shown_last, idx);
+        }
         const diff::RowEntry* row = nullptr;
         if (searching) {
           row = &search->rows[idx];
         } else {
-          want_first = std::min(want_first, idx);
-          want_last = std::max(want_last, idx);
+          if (on_screen) {
+            want_first = std::min(want_first, idx);
+            want_last = std::max(want_last, idx);
+          }
           if (page_fits && idx >= page->offset && idx < page->offset + page->rows.size()) row = &page->rows[idx - page->offset];
         }
         if (!row) {
@@ -380,6 +389,8 @@ void draw_rows(DiffPanel& panel, Session& session, const TableSummary& summary) 
   panel.shown_total = total;
   panel.shown_first = shown_first <= shown_last ? shown_first : 0;
   panel.shown_last = shown_first <= shown_last ? shown_last : 0;
+  panel.shown_loaded = shown_first <= shown_last &&
+                       (searching || (page_fits && shown_first >= page->offset && shown_last < page->offset + page->rows.size()));
 
   // The minimap: where the changes are along the whole table, and where we are.
   ImGui::SameLine();
@@ -537,6 +548,7 @@ std::string diff_view(DiffPanel& panel, Session& session, const std::string& opt
   }
   out["total"] = panel.shown_total;
   out["shown"] = {panel.shown_first, panel.shown_last};
+  out["shown_loaded"] = panel.shown_loaded;
   const std::string q = trimmed(panel.search);
   if (q.empty()) {
     out["search"] = nullptr;

@@ -129,6 +129,7 @@ struct DiffPanel {
   int runs_seen = 0;  // session.runs() when last drawn: a new run drops the selection
   // What was on screen last frame (for automation and the minimap).
   std::size_t shown_first = 0, shown_last = 0, shown_total = 0;
+  bool shown_loaded = false;  // every row on screen had its values (none shown as "...")
   float window_lo = 0, window_hi = 0;
   bool minimap_gpu = false;
   ImVec4 minimap_rect;  // where the minimap was drawn (x0, y0, x1, y1), for automation

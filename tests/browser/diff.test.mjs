@@ -90,10 +90,11 @@ test('diff panel: counts, filter, search, sort, detail with moves, schema, minim
     assert.ok(v.shown[1] < users.changed - 1, 'the changed users do not all fit on screen');
     const [x0, y0, x1, y1] = v.minimap.rect;
     await page.mouse.click((x0 + x1) / 2, y1 - 2);
-    v = await view(page, {}, (x) => x.shown[1] === users.changed - 1);
+    v = await view(page, {}, (x) => x.shown[1] === users.changed - 1 && x.shown_loaded);
+    assert.ok(v.shown[0] > 0, 'the first rows left the screen');
     await page.mouse.click((x0 + x1) / 2, y0 + 1);
-    // (shown[0] is 0 whatever the scroll: the list clipper lays out row 0 every frame.)
-    v = await view(page, {}, (x) => x.shown[1] < users.changed - 1);
+    v = await view(page, {}, (x) => x.shown[0] === 0 && x.shown_loaded);
+    assert.ok(v.shown[1] < users.changed - 1, 'the last rows left the screen');
 
     // Detail: an employee's contact values went to its user.
     const emp = sql(afterFile, "SELECT e.id, e.user_id FROM main.employees e JOIN b.employees o ON o.id = e.id WHERE o.first_name <> '' AND e.user_id IS NOT o.user_id ORDER BY e.id LIMIT 1", beforeFile)[0].split('|');
@@ -164,6 +165,33 @@ test('diff minimap: a click inside one frame, before the table\'s density has co
       canvas.dispatchEvent(new MouseEvent('mouseup', at));
     }, { x: (rect[0] + rect[2]) / 2, y: rect[3] - 2 });
     v = await view(page, {}, (x) => x.table === 'users' && x.shown[1] === last);
+    assert.deepEqual(consoleErrors(log), []);
+  } finally {
+    await page.close();
+    server.close();
+  }
+});
+
+// A list longer than the page of rows the panel holds (256): scrolled to its middle,
+// the rows on screen get their values. The list clipper lays out row 0 every frame to
+// measure it, off screen, and it was taken for a row on screen: the panel kept asking
+// for the first page and drew every row past it as "...".
+test('diff: a long list scrolled past its first page shows the rows on screen', async () => {
+  const { page, log, server, report, after: afterFile } = await normalized('crm-small');
+  try {
+    const total = report.diff.tables.addresses.added;
+    assert.ok(total > 2 * 256, `more rows than two pages: ${total}`);
+    let v = await view(page, { table: 'addresses', kind: 'added', search: '', sort: 'asc' },
+      (x) => x.table === 'addresses' && x.total === total && x.minimap.window[1] > 0 && x.shown_loaded);
+    assert.equal(v.shown[0], 0);
+    const [x0, y0, x1, y1] = v.minimap.rect;
+    await page.mouse.click((x0 + x1) / 2, (y0 + y1) / 2, { delay: 50 });
+    v = await view(page, {}, (x) => x.shown[0] > 256 && x.shown_loaded);
+    assert.ok(v.shown[1] < total - 256, `the middle of the list: rows ${v.shown}`);
+    // A row on screen is one the panel has: selecting it by key shows its values.
+    const key = sql(afterFile, `SELECT id FROM addresses ORDER BY id LIMIT 1 OFFSET ${v.shown[0]}`)[0];
+    v = await view(page, { select: key });
+    assert.equal(v.error, undefined, `row ${key} is among the rows shown`);
     assert.deepEqual(consoleErrors(log), []);
   } finally {
     await page.close();
