@@ -50,6 +50,7 @@ struct RunJob::Impl {
         after = copy->take();
         copy.reset();
         normalize = std::make_unique<NormalizeJob>(after, options);
+        normalize->set_no_undo();  // the copy is of no use unless the run ends Done
         phase = Phase::Normalize;
         return false;
       }
@@ -97,8 +98,8 @@ struct RunJob::Impl {
     return {};
   }
 
-  // The run failed or was cancelled: its copy goes (the normalization's SAVEPOINT is
-  // rolled back first), and the report says why.
+  // The run failed or was cancelled: its copy is not used again (the normalization
+  // kept no undo of it), and the report says why.
   void abandon(const Error& e) {
     copy.reset();
     if (normalize) normalize->cancel();

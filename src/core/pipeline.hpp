@@ -23,7 +23,8 @@ class RunJob final : public Job {
   RunJob& operator=(const RunJob&) = delete;
 
   // The report so far; complete once step() returned Done (or Error: then it says
-  // which step failed and why, and `after` is unchanged from before).
+  // which step failed and why; `after` is then the copy as the failure left it, not
+  // a result: the normalization keeps no undo of it).
   const Report& report() const;
   // After Done: the normalized database and the diff of before against it.
   sql::Database& after();

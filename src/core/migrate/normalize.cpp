@@ -102,6 +102,8 @@ struct NormalizeJob::Impl {
   norm::DbState cur;               // the shape right now (refreshed by each step)
   std::optional<RunTransaction> sp;
   bool restore_foreign_keys = false;
+  bool undo = true;                // false: set_no_undo()
+  std::string journal_mode;        // the database's own, while the run keeps no undo
   std::int64_t content_types_at_start = 0;  // largest django_content_type id before the run
   bool m1_ran = false;
   std::vector<CarriedColumn> carried;  // the CRM tables' extra columns, at the start
@@ -475,14 +477,60 @@ struct NormalizeJob::Impl {
   Status edit_schema(const std::string& sql) {
     auto version = db.query_int("PRAGMA main.schema_version");
     if (!version) return version.error();
+    return undefended([&] {
+      Status done = db.exec("PRAGMA writable_schema = ON; " + sql + "; PRAGMA writable_schema = RESET; PRAGMA main.schema_version = " +
+                            std::to_string(version->value_or(0) + 1));
+      if (!done) (void)db.exec("PRAGMA writable_schema = RESET");
+      return done;
+    });
+  }
+
+  // `f` run with defensive mode lifted (and then put back as it was): for what the
+  // run does that defensive mode refuses to ordinary SQL.
+  template <typename F>
+  Status undefended(F f) {
     int defensive = 1;
     sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
     sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, 0, nullptr);
-    Status done = db.exec("PRAGMA writable_schema = ON; " + sql + "; PRAGMA writable_schema = RESET; PRAGMA main.schema_version = " +
-                          std::to_string(version->value_or(0) + 1));
-    if (!done) (void)db.exec("PRAGMA writable_schema = RESET");
+    Status done = f();
     sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, defensive, nullptr);
     return done;
+  }
+
+  // ---- without undo (set_no_undo) ----------------------------------------------------
+  //
+  // The run's transaction then keeps no rollback journal. SQLite would copy into it, in
+  // memory beside the before and the after, the original of every page the run
+  // rewrites, above all the pages of the tables E3, C1 and C2 drop, which the rebuilt
+  // tables reuse: ~89 MiB at ~1M rows (134 MiB file), most of what the whole run held
+  // above its two databases. With journal_mode=OFF the SAVEPOINT's statement journal
+  // keeps nothing either. Defensive mode refuses journal_mode=OFF (ordinary SQL could
+  // corrupt a database without its journal): lifted for the pragma alone. The
+  // database's own mode comes back when the run ends, before anything else writes to
+  // it (the review rolls its writes back).
+  //
+  // And the temp database, where the preflight and M2 stage rows (M1's plan, the
+  // addresses: 23 MiB at ~1M rows), gives its pages back when the run commits: an
+  // in-memory database keeps every page it ever had until its connection closes (in
+  // the page, the whole session), unless auto-vacuum truncates it at a commit, which
+  // can only be turned on while it holds no table (a caller's own temp tables leave
+  // it off). Nothing of the temp database is in the after image.
+  Status without_undo() {
+    {  // finalized before the mode changes
+      auto st = db.prepare("PRAGMA main.journal_mode");
+      if (!st) return st.error();
+      auto r = st->step();
+      if (!r) return r.error();
+      if (*r == sql::StepResult::Row) journal_mode = st->column_text(0);
+    }
+    REDLINE_TRY(db.exec("PRAGMA temp.auto_vacuum = FULL"));
+    return undefended([&] { return db.exec("PRAGMA main.journal_mode = OFF"); });
+  }
+
+  void journal_back() {
+    if (journal_mode.empty()) return;
+    (void)db.exec("PRAGMA main.journal_mode = " + journal_mode);
+    journal_mode.clear();
   }
 
   // ---- E: expand ------------------------------------------------------------------
@@ -957,6 +1005,7 @@ struct NormalizeJob::Impl {
       REDLINE_TRY(db.exec("PRAGMA foreign_keys = OFF"));
       restore_foreign_keys = true;
     }
+    if (!undo) REDLINE_TRY(without_undo());
     auto s = RunTransaction::begin(db);
     if (!s) return s.error();
     sp.emplace(std::move(s.value()));
@@ -1055,15 +1104,17 @@ struct NormalizeJob::Impl {
     }
     REDLINE_TRY(sp->release());
     sp.reset();
-    restore_fk();
+    restore_settings();
     return ok_status();
   }
 
-  void restore_fk() {
+  // Foreign keys and the journal as they were before the run.
+  void restore_settings() {
     if (restore_foreign_keys) {
       (void)db.exec("PRAGMA foreign_keys = ON");
       restore_foreign_keys = false;
     }
+    journal_back();
   }
 
   // Undo everything: the savepoint rolls the database back to the loaded snapshot.
@@ -1077,7 +1128,7 @@ struct NormalizeJob::Impl {
         if (s.status == "done") s.status = "rolled_back";
     }
     // Temp tables are inside the savepoint too; nothing else to clean.
-    restore_fk();
+    restore_settings();
   }
 
   // The job ends in `e` (an error or a cancel): everything is undone.
@@ -1180,6 +1231,7 @@ const std::vector<Hazard>& NormalizeJob::hazards() const { return impl_->hazards
 const std::vector<StepRecord>& NormalizeJob::steps() const { return impl_->steps; }
 void NormalizeJob::set_statement_hook(StatementHook hook) { impl_->hook = std::move(hook); }
 void NormalizeJob::set_commit_check(CommitCheck check) { impl_->check = std::move(check); }
+void NormalizeJob::set_no_undo() { impl_->undo = false; }
 
 void NormalizeJob::fill_report(Report& report) const {
   const Impl& m = *impl_;

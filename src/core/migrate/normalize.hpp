@@ -2,7 +2,8 @@
 // (C1-C3), index (I1), then Django's bookkeeping (P1), run on the loaded snapshot
 // exactly as Django would, as set-based SQL. A resumable job: every step is a unit
 // of work, all of them inside one SAVEPOINT, so a failure, a cancel or a --strict
-// refusal leaves the database byte-identical to what was loaded.
+// refusal leaves the database byte-identical to what was loaded (unless the caller
+// asked for no undo: set_no_undo()).
 #pragma once
 
 #include <cstddef>
@@ -47,6 +48,13 @@ class NormalizeJob final : public Job {
   // back and ends it as "refused" (the verification checklist plugs in here).
   using CommitCheck = std::function<Status(sql::Database& db)>;
   void set_commit_check(CommitCheck check);
+
+  // For a database the caller throws away unless the run ends Done (RunJob's copy of
+  // the snapshot): the run keeps no rollback journal, so it holds no copy of the pages
+  // it rewrites (most of the whole run's memory above its two databases). A failure,
+  // a cancel or a refusal then leaves the database as the run left it (the report
+  // still says "rolled_back": nothing of it is kept). Before the first step().
+  void set_no_undo();
 
  private:
   Result<bool> work(double budget_ms) override;
