@@ -271,6 +271,7 @@ Result<bool> SerializeJob::work(double budget_ms) {
     // one slice of tens of ms for a 40 MB database; the pages are appended in order.
     out_.clear();
     if (!sink_) out_.reserve(page_size_ * page_count_);
+    if (free_ == FreePages::Blank) REDLINE_TRY(list_free_leaves());
     auto st = db_.prepare("SELECT pgno, data FROM sqlite_dbpage('main')");
     if (!st) return st.error();
     pages_ = std::move(st.value());
@@ -286,6 +287,11 @@ Result<bool> SerializeJob::work(double budget_ms) {
     if (pgno != read_ + 1 || pgno > page_count_ || n != page_size_)
       return make_error(ErrorCode::Internal, "cannot serialize the database", "page " + std::to_string(pgno));
     const auto* bytes = static_cast<const std::uint8_t*>(data);
+    if (pgno < kept_.size() && kept_[pgno] < n) {
+      std::copy(bytes, bytes + kept_[pgno], scratch_.begin());
+      std::fill(scratch_.begin() + kept_[pgno], scratch_.end(), 0);
+      bytes = scratch_.data();
+    }
     if (sink_) {
       REDLINE_TRY(sink_(bytes, n));
     } else {
@@ -304,6 +310,55 @@ Result<bool> SerializeJob::work(double budget_ms) {
   return true;
 }
 
+// The freelist as the database file records it (https://www.sqlite.org/fileformat.html,
+// "The Freelist"): page 1's header gives the first trunk page (offset 32) and the
+// number of free pages (36); a trunk page holds the next trunk (offset 0), its number
+// of leaves L (4) and L leaf page numbers (8...), all 4-byte big-endian.
+Status SerializeJob::list_free_leaves() {
+  auto st = db_.prepare("SELECT data FROM sqlite_dbpage('main') WHERE pgno = ?1");
+  if (!st) return st.error();
+  auto page = [&](std::size_t pgno) -> Result<std::vector<std::uint8_t>> {
+    REDLINE_TRY(st->reset());
+    REDLINE_TRY(st->bind_int(1, static_cast<std::int64_t>(pgno)));
+    auto r = st->step();
+    if (!r) return r.error();
+    const auto n = static_cast<std::size_t>(sqlite3_column_bytes(st->handle(), 0));
+    const auto* b = static_cast<const std::uint8_t*>(sqlite3_column_blob(st->handle(), 0));
+    if (*r != StepResult::Row || n != page_size_ || !b)
+      return make_error(ErrorCode::Internal, "cannot serialize the database", "page " + std::to_string(pgno));
+    return std::vector<std::uint8_t>(b, b + n);
+  };
+  auto u32 = [](const std::vector<std::uint8_t>& b, std::size_t at) {
+    return (std::size_t{b[at]} << 24) | (std::size_t{b[at + 1]} << 16) | (std::size_t{b[at + 2]} << 8) | b[at + 3];
+  };
+  auto first = page(1);
+  if (!first) return first.error();
+  const std::size_t free_count = u32(*first, 36);
+  std::size_t trunk = u32(*first, 32), seen = 0;
+  kept_.assign(page_count_ + 1, static_cast<std::uint32_t>(page_size_));
+  auto corrupt = [&](const std::string& what) {
+    return make_error(ErrorCode::Sqlite, "cannot serialize the database: its freelist is damaged", what);
+  };
+  while (trunk != 0) {
+    // Each trunk counts as a free page: a chain longer than the count loops.
+    if (trunk > page_count_ || ++seen > free_count) return corrupt("trunk page " + std::to_string(trunk));
+    auto t = page(trunk);
+    if (!t) return t.error();
+    const std::size_t leaves = u32(*t, 4);
+    if (leaves > (page_size_ - 8) / 4 || kept_[trunk] != page_size_) return corrupt("trunk page " + std::to_string(trunk));
+    kept_[trunk] = static_cast<std::uint32_t>(8 + 4 * leaves);
+    for (std::size_t k = 0; k < leaves; ++k) {
+      const std::size_t leaf = u32(*t, 8 + 4 * k);
+      if (leaf == 0 || leaf > page_count_ || kept_[leaf] != page_size_ || ++seen > free_count)
+        return corrupt("leaf page " + std::to_string(leaf) + " of trunk page " + std::to_string(trunk));
+      kept_[leaf] = 0;
+    }
+    trunk = u32(*t, 0);
+  }
+  scratch_.assign(page_size_, 0);
+  return ok_status();
+}
+
 Position SerializeJob::position() const {
   return {page_count_ ? static_cast<double>(read_) / static_cast<double>(page_count_) : 0.0, "image"};
 }
@@ -311,6 +366,7 @@ Position SerializeJob::position() const {
 void SerializeJob::abandon(const Error&) {
   pages_.reset();
   out_ = {};
+  kept_ = {};
 }
 
 

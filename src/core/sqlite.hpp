@@ -168,7 +168,19 @@ class SerializeJob final : public Job {
   // Where the pages go instead of memory (the command line writes them to its --out
   // file as they come, rather than hold a second copy of the database).
   using Sink = std::function<Status(const std::uint8_t* bytes, std::size_t n)>;
-  explicit SerializeJob(Database& db, Sink sink = {}) : db_(db), sink_(std::move(sink)) {}
+  // What the free pages hold.
+  enum class FreePages {
+    AsTheyAre,  // serialize()'s bytes
+    // Zeros for each leaf page of the freelist, and for the unused rest of each of its
+    // trunk pages (after the list of free pages they hold). Those bytes are left over
+    // from what used the page last, and SQLite does not journal a leaf it reuses: a
+    // write rolled back leaves its bytes in the leaf. Blanked, the image is the same
+    // whatever was written and rolled back before it was taken, and carries no rows
+    // of the tables the database dropped.
+    Blank,
+  };
+  explicit SerializeJob(Database& db, Sink sink = {}, FreePages free = FreePages::AsTheyAre)
+      : db_(db), sink_(std::move(sink)), free_(free) {}
   // The image, once step() said Done (empty with a sink).
   std::vector<std::uint8_t> take() { return std::move(out_); }
 
@@ -176,11 +188,17 @@ class SerializeJob final : public Job {
   Result<bool> work(double budget_ms) override;
   Position position() const override;
   void abandon(const Error& why) override;
+  Status list_free_leaves();
   Database& db_;
   std::optional<Statement> pages_;
   std::size_t page_size_ = 0, page_count_ = 0, read_ = 0;
   std::vector<std::uint8_t> out_;
   Sink sink_;
+  FreePages free_;
+  // FreePages::Blank: by page number, the bytes of the page kept (0: a freelist leaf,
+  // 8 + 4 * leaves: a trunk page, the page size: any other page).
+  std::vector<std::uint32_t> kept_;
+  std::vector<std::uint8_t> scratch_;  // a page with its unused bytes blanked
 };
 
 // The tables of `db`'s main schema other than SQLite's own (sqlite_sequence, ...),

@@ -2,6 +2,8 @@
 // deserialize, and the error values that say what failed and where.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/io.hpp"
 #include "core/sqlite.hpp"
 #include "test_util.hpp"
@@ -252,4 +254,61 @@ TEST(SqliteWrapper, SerializeJobGivesSerializesBytes) {
       EXPECT_GT(steps, 2) << "a zero budget takes the pages in several slices";
     }
   }
+}
+
+// The after image is exported when the user asks, after the review's POST checks wrote
+// into the after database and rolled it back. SQLite does not journal a freelist leaf
+// it reuses, so the rollback leaves the written bytes in free pages: with its free
+// pages blanked, the image is the same before and after such a write, in slices or
+// not, and holds nothing of a dropped table.
+TEST(SqliteWrapper, SerializeJobBlanksFreePagesSoARolledBackWriteLeavesNoTrace) {
+  auto db = Database::open_memory();
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(db->exec("CREATE TABLE keep(x); CREATE TABLE gone(x); "
+                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                       "INSERT INTO gone SELECT 'dropped-secret-' || i || '-' || hex(randomblob(100)) FROM n; "
+                       "INSERT INTO keep VALUES (1), (2); DROP TABLE gone")
+                  .ok());
+  const auto free_pages = db->query_int("PRAGMA freelist_count")->value_or(0);
+  ASSERT_GT(free_pages, 100) << "the dropped table's pages are free";
+  auto image = [&](sql::SerializeJob::FreePages free, double budget) {
+    sql::SerializeJob job(*db, {}, free);
+    Progress p;
+    do p = job.step(budget);
+    while (p.state == JobState::More);
+    EXPECT_EQ(p.state, JobState::Done) << (p.error ? p.error->describe() : "");
+    return job.take();
+  };
+  auto has = [](const std::vector<std::uint8_t>& b, const std::string& text) {
+    return std::search(b.begin(), b.end(), text.begin(), text.end()) != b.end();
+  };
+  const auto raw = image(sql::SerializeJob::FreePages::AsTheyAre, 1e9);
+  const auto blank = image(sql::SerializeJob::FreePages::Blank, 1e9);
+  EXPECT_TRUE(raw == db->serialize().value());
+  ASSERT_EQ(blank.size(), raw.size());
+  EXPECT_TRUE(has(raw, "dropped-secret-")) << "the free pages hold the dropped rows";
+  EXPECT_FALSE(has(blank, "dropped-secret-")) << "blanked, they do not";
+  EXPECT_TRUE(image(sql::SerializeJob::FreePages::Blank, 0.0) == blank) << "in slices as in one";
+  {
+    // The blanked image is the same database: every page in use as it was.
+    auto copy = Database::deserialize(blank, "blank.sqlite3", false);
+    ASSERT_TRUE(copy.ok()) << copy.error().describe();
+    auto check = copy->prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(check.ok());
+    ASSERT_EQ(*check->step(), sql::StepResult::Row);
+    EXPECT_EQ(check->column_text(0), "ok");
+    EXPECT_EQ(copy->query_int("PRAGMA freelist_count")->value_or(-1), free_pages);
+    EXPECT_EQ(copy->query_int("SELECT sum(x) FROM keep")->value_or(-1), 3);
+  }
+
+  // A write into the free pages, rolled back, as the POST checks do.
+  ASSERT_TRUE(db->exec("BEGIN; CREATE TABLE scratch(x); "
+                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) "
+                       "INSERT INTO scratch SELECT 'rolled-back-' || hex(randomblob(200)) FROM n; ROLLBACK")
+                  .ok());
+  EXPECT_EQ(db->query_int("PRAGMA freelist_count")->value_or(-1), free_pages);
+  const auto raw_after = image(sql::SerializeJob::FreePages::AsTheyAre, 1e9);
+  EXPECT_FALSE(raw_after == raw) << "the rolled-back write is left in free pages (what blanking is for)";
+  EXPECT_TRUE(has(raw_after, "rolled-back-"));
+  EXPECT_TRUE(image(sql::SerializeJob::FreePages::Blank, 1e9) == blank) << "blanked, the image is as before the write";
 }
