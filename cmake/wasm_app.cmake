@@ -36,6 +36,9 @@ include(cmake/fonts.cmake)
 # The GLSL ES 3.0 shaders the app compiles at startup live in shaders/ and are
 # embedded as files (/shaders/...), so they stay plain shader sources.
 file(GLOB REDLINE_SHADERS CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/shaders/*")
+# The page shell, copied beside the module when it links: a change to it alone must
+# link again, or dist/ (and dist-single/'s inlined copy) keep the old shell.
+file(GLOB REDLINE_WEB_FILES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/web/*")
 
 set(REDLINE_WASM_LINK_FLAGS
   -sUSE_GLFW=3 -sUSE_WEBGL2=1 -sFULL_ES3=1 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
@@ -83,7 +86,7 @@ function(redline_add_app target outdir extra_flags engine)
   target_compile_options(${target} PRIVATE ${REDLINE_WARNINGS} -fwasm-exceptions)
   target_link_options(${target} PRIVATE ${REDLINE_WASM_LINK_FLAGS} ${extra_flags})
   set_target_properties(${target} PROPERTIES OUTPUT_NAME redline SUFFIX ".js"
-    RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${REDLINE_SHADERS};${REDLINE_EXTRA_FONT_FILES};${CMAKE_SOURCE_DIR}/cmake/wasm_from_data_uri.js")
+    RUNTIME_OUTPUT_DIRECTORY "${outdir}" LINK_DEPENDS "${REDLINE_SHADERS};${REDLINE_EXTRA_FONT_FILES};${REDLINE_WEB_FILES};${CMAKE_SOURCE_DIR}/cmake/wasm_from_data_uri.js")
   # The page shell (HTML, CSS, JS glue) goes beside the module.
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -E copy_directory "${CMAKE_SOURCE_DIR}/web" "${outdir}"
