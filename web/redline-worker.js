@@ -13,7 +13,9 @@
 //   {kind: 'check', id, size, head, name}.
 // To the page: {kind: 'ready', version}, {kind: 'messages', text, heap} (the views
 //   that changed, for the UI module), {kind: 'answer', id, text | bytes | error | ok}
-//   (bytes: an ArrayBuffer, transferred), {kind: 'fatal', message}.
+//   (bytes: an ArrayBuffer, transferred; the after image comes as answers with
+//   `piece: true` and bytes, as it is made, then one with its `size`),
+//   {kind: 'fatal', message}.
 // The heap object sent with messages also carries `timing`, where the worker's time
 // went since the last load began: {stages: {"stage phase": {ms, slices, heap (bytes
 // after its last slice)}}, idle_ms (time

@@ -143,16 +143,14 @@ int cmd_normalize(int argc, char** argv) {
                       args->has("--report-html") || args->has("--csv-dir");
 
   // The page's engine, driven to the end of each job: the same load, preflight, run
-  // (copy, normalize, diff), after image and review, so the same input, options and
-  // --now give the same bytes here and there.
+  // (copy, normalize, diff), review and export of the after image, so the same input,
+  // options and --now give the same bytes here and there.
   Timings timings(args->has("--timings"));
   auto files = read_input(in);
   if (!files) return fail(files.error());
   timings.mark("read");
   engine::Engine engine;
   engine.set_page_preflight(false);  // the page's pre-run view; the run finds its own hazards
-  PartFile after_file(out);
-  engine.set_after_image_sink([&after_file](const std::uint8_t* b, std::size_t n) { return after_file.write(b, n); });
   engine.set_ticks(std::move(ticks));
   engine.start_load_file(std::move(files->bytes), in, std::move(files->wal));
   timings.finish(engine);
@@ -171,9 +169,8 @@ int cmd_normalize(int argc, char** argv) {
                 static_cast<long long>(s.rows_affected), s.title.c_str());
   }
 
-  // The run finished (diff made): the engine then took the after image (before the
-  // review, whose rolled-back POST writes change free pages' bytes) and reviewed it
-  // (moves and the checklist, --strict's verdict). A failure there ends here.
+  // The run finished (diff made): the engine then reviewed it (moves and the
+  // checklist, --strict's verdict). A failure there ends here.
   const bool finished = run->diff != nullptr;
   if (finished && engine.error()) return fail(*engine.error());
   bool refused = false;
@@ -203,9 +200,17 @@ int cmd_normalize(int argc, char** argv) {
     return fail(named);
   }
 
-  // The image SQLite held in memory after the run, written as is (streamed to
-  // <out>.part as the engine read it; the run is kept, so it becomes <out>): same input,
-  // options and --now give a byte-identical file, with or without a review.
+  // The after database's image, streamed to <out>.part as the engine reads its pages,
+  // then renamed to <out>: same input, options and --now give a byte-identical file,
+  // with or without a review (its free pages are blanked, whatever it rolled back).
+  PartFile after_file(out);
+  std::optional<Error> export_error;
+  Status started = engine.start_after_export(
+      [&after_file](const std::uint8_t* b, std::size_t n) { return after_file.write(b, n); },
+      [&export_error](std::optional<Error> e) { export_error = std::move(e); });
+  if (!started) return fail(started.error());
+  timings.finish(engine);
+  if (export_error) return fail(*export_error);
   if (Status kept = after_file.keep(); !kept) return fail(kept.error());
   timings.mark("keep");
   timings.total();

@@ -81,7 +81,6 @@ void Engine::start_run(const NormalizeOptions& options) {
   error_.reset();
   clear_pages();
   run_options_ = options;
-  after_image_.reset();
   run_ = std::make_unique<RunJob>(*db_, loaded_->input, options);
   run_active_ = true;
   run_view_.reset();
@@ -96,6 +95,7 @@ std::string Engine::activity() const {
 }
 
 void Engine::cancel() {
+  if (export_) end_export(make_error(ErrorCode::Cancelled, "cancelled", "after image"));
   if (trace_busy()) drop_trace();
   if (demo_) demo_->cancel();
   demo_.reset();
@@ -108,7 +108,6 @@ void Engine::cancel() {
   verify_load_.reset();
   if (run_active_ && run_) {
     if (!review_) run_->cancel();
-    image_job_.reset();  // it reads run_'s after database
     review_.reset();
     reviewing_.reset();
     run_active_ = false;
@@ -136,18 +135,39 @@ Result<std::string> Engine::report_text(const std::string& format) {
   return format == "md" ? render_markdown(run_view_->report, ro) : render_html(run_view_->report, ro);
 }
 
-Result<std::vector<std::uint8_t>> Engine::export_after() {
-  auto image = shared_after();
-  if (!image) return image.error();
-  return **image;
-}
-
-Result<std::shared_ptr<const std::vector<std::uint8_t>>> Engine::shared_after() {
+Status Engine::after_ready() const {
   if (!run_ || run_active_ || !run_view_ || !run_view_->ok) {
     return make_error(ErrorCode::Usage, "there is no normalized database yet: run the normalization first");
   }
-  if (!after_image_) return std::make_shared<const std::vector<std::uint8_t>>();  // streamed to a sink
-  return after_image_;
+  return ok_status();
+}
+
+Result<std::vector<std::uint8_t>> Engine::export_after() {
+  REDLINE_TRY(after_ready());
+  sql::SerializeJob job(run_->after(), {}, sql::SerializeJob::FreePages::Blank);
+  for (;;) {
+    Progress p = job.step(1e300);
+    if (p.state == JobState::Done) return job.take();
+    if (p.state == JobState::Error) return p.error.value_or(make_error(ErrorCode::Internal, "cannot copy the result"));
+  }
+}
+
+Status Engine::start_after_export(sql::SerializeJob::Sink sink, ExportDone done) {
+  REDLINE_TRY(after_ready());
+  if (job_.active) {
+    return make_error(ErrorCode::Usage, "the engine is busy (" + activity() + "): export the normalized database once it is done");
+  }
+  export_ = AfterExport{std::make_unique<sql::SerializeJob>(run_->after(), std::move(sink), sql::SerializeJob::FreePages::Blank),
+                        std::move(done)};
+  job_ = JobView{true, "Exporting the normalized database", "after image", "export", 0.0};
+  return ok_status();
+}
+
+void Engine::end_export(std::optional<Error> error) {
+  ExportDone done = std::move(export_->done);
+  export_.reset();
+  job_ = JobView{};
+  if (done) done(std::move(error));
 }
 
 void Engine::pump(double budget_ms) {
@@ -164,6 +184,12 @@ void Engine::pump(double budget_ms) {
       error_ = page.error();
     }
     page_served_ = page_request_;
+  }
+  if (export_) {
+    std::optional<Progress> p = step_stage(*export_->job, budget_ms, "after image");
+    if (!p) return;
+    if (p->state == JobState::Done) return end_export(std::nullopt);
+    return end_export(p->error.value_or(make_error(ErrorCode::Internal, "cannot copy the result")));
   }
   if (trace_busy() && !job_.active) {
     pump_trace(budget_ms);
@@ -206,24 +232,6 @@ void Engine::pump(double budget_ms) {
     finish_run(JobState::Done, std::nullopt);
     return;
   }
-  if (run_active_ && image_job_) {
-    // The export's image, before the review touches the after database (the same
-    // bytes as the CLI's serialize()), in slices of pages.
-    std::optional<Progress> p = step_stage(*image_job_, budget_ms, "after image");
-    if (!p) return;
-    if (p->state == JobState::Error) {
-      image_job_.reset();
-      reviewing_->ok = false;
-      reviewing_->report.status = "failed";
-      finish_run(JobState::Error, p->error.value_or(make_error(ErrorCode::Internal, "cannot copy the result")));
-      return;
-    }
-    after_image_ = std::make_shared<const std::vector<std::uint8_t>>(image_job_->take());
-    image_job_.reset();
-    review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, diff_, &ticks_);
-    job_.stage = "review";
-    return;
-  }
   if (run_active_) {
     std::optional<Progress> p = step_stage(*run_, budget_ms);
     if (!p) return;
@@ -234,8 +242,8 @@ void Engine::pump(double budget_ms) {
     if (diff_) reviewing_->diff = std::make_shared<const DiffSummary>(summarize(*diff_));
     reviewing_->ok = p->state == JobState::Done;
     if (reviewing_->ok) {
-      image_job_ = std::make_unique<sql::SerializeJob>(run_->after(), after_sink_);
-      job_.phase = "after image";
+      review_ = std::make_unique<ReviewJob>(*db_, run_->after(), run_options_, diff_, &ticks_);
+      job_.stage = "review";
       return;
     }
     finish_run(p->state, p->error);
@@ -384,12 +392,10 @@ void Engine::publish(Published p) {
   view->input = report_input(view->summary, std::move(p.sha256));
   view->hazards = std::move(p.hazards);
   view->preflight_error = std::move(p.preflight_error);
-  image_job_.reset();
   run_.reset();
   run_view_.reset();
   diff_.reset();
   moves_.reset();
-  after_image_.reset();
   clear_pages();
   verification_.reset();  // it was of the snapshot before this one
   db_ = std::move(p.snapshot.db);

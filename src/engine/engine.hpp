@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -162,11 +163,18 @@ class Engine {
   // finished, --strict refused or not.
   Result<std::string> report_text(const std::string& format);
 
-  // The normalized database as a SQLite file image (after a successful run).
+  // The normalized database as a SQLite file image (after a successful run), made now
+  // in one go: its free pages blanked (sql::SerializeJob::FreePages::Blank), so the
+  // bytes are the same whatever the review wrote and rolled back before.
   Result<std::vector<std::uint8_t>> export_after();
-  // The same bytes, shared rather than copied (the page's worker hands them out of the
-  // heap as they are: a copy would be one more snapshot-sized block at the peak).
-  Result<std::shared_ptr<const std::vector<std::uint8_t>>> shared_after();
+  // The same bytes as a job ("export" stage, phase "after image"), made only when
+  // asked: each slice's pages go to `sink`, so no image of the database is held
+  // besides the database (the command line streams them to its --out file, the
+  // page's worker hands them to the page in pieces). `done` is called once: with no
+  // error when every page went, else with the error (Cancelled when cancel() or
+  // another job stopped it). Refused while another job is under way.
+  using ExportDone = std::function<void(std::optional<Error>)>;
+  Status start_after_export(sql::SerializeJob::Sink sink, ExportDone done);
   // Whether a load also prepares what only the page shows: the hazards found with the
   // default options before any run (loaded()->hazards) and its text's characters for the
   // font. The command line turns it off: it draws nothing, and its run finds the
@@ -177,9 +185,6 @@ class Engine {
   // SHA-256 on another thread while it copies it in): the preflight then does not hash
   // them again. Anything but 64 hex digits is ignored.
   void set_load_fingerprint(std::string sha256);
-  // The after image's pages go to `sink` as they are read instead of into memory (the
-  // command line streams them to its --out file); export_after() then has nothing.
-  void set_after_image_sink(sql::SerializeJob::Sink sink) { after_sink_ = std::move(sink); }
 
   // The PostgreSQL migration script (`revert`: the revert script) for the loaded
   // snapshot with `options`: pg::script_file, the same bytes as `redline script` for
@@ -283,12 +288,14 @@ class Engine {
   std::unique_ptr<RunJob> run_;                  // owns the after database once done
   NormalizeOptions run_options_;
   bool run_active_ = false;
-  std::unique_ptr<sql::SerializeJob> image_job_;  // after the run: after_image_
-  std::unique_ptr<ReviewJob> review_;           // after the image: moves and checks
-  // The after database's image as the run left it, taken before the review (whose
-  // rolled-back POST writes change free pages' bytes): what export_after() gives, the
-  // same bytes as the CLI's --out with or without a report.
-  std::shared_ptr<const std::vector<std::uint8_t>> after_image_;
+  std::unique_ptr<ReviewJob> review_;           // after the run: moves and checks
+  struct AfterExport {
+    std::unique_ptr<sql::SerializeJob> job;  // of run_'s after database
+    ExportDone done;
+  };
+  std::optional<AfterExport> export_;  // start_after_export()'s, under way
+  Status after_ready() const;          // why there is no after image to export, if so
+  void end_export(std::optional<Error> error);
   std::shared_ptr<RunView> reviewing_;          // the run's view while it is reviewed
   std::shared_ptr<const RunView> run_view_;
   // The run's diff and moves in full (run_view_ has the diff's summary only): what
@@ -327,7 +334,6 @@ class Engine {
   std::optional<sql::Database> db_;              // the loaded snapshot (before)
   bool page_preflight_ = true;
   std::string load_fingerprint_;  // set_load_fingerprint(), for the load under way
-  sql::SerializeJob::Sink after_sink_;
   std::shared_ptr<const LoadedView> loaded_;
   JobView job_;
   std::optional<Error> error_;

@@ -46,7 +46,7 @@ void Host::post(std::string_view request_json) {
 }
 
 void Host::answer_error(std::int64_t id, const Error& e) {
-  answers_.push_back({dump(json{{"id", id}, {"error", to_json(e)}}), {}, {}});
+  answers_.push_back({dump(json{{"id", id}, {"error", to_json(e)}}), {}});
 }
 
 void Host::handle(const json& r) {
@@ -114,7 +114,7 @@ void Host::handle(const json& r) {
     auto text = engine_.script(*options, r.value("revert", false), r.value("batch_rows", std::int64_t{0}));
     if (!text) return answer_error(id, text.error());
     std::vector<std::uint8_t> bytes(text->begin(), text->end());
-    answers_.push_back({json{{"id", id}, {"bytes", bytes.size()}}.dump(), std::move(bytes), {}});
+    answers_.push_back({json{{"id", id}, {"bytes", bytes.size()}}.dump(), std::move(bytes)});
   } else if (type == "verify") {
     // The actual-after file is in incoming(0), copied there as a load's is; the
     // answer (the verification's view) comes when the engine has compared it.
@@ -138,15 +138,38 @@ void Host::handle(const json& r) {
   } else if (type == "report" || type == "csv" || type == "after") {
     const std::int64_t id = r.value("id", std::int64_t{0});
     if (type == "after") {
-      auto image = engine_.shared_after();
-      if (!image) return answer_error(id, image.error());
-      const std::size_t n = (*image)->size();
-      answers_.push_back({json{{"id", id}, {"bytes", n}}.dump(), {}, std::move(image.value())});
+      // Pieces of 8 MB: a few per slice of the export, each out of the heap at the
+      // slice's end.
+      constexpr std::size_t kPiece = 8u << 20;
+      struct Pieces {
+        std::vector<std::uint8_t> piece;
+        std::size_t total = 0;
+      };
+      auto out = std::make_shared<Pieces>();
+      auto send = [this, id, out] {
+        const std::size_t n = out->piece.size();
+        answers_.push_back({json{{"id", id}, {"piece", true}, {"bytes", n}}.dump(), std::move(out->piece)});
+        out->piece = {};
+      };
+      Status started = engine_.start_after_export(
+          [out, send](const std::uint8_t* b, std::size_t n) -> Status {
+            if (out->piece.empty()) out->piece.reserve(kPiece);
+            out->piece.insert(out->piece.end(), b, b + n);
+            out->total += n;
+            if (out->piece.size() >= kPiece) send();
+            return ok_status();
+          },
+          [this, id, out, send](std::optional<Error> e) {
+            if (e) return answer_error(id, *e);
+            if (!out->piece.empty()) send();
+            answers_.push_back({json{{"id", id}, {"size", out->total}}.dump(), {}});
+          });
+      if (!started) answer_error(id, started.error());
       return;
     }
     auto text = type == "report" ? engine_.report_text(r.value("format", "json")) : engine_.table_csv(r.value("table", ""));
     if (!text) return answer_error(id, text.error());
-    answers_.push_back({dump(json{{"id", id}, {"text", std::move(text.value())}}), {}, {}});
+    answers_.push_back({dump(json{{"id", id}, {"text", std::move(text.value())}}), {}});
   } else {
     engine_.report_error(make_error(ErrorCode::Internal, "the engine got a request of an unknown type", type));
   }
@@ -178,7 +201,7 @@ void Host::answer_verify() {
   if (engine_.verifications() > before) {
     verify_pending_.reset();
     const auto v = engine_.verification();
-    answers_.push_back({dump(json{{"id", id}, {"text", dump(to_json(*v))}}), {}, {}});
+    answers_.push_back({dump(json{{"id", id}, {"text", dump(to_json(*v))}}), {}});
   } else if (engine_.job().stage != "verify") {
     verify_pending_.reset();  // cancelled (or replaced by another job) before it ended
     answer_error(id, make_error(ErrorCode::Cancelled, "cancelled", "actual after"));

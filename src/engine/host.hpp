@@ -47,15 +47,15 @@ class Host {
   std::string take_messages();
 
   // An answer to a request with an id: {"id", "text"} or {"id", "error"}; with
-  // bytes (the after image, a CSV) `bytes` holds them and the JSON says "bytes": size.
+  // bytes (the PostgreSQL script) `bytes` holds them and the JSON says "bytes": size.
+  // The after image comes in pieces as it is made, each {"id", "piece": true,
+  // "bytes": size} with its bytes, then {"id", "size": the image's size}: the worker
+  // never holds a copy of the whole image.
   struct Answer {
     std::string json;
     std::vector<std::uint8_t> bytes;
-    // Bytes the engine keeps anyway (the after image), shared instead of copied into
-    // `bytes`; data() gives whichever the answer has.
-    std::shared_ptr<const std::vector<std::uint8_t>> shared;
-    const std::uint8_t* data() const { return shared ? shared->data() : bytes.data(); }
-    std::size_t size() const { return shared ? shared->size() : bytes.size(); }
+    const std::uint8_t* data() const { return bytes.data(); }
+    std::size_t size() const { return bytes.size(); }
   };
   bool has_answer() const { return !answers_.empty(); }
   Answer take_answer();

@@ -54,7 +54,7 @@ bool Host::handle_stepper(const std::string& type, const nlohmann::json& r) {
     return true;
   }
   if (id) {
-    answers_.push_back({nlohmann::json{{"id", id}, {"text", json_text(answer.value())}}.dump(), {}, {}});
+    answers_.push_back({nlohmann::json{{"id", id}, {"text", json_text(answer.value())}}.dump(), {}});
     return true;
   }
   (type == "trace_state" ? state_view_ : lineage_view_) =
@@ -71,7 +71,7 @@ void Host::answer_traces() {
       if (!(*view)["done"].get<bool>()) {
         still.emplace_back(id, std::move(options));
       } else {
-        answers_.push_back({nlohmann::json{{"id", id}, {"text", json_text(*view)}}.dump(), {}, {}});
+        answers_.push_back({nlohmann::json{{"id", id}, {"text", json_text(*view)}}.dump(), {}});
       }
     } else {
       // Dropped: a new snapshot, a cancel, a run, or a trace with other options.

@@ -3,7 +3,7 @@
 // cancel between two slices, so a cancel takes effect within the slice under way plus
 // cancel() itself. A load and a run are stepped whole in worker slices and every slice
 // is charged to the phase(s) it began and ended in (load, preflight, the run's copy,
-// normalization steps E1..P1, diff, after image, review); a cancel is then made in each
+// normalization steps E1..P1, diff, review, the after image's export); a cancel is then made in each
 // phase and timed; for each phase, its longest slice plus its cancel() must stay under
 // 250 ms. Then the snapshot loaded before must be as it was: no other published after
 // a cancel, and a run after all the cancels writes the very after.sqlite3 and report
@@ -35,13 +35,13 @@ constexpr double kWorkerSliceMs = 50;  // web/redline-worker.js SLICE_MS
 constexpr double kCancelMs = 250;      // issue #13
 
 // The test's phases, in the order a load and then a run go through them.
-const std::vector<std::string> kOrder = {"load", "preflight", "copy", "normalize", "diff", "after image", "review"};
+const std::vector<std::string> kOrder = {"load", "preflight", "copy", "normalize", "diff", "review", "export"};
 
 // The test's phase of what the engine is doing. A run not yet started is at its first
 // phase, the copy: a slice that starts it and ends past the copy went through it.
 std::string phase_of(const engine::JobView& j) {
   if (j.stage != "run") return j.stage;
-  if (j.phase.empty() || j.phase == "copy" || j.phase == "after image") return j.phase.empty() ? "copy" : j.phase;
+  if (j.phase.empty() || j.phase == "copy") return "copy";
   if (j.phase.rfind("diff", 0) == 0) return "diff";
   return "normalize";
 }
@@ -116,8 +116,33 @@ TEST(EngineCancel, AMillionRowsEveryPhaseWithin250msAndTheSnapshotStays) {
   e.start_run(options);
   pump_whole(e, slices);
   ASSERT_TRUE(e.run() && e.run()->ok);
+  // The after image as the page's download makes it: exported in worker slices, kept
+  // in pieces of 8 MB as the worker keeps it (a vector grown by doubling would charge
+  // the export's slices with copies of the whole image).
+  std::vector<std::vector<std::uint8_t>> pieces;
+  std::optional<Error> export_end = make_error(ErrorCode::Internal, "not ended");
+  auto start_export = [&] {
+    pieces.clear();
+    return e.start_after_export(
+        [&](const std::uint8_t* b, std::size_t n) {
+          if (pieces.empty() || pieces.back().size() + n > pieces.back().capacity()) {
+            pieces.emplace_back();
+            pieces.back().reserve(std::max<std::size_t>(n, 8u << 20));
+          }
+          pieces.back().insert(pieces.back().end(), b, b + n);
+          return ok_status();
+        },
+        [&](std::optional<Error> end) { export_end = std::move(end); });
+  };
+  ASSERT_TRUE(start_export().ok());
+  pump_whole(e, slices);
+  ASSERT_FALSE(export_end) << export_end->describe();
+  std::vector<std::uint8_t> exported;
+  for (const auto& piece : pieces) exported.insert(exported.end(), piece.begin(), piece.end());
+  pieces.clear();
   const auto want_after = e.export_after();
   ASSERT_TRUE(want_after.ok());
+  EXPECT_TRUE(*want_after == exported) << "the export in slices wrote other bytes than export_after()";
   const std::string want_report = e.run()->report_json;
   {
     auto out = sql::Database::deserialize(*want_after, "after.sqlite3", false);
@@ -129,29 +154,35 @@ TEST(EngineCancel, AMillionRowsEveryPhaseWithin250msAndTheSnapshotStays) {
     EXPECT_EQ(problems, "ok\n") << "the after image at 1M rows";
   }
 
+  enum Start { Load, Run, Export };  // a second load of the file, a run, an export of its after image
   struct Phase {
     const char* what;  // as phase_of() names it
-    bool load;  // a second load of the file, else a run
+    Start start;
     bool may_pass_in_a_slice;  // short enough to begin and end inside one slice
     std::function<bool(const engine::JobView&)> there;
   };
   const Phase phases[] = {
-      {"load", true, false, [](const engine::JobView& j) { return j.stage == "load" && j.fraction > 0.3; }},
-      {"preflight", true, false, [](const engine::JobView& j) { return j.stage == "preflight" && j.fraction > 0.2; }},
-      {"copy", false, true, [](const engine::JobView& j) { return j.stage == "run" && j.phase == "copy"; }},
-      {"normalize", false, false, [](const engine::JobView& j) { return j.stage == "run" && j.phase.rfind("M2", 0) == 0; }},
-      {"diff", false, false, [](const engine::JobView& j) { return j.stage == "run" && j.phase.rfind("diff", 0) == 0; }},
-      {"after image", false, false, [](const engine::JobView& j) { return j.phase == "after image" && j.fraction > 0; }},
-      {"review", false, false, [](const engine::JobView& j) { return j.stage == "review" && j.fraction > 0.3; }},
+      {"load", Load, false, [](const engine::JobView& j) { return j.stage == "load" && j.fraction > 0.3; }},
+      {"preflight", Load, false, [](const engine::JobView& j) { return j.stage == "preflight" && j.fraction > 0.2; }},
+      {"copy", Run, true, [](const engine::JobView& j) { return j.stage == "run" && j.phase == "copy"; }},
+      {"normalize", Run, false, [](const engine::JobView& j) { return j.stage == "run" && j.phase.rfind("M2", 0) == 0; }},
+      {"diff", Run, false, [](const engine::JobView& j) { return j.stage == "run" && j.phase.rfind("diff", 0) == 0; }},
+      {"review", Run, false, [](const engine::JobView& j) { return j.stage == "review" && j.fraction > 0.3; }},
+      {"export", Export, false, [](const engine::JobView& j) { return j.stage == "export" && j.fraction > 0.3; }},
   };
   double longest_cancel = 0;
   for (const Phase& ph : phases) {
     ASSERT_TRUE(slices.count(ph.what)) << ph.what << ": no slice of the whole load and run was in it";
     const Longest& slice = slices[ph.what];
-    if (ph.load) {
+    if (ph.start == Load) {
       e.start_load(bytes, "again.sqlite3");
+    } else if (ph.start == Run) {
+      e.start_run(options);
     } else {
       e.start_run(options);
+      e.finish();
+      ASSERT_TRUE(e.run() && e.run()->ok);
+      ASSERT_TRUE(start_export().ok());
     }
     if (!pump_into(e, ph.there)) {
       ASSERT_TRUE(ph.may_pass_in_a_slice) << ph.what << " was never reached";
@@ -174,8 +205,12 @@ TEST(EngineCancel, AMillionRowsEveryPhaseWithin250msAndTheSnapshotStays) {
     EXPECT_FALSE(e.error()) << ph.what << ": " << e.error()->describe();
     EXPECT_EQ(e.generation(), generation) << ph.what << ": another snapshot was published";
     EXPECT_EQ(e.loaded(), loaded) << ph.what;
-    if (!ph.load) {
+    if (ph.start == Run) {
       EXPECT_FALSE(e.run()) << ph.what << ": a cancelled run is not published";
+    } else if (ph.start == Export) {
+      ASSERT_TRUE(export_end);
+      EXPECT_EQ(export_end->code, ErrorCode::Cancelled) << ph.what;
+      EXPECT_TRUE(e.run() && e.run()->ok) << ph.what << ": a cancelled export leaves the run";
     }
   }
   // Any phase not named above (a stage added later) is bounded too.

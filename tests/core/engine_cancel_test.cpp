@@ -1,6 +1,6 @@
 // Cancel as the worker's engine sees it (issue #13): whatever the engine is doing (a
-// load, the preflight, the run's copy, normalization and diff, the after image, the
-// review), cancel() stops it at once, with no error shown, and the snapshot loaded
+// load, the preflight, the run's copy, normalization and diff, the review, the
+// after image's export), cancel() stops it at once, with no error shown, and the snapshot loaded
 // before stays loaded as it was: a run after the cancel writes the very after.sqlite3
 // and report of a run that was never interrupted.
 #include <gtest/gtest.h>
@@ -100,7 +100,6 @@ TEST(EngineCancel, EveryPhaseStopsAndTheLoadedSnapshotStaysAsItWas) {
       {"copy", [](const engine::JobView& j) { return j.stage == "run" && j.phase == "copy"; }},
       {"normalize", [](const engine::JobView& j) { return j.stage == "run" && j.phase.rfind("M2", 0) == 0; }},
       {"diff", [](const engine::JobView& j) { return j.stage == "run" && j.phase.rfind("diff", 0) == 0; }},
-      {"after image", [](const engine::JobView& j) { return j.phase == "after image" && j.fraction > 0; }},
       {"review", [](const engine::JobView& j) { return j.stage == "review" && j.fraction > 0.3; }},
   };
   for (const Phase& ph : phases) {
@@ -111,4 +110,20 @@ TEST(EngineCancel, EveryPhaseStopsAndTheLoadedSnapshotStaysAsItWas) {
     EXPECT_FALSE(e.export_after().ok()) << ph.what;
     same_result(ph.what);
   }
+
+  // The after image's export: cancelled, it ends with Cancelled and the run stays.
+  std::optional<Error> end;
+  std::size_t written = 0;
+  ASSERT_TRUE(e.start_after_export([&](const std::uint8_t*, std::size_t n) { written += n; return ok_status(); },
+                                   [&](std::optional<Error> x) { end = x.value_or(make_error(ErrorCode::Internal, "done")); })
+                  .ok());
+  ASSERT_TRUE(pump_until(e, [](const engine::JobView& j) { return j.stage == "export" && j.fraction > 0; }));
+  EXPECT_GT(written, 0u);
+  cancel_now(e, "export");
+  ASSERT_TRUE(end);
+  EXPECT_EQ(end->code, ErrorCode::Cancelled);
+  ASSERT_TRUE(e.run() && e.run()->ok) << "a cancelled export leaves the run as it was";
+  auto after = e.export_after();
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(*after == *want_after);
 }

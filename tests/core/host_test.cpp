@@ -132,12 +132,52 @@ TEST(WorkerProtocol, ADemoLoadsRunsAndIsReviewedThroughMessagesOnly) {
   p.session.download_report("md", "x-report.md", "text/markdown");
   auto md = p.answer();
   EXPECT_NE(md.value("text", "").find("#"), std::string::npos);
+  // The after image comes in pieces as the export makes it, then its size; together
+  // they are the engine's own export_after().
   p.host.post(R"({"type":"after","id":77})");
+  EXPECT_EQ(p.host.engine().job().stage, "export") << "the export is a job";
+  std::vector<std::uint8_t> image;
+  int pieces = 0;
+  nlohmann::json final_answer;
+  p.until([&] {
+    while (p.host.has_answer()) {
+      auto a = p.host.take_answer();
+      auto j = nlohmann::json::parse(a.json);
+      EXPECT_EQ(j["id"], 77);
+      if (j.value("piece", false)) {
+        EXPECT_EQ(j["bytes"], a.size());
+        image.insert(image.end(), a.bytes.begin(), a.bytes.end());
+        ++pieces;
+      } else {
+        final_answer = j;
+      }
+    }
+    return !final_answer.is_null();
+  });
+  ASSERT_FALSE(final_answer.contains("error")) << final_answer.dump();
+  EXPECT_EQ(final_answer["size"], image.size());
+  EXPECT_GE(pieces, 1);
+  ASSERT_GT(image.size(), 100u);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(image.data()), 15), "SQLite format 3");
+  auto whole = p.host.engine().export_after();
+  ASSERT_TRUE(whole.ok());
+  EXPECT_TRUE(*whole == image);
+  p.slice();
+  EXPECT_FALSE(p.session.job().active) << "the export's job ended";
+
+  // A second export while one is under way is refused; a cancel stops the first.
+  p.host.post(R"({"type":"after","id":78})");
+  p.host.post(R"({"type":"after","id":79})");
   ASSERT_TRUE(p.host.has_answer());
-  auto after = p.host.take_answer();
-  EXPECT_EQ(nlohmann::json::parse(after.json)["bytes"], after.size());
-  ASSERT_GT(after.size(), 100u);
-  EXPECT_EQ(std::string(reinterpret_cast<const char*>(after.data()), 15), "SQLite format 3");
+  auto refused = nlohmann::json::parse(p.host.take_answer().json);
+  EXPECT_EQ(refused["id"], 79);
+  EXPECT_TRUE(refused.contains("error")) << refused.dump();
+  p.host.post(R"({"type":"cancel"})");
+  nlohmann::json cancelled;
+  while (p.host.has_answer()) cancelled = nlohmann::json::parse(p.host.take_answer().json);
+  EXPECT_EQ(cancelled["id"], 78);
+  EXPECT_EQ(cancelled["error"]["code"], "cancelled") << cancelled.dump();
+  EXPECT_TRUE(p.session.run() && p.session.run()->ok) << "a cancelled export leaves the run as it was";
 }
 
 TEST(WorkerProtocol, CancelInEachPhaseLeavesTheLoadedSnapshotAndTheNextRunTheSame) {
