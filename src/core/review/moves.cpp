@@ -486,6 +486,12 @@ struct MovesJob::Impl {
       if (*r == sql::StepResult::Row) tm.content_type_id = ct->column_int(0);
     }
 
+    // One entry per row at most, reserved: grown by doubling, the largest table's
+    // entries (~24 bytes a row) would hold up to twice their size at the review's peak.
+    auto rows = before.query_int("SELECT count(*) FROM " + sql::quote_ident(at.table));
+    if (!rows) return rows.error();
+    tm.moved.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, rows->value_or(0))));
+
     std::string q = "SELECT id";
     for (const auto& c : cols) q += ", " + norm::text_or_empty(sb, at.table, c, "t");
     q += " FROM " + sql::quote_ident(at.table) + " AS t ORDER BY id";
@@ -565,9 +571,6 @@ struct MovesJob::Impl {
       if (m.has_data || m.links > 0) tm.moved.push_back(m);
       REDLINE_TRY(b.next());
     }
-    const std::uint64_t ti = out.address_tables.size();
-    for (std::size_t r = 0; r < tm.moved.size(); ++r)
-      if (tm.moved[r].address_id != 0) out.address_index.emplace_back(tm.moved[r].address_id, ti << 32 | r);
     out.address_tables.push_back(std::move(tm));
     m2.reset();
     return true;
@@ -593,6 +596,16 @@ struct MovesJob::Impl {
     if (!finished) return false;
     ++next;
     if (next > tables.size()) {
+      // The address index, its size known first (reserved, not grown by doubling).
+      std::size_t n = 0;
+      for (const auto& tm : out.address_tables)
+        for (const auto& m : tm.moved) n += m.address_id != 0;
+      out.address_index.reserve(n);
+      for (std::size_t ti = 0; ti < out.address_tables.size(); ++ti) {
+        const auto& moved = out.address_tables[ti].moved;
+        for (std::size_t r = 0; r < moved.size(); ++r)
+          if (moved[r].address_id != 0) out.address_index.emplace_back(moved[r].address_id, std::uint64_t{ti} << 32 | r);
+      }
       std::sort(out.address_index.begin(), out.address_index.end());
       return true;
     }
