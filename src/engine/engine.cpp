@@ -186,7 +186,10 @@ void Engine::pump(double budget_ms) {
     page_served_ = page_request_;
   }
   if (export_) {
-    std::optional<Progress> p = step_stage(*export_->job, budget_ms, "after image");
+    // Short steps: the pages go to the sink, and what the caller holds of them between
+    // two pump() calls (the worker: until its slice ends) grows with the step.
+    constexpr double kExportStepMs = 5;
+    std::optional<Progress> p = step_stage(*export_->job, std::min(budget_ms, kExportStepMs), "after image");
     if (!p) return;
     if (p->state == JobState::Done) return end_export(std::nullopt);
     return end_export(p->error.value_or(make_error(ErrorCode::Internal, "cannot copy the result")));

@@ -138,9 +138,10 @@ void Host::handle(const json& r) {
   } else if (type == "report" || type == "csv" || type == "after") {
     const std::int64_t id = r.value("id", std::int64_t{0});
     if (type == "after") {
-      // Pieces of 8 MB: a few per slice of the export, each out of the heap at the
-      // slice's end.
-      constexpr std::size_t kPiece = 8u << 20;
+      // Pieces of 1 MB, each out of the heap at the end of the slice that made it: a
+      // slice makes tens of MB, and larger pieces held until then grew the heap
+      // (8 MB pieces: by ~60 MB at 1M rows).
+      constexpr std::size_t kPiece = 1u << 20;
       struct Pieces {
         std::vector<std::uint8_t> piece;
         std::size_t total = 0;
@@ -186,6 +187,11 @@ bool Host::pump(double budget_ms) {
     const bool more = engine_.job().active || (search && !search->done) || engine_.trace_busy();
     if (!more) return false;
     if (spent() >= budget_ms) return true;
+    // Pieces of the after image waiting: out of the heap first (the worker sends them
+    // at the end of its slice), or a slice would hold tens of MB of them.
+    std::size_t waiting = 0;
+    for (const Answer& a : answers_) waiting += a.bytes.size();
+    if (waiting >= (4u << 20)) return true;
   }
 }
 

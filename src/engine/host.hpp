@@ -48,7 +48,7 @@ class Host {
 
   // An answer to a request with an id: {"id", "text"} or {"id", "error"}; with
   // bytes (the PostgreSQL script) `bytes` holds them and the JSON says "bytes": size.
-  // The after image comes in pieces as it is made, each {"id", "piece": true,
+  // The after image comes in pieces (1 MB) as it is made, each {"id", "piece": true,
   // "bytes": size} with its bytes, then {"id", "size": the image's size}: the worker
   // never holds a copy of the whole image.
   struct Answer {
