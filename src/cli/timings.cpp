@@ -42,22 +42,36 @@ Timings::Timings(bool on) : on_(on), start_wall_(wall_ms()), start_cpu_(cpu_ms()
 void Timings::line(const std::string& what, double wall0, double cpu0) {
   double rss, peak;
   memory_mib(rss, peak);
+  line(what, wall0, cpu0, rss, peak);
+}
+
+void Timings::line(const std::string& what, double wall0, double cpu0, double rss, double peak) {
   std::fprintf(stderr, "timings: %-48s %9.1f %9.1f %9.1f %9.1f\n", what.c_str(), wall_ - wall0, cpu_ - cpu0, rss, peak);
 }
 
 void Timings::finish(engine::Engine& engine) {
   if (!on_) return engine.finish();
+  // Consecutive pumps with the same name (the export's short steps) make one line:
+  // printed when the next name comes, with the memory after its last pump.
+  std::string open;
+  double w0 = wall_, c0 = cpu_, rss = 0, peak = 0;
   while (engine.job().active) {
     // A pump runs the stage's next piece: named by where the job stood before it and
-    // where it stands after ("run: diff: opening > after image" is the diff).
+    // where it stands after ("run: diff: opening > done" is the diff).
     std::string what = engine.job().stage + ": " + engine.job().phase;
     engine.pump(1e300);
     what += " > " + (engine.job().active ? engine.job().phase : std::string("idle"));
-    const double w0 = wall_, c0 = cpu_;
+    if (what != open) {
+      if (!open.empty()) line(open, w0, c0, rss, peak);  // it ended where this pump began
+      open = what;
+      w0 = wall_;
+      c0 = cpu_;
+    }
     wall_ = wall_ms();
     cpu_ = cpu_ms();
-    line(what, w0, c0);
+    memory_mib(rss, peak);
   }
+  if (!open.empty()) line(open, w0, c0, rss, peak);
 }
 
 void Timings::mark(const std::string& what) {

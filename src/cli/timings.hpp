@@ -1,8 +1,8 @@
 // `--timings`: a phase-by-phase account of a command's whole run on stderr (wall and
 // CPU milliseconds, resident and peak memory after each phase), to see where the time
 // and memory of a run outside the normalization's own steps go. The engine is driven
-// exactly as Engine::finish() drives it (pump until idle), one pump per line, so the
-// results are the same with or without it.
+// exactly as Engine::finish() drives it (pump until idle), a line per pump (pumps in a
+// row with the same name summed in one), so the results are the same with or without it.
 #pragma once
 
 #include <string>
@@ -22,7 +22,8 @@ class Timings {
   void total();
 
  private:
-  void line(const std::string& what, double wall0, double cpu0);
+  void line(const std::string& what, double wall0, double cpu0);  // memory as it is now
+  void line(const std::string& what, double wall0, double cpu0, double rss, double peak);
   bool on_;
   double start_wall_, start_cpu_, wall_, cpu_;
 };
