@@ -54,8 +54,6 @@ class Host {
   struct Answer {
     std::string json;
     std::vector<std::uint8_t> bytes;
-    const std::uint8_t* data() const { return bytes.data(); }
-    std::size_t size() const { return bytes.size(); }
   };
   bool has_answer() const { return !answers_.empty(); }
   Answer take_answer();

@@ -60,7 +60,7 @@ EMSCRIPTEN_KEEPALIVE const char* redline_worker_take_answer() {
   g_answer = g_host.has_answer() ? g_host.take_answer() : redline::engine::Host::Answer{};
   return g_answer.json.c_str();
 }
-EMSCRIPTEN_KEEPALIVE const std::uint8_t* redline_worker_answer_data() { return g_answer.data(); }
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* redline_worker_answer_data() { return g_answer.bytes.data(); }
 EMSCRIPTEN_KEEPALIVE void redline_worker_answer_release() { g_answer = {}; }
 
 // Issue #7: can a file of `size` bytes starting with the `head_size` bytes at `head`

@@ -145,7 +145,7 @@ TEST(WorkerProtocol, ADemoLoadsRunsAndIsReviewedThroughMessagesOnly) {
       auto j = nlohmann::json::parse(a.json);
       EXPECT_EQ(j["id"], 77);
       if (j.value("piece", false)) {
-        EXPECT_EQ(j["bytes"], a.size());
+        EXPECT_EQ(j["bytes"], a.bytes.size());
         image.insert(image.end(), a.bytes.begin(), a.bytes.end());
         ++pieces;
       } else {
