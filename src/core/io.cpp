@@ -5,6 +5,9 @@
 #include <cstring>
 #include <memory>
 #include <sys/stat.h>
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+#include <sys/mman.h>
+#endif
 
 namespace redline {
 
@@ -20,7 +23,10 @@ Result<std::vector<std::uint8_t>> read_file(const std::string& path) {
   // reads whole.
   std::vector<std::uint8_t> out;
   struct stat st {};
-  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    out.reserve(static_cast<std::size_t>(st.st_size));
+    advise_huge_pages(out.data(), out.capacity());
+  }
   constexpr std::size_t kChunk = std::size_t{1} << 18;
   std::unique_ptr<std::uint8_t[]> chunk(new std::uint8_t[kChunk]);
   for (;;) {
@@ -32,6 +38,21 @@ Result<std::vector<std::uint8_t>> read_file(const std::string& path) {
   std::fclose(f);
   if (failed) return make_error(ErrorCode::Io, "read error", path);
   return out;
+}
+
+void advise_huge_pages(void* data, std::size_t size) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(__EMSCRIPTEN__)
+  // Only whole huge pages inside the buffer: madvise wants page-aligned bounds, and a
+  // huge page reaching past the buffer would be shared with whatever lies beside it.
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t last = (begin + size) & ~(kHuge - 1);
+  if (data && last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)size;
+#endif
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "core/sqlite.hpp"
 
+#include "core/io.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -103,6 +105,7 @@ bool ImageBuffer::allocate(std::size_t size) {
   data_ = static_cast<std::uint8_t*>(sqlite3_malloc64(static_cast<sqlite3_uint64>(size)));
   size_ = data_ ? size : 0;
   filled_ = 0;
+  advise_huge_pages(data_, size_);
   return data_ != nullptr;
 }
 
