@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 
+#include "core/migrate/hazards.hpp"
 #include "core/migrate/normalize.hpp"
 #include "core/sliced_copy.hpp"
 
@@ -19,6 +20,63 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
+struct PrepareRunJob::Impl {
+  sql::Database& before;
+  NormalizeOptions options;
+  std::unique_ptr<SlicedCopy> copy;
+  sql::Database copied;
+  std::unique_ptr<HazardJob> hazards;  // on `copied`
+  PreparedRun out;
+
+  Impl(sql::Database& b, NormalizeOptions o) : before(b), options(std::move(o)) {}
+
+  Result<bool> work(double budget_ms) {
+    auto t0 = std::chrono::steady_clock::now();
+    if (!hazards) {
+      if (!copy) {
+        copy = std::make_unique<SlicedCopy>();
+        REDLINE_TRY(copy->start(before));
+      }
+      auto copied_all = copy->step_until([&] { return ms_since(t0) >= budget_ms; });
+      if (!copied_all || !*copied_all) return copied_all;
+      copied = copy->take();
+      copy.reset();
+      hazards = std::make_unique<HazardJob>(copied, options, true);
+      return false;
+    }
+    auto h = outcome(hazards->step(budget_ms));
+    if (!h || !*h) return h;
+    out.hazards = hazards->hazards();
+    out.m1_plan = hazards->kept_m1_plan();
+    out.votes = hazards->kept_votes();
+    hazards.reset();  // ended: its scratch tables stay
+    out.copy = std::move(copied);
+    out.options = options;
+    return true;
+  }
+
+  Position position() const {
+    if (!hazards) return {0.1 * (copy ? copy->fraction() : 0.0), "copy"};
+    Progress p = hazards->progress();
+    return {0.1 + 0.9 * p.fraction, p.phase};
+  }
+
+  // Nothing is kept: the copy and its scratch tables go.
+  void abandon(const Error&) {
+    copy.reset();
+    hazards.reset();
+    copied = sql::Database();
+  }
+};
+
+PrepareRunJob::PrepareRunJob(sql::Database& before, NormalizeOptions options)
+    : impl_(std::make_unique<Impl>(before, std::move(options))) {}
+PrepareRunJob::~PrepareRunJob() = default;
+Result<bool> PrepareRunJob::work(double budget_ms) { return impl_->work(budget_ms); }
+Position PrepareRunJob::position() const { return impl_->position(); }
+void PrepareRunJob::abandon(const Error& why) { impl_->abandon(why); }
+PreparedRun PrepareRunJob::take() { return std::move(impl_->out); }
+
 struct RunJob::Impl {
   enum class Phase { Copy, Normalize, Diff, Done };
 
@@ -31,8 +89,10 @@ struct RunJob::Impl {
   std::unique_ptr<NormalizeJob> normalize;
   std::unique_ptr<diff::DiffJob> diff_job;
   std::shared_ptr<const diff::DiffResult> diff;
+  std::unique_ptr<PreparedRun> prepared;  // until the copy phase takes it
 
-  Impl(sql::Database& b, ReportInput input, NormalizeOptions o) : before(b), options(std::move(o)) {
+  Impl(sql::Database& b, ReportInput input, NormalizeOptions o, std::unique_ptr<PreparedRun> p)
+      : before(b), options(std::move(o)), prepared(std::move(p)) {
     report.input = std::move(input);
     report.timings = options.record_timings;
   }
@@ -41,16 +101,24 @@ struct RunJob::Impl {
     switch (phase) {
       case Phase::Copy: {
         auto t0 = std::chrono::steady_clock::now();
-        if (!copy) {
-          copy = std::make_unique<SlicedCopy>();
-          REDLINE_TRY(copy->start(before));
+        if (prepared) {
+          after = std::move(prepared->copy);
+        } else {
+          if (!copy) {
+            copy = std::make_unique<SlicedCopy>();
+            REDLINE_TRY(copy->start(before));
+          }
+          auto copied = copy->step_until([&] { return ms_since(t0) >= budget_ms; });
+          if (!copied || !*copied) return copied;
+          after = copy->take();
+          copy.reset();
         }
-        auto copied = copy->step_until([&] { return ms_since(t0) >= budget_ms; });
-        if (!copied || !*copied) return copied;
-        after = copy->take();
-        copy.reset();
         normalize = std::make_unique<NormalizeJob>(after, options);
         normalize->set_no_undo();  // the copy is of no use unless the run ends Done
+        // Other options: the run's own preflight (it drops the prepared scratch tables).
+        if (prepared && same_preflight(prepared->options, options))
+          normalize->adopt_preflight(std::move(prepared->hazards), prepared->m1_plan, prepared->votes);
+        prepared.reset();
         phase = Phase::Normalize;
         return false;
       }
@@ -110,8 +178,9 @@ struct RunJob::Impl {
   }
 };
 
-RunJob::RunJob(sql::Database& before, ReportInput input, NormalizeOptions options)
-    : impl_(std::make_unique<Impl>(before, std::move(input), std::move(options))) {}
+RunJob::RunJob(sql::Database& before, ReportInput input, NormalizeOptions options,
+               std::unique_ptr<PreparedRun> prepared)
+    : impl_(std::make_unique<Impl>(before, std::move(input), std::move(options), std::move(prepared))) {}
 RunJob::~RunJob() = default;
 
 Result<bool> RunJob::work(double budget_ms) { return impl_->work(budget_ms); }

@@ -8,16 +8,51 @@
 
 #include "core/diff/diff.hpp"
 #include "core/job.hpp"
+#include "core/migrate/hazards.hpp"
 #include "core/migrate/normalize_options.hpp"
 #include "core/review/report.hpp"
 #include "core/sqlite.hpp"
 
 namespace redline {
 
+// The start of a run, made ahead of it while the user looks at the loaded snapshot
+// (the page's load): the copy of the before that the run normalizes, and the hazards
+// found on it with `options`, their scratch tables kept (M1's plan, M3's vote). The
+// page shows those hazards before any run, and a run then starts at its first step.
+struct PreparedRun {
+  sql::Database copy;
+  NormalizeOptions options;
+  std::vector<Hazard> hazards;
+  bool m1_plan = false, votes = false;
+};
+
+// Makes a PreparedRun: the copy, then the preflight on it. `before` must outlive the
+// job and is never modified.
+class PrepareRunJob final : public Job {
+ public:
+  PrepareRunJob(sql::Database& before, NormalizeOptions options);
+  ~PrepareRunJob();
+  PrepareRunJob(const PrepareRunJob&) = delete;
+  PrepareRunJob& operator=(const PrepareRunJob&) = delete;
+
+  // After Done, once.
+  PreparedRun take();
+
+ private:
+  Result<bool> work(double budget_ms) override;
+  Position position() const override;
+  void abandon(const Error& why) override;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 class RunJob final : public Job {
  public:
   // `before` must outlive the job and is never modified. cancel(): nothing is kept.
-  RunJob(sql::Database& before, ReportInput input, NormalizeOptions options);
+  // With `prepared` (of this `before`, unchanged since) the run normalizes its copy,
+  // and takes its hazards when same_preflight() says they are the options' own.
+  RunJob(sql::Database& before, ReportInput input, NormalizeOptions options,
+         std::unique_ptr<PreparedRun> prepared = nullptr);
   ~RunJob();
   RunJob(const RunJob&) = delete;
   RunJob& operator=(const RunJob&) = delete;

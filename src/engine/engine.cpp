@@ -81,7 +81,7 @@ void Engine::start_run(const NormalizeOptions& options) {
   error_.reset();
   clear_pages();
   run_options_ = options;
-  run_ = std::make_unique<RunJob>(*db_, loaded_->input, options);
+  run_ = std::make_unique<RunJob>(*db_, loaded_->input, options, std::move(prepared_));
   run_active_ = true;
   run_view_.reset();
   diff_.reset();
@@ -103,7 +103,7 @@ void Engine::cancel() {
   demo_db_.reset();
   load_.reset();
   load_is_demo_ = false;
-  hazard_job_.reset();
+  prepare_job_.reset();
   to_publish_.reset();
   verify_load_.reset();
   if (run_active_ && run_) {
@@ -337,15 +337,16 @@ void Engine::preflight(double budget_ms) {
   auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
   if (!pub.preflight_done) {
     if (page_preflight_ && pub.snapshot.summary.kind != "not_crm") {
-      if (!hazard_job_) hazard_job_ = std::make_unique<HazardJob>(pub.snapshot.db, NormalizeOptions{});
-      std::optional<Progress> p = step_stage(*hazard_job_, budget_ms, "hazards");
+      if (!prepare_job_) prepare_job_ = std::make_unique<PrepareRunJob>(pub.snapshot.db, NormalizeOptions{});
+      std::optional<Progress> p = step_stage(*prepare_job_, budget_ms, "hazards");
       if (!p) return;
       if (p->state == JobState::Done) {
-        pub.hazards = hazard_job_->hazards();
+        pub.prepared = std::make_unique<PreparedRun>(prepare_job_->take());
+        pub.hazards = pub.prepared->hazards;
       } else {
         pub.preflight_error = p->error.value_or(make_error(ErrorCode::Internal, "the hazard preflight failed"));
       }
-      hazard_job_.reset();
+      prepare_job_.reset();
     }
     pub.preflight_done = true;
     job_.phase = "fingerprint";
@@ -395,6 +396,7 @@ void Engine::publish(Published p) {
   view->input = report_input(view->summary, std::move(p.sha256));
   view->hazards = std::move(p.hazards);
   view->preflight_error = std::move(p.preflight_error);
+  prepared_ = std::move(p.prepared);
   run_.reset();
   run_view_.reset();
   diff_.reset();

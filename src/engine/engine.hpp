@@ -177,8 +177,11 @@ class Engine {
   Status start_after_export(sql::SerializeJob::Sink sink, ExportDone done);
   // Whether a load also prepares what only the page shows: the hazards found with the
   // default options before any run (loaded()->hazards) and its text's characters for the
-  // font. The command line turns it off: it draws nothing, and its run finds the
-  // hazards again with the run's own options (the report's are those, either way).
+  // font. The hazards are found on the copy a run normalizes (PrepareRunJob), kept for
+  // the first run after the load: it starts at its first step, and with the default
+  // resolutions takes those hazards as its own. The command line turns it off: it
+  // draws nothing, and its run finds the hazards with the run's own options (the
+  // report's are those, either way).
   void set_page_preflight(bool on) { page_preflight_ = on; }
   // The SHA-256 (lowercase hex) of the bytes of the load just started, computed by
   // whoever had them first (the page's worker hashes the file with the browser's own
@@ -277,13 +280,17 @@ class Engine {
     bool preflight_done = false;
     std::vector<Hazard> hazards;
     std::optional<Error> preflight_error;
+    std::unique_ptr<PreparedRun> prepared;  // the page's: a run's start, with the hazards
     Sha256 digest;
     std::size_t hashed = 0;  // bytes of `original` in `digest`
     std::string sha256;      // set when all are
     std::unique_ptr<load::TextCharsJob> chars;
   };
   std::optional<Published> to_publish_;
-  std::unique_ptr<HazardJob> hazard_job_;  // the preflight of to_publish_
+  std::unique_ptr<PrepareRunJob> prepare_job_;  // the page's preflight of to_publish_
+  // The loaded snapshot's run, prepared by the page's preflight (with the default
+  // options), until a run takes it: only the first run after a load starts from it.
+  std::unique_ptr<PreparedRun> prepared_;
 
   std::unique_ptr<RunJob> run_;                  // owns the after database once done
   NormalizeOptions run_options_;

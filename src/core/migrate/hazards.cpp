@@ -35,6 +35,18 @@ bool has_blocker(const std::vector<Hazard>& hazards) {
                      [](const Hazard& h) { return h.severity == Severity::Blocker; });
 }
 
+bool same_preflight(const NormalizeOptions& a, const NormalizeOptions& b) {
+  // Every option but those the preflight does not read, so that an option added later
+  // counts until it is known not to.
+  auto preflight_part = [](NormalizeOptions o) {
+    o.now.clear();
+    o.strict = false;
+    o.record_timings = false;
+    return options_to_json(o);
+  };
+  return preflight_part(a) == preflight_part(b);
+}
+
 namespace {
 
 using norm::DbState;

@@ -44,6 +44,11 @@ Result<std::vector<Hazard>> find_hazards(sql::Database& db, const NormalizeOptio
 
 bool has_blocker(const std::vector<Hazard>& hazards);
 
+// Whether the preflight with `a` finds the same hazards and keeps the same scratch
+// tables as with `b`: they agree on every option but the run's time, --strict and
+// timings (the three resolutions, today).
+bool same_preflight(const NormalizeOptions& a, const NormalizeOptions& b);
+
 // find_hazards as a resumable job (the engine's preflight, core/job.hpp): on a large
 // snapshot the preflight takes seconds, so step(budget_ms) runs slices of its queries (table by table,
 // and the big tables in row ranges) until about budget_ms have passed. Reads nothing but

@@ -108,6 +108,11 @@ struct NormalizeJob::Impl {
   bool m1_ran = false;
   std::vector<CarriedColumn> carried;  // the CRM tables' extra columns, at the start
   std::unique_ptr<HazardJob> preflight_job;  // while the preflight runs
+  struct Adopted {
+    std::vector<Hazard> hazards;
+    bool m1_plan = false, votes = false;
+  };
+  std::optional<Adopted> adopted;  // adopt_preflight()'s, until the preflight takes it
   bool m1_plan_ready = false;      // temp.redline_m1 filled by the preflight
   bool votes_ready = false;        // temp.redline_votes filled by the preflight
   StepQueue queue;                 // the rest of the current unit's work
@@ -1009,6 +1014,16 @@ struct NormalizeJob::Impl {
     auto s = RunTransaction::begin(db);
     if (!s) return s.error();
     sp.emplace(std::move(s.value()));
+    if (adopted) {
+      queue.then([this]() -> Result<bool> {
+        hazards = std::move(adopted->hazards);
+        m1_plan_ready = adopted->m1_plan;
+        votes_ready = adopted->votes;
+        adopted.reset();
+        return hazards_found();
+      });
+      return ok_status();
+    }
     // The hazards, in slices, inside the run's transaction: the temp tables it leaves
     // (M1's plan, M3's vote) are the run's, and go with a rollback.
     preflight_job = std::make_unique<HazardJob>(db, opt, true);
@@ -1020,16 +1035,21 @@ struct NormalizeJob::Impl {
           m1_plan_ready = preflight_job->kept_m1_plan();
           votes_ready = preflight_job->kept_votes();
           preflight_job.reset();
-          if (opt.username_collision == CollisionResolution::Stop) {
-            for (const auto& hz : hazards) {
-              if (hz.kind != "username_collision") continue;
-              status = "refused";
-              return make_error(ErrorCode::Hazard, "stopped before any change: " + hz.message, "resolution 'stop'");
-            }
-          }
-          return true;
+          return hazards_found();
         });
     return ok_status();
+  }
+
+  // The preflight's end: resolution 'stop' stops the run here.
+  Result<bool> hazards_found() {
+    if (opt.username_collision == CollisionResolution::Stop) {
+      for (const auto& hz : hazards) {
+        if (hz.kind != "username_collision") continue;
+        status = "refused";
+        return make_error(ErrorCode::Hazard, "stopped before any change: " + hz.message, "resolution 'stop'");
+      }
+    }
+    return true;
   }
 
   // The result against the after shape (columns, types, nullability, keys, indexes)
@@ -1232,6 +1252,9 @@ const std::vector<StepRecord>& NormalizeJob::steps() const { return impl_->steps
 void NormalizeJob::set_statement_hook(StatementHook hook) { impl_->hook = std::move(hook); }
 void NormalizeJob::set_commit_check(CommitCheck check) { impl_->check = std::move(check); }
 void NormalizeJob::set_no_undo() { impl_->undo = false; }
+void NormalizeJob::adopt_preflight(std::vector<Hazard> hazards, bool m1_plan, bool votes) {
+  impl_->adopted = Impl::Adopted{std::move(hazards), m1_plan, votes};
+}
 
 void NormalizeJob::fill_report(Report& report) const {
   const Impl& m = *impl_;

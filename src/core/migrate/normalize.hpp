@@ -56,6 +56,12 @@ class NormalizeJob final : public Job {
   // still says "rolled_back": nothing of it is kept). Before the first step().
   void set_no_undo();
 
+  // The preflight already made on this database, unchanged since, with options whose
+  // hazards are these (same_preflight()): the hazards, and whether its scratch tables
+  // (M1's plan, M3's vote) were kept. The run then does not look for them again
+  // (RunJob with a PreparedRun). Before the first step().
+  void adopt_preflight(std::vector<Hazard> hazards, bool m1_plan, bool votes);
+
  private:
   Result<bool> work(double budget_ms) override;
   Position position() const override;
