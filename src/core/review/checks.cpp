@@ -340,6 +340,12 @@ CheckItem api_item(const char* id, const char* title, const char* endpoint, cons
 struct DanglingKey {
   std::string cond;
   std::string column;
+  // A one-column key to a parent's INTEGER PRIMARY KEY: its walk joins the parent
+  // (`join`, at most one row each) and reads `dangles` instead of evaluating `cond`'s
+  // NOT EXISTS per row, whose subquery seeks from the root every time; the join's
+  // cursor stays where the last row left it, and in key order the next parent is
+  // mostly the same row or the one after it (~1.5-2x fewer cycles).
+  std::string join, dangles;
 };
 
 // The key values a walk of one key in key order has reached: the last value and rowid
@@ -558,7 +564,12 @@ Result<std::map<std::string, std::vector<DanglingKey>>> dangling_keys(sql::Datab
       }
       std::string cond = set;
       if (s.table(parent)) cond += " AND NOT EXISTS (SELECT 1 FROM " + sql::quote_ident(parent) + " AS p WHERE " + match + ")";
-      conds.push_back({std::move(cond), cols.size() == 1 ? cols[0].first : std::string()});
+      DanglingKey k{std::move(cond), cols.size() == 1 ? cols[0].first : std::string(), {}, {}};
+      if (cols.size() == 1 && !cols[0].second.empty() && norm::is_rowid_key(s, parent, cols[0].second)) {
+        k.join = " LEFT JOIN " + sql::quote_ident(parent) + " AS p ON " + match;
+        k.dangles = "p." + sql::quote_ident(cols[0].second) + " IS NULL";
+      }
+      conds.push_back(std::move(k));
     }
     if (!conds.empty()) out[table] = std::move(conds);
   }
@@ -574,9 +585,10 @@ std::string any_dangling(const std::vector<DanglingKey>& keys) {
 
 // The rows of `table` in the order of `column` (then rowid), non-NULL only, with the
 // key's dangling condition: from the start, or from the row after (value, rowid).
-std::string walk_sql(const std::string& table, const std::string& column, const std::string& cond, int from) {
-  const std::string col = "c." + sql::quote_ident(column);
-  std::string q = "SELECT c.rowid, " + col + ", (" + cond + ") FROM " + sql::quote_ident(table) + " AS c WHERE ";
+std::string walk_sql(const std::string& table, const DanglingKey& k, int from) {
+  const std::string col = "c." + sql::quote_ident(k.column);
+  std::string q = "SELECT c.rowid, " + col + ", (" + (k.join.empty() ? k.cond : k.dangles) + ") FROM " +
+                  sql::quote_ident(table) + " AS c" + k.join + " WHERE ";
   // 0: the first rows; 1: the rest of the value the last call stopped in (an index
   // seek on (value, rowid)); 2: the values after it.
   if (from == 0) q += col + " IS NOT NULL ORDER BY " + col + ", c.rowid";
@@ -590,7 +602,7 @@ std::string walk_sql(const std::string& table, const std::string& column, const 
 Result<bool> walks_by_index(sql::Database& db, const std::string& table, const DanglingKey& k) {
   bool index = false;
   for (int from = 0; from < 3; ++from) {
-    auto plan = db.prepare("EXPLAIN QUERY PLAN " + walk_sql(table, k.column, k.cond, from));
+    auto plan = db.prepare("EXPLAIN QUERY PLAN " + walk_sql(table, k, from));
     if (!plan) return plan.error();
     bool outer_by_index = false;
     for (;;) {
@@ -615,7 +627,7 @@ Result<bool> walk_key(sql::Database& db, const std::string& table, ForeignKeySca
   std::int64_t budget = kForeignKeyRange;
   // From the start, or the rest of the last value, then the values after it.
   for (int from = f.at ? 1 : 0; from < 3 && budget > 0; from += (from == 0 ? 3 : 1)) {
-    auto st = db.prepare(walk_sql(table, k.column, k.cond, from));
+    auto st = db.prepare(walk_sql(table, k, from));
     if (!st) return st.error();
     if (from > 0 && sqlite3_bind_value(st->handle(), 1, f.at.get()) != SQLITE_OK)
       return make_error(ErrorCode::Internal, "foreign_keys_intact: cannot bind a key value", table + "." + k.column);
