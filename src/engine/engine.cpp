@@ -301,7 +301,7 @@ void Engine::pump(double budget_ms) {
     to_publish_->is_demo = load_is_demo_;
     load_is_demo_ = false;
     job_.stage = "preflight";
-    job_.phase = "hazards";
+    job_.phase = "fingerprint";
   }
 }
 
@@ -335,24 +335,8 @@ void Engine::preflight(double budget_ms) {
   Published& pub = *to_publish_;
   const auto t0 = std::chrono::steady_clock::now();
   auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
-  if (!pub.preflight_done) {
-    if (page_preflight_ && pub.snapshot.summary.kind != "not_crm") {
-      if (!prepare_job_) prepare_job_ = std::make_unique<PrepareRunJob>(pub.snapshot.db, NormalizeOptions{});
-      std::optional<Progress> p = step_stage(*prepare_job_, budget_ms, "hazards");
-      if (!p) return;
-      if (p->state == JobState::Done) {
-        pub.prepared = std::make_unique<PreparedRun>(prepare_job_->take());
-        pub.hazards = pub.prepared->hazards;
-      } else {
-        pub.preflight_error = p->error.value_or(make_error(ErrorCode::Internal, "the hazard preflight failed"));
-      }
-      prepare_job_.reset();
-    }
-    pub.preflight_done = true;
-    job_.phase = "fingerprint";
-    job_.fraction = 0;
-    return;
-  }
+  // First the fingerprint, so that the user's bytes go before the page's preflight
+  // makes its copy of the snapshot: held through it, they were the page's peak.
   if (pub.sha256.empty()) {
     // A megabyte of SHA-256 is a few ms in wasm: hash until the budget is spent.
     constexpr std::size_t kChunk = 1 << 20;
@@ -364,11 +348,27 @@ void Engine::preflight(double budget_ms) {
     job_.fraction = pub.original.empty() ? 1.0 : static_cast<double>(pub.hashed) / pub.original.size();
     if (pub.hashed < pub.original.size()) return;
     pub.sha256 = pub.digest.finish_hex();
-    if (spent() >= budget_ms) return;
   }
   // The bytes are hashed: nothing reads them again (the database holds the data), so
   // they go now rather than stay a second copy of the snapshot for the session.
   std::vector<std::uint8_t>().swap(pub.original);
+  if (spent() >= budget_ms) return;
+  if (!pub.preflight_done) {
+    if (page_preflight_ && pub.snapshot.summary.kind != "not_crm") {
+      if (!prepare_job_) prepare_job_ = std::make_unique<PrepareRunJob>(pub.snapshot.db, NormalizeOptions{});
+      std::optional<Progress> p = step_stage(*prepare_job_, std::max(1.0, budget_ms - spent()), "hazards");
+      if (!p) return;
+      if (p->state == JobState::Done) {
+        pub.prepared = std::make_unique<PreparedRun>(prepare_job_->take());
+        pub.hazards = pub.prepared->hazards;
+      } else {
+        pub.preflight_error = p->error.value_or(make_error(ErrorCode::Internal, "the hazard preflight failed"));
+      }
+      prepare_job_.reset();
+    }
+    pub.preflight_done = true;
+    if (spent() >= budget_ms) return;
+  }
   std::vector<char32_t> chars;
   if (page_preflight_) {
     if (!pub.chars) pub.chars = std::make_unique<load::TextCharsJob>(pub.snapshot.db);

@@ -271,8 +271,9 @@ class Engine {
   std::optional<LoadJob> load_;
   bool load_is_demo_ = false;  // load_ loads the demo's image
   // A snapshot loaded or generated, published once what the page shows with it is
-  // ready, each in slices of its own frames: its hazard preflight, the SHA-256 of its
-  // bytes (for the report), the characters of its text (for the font).
+  // ready, each in slices of its own frames: the SHA-256 of its bytes (for the report;
+  // the bytes go then), its hazard preflight (with its run's start, PrepareRunJob), the
+  // characters of its text (for the font).
   struct Published {
     Snapshot snapshot;
     std::vector<std::uint8_t> original;
