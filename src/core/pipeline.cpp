@@ -41,6 +41,11 @@ struct PrepareRunJob::Impl {
       if (!copied_all || !*copied_all) return copied_all;
       copied = copy->take();
       copy.reset();
+      // Before the preflight's scratch tables make the temp database: auto-vacuum can
+      // only be turned on while it holds no table, and without it the temp database
+      // keeps the pages of M1's plan and M2's staging for the session (the run turns
+      // it on for the same reason: NormalizeJob's without_undo).
+      REDLINE_TRY(copied.exec("PRAGMA temp.auto_vacuum = FULL"));
       hazards = std::make_unique<HazardJob>(copied, options, true);
       return false;
     }

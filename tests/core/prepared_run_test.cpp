@@ -46,6 +46,7 @@ std::unique_ptr<PreparedRun> prepare(sql::Database& before) {
 struct Outcome {
   std::vector<std::uint8_t> after;
   std::string report;
+  std::int64_t temp_pages = -1;  // the after's temp database once the run ended
 };
 
 Outcome run(sql::Database& before, const NormalizeOptions& options, std::unique_ptr<PreparedRun> prepared) {
@@ -55,7 +56,7 @@ Outcome run(sql::Database& before, const NormalizeOptions& options, std::unique_
   while (p.state == JobState::More);
   EXPECT_EQ(p.state, JobState::Done) << (p.error ? p.error->describe() : "");
   if (p.state != JobState::Done) return {};
-  return {image(job.after()), job.report().to_json_text()};
+  return {image(job.after()), job.report().to_json_text(), one_int(job.after(), "PRAGMA temp.page_count")};
 }
 
 }  // namespace
@@ -80,6 +81,9 @@ TEST(PreparedRun, ItsHazardsAreTheSnapshotsAndItsRunWritesTheSameBytes) {
   EXPECT_TRUE(from_prepared.after == scratch.after) << "a run from the prepared copy wrote other bytes";
   EXPECT_EQ(from_prepared.report, scratch.report);
   EXPECT_TRUE(image(before) == before_image) << "the run changed the before";
+  // The scratch tables made before the run gave their pages back with it, as the run's
+  // own do (RunMemory): in the page the temp database lives as long as the session.
+  EXPECT_LE(from_prepared.temp_pages, 2) << "the prepared scratch tables' pages stayed";
 }
 
 TEST(PreparedRun, ARunWithOtherResolutionsFindsItsOwnHazards) {
