@@ -18,6 +18,23 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// About budget_ms more of the copy of `from` in `copy` (started by the first call):
+// the copied database once complete, else nothing yet.
+Result<std::optional<sql::Database>> copy_some(std::unique_ptr<SlicedCopy>& copy, sql::Database& from,
+                                               double budget_ms) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!copy) {
+    copy = std::make_unique<SlicedCopy>();
+    REDLINE_TRY(copy->start(from));
+  }
+  auto done = copy->step_until([&] { return ms_since(t0) >= budget_ms; });
+  if (!done) return done.error();
+  if (!*done) return std::optional<sql::Database>();
+  std::optional<sql::Database> out(copy->take());
+  copy.reset();
+  return out;
+}
+
 }  // namespace
 
 struct PrepareRunJob::Impl {
@@ -31,16 +48,11 @@ struct PrepareRunJob::Impl {
   Impl(sql::Database& b, NormalizeOptions o) : before(b), options(std::move(o)) {}
 
   Result<bool> work(double budget_ms) {
-    auto t0 = std::chrono::steady_clock::now();
     if (!hazards) {
-      if (!copy) {
-        copy = std::make_unique<SlicedCopy>();
-        REDLINE_TRY(copy->start(before));
-      }
-      auto copied_all = copy->step_until([&] { return ms_since(t0) >= budget_ms; });
-      if (!copied_all || !*copied_all) return copied_all;
-      copied = copy->take();
-      copy.reset();
+      auto done = copy_some(copy, before, budget_ms);
+      if (!done) return done.error();
+      if (!*done) return false;
+      copied = std::move(**done);
       // Before the preflight's scratch tables make the temp database: auto-vacuum can
       // only be turned on while it holds no table, and without it the temp database
       // keeps the pages of M1's plan and M2's staging for the session (the run turns
@@ -105,18 +117,13 @@ struct RunJob::Impl {
   Result<bool> work(double budget_ms) {
     switch (phase) {
       case Phase::Copy: {
-        auto t0 = std::chrono::steady_clock::now();
         if (prepared) {
           after = std::move(prepared->copy);
         } else {
-          if (!copy) {
-            copy = std::make_unique<SlicedCopy>();
-            REDLINE_TRY(copy->start(before));
-          }
-          auto copied = copy->step_until([&] { return ms_since(t0) >= budget_ms; });
-          if (!copied || !*copied) return copied;
-          after = copy->take();
-          copy.reset();
+          auto done = copy_some(copy, before, budget_ms);
+          if (!done) return done.error();
+          if (!*done) return false;
+          after = std::move(**done);
         }
         normalize = std::make_unique<NormalizeJob>(after, options);
         normalize->set_no_undo();  // the copy is of no use unless the run ends Done
