@@ -47,7 +47,8 @@
 //   frameStats({reset})  the gaps between frames the page measured since the last
 //                    reset: {frames, maxGapMs, p99GapMs, worst: [{gapMs, phase}],
 //                    byPhase: {stage: max gap}, heap: {size, max, used} (the engine's,
-//                    in its worker), work: {draws, drawMaxMs, drawMeanMs}}
+//                    in its worker; `used` as of at most a second before), work:
+//                    {draws, drawMaxMs, drawMeanMs}}
 //   summary()        the Overview as drawn: {first: the snapshot, its hazards blocker
 //                    first, normalize: {enabled, reason}}, run: the after-run summary
 //                    (per table {before, after, added, removed, changed, cells, lost,

@@ -41,10 +41,19 @@
     s.slices++;
     s.heap = Math.max(s.heap, M.HEAPU8.length);  // the heap only grows: where it did
   }
+  // The engine's heap, sent with every message: its size (wasm memory only grows: the
+  // peak) each time, what malloc has in use at most once a second. The latter is
+  // mallinfo(), which walks every chunk of the heap: ~2-5 ms at 300k-1M rows, and at
+  // every slice's message most of the worker's time spent sending messages.
+  var USED_EVERY_MS = 1000;
+  var used = null, usedAt = -Infinity;
   function heapInfo() {
-    var h = JSON.parse(text(M._redline_worker_heap()));
-    h.timing = timing;
-    return h;
+    var now = performance.now();
+    if (!used || now - usedAt >= USED_EVERY_MS) {
+      used = JSON.parse(text(M._redline_worker_heap()));
+      usedAt = now;
+    }
+    return { size: M.HEAPU8.length, max: used.max, used: used.used, timing: timing };
   }
   var channel = new MessageChannel();
   channel.port1.onmessage = slice;
