@@ -279,6 +279,7 @@ Result<bool> SerializeJob::work(double budget_ms) {
     if (!st) return st.error();
     pages_ = std::move(st.value());
   }
+  std::size_t given = 0;  // to the sink in this step
   for (;;) {
     auto r = pages_->step();
     if (!r) return r.error();
@@ -297,10 +298,12 @@ Result<bool> SerializeJob::work(double budget_ms) {
     }
     if (sink_) {
       REDLINE_TRY(sink_(bytes, n));
+      given += n;
     } else {
       out_.insert(out_.end(), bytes, bytes + n);
     }
     ++read_;
+    if (step_bytes_ != 0 && given >= step_bytes_ && read_ < page_count_) return false;
     // 64 pages (256 KB with 4 KB pages) between looks at the clock.
     if (read_ % 64 == 0 &&
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms)

@@ -183,6 +183,11 @@ class SerializeJob final : public Job {
       : db_(db), sink_(std::move(sink)), free_(free) {}
   // The image, once step() said Done (empty with a sink).
   std::vector<std::uint8_t> take() { return std::move(out_); }
+  // With a sink: a step also ends once it has given the sink this many bytes (0: by
+  // its budget only). A caller that holds the pages until its slice ends (the page's
+  // worker) bounds what it holds by this, not by how fast the step copies: in wasm
+  // a 5 ms step gave ~20 MB, which grew the heap at 1M rows.
+  void set_step_bytes(std::size_t n) { step_bytes_ = n; }
 
  private:
   Result<bool> work(double budget_ms) override;
@@ -191,7 +196,7 @@ class SerializeJob final : public Job {
   Status list_free_leaves();
   Database& db_;
   std::optional<Statement> pages_;
-  std::size_t page_size_ = 0, page_count_ = 0, read_ = 0;
+  std::size_t page_size_ = 0, page_count_ = 0, read_ = 0, step_bytes_ = 0;
   std::vector<std::uint8_t> out_;
   Sink sink_;
   FreePages free_;

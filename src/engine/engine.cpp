@@ -152,13 +152,14 @@ Result<std::vector<std::uint8_t>> Engine::export_after() {
   }
 }
 
-Status Engine::start_after_export(sql::SerializeJob::Sink sink, ExportDone done) {
+Status Engine::start_after_export(sql::SerializeJob::Sink sink, ExportDone done, std::size_t step_bytes) {
   REDLINE_TRY(after_ready());
   if (job_.active) {
     return make_error(ErrorCode::Usage, "the engine is busy (" + activity() + "): export the normalized database once it is done");
   }
   export_ = AfterExport{std::make_unique<sql::SerializeJob>(run_->after(), std::move(sink), sql::SerializeJob::FreePages::Blank),
                         std::move(done)};
+  export_->job->set_step_bytes(step_bytes);
   job_ = JobView{true, "Exporting the normalized database", "after image", "export", 0.0};
   return ok_status();
 }

@@ -172,9 +172,11 @@ class Engine {
   // besides the database (the command line streams them to its --out file, the
   // page's worker hands them to the page in pieces). `done` is called once: with no
   // error when every page went, else with the error (Cancelled when cancel() or
-  // another job stopped it). Refused while another job is under way.
+  // another job stopped it). Refused while another job is under way. `step_bytes`:
+  // at most about this many bytes to `sink` per pump() (SerializeJob::set_step_bytes;
+  // 0: as many as a step's time allows).
   using ExportDone = std::function<void(std::optional<Error>)>;
-  Status start_after_export(sql::SerializeJob::Sink sink, ExportDone done);
+  Status start_after_export(sql::SerializeJob::Sink sink, ExportDone done, std::size_t step_bytes = 0);
   // Whether a load also prepares what only the page shows: the hazards found with the
   // default options before any run (loaded()->hazards) and its text's characters for the
   // font. The hazards are found on the copy a run normalizes (PrepareRunJob), kept for

@@ -256,6 +256,42 @@ TEST(SqliteWrapper, SerializeJobGivesSerializesBytes) {
   }
 }
 
+// The page's worker holds what a step gives its sink until the slice ends: with
+// set_step_bytes a step stops once the sink has that many bytes, however large its
+// budget, and the pages are the same bytes as serialize() gives.
+TEST(SqliteWrapper, SerializeJobStepBytesBoundWhatAStepGives) {
+  auto db = Database::open_memory();
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(db->exec("CREATE TABLE big(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) "
+                       "INSERT INTO big SELECT randomblob(300) FROM n")
+                  .ok());
+  const auto want = db->serialize();
+  ASSERT_TRUE(want.ok());
+  const std::size_t page = static_cast<std::size_t>(db->query_int("PRAGMA page_size")->value_or(0));
+  const std::size_t limit = 64 * 1024;
+  ASSERT_GT(want->size(), 8 * limit);
+  std::vector<std::uint8_t> got;
+  std::size_t this_step = 0, most = 0;
+  sql::SerializeJob job(*db, [&](const std::uint8_t* b, std::size_t n) {
+    got.insert(got.end(), b, b + n);
+    this_step += n;
+    return ok_status();
+  });
+  job.set_step_bytes(limit);
+  Progress p;
+  int steps = 0;
+  do {
+    this_step = 0;
+    p = job.step(1e9);
+    most = std::max(most, this_step);
+    ++steps;
+  } while (p.state == JobState::More);
+  ASSERT_EQ(p.state, JobState::Done) << (p.error ? p.error->describe() : "");
+  EXPECT_TRUE(got == *want);
+  EXPECT_LE(most, limit + page) << "a step stops once the sink has its bytes";
+  EXPECT_GE(steps, static_cast<int>(want->size() / (limit + page)));
+}
+
 // The after image is exported when the user asks, after the review's POST checks wrote
 // into the after database and rolled it back. SQLite does not journal a freelist leaf
 // it reuses, so the rollback leaves the written bytes in free pages: with its free
