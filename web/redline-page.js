@@ -53,7 +53,9 @@
 //                    first, normalize: {enabled, reason}}, run: the after-run summary
 //                    (per table {before, after, added, removed, changed, cells, lost,
 //                    moved: [{to, number}]}, checks, verdict), each number {key, value,
-//                    target}; rects: {key: [x0, y0, x1, y1]} in canvas pixels}
+//                    target}; rects: {key: [x0, y0, x1, y1]} in canvas pixels, the
+//                    Run panel's download buttons too ("download/after.sqlite3",
+//                    "download/html") when it is in front}
 //   openSummary(key) what a click on the number `key` ("employees/added") does:
 //                    opens its rows (Diff or Checklist); returns {key, value, target}
 //   checkLoad(size, head, name)  Promise: null when a file of `size` bytes starting
@@ -123,8 +125,10 @@
     var d = request.download;
     if (d) {
       delete request.download;
+      // The after image comes as a Blob the worker made: this thread copies none of it.
+      if (request.type === 'after') request.as = 'blob';
       call(request).then(function (a) {
-        if (a.size !== undefined) return joinPieces(a, true).then(function (blob) { downloadBytes(d.name, d.mime, blob); });
+        if (a.blob) return downloadBytes(d.name, d.mime, a.blob);
         downloadBytes(d.name, d.mime, a.bytes !== undefined ? new Uint8Array(a.bytes) : new TextEncoder().encode(a.text));
       }).then(null, function (e) {
         // Cancelled from the status line: the person knows; nothing to report.
@@ -149,12 +153,7 @@
     } else if (msg.kind === 'answer') {
       var c = engine.calls[msg.id];
       if (!c) return;
-      // A piece of the after image (an ArrayBuffer): kept as it is (joining it here
-      // would take this thread while the worker still exports); the last answer gets
-      // them all as `pieces`.
-      if (msg.piece) { (c.pieces = c.pieces || []).push(msg.bytes); return; }
       delete engine.calls[msg.id];
-      if (c.pieces) msg.pieces = c.pieces;
       if (msg.error) c.reject(errorOf(msg.error)); else c.resolve(msg);
     } else if (msg.kind === 'ready') {
       engine.ready = true;
@@ -394,7 +393,7 @@
     // The normalized database, as SQLite file bytes: a Promise of a Uint8Array.
     exportAfter: function () {
       mod();
-      return call({ type: 'after' }).then(function (a) { return joinPieces(a, false); });
+      return call({ type: 'after', as: 'bytes' }).then(function (a) { return new Uint8Array(a.bytes); });
     },
     // The report of the last run as text: 'json', 'md' or 'html' (self-contained); a Promise.
     exportReport: function (format) {
@@ -644,34 +643,6 @@
       api.startDemo({ employees: Number(demo) > 0 ? Number(demo) : 300, profile: params.get('profile') || 'dirty' })
         .catch(function (e) { console.warn('Redline: demo: ' + e.message); });
     }
-  }
-  // The after image's pieces (an answer's `pieces`, of `size` bytes in all) as one
-  // Uint8Array, or as one Blob: 8 MB per task, so that no task on this thread copies
-  // the whole image (~150 ms at 300k rows in one task).
-  function joinPieces(answer, asBlob) {
-    var pieces = answer.pieces || [];
-    var out = asBlob ? null : new Uint8Array(answer.size);
-    var blob = new Blob([]), at = 0, i = 0;
-    return new Promise(function (resolve, reject) {
-      (function next() {
-        if (i < pieces.length) {
-          var part = [], bytes = 0;
-          while (i < pieces.length && bytes < (8 << 20)) {
-            var p = pieces[i];
-            pieces[i++] = null;  // let each piece go once joined
-            if (asBlob) part.push(p);
-            else out.set(new Uint8Array(p), at + bytes);
-            bytes += p.byteLength;
-          }
-          if (asBlob) blob = new Blob([blob].concat(part));
-          at += bytes;
-          setTimeout(next, 0);
-          return;
-        }
-        if (at !== answer.size) reject(new Error('the after image came incomplete (' + at + ' of ' + answer.size + ' bytes)'));
-        else resolve(asBlob ? blob : out);
-      })();
-    });
   }
   // Offer bytes (or a Blob of them) as a browser download (a Blob; nothing leaves the
   // machine).

@@ -105,9 +105,12 @@ std::string App::summary_json() const {
   if (auto loaded = session_.loaded())
     j["first"] = to_json(first_screen(*loaded, hazards_, session_.job().active), *loaded);
   if (auto run = session_.run()) j["run"] = to_json(run_summary(*run));
-  // Drawn last frame on the Overview (empty when another panel is in front).
+  // Drawn last frame on the Overview (its numbers) and on the Run panel (its download
+  // buttons, when it is in front).
   nlohmann::json rects = nlohmann::json::object();
   for (const auto& [key, r] : overview_.rects) rects[key] = {r.x, r.y, r.z, r.w};
+  if (panel_ == "run")
+    for (const auto& [key, r] : run_.rects) rects[key] = {r.x, r.y, r.z, r.w};
   j["rects"] = std::move(rects);
   j["panel"] = panel_;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -86,6 +86,10 @@ struct RunPanel {
   std::string csv_table;    // the table picked for the CSV download
   std::string state_table;  // the table shown in the state after the cursor's step
   std::size_t state_offset = 0;
+  // Where the download buttons were drawn last frame ("download/after.sqlite3", ...;
+  // x0, y0, x1, y1 in canvas pixels): window.redline.summary() gives them, so a test
+  // clicks them as a person does.
+  std::map<std::string, ImVec4> rects;
 };
 
 // Lineage from any table (lineage_panel.cpp): a row picked by key or text, and per

@@ -97,14 +97,20 @@ void draw_progress(const JobView& job, Actions& actions) {
 
 void draw_downloads(RunPanel& panel, const RunView& run, Actions& actions) {
   const float em = ImGui::GetFontSize();
+  auto drawn = [&](const char* key) {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    panel.rects[std::string("download/") + key] = ImVec4(a.x, a.y, b.x, b.y);
+  };
   if (run.ok) {
     if (ImGui::Button("after.sqlite3")) actions.download_after = true;
+    drawn("after.sqlite3");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("The normalized database, as a SQLite file.");
     ImGui::SameLine();
   }
   ImGui::TextDisabled("Report:");
   ImGui::SameLine();
   if (ImGui::Button("HTML")) actions.download_report = "html";
+  drawn("html");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("One self-contained file a non-developer can read: summary, hazards, checklist, changes.");
   ImGui::SameLine();
@@ -504,6 +510,7 @@ void draw_step_data(RunPanel& panel, Session& session, const RunView& run) {
 }  // namespace
 
 void draw_run(RunPanel& panel, Session& session, const NormalizeOptions& chosen, Actions& actions) {
+  panel.rects.clear();
   const JobView& job = session.job();
   auto run = session.run();
   if (job.active && !run) {

@@ -177,6 +177,9 @@ class Engine {
   // 0: as many as a step's time allows).
   using ExportDone = std::function<void(std::optional<Error>)>;
   Status start_after_export(sql::SerializeJob::Sink sink, ExportDone done, std::size_t step_bytes = 0);
+  // The after image's size in bytes (its pages times the page size), as
+  // start_after_export() gives it: the worker makes room for it once.
+  Result<std::size_t> after_image_size();
   // Whether a load also prepares what only the page shows: the hazards found with the
   // default options before any run (loaded()->hazards) and its text's characters for the
   // font. The hazards are found on the copy a run normalizes (PrepareRunJob), kept for

@@ -147,11 +147,15 @@ void Host::handle(const json& r) {
       struct Pieces {
         std::vector<std::uint8_t> piece;
         std::size_t total = 0;
+        std::size_t of = 0;  // the whole image's size
       };
       auto out = std::make_shared<Pieces>();
+      auto size = engine_.after_image_size();
+      if (!size) return answer_error(id, size.error());
+      out->of = *size;
       auto send = [this, id, out] {
         const std::size_t n = out->piece.size();
-        answers_.push_back({json{{"id", id}, {"piece", true}, {"bytes", n}}.dump(), std::move(out->piece)});
+        answers_.push_back({json{{"id", id}, {"piece", true}, {"bytes", n}, {"of", out->of}}.dump(), std::move(out->piece)});
         out->piece = {};
       };
       Status started = engine_.start_after_export(

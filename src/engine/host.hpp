@@ -49,8 +49,9 @@ class Host {
   // An answer to a request with an id: {"id", "text"} or {"id", "error"}; with
   // bytes (the PostgreSQL script) `bytes` holds them and the JSON says "bytes": size.
   // The after image comes in pieces (1 MB) as it is made, each {"id", "piece": true,
-  // "bytes": size} with its bytes, then {"id", "size": the image's size}: the worker
-  // never holds a copy of the whole image.
+  // "bytes": size, "of": the whole image's size} with its bytes, then {"id", "size":
+  // the image's size}: the engine's heap never holds a copy of the whole image (the
+  // worker copies each piece out into the one buffer or Blob the page gets).
   struct Answer {
     std::string json;
     std::vector<std::uint8_t> bytes;

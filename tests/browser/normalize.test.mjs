@@ -106,6 +106,42 @@ test('crm-small in the page: report shape of spec §5 and after.sqlite3 equal to
   } finally { await page.close(); server.close(); }
 });
 
+// What a person does: the Run panel's "after.sqlite3" button. The worker makes the
+// image as a Blob and the page offers it as a download: the file saved is the CLI's
+// after.sqlite3, byte for byte; the report's "HTML" button gives the HTML report.
+test('the Run panel\'s download buttons give the CLI\'s after.sqlite3 and the HTML report', async () => {
+  const file = path.join(FIXTURES, 'crm-small/before.sqlite3');
+  const { page, server } = await ready();
+  try {
+    await pageRun(page, fs.readFileSync(file).toString('base64'), 'before.sqlite3', { now: NOW });
+    const cli = cliRun(file, { now: NOW });
+    await page.evaluate(() => window.redline.show('run'));
+    const rects = async (key) => {
+      for (let i = 0; i < 100; i++) {
+        const s = await page.evaluate(() => window.redline.summary());
+        if (s.panel === 'run' && s.rects[key]) return s.rects[key];
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+      }
+      throw new Error(`the Run panel never drew ${key}`);
+    };
+    const download = async (key) => {
+      const [x0, y0, x1, y1] = await rects(key);
+      const dpr = await page.evaluate(() => devicePixelRatio);
+      const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }),
+        page.mouse.click((x0 + x1) / 2 / dpr, (y0 + y1) / 2 / dpr)]);
+      const to = path.join(tmp, `dl-${d.suggestedFilename()}`);
+      await d.saveAs(to);
+      return { name: d.suggestedFilename(), bytes: fs.readFileSync(to) };
+    };
+    const after = await download('download/after.sqlite3');
+    assert.equal(after.name, 'before-after.sqlite3');
+    assert.equal(sha(after.bytes), sha(cli.after), 'the downloaded after.sqlite3 equals the CLI output byte for byte');
+    const html = await download('download/html');
+    assert.equal(html.name, 'before-report.html');
+    assert.match(html.bytes.toString('utf8'), /^<!DOCTYPE html>/i);
+  } finally { await page.close(); server.close(); }
+});
+
 test('bad options are refused with a message and the page stays usable', async () => {
   const { page, server } = await ready();
   try {

@@ -146,6 +146,7 @@ TEST(WorkerProtocol, ADemoLoadsRunsAndIsReviewedThroughMessagesOnly) {
       EXPECT_EQ(j["id"], 77);
       if (j.value("piece", false)) {
         EXPECT_EQ(j["bytes"], a.bytes.size());
+        EXPECT_EQ(j["of"], p.host.engine().after_image_size().value()) << "each piece says the whole image's size";
         image.insert(image.end(), a.bytes.begin(), a.bytes.end());
         ++pieces;
       } else {
