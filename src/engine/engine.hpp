@@ -170,9 +170,9 @@ class Engine {
   // The same bytes as a job ("export" stage, phase "after image"), made only when
   // asked: each slice's pages go to `sink`, so no image of the database is held
   // besides the database (the command line streams them to its --out file, the
-  // page's worker hands them to the page in pieces). `done` is called once: with no
-  // error when every page went, else with the error (Cancelled when cancel() or
-  // another job stopped it). Refused while another job is under way. `step_bytes`:
+  // page's worker copies them into the one buffer or Blob the page gets). `done` is
+  // called once: with no error when every page went, else with the error (Cancelled
+  // when cancel() or another job stopped it). Refused while another job is under way. `step_bytes`:
   // at most about this many bytes to `sink` per pump() (SerializeJob::set_step_bytes;
   // 0: as many as a step's time allows).
   using ExportDone = std::function<void(std::optional<Error>)>;
