@@ -114,18 +114,33 @@
   function addPiece(answer) {
     var image = images[answer.id];
     if (!image) return;  // not asked for by a request this worker saw: nothing to keep
+    if (image.failed) return;
     var p = M._redline_worker_answer_data();
     var bytes = M.HEAPU8.subarray(p, p + answer.bytes);
-    if (image.as === 'blob') {
-      image.parts.push(new Blob([bytes]));  // the Blob copies the bytes now
-    } else {
-      if (!image.buf) image.buf = new Uint8Array(answer.of);
-      if (image.at + answer.bytes > image.buf.length) { image.overflow = true; return; }
-      image.buf.set(bytes, image.at);
+    try {
+      if (image.as === 'blob') {
+        image.parts.push(new Blob([bytes]));  // the Blob copies the bytes now
+      } else {
+        if (!image.buf) image.buf = new Uint8Array(answer.of);
+        if (image.at + answer.bytes > image.buf.length) { image.overflow = true; return; }
+        image.buf.set(bytes, image.at);
+      }
+    } catch (e) {
+      // The browser could not hold the image (an ArrayBuffer or Blob that large): this
+      // export fails, with what to do instead; the engine and its data stay.
+      image.failed = 'the browser could not hold the after image (' + answer.of + ' bytes: ' +
+        (e && e.message ? e.message : e) + '): run `redline normalize SNAPSHOT --out AFTER.sqlite3` instead';
+      image.buf = null;
+      image.parts = [];
+      return;
     }
     image.at += answer.bytes;
   }
   function sendImage(answer, image) {
+    if (image.failed) {
+      self.postMessage({ kind: 'answer', id: answer.id, error: { code: 'io', message: image.failed, context: 'after image' } });
+      return;
+    }
     if (image.overflow || image.at !== answer.size) {
       self.postMessage({ kind: 'answer', id: answer.id, error: { code: 'internal', message: 'the after image came incomplete (' + image.at + ' of ' + answer.size + ' bytes)', context: 'after image' } });
       return;
