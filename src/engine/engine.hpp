@@ -172,9 +172,9 @@ class Engine {
   // besides the database (the command line streams them to its --out file, the
   // page's worker copies them into the one buffer or Blob the page gets). `done` is
   // called once: with no error when every page went, else with the error (Cancelled
-  // when cancel() or another job stopped it). Refused while another job is under way. `step_bytes`:
-  // at most about this many bytes to `sink` per pump() (SerializeJob::set_step_bytes;
-  // 0: as many as a step's time allows).
+  // when cancel() or another job stopped it). Refused while another job is under way.
+  // `step_bytes`: at most about this many bytes to `sink` per pump()
+  // (SerializeJob::set_step_bytes; 0: as many as a step's time allows).
   using ExportDone = std::function<void(std::optional<Error>)>;
   Status start_after_export(sql::SerializeJob::Sink sink, ExportDone done, std::size_t step_bytes = 0);
   // The after image's size in bytes (its pages times the page size), as
