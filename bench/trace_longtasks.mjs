@@ -1,8 +1,9 @@
 // Investigation tool (not a test): what the page's main-thread long tasks are. Loads and
-// normalizes a snapshot in the page (Chromium, software WebGL) while recording a
-// Chromium trace, then prints every main-thread task of 50 ms or more with the events
-// inside it by self time (what the task spent its time on), and the totals over all
-// such tasks.
+// normalizes a snapshot in the page (Chromium as the browser tests run it: WebGL and
+// compositing on SwiftShader; REDLINE_SOFTWARE_COMPOSITING=1 for the software
+// compositor) while recording a Chromium trace, then prints every main-thread task of
+// 50 ms or more with the events inside it by self time (what the task spent its time
+// on), and the totals over all such tasks.
 //   node bench/trace_longtasks.mjs --dist dist [--out trace.json] [--query present=direct] FILE
 // FILE is any format, chosen in the page's file input; a damaged file is traced up to
 // its error. Each long task is also put in one of three classes by what most of its

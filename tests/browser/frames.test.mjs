@@ -21,7 +21,7 @@ import { launch, openPage, consoleErrors, ROOT } from './harness.mjs';
 
 const CLI = path.join(ROOT, 'build/native/redline');
 const NOW = '2026-01-02 03:04:05';
-// Issue #13 asks for no main-thread task of 50 ms or more. What is left of them, as a
+// Issue #13 asks for no main-thread task of 50 ms or more. Where they came from, as a
 // Chromium trace of a ~300k-row load and normalize shows (bench/trace_longtasks.mjs
 // prints each long task's events by self time, the script function, and whose work it
 // was: the browser's, the page's script or GC):
@@ -38,19 +38,30 @@ const NOW = '2026-01-02 03:04:05';
 //   (src/app/fonts.cpp). The rebuild was one task of the page's script, 62-153 ms at
 //   load 2.5-3.8 (170-180 ms at load 6-12, 156 ms of it reading the 8 MB of font
 //   files); the slices measured 11-27 ms at load 8.
-// - Mostly removed, the browser's: with software compositing Chromium reads every
-//   changed WebGL canvas back on this thread when it commits a frame (LayerTreeHost::
-//   DoUpdateLayers > GLES2::ReadPixels > CommandBufferHelper::Finish), waiting until
-//   SwiftShader in the GPU process has rendered all that was sent before. Frames are
-//   now drawn offscreen and copied to the canvas once a fence says the GPU finished
-//   them (src/platform/present.cpp), so the read waits for one copy. At load average
-//   ~14 on 2 cores: 67-95 tasks of 50 ms or more before, 18-20 after (longest 165-574
-//   ms); what is left is that copy and read starved of CPU, the compositor's commits.
-// So the tasks of 50 ms are counted and printed, not asserted: on a loaded machine
-// they stay. The bound asserted is a freeze a user notices as the page hanging (the
-// old design froze 1.35 s on a damaged file): no task of FREEZE_MS or more.
+// - The browser's, gone with GPU compositing: with Chromium's software compositor
+//   (`--disable-gpu`: a browser whose GPU is blocklisted) every changed WebGL canvas is
+//   read back on this thread when a frame commits (LayerTreeHost::DoUpdateLayers >
+//   GLES2::ReadPixels > CommandBufferHelper::Finish), waiting until SwiftShader in the
+//   GPU process has rendered all that was sent before; with the worker on one of the
+//   2 cores that wait took 50-99 ms a few times a run. A browser that composites on the
+//   GPU, as one with a GPU does, hands the canvas over without reading it back. The
+//   harness runs Chromium that way (SwiftShader renders both WebGL and the
+//   compositing: still all software). Frames are also drawn offscreen and copied to
+//   the canvas once a fence says the GPU finished them (src/platform/present.cpp), so
+//   under the software compositor the read waits for one copy.
+// What is left is CPU: the worker takes one of the 2 cores, SwiftShader and the
+// compositor share the other with this thread. On a quiet machine no task of 50 ms or
+// more was left (5 runs of this file); with one more busy process on the machine
+// (`yes > /dev/null`), 0-6 of 50-79 ms a run, tasks that take 10-30 ms when this thread
+// gets its core (commits, frames, a worker message). So the tasks of 50 ms are counted
+// and printed, and the bound asserted is one such a machine keeps with room: no task of
+// FREEZE_MS or more, a hitch a user notices (the old design froze 1.35 s on a damaged
+// file). With REDLINE_SOFTWARE_COMPOSITING=1 (the harness adds `--disable-gpu`) every
+// frame's readback comes back, and the bound is SOFTWARE_FREEZE_MS.
 const LONG_TASK_MS = 50;
-const FREEZE_MS = 500;
+const FREEZE_MS = 200;
+const SOFTWARE_FREEZE_MS = 500;
+const BOUND_MS = process.env.REDLINE_SOFTWARE_COMPOSITING ? SOFTWARE_FREEZE_MS : FREEZE_MS;
 const CANCEL_MS = 250;
 const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
 
@@ -115,12 +126,15 @@ async function longTasks(page, t0, t1) {
   return page.evaluate(({ t0, t1 }) => window.__long.filter((e) => e.start >= t0 && e.start <= t1), { t0, t1 });
 }
 
-test(`~300k-row snapshot: no main-thread task of ${FREEZE_MS} ms or more (tasks of ${LONG_TASK_MS} ms printed) while it loads, normalizes, is reviewed, shown and exported`, async () => {
+test(`~300k-row snapshot: no main-thread task of ${BOUND_MS} ms or more (tasks of ${LONG_TASK_MS} ms printed) while it loads, normalizes, is reviewed, shown and exported`, async () => {
   const { page, log, server } = await pageWith(snapshot);
   try {
     const r = await page.evaluate(async ({ now }) => {
       const r = window.redline;
       const bytes = await window.__fetch();
+      // Two frames after the fetch (the harness's route, not the page's work), so that
+      // the first gap measured after the reset does not span it.
+      for (let i = 0; i < 2; i++) await new Promise((res) => requestAnimationFrame(res));
       r.frameStats({ reset: true });
       const t0 = performance.now();
       const snap = await r.load(bytes, 'big.sqlite3');
@@ -149,6 +163,7 @@ test(`~300k-row snapshot: no main-thread task of ${FREEZE_MS} ms or more (tasks 
     console.log(`300k sqlite: ${rows} rows, load ${r.loadMs} ms, normalize + review ${r.runMs} ms, ` +
                 `frames ${r.frames.frames}, max gap ${r.frames.maxGapMs.toFixed(1)} ms, p99 ${r.frames.p99GapMs.toFixed(1)} ms, ` +
                 `engine heap ${r.heap.size} bytes, long tasks ${JSON.stringify(long)}`);
+    console.log(`  the longest frame gaps, with the engine's phase: ${r.frames.worst.slice(0, 3).map((w) => `${w.gapMs} ms (${w.phase})`).join(', ')}`);
     assert.ok(rows > 280000 && rows < 320000, `the snapshot has ~300k rows (${rows})`);
     assert.equal(r.status, 'ok');
     assert.ok(r.checks > 0, 'the checklist is published');
@@ -164,11 +179,11 @@ test(`~300k-row snapshot: no main-thread task of ${FREEZE_MS} ms or more (tasks 
     console.log(`main-thread tasks of ${LONG_TASK_MS} ms or more: ${long.length}, longest ${Math.max(0, ...long.map((t) => t.ms))} ms`);
     const byPhase = r.phases.map(([name, a, b]) => `${name} ${long.filter((t) => t.start >= a && t.start < b).length}`);
     console.log(`  by the phase they started in: ${byPhase.join(', ')}`);
-    assert.deepEqual(long.filter((t) => t.ms >= FREEZE_MS), [], `no main-thread task of ${FREEZE_MS} ms or more`);
+    assert.deepEqual(long.filter((t) => t.ms >= BOUND_MS), [], `no main-thread task of ${BOUND_MS} ms or more`);
   } finally { await page.close(); server.close(); }
 });
 
-test(`damaged ~90 MB dumpdata: its error is shown, no main-thread task of ${FREEZE_MS} ms or more (tasks of ${LONG_TASK_MS} ms printed)`, async () => {
+test(`damaged ~90 MB dumpdata: its error is shown, no main-thread task of ${BOUND_MS} ms or more (tasks of ${LONG_TASK_MS} ms printed)`, async () => {
   // Chosen in the page's file input, as a user picks it: the worker reads the File.
   const { page, log, server } = await openPage(browser.context, { query: '?demo=off' });
   try {
@@ -197,7 +212,7 @@ test(`damaged ~90 MB dumpdata: its error is shown, no main-thread task of ${FREE
     assert.match(e.context, /dumpdata/);
     assert.equal(r.state.snapshot, null, 'nothing was loaded');
     console.log(`main-thread tasks of ${LONG_TASK_MS} ms or more: ${long.length}, longest ${Math.max(0, ...long.map((t) => t.ms))} ms`);
-    assert.deepEqual(long.filter((t) => t.ms >= FREEZE_MS), [], `no main-thread task of ${FREEZE_MS} ms or more`);
+    assert.deepEqual(long.filter((t) => t.ms >= BOUND_MS), [], `no main-thread task of ${BOUND_MS} ms or more`);
     assert.deepEqual(consoleErrors(log), []);
   } finally { await page.close(); server.close(); }
 });

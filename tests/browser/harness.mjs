@@ -12,8 +12,13 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const DIST = process.env.REDLINE_DIST || path.join(ROOT, 'dist');
 export const SHOTS = process.env.REDLINE_SHOTS || path.join(ROOT, 'build', 'screenshots');
 
+// Chromium with WebGL and compositing both on SwiftShader (software, as these machines
+// have no GPU): the page's canvas is composited as a browser with a GPU does it.
+// REDLINE_SOFTWARE_COMPOSITING=1 adds `--disable-gpu`, Chromium's software compositor
+// (a browser whose GPU is blocklisted), which reads each WebGL frame back on the
+// page's main thread (frames.test.mjs says what that costs).
 const CHROMIUM_ARGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--headless=new', '--no-sandbox', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
   '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
 ];
@@ -25,7 +30,7 @@ export async function launch(display = {}) {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: process.env.REDLINE_SOFTWARE_COMPOSITING ? [...CHROMIUM_ARGS, '--disable-gpu'] : CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
     deviceScaleFactor: 1,
     ...display,
