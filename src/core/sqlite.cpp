@@ -263,12 +263,10 @@ Result<std::vector<std::int64_t>> int_column(Database& db, const std::string& qu
 Result<bool> SerializeJob::work(double budget_ms) {
   const auto t0 = std::chrono::steady_clock::now();
   if (!pages_) {
-    auto size = db_.query_int("PRAGMA main.page_size");
-    if (!size) return size.error();
-    auto count = db_.query_int("PRAGMA main.page_count");
-    if (!count) return count.error();
-    page_size_ = static_cast<std::size_t>(size->value_or(0));
-    page_count_ = static_cast<std::size_t>(count->value_or(0));
+    auto pages = db_.pages();
+    if (!pages) return pages.error();
+    page_size_ = pages->size;
+    page_count_ = pages->count;
     if (page_size_ == 0 || page_count_ == 0) return make_error(ErrorCode::Sqlite, "cannot serialize the database", "no pages");
     // Reserved, not filled: zeroing (and so touching) the whole image here would be
     // one slice of tens of ms for a 40 MB database; the pages are appended in order.
@@ -412,6 +410,14 @@ Result<std::optional<std::int64_t>> Database::query_int(std::string_view sql) {
   if (!r) return r.error();
   if (*r == StepResult::Done || st->column_is_null(0)) return std::optional<std::int64_t>{};
   return std::optional<std::int64_t>{st->column_int(0)};
+}
+
+Result<Database::Pages> Database::pages() {
+  auto size = query_int("PRAGMA main.page_size");
+  if (!size) return size.error();
+  auto count = query_int("PRAGMA main.page_count");
+  if (!count) return count.error();
+  return Pages{static_cast<std::size_t>(size->value_or(0)), static_cast<std::size_t>(count->value_or(0))};
 }
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }

@@ -87,6 +87,12 @@ class Database {
 
   // Convenience for single-value queries: first column of the first row.
   Result<std::optional<std::int64_t>> query_int(std::string_view sql);
+  // The main database's page size and page count (its image is their product).
+  struct Pages {
+    std::size_t size = 0, count = 0;
+    std::size_t bytes() const { return size * count; }
+  };
+  Result<Pages> pages();
 
   std::int64_t changes() const;
   std::int64_t last_insert_rowid() const;

@@ -144,11 +144,9 @@ Status Engine::after_ready() const {
 
 Result<std::size_t> Engine::after_image_size() {
   REDLINE_TRY(after_ready());
-  auto size = run_->after().query_int("PRAGMA main.page_size");
-  if (!size) return size.error();
-  auto count = run_->after().query_int("PRAGMA main.page_count");
-  if (!count) return count.error();
-  return static_cast<std::size_t>(size->value_or(0)) * static_cast<std::size_t>(count->value_or(0));
+  auto pages = run_->after().pages();
+  if (!pages) return pages.error();
+  return pages->bytes();
 }
 
 Result<std::vector<std::uint8_t>> Engine::export_after() {
