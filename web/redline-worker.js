@@ -292,8 +292,10 @@
     var t0 = performance.now();
     if (sliceEnd) timing.idle_ms += t0 - sliceEnd;
     try {
-      // Work with no job (the stepper's replay, a search) is "background".
-      var what = copy ? 'copy in' : text(M._redline_worker_activity()) || 'background';
+      // Work with no job (the stepper's replay, a search) is "background"; the engine's
+      // warm-up (a small demo through the pipeline while it waits for a file) apart.
+      var what = copy ? 'copy in' : text(M._redline_worker_activity()) ||
+        (M._redline_worker_warming() ? 'warm-up' : 'background');
       if (copy) copyPiece();
       else more = M._redline_worker_pump(SLICE_MS) !== 0;
       var t1 = performance.now();
@@ -331,6 +333,7 @@
     };
     createRedlineEngine(cfg).then(function (m) {
       M = m;
+      M._redline_worker_warm_up();
       self.postMessage({ kind: 'ready', version: text(M._redline_worker_version()), heap: heapInfo() });
       var early = waiting;
       waiting = [];

@@ -51,6 +51,9 @@ void Host::answer_error(std::int64_t id, const Error& e) {
 
 void Host::handle(const json& r) {
   const std::string type = r["type"].get<std::string>();
+  // Work that takes memory in proportion to the data drops the warm-up; other
+  // requests only pause it (the engine's own work comes first in pump()).
+  if (type == "demo" || type == "load" || type == "run" || type == "verify") drop_warm_up();
   if (handle_stepper(type, r)) return;
   if (type == "demo") {
     DemoOptions o;
@@ -192,7 +195,7 @@ bool Host::pump(double budget_ms) {
     engine_.pump(std::max(1.0, budget_ms - spent()));
     const auto search = engine_.search();
     const bool more = engine_.job().active || (search && !search->done) || engine_.trace_busy();
-    if (!more) return false;
+    if (!more) return pump_warm_up(std::max(1.0, budget_ms - spent()));
     if (spent() >= budget_ms) return true;
     // Pieces of the after image waiting: out of the heap first (the worker sends them
     // at the end of its slice), or a slice would hold tens of MB of them.
@@ -200,6 +203,68 @@ bool Host::pump(double budget_ms) {
     for (const Answer& a : answers_) waiting += a.bytes.size();
     if (waiting >= (4u << 20)) return true;
   }
+}
+
+// A dirty demo of this many employees (~10k rows): every step and hazard of the
+// pipeline runs, each often enough for V8 to optimize its hot code (~0.1 s natively).
+constexpr int kWarmUpEmployees = 300;
+
+void Host::drop_warm_up() {
+  if (!warm_) {
+    warm_ended_ = warm_ended_ || warm_wanted_;
+    return;
+  }
+  static const char* const kStages[] = {"demo", "run", "image", "load"};
+  const Engine& e = warm_->engine;
+  const bool loaded = warm_->stage == WarmUp::Load && !e.job().active && !e.error() && e.loaded();
+  warm_end_ = loaded ? "done" : std::string("dropped at ") + kStages[warm_->stage];
+  if (e.error()) warm_end_ += ": " + e.error()->describe();
+  warm_.reset();
+  warm_ended_ = true;
+}
+
+bool Host::pump_warm_up(double budget_ms) {
+  if (!warm_wanted_ || warm_ended_) return false;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
+  if (!warm_) {
+    warm_ = std::make_unique<WarmUp>();
+    DemoOptions demo;
+    demo.employees = kWarmUpEmployees;
+    demo.profile = DemoOptions::Dirty;
+    warm_->engine.start_demo(demo);
+  }
+  Engine& e = warm_->engine;
+  bool done = false;
+  while (!done && spent() < budget_ms) {
+    if (e.job().active) {
+      e.pump(std::max(1.0, budget_ms - spent()));
+      continue;
+    }
+    // A stage that failed (none should) ends the warm-up: it only ever saves time.
+    if (e.error()) {
+      done = true;
+    } else if (warm_->stage == WarmUp::Demo && e.loaded()) {
+      e.start_run(NormalizeOptions{});
+      warm_->stage = WarmUp::Run;
+    } else if (warm_->stage == WarmUp::Run && e.run() && e.run()->ok) {
+      std::vector<std::uint8_t>& image = warm_->image;
+      done = !e.start_after_export(
+          [&image](const std::uint8_t* bytes, std::size_t n) {
+            image.insert(image.end(), bytes, bytes + n);
+            return ok_status();
+          },
+          nullptr);
+      warm_->stage = WarmUp::Image;
+    } else if (warm_->stage == WarmUp::Image && !warm_->image.empty()) {
+      e.start_load(std::move(warm_->image), "warm-up.sqlite3");
+      warm_->stage = WarmUp::Load;
+    } else {
+      done = true;  // the image loaded (or a stage ended without its result)
+    }
+  }
+  if (done) drop_warm_up();
+  return warm_ != nullptr;
 }
 
 Host::Answer Host::take_answer() {

@@ -67,7 +67,34 @@ class Host {
 
   Engine& engine() { return engine_; }
 
+  // The warm-up (the page's worker turns it on). A fresh page's first run is 3-4x
+  // slower than its next ones: V8 compiles wasm with its baseline compiler first and
+  // optimizes the hot functions as they run (bench/findings.md, eighth pass). So while
+  // the engine has nothing to do, a small dirty demo goes once through the pipeline on
+  // an engine of its own (demo, preflight, normalize, review, after image, then that
+  // image loaded as a SQLite file), and the user's first file meets compiled code.
+  // Nothing of it is published. Any request that starts work drops it with its
+  // memory, as does drop_warm_up() (the worker calls it before a file is copied in).
+  void set_warm_up(bool on) { warm_wanted_ = on; }
+  void drop_warm_up();
+  bool warming() const { return warm_ != nullptr; }
+  // How the last warm-up ended: "" (none yet), "done" (its image loaded) or "dropped
+  // at <stage>" (demo, run, image, load), with the error if a stage failed.
+  const std::string& warm_up_end() const { return warm_end_; }
+
  private:
+  bool pump_warm_up(double budget_ms);  // true while it has work left
+  // The warm-up's engine and where it is: the demo's load and preflight, its run and
+  // review, its after image (kept), that image loaded as a user's SQLite file.
+  struct WarmUp {
+    enum Stage { Demo, Run, Image, Load } stage = Demo;
+    Engine engine;
+    std::vector<std::uint8_t> image;
+  };
+  std::unique_ptr<WarmUp> warm_;
+  bool warm_wanted_ = false, warm_ended_ = false;
+  std::string warm_end_;
+
   void handle(const nlohmann::json& request);
   void answer_error(std::int64_t id, const Error& e);
   void answer_verify();  // the pending verify request's answer, once the engine has it

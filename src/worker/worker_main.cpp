@@ -41,6 +41,11 @@ EMSCRIPTEN_KEEPALIVE int redline_worker_pump(double budget_ms) {
   }
 }
 
+// The warm-up (Host::set_warm_up): on from the start, run while the engine is idle.
+EMSCRIPTEN_KEEPALIVE void redline_worker_warm_up() { g_host.set_warm_up(true); }
+// 1 while the warm-up holds an engine (its slices are timed as "warm-up").
+EMSCRIPTEN_KEEPALIVE int redline_worker_warming() { return g_host.warming() ? 1 : 0; }
+
 // What the engine is doing ("stage phase", "" when idle): the worker's time per stage
 // is kept under this name.
 EMSCRIPTEN_KEEPALIVE const char* redline_worker_activity() {
@@ -69,6 +74,7 @@ EMSCRIPTEN_KEEPALIVE void redline_worker_answer_release() { g_answer = {}; }
 EMSCRIPTEN_KEEPALIVE const char* redline_worker_check_load(const std::uint8_t* head, std::uint32_t head_size,
                                                            double size, const char* name) {
   g_text.clear();
+  g_host.drop_warm_up();  // what it holds is not taken from the room the file gets
   redline::Format f = redline::detect_format(head, head_size);
   if (f != redline::Format::Sqlite && f != redline::Format::SqliteDump && f != redline::Format::PgDump &&
       f != redline::Format::DumpData)
@@ -86,6 +92,7 @@ EMSCRIPTEN_KEEPALIVE const char* redline_worker_check_load(const std::uint8_t* h
 // The buffer (0: the file, 1: its -wal) a file of `size` bytes is copied into before
 // its load request; null when the heap cannot hold it.
 EMSCRIPTEN_KEEPALIVE std::uint8_t* redline_worker_buffer(int which, double size) {
+  g_host.drop_warm_up();  // its memory goes before the user's bytes come
   std::vector<std::uint8_t>& v = g_host.incoming(which);
   v = std::vector<std::uint8_t>();
   try {

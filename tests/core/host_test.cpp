@@ -181,6 +181,48 @@ TEST(WorkerProtocol, ADemoLoadsRunsAndIsReviewedThroughMessagesOnly) {
   EXPECT_TRUE(p.session.run() && p.session.run()->ok) << "a cancelled export leaves the run as it was";
 }
 
+// The warm-up: run while the engine waits for a file, never seen by the page, and
+// dropped (not resumed) by the first request that brings data.
+TEST(WorkerProtocol, TheWarmUpRunsUnseenWhileIdleAndGivesWayToTheFirstLoad) {
+  {
+    Page p;
+    p.host.set_warm_up(true);
+    EXPECT_TRUE(p.slice(5)) << "a fresh engine with the warm-up on has work";
+    EXPECT_TRUE(p.host.warming());
+    int slices = 1;
+    while (p.slice(50)) ASSERT_LT(++slices, 2000) << "the warm-up ends";
+    EXPECT_FALSE(p.host.warming()) << "its engine is dropped once the image is loaded again";
+    EXPECT_EQ(p.host.warm_up_end(), "done") << "demo, run, review, after image and its load all ran";
+    EXPECT_FALSE(p.slice(50)) << "and it runs once";
+    EXPECT_EQ(p.session.generation(), 0) << "nothing of it is published";
+    EXPECT_EQ(p.session.runs(), 0);
+    EXPECT_FALSE(p.session.loaded());
+    EXPECT_FALSE(p.session.error());
+    EXPECT_FALSE(p.session.job().active);
+    EXPECT_FALSE(p.host.has_answer());
+  }
+  Page p;
+  p.host.set_warm_up(true);
+  for (int i = 0; i < 3; ++i) p.slice(5);
+  ASSERT_TRUE(p.host.warming());
+  load_demo(p, 40);  // its request drops the warm-up
+  EXPECT_FALSE(p.host.warming());
+  EXPECT_EQ(p.host.warm_up_end(), "dropped at demo");
+  p.session.start_run(at_fixed_time());
+  p.until([&] { return p.session.runs() == 1; });
+  ASSERT_TRUE(p.session.run());
+  EXPECT_TRUE(p.session.run()->ok);
+  EXPECT_FALSE(p.slice(50)) << "the warm-up does not come back once dropped";
+  EXPECT_FALSE(p.host.warming());
+
+  // The same run without a warm-up: the same report.
+  Page q;
+  load_demo(q, 40);
+  q.session.start_run(at_fixed_time());
+  q.until([&] { return q.session.runs() == 1; });
+  EXPECT_EQ(untimed(p.session.run()->report.to_json_text()), untimed(q.session.run()->report.to_json_text()));
+}
+
 TEST(WorkerProtocol, CancelInEachPhaseLeavesTheLoadedSnapshotAndTheNextRunTheSame) {
   Page p;
   load_demo(p, 300);
