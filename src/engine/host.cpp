@@ -206,7 +206,7 @@ bool Host::pump(double budget_ms) {
 }
 
 // A dirty demo of this many employees (~10k rows): every step and hazard of the
-// pipeline runs, each often enough for V8 to optimize its hot code (~0.1 s natively).
+// pipeline runs, each often enough for V8 to optimize its hot code (~0.15 s natively).
 constexpr int kWarmUpEmployees = 300;
 
 void Host::drop_warm_up() {

@@ -52,13 +52,13 @@ const NOW = '2026-01-02 03:04:05';
 // What is left is CPU: the worker takes one of the 2 cores, SwiftShader and the
 // compositor share the other with this thread. On a quiet machine 0 or 1 task of 50 ms
 // or more was left a run (at most 53 ms, 7 runs of this file); with one more busy
-// process on the machine
-// (`yes > /dev/null`), 0-6 of 50-79 ms a run, tasks that take 10-30 ms when this thread
-// gets its core (commits, frames, a worker message). So the tasks of 50 ms are counted
-// and printed, and the bound asserted is one such a machine keeps with room: no task of
-// FREEZE_MS or more, a hitch a user notices (the old design froze 1.35 s on a damaged
-// file). With REDLINE_SOFTWARE_COMPOSITING=1 (the harness adds `--disable-gpu`) every
-// frame's readback comes back, and the bound is SOFTWARE_FREEZE_MS.
+// process on the machine (`yes > /dev/null`), 0-6 of 50-79 ms a run, tasks that take
+// 10-30 ms when this thread gets its core (commits, frames, a worker message). So the
+// tasks of 50 ms are counted and printed, and the bound asserted is one such a machine
+// keeps with room: no task of FREEZE_MS or more, a hitch a user notices (the old design
+// froze 1.35 s on a damaged file). With REDLINE_SOFTWARE_COMPOSITING=1 (the harness
+// adds `--disable-gpu`) every frame's readback comes back, and the bound is
+// SOFTWARE_FREEZE_MS.
 const LONG_TASK_MS = 50;
 const FREEZE_MS = 200;
 const SOFTWARE_FREEZE_MS = 500;
