@@ -211,7 +211,7 @@ constexpr int kWarmUpEmployees = 300;
 
 void Host::drop_warm_up() {
   if (!warm_) {
-    warm_ended_ = warm_ended_ || warm_wanted_;
+    if (warm_wanted_ && warm_end_.empty()) warm_end_ = "dropped before it started";
     return;
   }
   static const char* const kStages[] = {"demo", "run", "image", "load"};
@@ -220,11 +220,10 @@ void Host::drop_warm_up() {
   warm_end_ = loaded ? "done" : std::string("dropped at ") + kStages[warm_->stage];
   if (e.error()) warm_end_ += ": " + e.error()->describe();
   warm_.reset();
-  warm_ended_ = true;
 }
 
 bool Host::pump_warm_up(double budget_ms) {
-  if (!warm_wanted_ || warm_ended_) return false;
+  if (!warm_wanted_ || !warm_end_.empty()) return false;  // off, or it has run
   const auto t0 = std::chrono::steady_clock::now();
   auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
   if (!warm_) {

@@ -78,8 +78,9 @@ class Host {
   void set_warm_up(bool on) { warm_wanted_ = on; }
   void drop_warm_up();
   bool warming() const { return warm_ != nullptr; }
-  // How the last warm-up ended: "" (none yet), "done" (its image loaded) or "dropped
-  // at <stage>" (demo, run, image, load), with the error if a stage failed.
+  // How the warm-up ended: "" (not yet), "done" (its image loaded), "dropped at
+  // <stage>" (demo, run, image, load; with the error if a stage failed) or "dropped
+  // before it started". It runs once: once this is set it does not start again.
   const std::string& warm_up_end() const { return warm_end_; }
 
  private:
@@ -92,8 +93,8 @@ class Host {
     std::vector<std::uint8_t> image;
   };
   std::unique_ptr<WarmUp> warm_;
-  bool warm_wanted_ = false, warm_ended_ = false;
-  std::string warm_end_;
+  bool warm_wanted_ = false;
+  std::string warm_end_;  // warm_up_end()
 
   void handle(const nlohmann::json& request);
   void answer_error(std::int64_t id, const Error& e);

@@ -74,7 +74,9 @@ EMSCRIPTEN_KEEPALIVE void redline_worker_answer_release() { g_answer = {}; }
 EMSCRIPTEN_KEEPALIVE const char* redline_worker_check_load(const std::uint8_t* head, std::uint32_t head_size,
                                                            double size, const char* name) {
   g_text.clear();
-  g_host.drop_warm_up();  // what it holds is not taken from the room the file gets
+  // Before every copy in (the worker checks first): what the warm-up holds is freed,
+  // not counted against the room the file gets.
+  g_host.drop_warm_up();
   redline::Format f = redline::detect_format(head, head_size);
   if (f != redline::Format::Sqlite && f != redline::Format::SqliteDump && f != redline::Format::PgDump &&
       f != redline::Format::DumpData)
@@ -92,7 +94,6 @@ EMSCRIPTEN_KEEPALIVE const char* redline_worker_check_load(const std::uint8_t* h
 // The buffer (0: the file, 1: its -wal) a file of `size` bytes is copied into before
 // its load request; null when the heap cannot hold it.
 EMSCRIPTEN_KEEPALIVE std::uint8_t* redline_worker_buffer(int which, double size) {
-  g_host.drop_warm_up();  // its memory goes before the user's bytes come
   std::vector<std::uint8_t>& v = g_host.incoming(which);
   v = std::vector<std::uint8_t>();
   try {
