@@ -2,8 +2,8 @@
 // normalizes a snapshot in the page (Chromium as the browser tests run it: WebGL and
 // compositing on SwiftShader; REDLINE_SOFTWARE_COMPOSITING=1 for the software
 // compositor) while recording a Chromium trace, then prints every main-thread task of
-// 50 ms or more with the events inside it by self time (what the task spent its time
-// on), and the totals over all such tasks.
+// 50 ms or more with its thread CPU time and the events inside it by self time (what
+// the task spent its time on), and the totals over all such tasks.
 //   node bench/trace_longtasks.mjs --dist dist [--out trace.json] [--query present=direct] FILE
 // FILE is any format, chosen in the page's file input; a damaged file is traced up to
 // its error. Each long task is also put in one of three classes by what most of its
@@ -11,7 +11,7 @@
 // commit), the page's script, or V8's garbage collector.
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, openPage } from '../tests/browser/harness.mjs';
+import { launch, openPage, mainThreadOf } from '../tests/browser/harness.mjs';
 
 const args = process.argv.slice(2);
 const USAGE = 'usage: node bench/trace_longtasks.mjs --dist DIST [--out trace.json] [--query K=V] FILE\n' +
@@ -72,20 +72,7 @@ server.close();
 await browser.close();
 if (outFile) fs.writeFileSync(outFile, JSON.stringify({ traceEvents: chunks }));
 
-// The page's renderer main thread: CrRendererMain of the renderer with the most events.
-const names = new Map();
-for (const e of chunks) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
-const counts = new Map();
-for (const e of chunks) {
-  const key = `${e.pid}:${e.tid}`;
-  if (names.get(key) === 'CrRendererMain' && e.ph === 'X') counts.set(key, (counts.get(key) || 0) + 1);
-}
-const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-const events = chunks.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.dur != null).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
-const tasks = events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask');
-// Top-level tasks only (a RunTask nested in another is part of it).
-const top = [];
-for (const e of tasks) if (!top.length || e.ts >= top[top.length - 1].ts + top[top.length - 1].dur) top.push(e);
+const { events, tasks: top } = mainThreadOf(chunks);
 const longTasks = top.filter((e) => e.dur >= LONG_US);
 
 // Self time of each event inside [task.ts, task.ts + dur): its duration minus its
@@ -136,7 +123,7 @@ for (const task of longTasks) {
     .map((e) => `${(e.args && e.args.data && e.args.data.functionName) || '?'} ${(e.dur / 1000).toFixed(1)}`);
   const cls = classOf(parts[0] ? parts[0][0] : '');
   classes.set(cls, (classes.get(cls) || []).concat(Math.round(task.dur / 1000)));
-  console.log(`  task ${(task.dur / 1000).toFixed(1)} ms [${cls}]: ` + parts.map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', ') +
+  console.log(`  task ${(task.dur / 1000).toFixed(1)} ms, ${(task.tdur / 1000).toFixed(1)} ms of it on the CPU [${cls}]: ` + parts.map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', ') +
               (calls.length ? ` [script: ${calls.join(', ')}]` : ''));
   for (const [n, us] of self) total.set(n, (total.get(n) || 0) + us);
 }

@@ -2,7 +2,8 @@
 // and never blocks on it.
 // - A ~300k-row snapshot (the dirty demo with 9000 employees, made by the native CLI)
 //   loaded, normalized, reviewed, shown and exported with a PerformanceObserver for
-//   'longtask' installed before the load: no main-thread task of 50 ms or more. Its
+//   'longtask' installed before the load and Chromium's tracing on: no main-thread
+//   task of 50 ms of CPU time, none of 200 ms on the wall (below: why two bounds). Its
 //   after.sqlite3 equals the CLI's byte for byte.
 // - The same for a damaged ~90 MB dumpdata file (that snapshot as dumpdata, one record
 //   near its end broken), whose error the page shows.
@@ -17,7 +18,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, openPage, consoleErrors, ROOT } from './harness.mjs';
+import { launch, openPage, consoleErrors, traceMainThread, ROOT } from './harness.mjs';
 
 const CLI = path.join(ROOT, 'build/native/redline');
 const NOW = '2026-01-02 03:04:05';
@@ -53,12 +54,18 @@ const NOW = '2026-01-02 03:04:05';
 // compositor share the other with this thread. On a quiet machine 0 or 1 task of 50 ms
 // or more was left a run (at most 53 ms, 7 runs of this file); with one more busy
 // process on the machine (`yes > /dev/null`), 0-6 of 50-79 ms a run, tasks that take
-// 10-30 ms when this thread gets its core (commits, frames, a worker message). So the
-// tasks of 50 ms are counted and printed, and the bound asserted is one such a machine
-// keeps with room: no task of FREEZE_MS or more, a hitch a user notices (the old design
-// froze 1.35 s on a damaged file). With REDLINE_SOFTWARE_COMPOSITING=1 (the harness
-// adds `--disable-gpu`) every frame's readback comes back, and the bound is
-// SOFTWARE_FREEZE_MS.
+// 10-30 ms when this thread gets its core (commits, frames, a worker message). A
+// Chromium trace ('toplevel', with each task's thread CPU time) shows it: those tasks
+// spent 0.2-20 ms of them on the CPU, the rest waiting for the compositor thread or the
+// GPU process. So two bounds are asserted:
+// - the page's own work: no main-thread task of LONG_TASK_MS of CPU time, from the
+//   trace (this is what the page controls; the most measured in one task is ~21 ms);
+// - the wall time, from the PerformanceObserver: no task of FREEZE_MS or more, a hitch
+//   a user notices (the old design froze 1.35 s on a damaged file), which such a
+//   machine keeps with room. Tasks of LONG_TASK_MS on the wall are printed, with their
+//   CPU time and what they waited on.
+// With REDLINE_SOFTWARE_COMPOSITING=1 (the harness adds `--disable-gpu`) every frame's
+// readback comes back, and the wall bound is SOFTWARE_FREEZE_MS.
 const LONG_TASK_MS = 50;
 const FREEZE_MS = 200;
 const SOFTWARE_FREEZE_MS = 500;
@@ -121,14 +128,31 @@ async function pageWith(file) {
   return opened;
 }
 
+// The page's own work per task, from the trace: no main-thread task of LONG_TASK_MS
+// of CPU time. The tasks that lasted that long on the wall are printed with their CPU
+// time and what they spent it on (waits for the compositor or the GPU process, where
+// the CPU time is small).
+function assertMainThreadWork(tasks) {
+  const cpu = tasks.reduce((a, t) => a + t.cpuMs, 0);
+  const wall = tasks.filter((t) => t.ms >= LONG_TASK_MS);
+  console.log(`trace: ${tasks.length} main-thread tasks, ${cpu.toFixed(0)} ms of CPU in all, the most in one ` +
+              `${Math.max(0, ...tasks.map((t) => t.cpuMs)).toFixed(1)} ms; of ${LONG_TASK_MS} ms or more on the wall ${wall.length}` +
+              wall.map((t) => `\n  ${t.ms.toFixed(1)} ms at +${t.at.toFixed(0)} ms, ${t.cpuMs.toFixed(1)} ms of CPU: ${t.inside.join(', ')}`).join(''));
+  assert.ok(tasks.length > 100, `the trace saw the page's main thread at work (${tasks.length} tasks)`);
+  const busy = tasks.filter((t) => t.cpuMs >= LONG_TASK_MS);
+  assert.deepEqual(busy.map((t) => `${t.cpuMs.toFixed(1)} ms of CPU at +${t.at.toFixed(0)} ms: ${t.inside.join(', ')}`), [],
+                   `no main-thread task of ${LONG_TASK_MS} ms of CPU time`);
+}
+
 // The long tasks that started in [t0, t1] (the observer reports them a little later).
 async function longTasks(page, t0, t1) {
   await page.waitForTimeout(300);
   return page.evaluate(({ t0, t1 }) => window.__long.filter((e) => e.start >= t0 && e.start <= t1), { t0, t1 });
 }
 
-test(`~300k-row snapshot: no main-thread task of ${BOUND_MS} ms or more (tasks of ${LONG_TASK_MS} ms printed) while it loads, normalizes, is reviewed, shown and exported`, async () => {
+test(`~300k-row snapshot: no main-thread task of ${LONG_TASK_MS} ms of CPU or ${BOUND_MS} ms on the wall while it loads, normalizes, is reviewed, shown and exported`, async () => {
   const { page, log, server } = await pageWith(snapshot);
+  const trace = await traceMainThread(browser.context, page);
   try {
     const r = await page.evaluate(async ({ now }) => {
       const r = window.redline;
@@ -137,6 +161,7 @@ test(`~300k-row snapshot: no main-thread task of ${BOUND_MS} ms or more (tasks o
       // the first gap measured after the reset does not span it.
       for (let i = 0; i < 2; i++) await new Promise((res) => requestAnimationFrame(res));
       r.frameStats({ reset: true });
+      console.timeStamp('redline-t0');
       const t0 = performance.now();
       const snap = await r.load(bytes, 'big.sqlite3');
       const tLoad = performance.now();
@@ -151,6 +176,7 @@ test(`~300k-row snapshot: no main-thread task of ${BOUND_MS} ms or more (tasks o
       const tAfter = performance.now();
       const html = await r.exportReport('html');
       const t1 = performance.now();
+      console.timeStamp('redline-t1');
       const frames = r.frameStats();
       window.__after = after;
       // Where each phase began and ended, to say in which one each long task started.
@@ -160,6 +186,7 @@ test(`~300k-row snapshot: no main-thread task of ${BOUND_MS} ms or more (tasks o
                loadMs: Math.round(tLoad - t0), runMs: Math.round(tRun - tLoad), heap: frames.heap, phases };
     }, { now: NOW });
     const long = await longTasks(page, r.t0, r.t1);
+    const tasks = await trace.stop('redline-t0', 'redline-t1');
     const rows = Object.values(r.snap.tables).reduce((a, b) => a + b, 0);
     console.log(`300k sqlite: ${rows} rows, load ${r.loadMs} ms, normalize + review ${r.runMs} ms, ` +
                 `frames ${r.frames.frames}, max gap ${r.frames.maxGapMs.toFixed(1)} ms, p99 ${r.frames.p99GapMs.toFixed(1)} ms, ` +
@@ -180,13 +207,15 @@ test(`~300k-row snapshot: no main-thread task of ${BOUND_MS} ms or more (tasks o
     console.log(`main-thread tasks of ${LONG_TASK_MS} ms or more: ${long.length}, longest ${Math.max(0, ...long.map((t) => t.ms))} ms`);
     const byPhase = r.phases.map(([name, a, b]) => `${name} ${long.filter((t) => t.start >= a && t.start < b).length}`);
     console.log(`  by the phase they started in: ${byPhase.join(', ')}`);
+    assertMainThreadWork(tasks);
     assert.deepEqual(long.filter((t) => t.ms >= BOUND_MS), [], `no main-thread task of ${BOUND_MS} ms or more`);
   } finally { await page.close(); server.close(); }
 });
 
-test(`damaged ~90 MB dumpdata: its error is shown, no main-thread task of ${BOUND_MS} ms or more (tasks of ${LONG_TASK_MS} ms printed)`, async () => {
+test(`damaged ~90 MB dumpdata: its error is shown, no main-thread task of ${LONG_TASK_MS} ms of CPU or ${BOUND_MS} ms on the wall`, async () => {
   // Chosen in the page's file input, as a user picks it: the worker reads the File.
   const { page, log, server } = await openPage(browser.context, { query: '?demo=off' });
+  const trace = await traceMainThread(browser.context, page);
   try {
     await page.evaluate(async () => {
       await window.redline.ready;
@@ -194,6 +223,7 @@ test(`damaged ~90 MB dumpdata: its error is shown, no main-thread task of ${BOUN
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) window.__long.push({ start: e.startTime, ms: Math.round(e.duration) });
       }).observe({ type: 'longtask' });
+      console.timeStamp('redline-t0');
       window.__t0 = performance.now();
     });
     await page.setInputFiles('#file-input', damaged);
@@ -201,9 +231,11 @@ test(`damaged ~90 MB dumpdata: its error is shown, no main-thread task of ${BOUN
     const r = await page.evaluate(async () => {
       const t1 = performance.now();
       await new Promise((res) => setTimeout(res, 300));  // the status line draws it
+      console.timeStamp('redline-t1');
       return { t0: window.__t0, t1, state: window.redline.state() };
     });
     const long = await longTasks(page, r.t0, r.t1 + 300);
+    const tasks = await trace.stop('redline-t0', 'redline-t1');
     const e = r.state.error;
     console.log(`damaged dumpdata (${fs.statSync(damaged).size} bytes): refused in ${Math.round(r.t1 - r.t0)} ms: ` +
                 `${e && e.message} (${e && e.context}); long tasks ${JSON.stringify(long)}`);
@@ -213,6 +245,7 @@ test(`damaged ~90 MB dumpdata: its error is shown, no main-thread task of ${BOUN
     assert.match(e.context, /dumpdata/);
     assert.equal(r.state.snapshot, null, 'nothing was loaded');
     console.log(`main-thread tasks of ${LONG_TASK_MS} ms or more: ${long.length}, longest ${Math.max(0, ...long.map((t) => t.ms))} ms`);
+    assertMainThreadWork(tasks);
     assert.deepEqual(long.filter((t) => t.ms >= BOUND_MS), [], `no main-thread task of ${BOUND_MS} ms or more`);
     assert.deepEqual(consoleErrors(log), []);
   } finally { await page.close(); server.close(); }

@@ -117,3 +117,63 @@ export async function loadFile(page, file, name = path.basename(file)) {
     await window.redline.load(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)), name);
   }, { d: fs.readFileSync(file).toString('base64'), name });
 }
+
+// The page's renderer main thread (CrRendererMain of the renderer with the most
+// events) in a Chromium trace's events: its pid:tid, its complete ('X') events sorted
+// by time, and its top-level tasks (a RunTask nested in another is part of it).
+export function mainThreadOf(events) {
+  const names = new Map();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
+  const counts = new Map();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (names.get(key) === 'CrRendererMain' && e.ph === 'X') counts.set(key, (counts.get(key) || 0) + 1);
+  }
+  const thread = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const onThread = events.filter((e) => `${e.pid}:${e.tid}` === thread && e.ph === 'X' && e.dur != null)
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const tasks = [];
+  for (const e of onThread) {
+    if (e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask') continue;
+    const last = tasks[tasks.length - 1];
+    if (!last || e.ts >= last.ts + last.dur) tasks.push(e);
+  }
+  return { thread, events: onThread, tasks };
+}
+
+// Records the page's main-thread tasks with Chromium's tracing (category 'toplevel':
+// each task's wall time and thread CPU time). `mark(page, name)` puts a named marker
+// in the trace (console.timeStamp); `stop()` resolves to the top-level tasks of the
+// page's main thread that started between two markers, as {ms, cpuMs, at} (at: ms
+// after the first marker), with what each spent its time on when it is long.
+export async function traceMainThread(context, page) {
+  const cdp = await context.newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['toplevel', 'devtools.timeline'], recordMode: 'recordAsMuchAsPossible' },
+    transferMode: 'ReportEvents',
+  });
+  return {
+    mark: (name) => page.evaluate((n) => console.timeStamp(n), name),
+    async stop(from, to) {
+      await cdp.send('Tracing.end');
+      await complete;
+      await cdp.detach();
+      const main = mainThreadOf(events);
+      const markAt = (n) => events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === n)?.ts;
+      const t0 = markAt(from), t1 = markAt(to);
+      if (t0 == null || t1 == null) throw new Error(`the trace has no marker ${t0 == null ? from : to}`);
+      if (!main.tasks.length || main.tasks.some((t) => t.tdur == null)) {
+        throw new Error('the trace has no main-thread tasks with thread time (tdur): this Chromium cannot measure it');
+      }
+      return main.tasks.filter((t) => t.ts >= t0 && t.ts <= t1).map((t) => ({
+        ms: t.dur / 1000, cpuMs: t.tdur / 1000, at: (t.ts - t0) / 1000,
+        // The task's longest events inside it (what a long task was busy with or waited on).
+        inside: t.dur < 50000 ? [] : main.events.filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur)
+          .sort((a, b) => b.dur - a.dur).slice(0, 3).map((e) => `${e.name} ${(e.dur / 1000).toFixed(1)}`),
+      }));
+    },
+  };
+}
