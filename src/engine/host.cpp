@@ -52,8 +52,11 @@ void Host::answer_error(std::int64_t id, const Error& e) {
 void Host::handle(const json& r) {
   const std::string type = r["type"].get<std::string>();
   // Work that takes memory in proportion to the data drops the warm-up; other
-  // requests only pause it (the engine's own work comes first in pump()).
-  if (type == "demo" || type == "load" || type == "run" || type == "verify") drop_warm_up();
+  // requests only pause it (the engine's own work comes first in pump()). A demo
+  // asked for before the warm-up started (the page's built-in one, at start) only
+  // puts it off: it runs once the demo is loaded, and the person's first file, or
+  // their first run of the demo, meets compiled code.
+  if (type == "load" || type == "run" || type == "verify" || (type == "demo" && warm_)) drop_warm_up();
   if (handle_stepper(type, r)) return;
   if (type == "demo") {
     DemoOptions o;

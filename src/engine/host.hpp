@@ -74,7 +74,8 @@ class Host {
   // an engine of its own (demo, preflight, normalize, review, after image, then that
   // image loaded as a SQLite file), and the user's first file meets compiled code.
   // Nothing of it is published. Any request that starts work drops it with its
-  // memory, as does drop_warm_up() (the worker calls it before a file is copied in).
+  // memory, as does drop_warm_up() (the worker calls it before a file is copied in),
+  // except a demo asked for before it started, which only puts it off.
   void set_warm_up(bool on) { warm_wanted_ = on; }
   void drop_warm_up();
   bool warming() const { return warm_ != nullptr; }

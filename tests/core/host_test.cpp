@@ -223,6 +223,35 @@ TEST(WorkerProtocol, TheWarmUpRunsUnseenWhileIdleAndGivesWayToTheFirstLoad) {
   EXPECT_EQ(untimed(p.session.run()->report.to_json_text()), untimed(q.session.run()->report.to_json_text()));
 }
 
+// The page's built-in demo is asked for before the warm-up starts: the warm-up waits
+// for it and then runs, without touching what the demo published.
+TEST(WorkerProtocol, TheWarmUpRunsAfterABuiltInDemoAskedForFirst) {
+  Page p;
+  p.host.set_warm_up(true);
+  load_demo(p, 40);
+  EXPECT_EQ(p.host.warm_up_end(), "") << "the demo only put it off";
+  auto loaded = p.session.loaded();
+  ASSERT_TRUE(loaded);
+  int slices = 0;
+  while (p.slice(50)) ASSERT_LT(++slices, 2000) << "the warm-up ends";
+  EXPECT_GT(slices, 0) << "it ran after the demo";
+  EXPECT_EQ(p.host.warm_up_end(), "done");
+  EXPECT_EQ(p.session.generation(), 1) << "nothing of it is published";
+  EXPECT_EQ(p.session.loaded(), loaded);
+  EXPECT_EQ(p.session.runs(), 0);
+  EXPECT_FALSE(p.session.error());
+  EXPECT_FALSE(p.host.has_answer());
+  // The demo still runs as it would have.
+  p.session.start_run(at_fixed_time());
+  p.until([&] { return p.session.runs() == 1; });
+  ASSERT_TRUE(p.session.run() && p.session.run()->ok);
+  Page q;
+  load_demo(q, 40);
+  q.session.start_run(at_fixed_time());
+  q.until([&] { return q.session.runs() == 1; });
+  EXPECT_EQ(untimed(p.session.run()->report.to_json_text()), untimed(q.session.run()->report.to_json_text()));
+}
+
 TEST(WorkerProtocol, CancelInEachPhaseLeavesTheLoadedSnapshotAndTheNextRunTheSame) {
   Page p;
   load_demo(p, 300);
