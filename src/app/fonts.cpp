@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/job.hpp"
+
 namespace redline::app {
 
 namespace {
@@ -185,7 +187,7 @@ bool UiFont::read_sources(bool merged, double budget_ms) {
   const std::size_t n = merged ? sources_.size() : 1;
   for (std::size_t i = 0; i < n; ++i) {
     while (!sources_[i].read()) {
-      if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() >= budget_ms) return false;
+      if (ms_since(start) >= budget_ms) return false;
       sources_[i].read_piece(kPiece);
     }
   }
@@ -301,7 +303,7 @@ bool UiFont::add(ImFontAtlas* atlas, const std::vector<char32_t>& chars, double 
   }
   if (!todo.empty() && !read_sources(true, budget_ms)) return false;
   for (std::size_t at = 0; at < todo.size(); at += kChunkChars) {
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const double ms = ms_since(start);
     if (ms >= budget_ms) return false;  // the rest in the next frames
     const std::vector<char32_t> chunk(todo.begin() + static_cast<std::ptrdiff_t>(at),
                                       todo.begin() + static_cast<std::ptrdiff_t>(std::min(todo.size(), at + kChunkChars)));

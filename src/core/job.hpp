@@ -48,6 +48,11 @@ inline std::chrono::steady_clock::time_point deadline_after(double budget_ms) {
   return now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::micro>(budget_ms * 1000.0));
 }
 
+// Milliseconds from t0 to now, on the clock budgets are counted on.
+inline double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
 // Where a job is, for people: what progress() reports besides its state.
 struct Position {
   double fraction = 0.0;

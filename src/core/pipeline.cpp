@@ -14,10 +14,6 @@ namespace {
 constexpr double kCopyEnd = 0.05;
 constexpr double kNormalizeEnd = 0.70;
 
-double ms_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
 // About budget_ms more of the copy of `from` in `copy` (started by the first call):
 // the copied database once complete, else nothing yet.
 Result<std::optional<sql::Database>> copy_some(std::unique_ptr<SlicedCopy>& copy, sql::Database& from,

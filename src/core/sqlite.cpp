@@ -303,8 +303,7 @@ Result<bool> SerializeJob::work(double budget_ms) {
     ++read_;
     if (step_bytes_ != 0 && given >= step_bytes_ && read_ < page_count_) return false;
     // 64 pages (256 KB with 4 KB pages) between looks at the clock.
-    if (read_ % 64 == 0 &&
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms)
+    if (read_ % 64 == 0 && ms_since(t0) >= budget_ms)
       return false;
   }
   pages_.reset();

@@ -342,13 +342,12 @@ void Engine::finish_run(JobState state, std::optional<Error> error) {
 void Engine::preflight(double budget_ms) {
   Published& pub = *to_publish_;
   const auto t0 = std::chrono::steady_clock::now();
-  auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
   // First the fingerprint, so that the user's bytes go before the page's preflight
   // makes its copy of the snapshot: held through it, they were the page's peak.
   if (pub.sha256.empty()) {
     // A megabyte of SHA-256 is a few ms in wasm: hash until the budget is spent.
     constexpr std::size_t kChunk = 1 << 20;
-    while (pub.hashed < pub.original.size() && spent() < budget_ms) {
+    while (pub.hashed < pub.original.size() && ms_since(t0) < budget_ms) {
       const std::size_t n = std::min(kChunk, pub.original.size() - pub.hashed);
       pub.digest.update(pub.original.data() + pub.hashed, n);
       pub.hashed += n;
@@ -360,11 +359,11 @@ void Engine::preflight(double budget_ms) {
   // The bytes are hashed: nothing reads them again (the database holds the data), so
   // they go now rather than stay a second copy of the snapshot for the session.
   std::vector<std::uint8_t>().swap(pub.original);
-  if (spent() >= budget_ms) return;
+  if (ms_since(t0) >= budget_ms) return;
   if (!pub.preflight_done) {
     if (page_preflight_ && pub.snapshot.summary.kind != "not_crm") {
       if (!prepare_job_) prepare_job_ = std::make_unique<PrepareRunJob>(pub.snapshot.db, NormalizeOptions{});
-      std::optional<Progress> p = step_stage(*prepare_job_, std::max(1.0, budget_ms - spent()), "hazards");
+      std::optional<Progress> p = step_stage(*prepare_job_, std::max(1.0, budget_ms - ms_since(t0)), "hazards");
       if (!p) return;
       if (p->state == JobState::Done) {
         pub.prepared = std::make_unique<PreparedRun>(prepare_job_->take());
@@ -375,12 +374,12 @@ void Engine::preflight(double budget_ms) {
       prepare_job_.reset();
     }
     pub.preflight_done = true;
-    if (spent() >= budget_ms) return;
+    if (ms_since(t0) >= budget_ms) return;
   }
   std::vector<char32_t> chars;
   if (page_preflight_) {
     if (!pub.chars) pub.chars = std::make_unique<load::TextCharsJob>(pub.snapshot.db);
-    Progress c = pub.chars->step(std::max(1.0, budget_ms - spent()));
+    Progress c = pub.chars->step(std::max(1.0, budget_ms - ms_since(t0)));
     job_.phase = "characters";
     job_.fraction = c.fraction;
     if (c.state == JobState::More) return;

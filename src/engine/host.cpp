@@ -193,13 +193,12 @@ bool Host::pump(double budget_ms) {
   // The engine advances one job step per pump(); steps are short next to the budget,
   // so keep stepping until it is spent (or nothing is left to do).
   const auto t0 = std::chrono::steady_clock::now();
-  auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
   for (;;) {
-    engine_.pump(std::max(1.0, budget_ms - spent()));
+    engine_.pump(std::max(1.0, budget_ms - ms_since(t0)));
     const auto search = engine_.search();
     const bool more = engine_.job().active || (search && !search->done) || engine_.trace_busy();
-    if (!more) return pump_warm_up(std::max(1.0, budget_ms - spent()));
-    if (spent() >= budget_ms) return true;
+    if (!more) return pump_warm_up(std::max(1.0, budget_ms - ms_since(t0)));
+    if (ms_since(t0) >= budget_ms) return true;
     // Pieces of the after image waiting: out of the heap first (the worker sends them
     // at the end of its slice), or a slice would hold tens of MB of them.
     std::size_t waiting = 0;
@@ -228,7 +227,6 @@ void Host::drop_warm_up() {
 bool Host::pump_warm_up(double budget_ms) {
   if (!warm_wanted_ || !warm_end_.empty()) return false;  // off, or it has run
   const auto t0 = std::chrono::steady_clock::now();
-  auto spent = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
   if (!warm_) {
     warm_ = std::make_unique<WarmUp>();
     DemoOptions demo;
@@ -238,9 +236,9 @@ bool Host::pump_warm_up(double budget_ms) {
   }
   Engine& e = warm_->engine;
   bool done = false;
-  while (!done && spent() < budget_ms) {
+  while (!done && ms_since(t0) < budget_ms) {
     if (e.job().active) {
-      e.pump(std::max(1.0, budget_ms - spent()));
+      e.pump(std::max(1.0, budget_ms - ms_since(t0)));
       continue;
     }
     // A stage that failed (none should) ends the warm-up: it only ever saves time.

@@ -1211,9 +1211,7 @@ struct DemoJob::Impl {
   Result<bool> work(double budget_ms) {
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
-    auto out_of_time = [&] {
-      return std::chrono::duration<double, std::milli>(Clock::now() - start).count() >= budget_ms;
-    };
+    auto out_of_time = [&] { return ms_since(start) >= budget_ms; };
     for (;;) {
       switch (phase) {
         case Phase::Finished: return true;

@@ -649,7 +649,7 @@ struct DiffJob::Impl {
     }
     REDLINE_TRY(collect_left(p.left, td, false));
     REDLINE_TRY(collect_ids(p.added, td.added));
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    double ms = ms_since(t0);
 
     double range = static_cast<double>(p.last) - static_cast<double>(p.first) + 1.0;
     double covered = std::min(1.0, (static_cast<double>(hi) - static_cast<double>(p.first) + 1.0) / range);
@@ -843,7 +843,7 @@ struct DiffJob::Impl {
         return e;
       }
       if (phase == Phase::Finished) return true;
-      if (std::chrono::duration<double, std::milli>(Clock::now() - start).count() >= budget) return false;
+      if (ms_since(start) >= budget) return false;
     }
   }
 };

@@ -77,7 +77,7 @@ Result<bool> SearchJob::work(double budget_ms) {
     }
     result_.scanned += page->rows.size();
     if (page->rows.empty() || result_.scanned >= result_.total) result_.done = true;
-    if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms) break;
+    if (ms_since(t0) >= budget_ms) break;
   }
   return result_.done;
 }

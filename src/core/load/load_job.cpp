@@ -128,7 +128,7 @@ LoadJob& LoadJob::operator=(LoadJob&&) noexcept = default;
 Result<bool> LoadJob::work(double budget_ms) {
   auto t0 = Clock::now();
   auto r = impl_->run(deadline_after(budget_ms));
-  impl_->work_ms += std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  impl_->work_ms += ms_since(t0);
   return r;
 }
 

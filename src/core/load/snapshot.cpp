@@ -259,7 +259,7 @@ Result<Snapshot> load_snapshot(const std::vector<std::uint8_t>& bytes, const std
       return make_error(ErrorCode::Internal, "a format Redline cannot load reached the loader", name);
   }
   REDLINE_TRY(describe_snapshot(db, summary));
-  summary.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  summary.ms = ms_since(t0);
   return Snapshot{std::move(db), std::move(summary)};
 }
 

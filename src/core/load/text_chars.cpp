@@ -90,8 +90,7 @@ Result<bool> TextCharsJob::work(double budget_ms) {
       scan_.reset();
       ++next_;
     }
-    if (++rows % 256 == 0 &&
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms)
+    if (++rows % 256 == 0 && ms_since(t0) >= budget_ms)
       return false;
   }
   dedup();

@@ -641,7 +641,7 @@ struct HazardJob::Impl {
           return true;
         }
       }
-      if (std::chrono::duration<double, std::milli>(Clock::now() - t0).count() >= budget_ms) return false;
+      if (ms_since(t0) >= budget_ms) return false;
     }
   }
 };

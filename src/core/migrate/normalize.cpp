@@ -24,10 +24,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
 // The name in "CREATE [UNIQUE] INDEX name ON ..." (quoted or not).
 std::string index_name(const std::string& create_index) {
   auto at = create_index.find("INDEX ");

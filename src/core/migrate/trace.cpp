@@ -25,10 +25,6 @@ using sql::quote_ident;
 constexpr const char* kSchema = "redline_trace";
 constexpr const char* kRowid = "__redline_rowid";
 
-double ms_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
 ordered_json cell(const sql::Statement& st, int i) {
   switch (st.column_type(i)) {
     case SQLITE_NULL: return nullptr;

@@ -41,7 +41,7 @@ Result<bool> ReviewJob::work(double budget_ms) {
   Impl& m = *impl_;
   auto t0 = std::chrono::steady_clock::now();
   auto left = [&] {
-    return budget_ms - std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return budget_ms - ms_since(t0);
   };
   if (m.moves) {
     auto moved = outcome(m.moves->step(budget_ms));
