@@ -86,7 +86,8 @@ struct RunPanel {
   std::string csv_table;    // the table picked for the CSV download
   std::string state_table;  // the table shown in the state after the cursor's step
   std::size_t state_offset = 0;
-  // Where the download buttons were drawn last frame ("download/after.sqlite3", ...;
+  int replay_generation = -1;  // the snapshot (Session::generation) the replay was asked for
+  // Where the buttons were drawn last frame ("download/after.sqlite3", ..., "replay";
   // x0, y0, x1, y1 in canvas pixels): window.redline.summary() gives them, so a test
   // clicks them as a person does.
   std::map<std::string, ImVec4> rects;

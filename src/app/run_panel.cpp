@@ -7,7 +7,8 @@
 // will execute for the chosen options and the rows it will touch), after it what
 // each step did to each table (rows created, changed, removed, examples) and the
 // database as it stood after the step: both from the engine's step-by-step replay
-// of the same run on a copy (engine_stepper.cpp).
+// of the same run on a copy (engine_stepper.cpp), made at once for small snapshots
+// and when the person asks for it for larger ones.
 #include <imgui.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <set>
 
 #include "app/panels.hpp"
+#include "core/migrate/trace.hpp"
 
 namespace redline::app {
 
@@ -380,12 +382,40 @@ std::string effect_line(const json& e) {
   return s;
 }
 
+// Up to this many rows the replay starts as soon as the panel shows it: the built-in
+// demo and snapshots of its size, a second or less and a few MB. Above, it costs a
+// copy of the snapshot and of every table a step changed in the worker's memory
+// (+38 MB for a ~56k-row, 8 MB file; +35-50 MB at ~100k rows) and about the run's
+// time again, so the person asks for it. Above kTraceRowLimit the engine makes none
+// (too_big).
+constexpr std::int64_t kTraceAutoRows = 50000;
+
+// Whether the replay may be asked for now: at once for small (and too big) snapshots,
+// for the others once the person pressed the button this draws in its place.
+bool replay_wanted(RunPanel& panel, Session& session, const char* what) {
+  auto loaded = session.loaded();
+  if (!loaded) return false;
+  const std::int64_t rows = loaded->total_rows;
+  if (rows <= kTraceAutoRows || rows > kTraceRowLimit || panel.replay_generation == session.generation()) return true;
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("%s come from a replay of the run, step by step, on a copy of this snapshot (%lld rows). It keeps "
+                      "the copy and every table a step changed in memory, several times the snapshot's size, and "
+                      "takes about as long as the run.",
+                      what, static_cast<long long>(rows));
+  ImGui::PopTextWrapPos();
+  if (ImGui::Button("Replay step by step")) panel.replay_generation = session.generation();
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  panel.rects["replay"] = ImVec4(a.x, a.y, b.x, b.y);
+  return false;
+}
+
 // The plan before a run: the phases and their steps, each with the tables it will
 // touch and the statements it will execute with the options the Hazards tab says.
-void draw_plan(Session& session, const NormalizeOptions& chosen) {
-  session.request_trace(chosen);
+void draw_plan(RunPanel& panel, Session& session, const NormalizeOptions& chosen) {
   ImGui::TextWrapped("The plan: what Normalize will do with the options on the Hazards tab (change them there and "
                      "this plan follows). Nothing runs until you press Normalize.");
+  if (!replay_wanted(panel, session, "The statements each step will execute and the rows it will touch")) return;
+  session.request_trace(chosen);
   auto t = session.trace();
   const bool ready = trace_ready(t);
   if (t && !(*t)["error"].is_null()) {
@@ -430,6 +460,7 @@ void draw_plan(Session& session, const NormalizeOptions& chosen) {
 void draw_step_data(RunPanel& panel, Session& session, const RunView& run) {
   auto options = options_from_json(run.report.options, "the run's options");
   if (!options) return;
+  if (!replay_wanted(panel, session, "What each step did to each table, and the database after it,")) return;
   session.request_trace(*options);
   auto t = session.trace();
   if (!trace_ready(t)) return;
@@ -519,7 +550,7 @@ void draw_run(RunPanel& panel, Session& session, const NormalizeOptions& chosen,
   }
   if (!run) {
     ImGui::TextWrapped("Not run yet: pick the options on the Hazards tab and press Normalize.");
-    if (session.loaded()) draw_plan(session, chosen);
+    if (session.loaded()) draw_plan(panel, session, chosen);
     return;
   }
   const Report& r = run->report;

@@ -116,19 +116,9 @@ test('the Run panel\'s download buttons give the CLI\'s after.sqlite3 and the HT
     await pageRun(page, fs.readFileSync(file).toString('base64'), 'before.sqlite3', { now: NOW });
     const cli = cliRun(file, { now: NOW });
     await page.evaluate(() => window.redline.show('run'));
-    const rects = async (key) => {
-      for (let i = 0; i < 100; i++) {
-        const s = await page.evaluate(() => window.redline.summary());
-        if (s.panel === 'run' && s.rects[key]) return s.rects[key];
-        await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
-      }
-      throw new Error(`the Run panel never drew ${key}`);
-    };
     const download = async (key) => {
-      const [x0, y0, x1, y1] = await rects(key);
-      const dpr = await page.evaluate(() => devicePixelRatio);
-      const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }),
-        page.mouse.click((x0 + x1) / 2 / dpr, (y0 + y1) / 2 / dpr)]);
+      const at = await runPanelButton(page, key);
+      const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.mouse.click(at.x, at.y)]);
       const to = path.join(tmp, `dl-${d.suggestedFilename()}`);
       await d.saveAs(to);
       return { name: d.suggestedFilename(), bytes: fs.readFileSync(to) };
@@ -139,6 +129,79 @@ test('the Run panel\'s download buttons give the CLI\'s after.sqlite3 and the HT
     const html = await download('download/html');
     assert.equal(html.name, 'before-report.html');
     assert.match(html.bytes.toString('utf8'), /^<!DOCTYPE html>/i);
+    const drawn = await page.evaluate(() => window.redline.summary());
+    assert.equal(drawn.rects.replay, undefined, 'a small snapshot is replayed step by step at once: no button');
+  } finally { await page.close(); server.close(); }
+});
+
+// Where the Run panel drew the button `key` (its rects in window.redline.summary()),
+// in page coordinates: waits until it is drawn.
+async function runPanelButton(page, key) {
+  for (let i = 0; i < 100; i++) {
+    const s = await page.evaluate(() => window.redline.summary());
+    if (s.panel === 'run' && s.rects[key]) {
+      const [x0, y0, x1, y1] = s.rects[key];
+      const dpr = await page.evaluate(() => devicePixelRatio);
+      return { x: (x0 + x1) / 2 / dpr, y: (y0 + y1) / 2 / dpr };
+    }
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+  }
+  throw new Error(`the Run panel never drew ${key}`);
+}
+
+// Above 50k rows the step-by-step replay (a copy of the snapshot and of every table a
+// step changed: several times the file in the worker) is made when the person asks: the
+// Run panel draws "Replay step by step" before and after the run, nothing replays
+// until it is pressed, and then the replay runs.
+test('a ~56k-row snapshot: the Run panel replays the run step by step only when asked', async () => {
+  const file = path.join(tmp, 'demo-dirty-1700.sqlite3');
+  execFileSync(CLI, ['demo', '--employees', '1700', '--seed', '1', '--profile', 'dirty', '--out', file]);
+  const { page, log, server } = await ready();
+  // The worker's time on work with no job (the replay is such work), and its heap.
+  const worker = () => page.evaluate(() => {
+    const h = window.redline.frameStats().heap;
+    return { background: (h.timing.stages.background || { ms: 0 }).ms, heap: h.size };
+  });
+  const quiet = async (what) => {
+    const a = await worker();
+    await page.waitForTimeout(1500);
+    const b = await worker();
+    assert.ok(b.background - a.background < 100, `${what}: no replay under way (${(b.background - a.background).toFixed(0)} ms of background work)`);
+    assert.equal(b.heap, a.heap, `${what}: the worker's heap did not grow`);
+  };
+  try {
+    const rows = await page.evaluate(async (d) => {
+      const s = await window.redline.load(Uint8Array.from(atob(d), (c) => c.charCodeAt(0)), 'demo-dirty-1700.sqlite3');
+      window.redline.show('run');
+      return Object.values(s.tables).reduce((a, b) => a + b, 0);
+    }, fs.readFileSync(file).toString('base64'));
+    assert.ok(rows > 50000 && rows < 60000, `~56k rows (${rows})`);
+    await runPanelButton(page, 'replay');
+    await quiet('the plan before the run');
+    const report = await page.evaluate(async (now) => {
+      const rep = await window.redline.normalize({ now });
+      window.redline.show('run');
+      return rep;
+    }, NOW);
+    assert.equal(report.status, 'ok');
+    const at = await runPanelButton(page, 'replay');
+    await quiet('after the run');
+    saveShot('run-replay-offered.png', await page.screenshot());
+    const before = await worker();
+    await page.mouse.click(at.x, at.y);
+    await page.waitForFunction(() => !('replay' in window.redline.summary().rects), null, { timeout: 10000 });
+    // The replay runs: the worker works on it (a copy of the ~8 MB file, every step).
+    await page.waitForFunction((b) => window.redline.frameStats().heap.timing.stages.background.ms - b > 200,
+                               before.background, { timeout: 60000 });
+    // Its trace, with what each step did (the same options: the one under way).
+    const plan = await page.evaluate((o) => window.redline.plan(o), report.options);
+    const after = await worker();
+    console.log(`replay asked for: ${(after.background - before.background).toFixed(0)} ms of background work, ` +
+                `heap ${before.heap} -> ${after.heap} bytes`);
+    const m2 = plan.steps.find((st) => st.id === 'M2');
+    assert.ok(m2 && m2.tables.some((t) => t.table === 'addresses' && t.created > 0), 'the replay says what M2 created');
+    saveShot('run-replay-asked.png', await page.screenshot());
+    assert.deepEqual(consoleErrors(log), []);
   } finally { await page.close(); server.close(); }
 });
 
