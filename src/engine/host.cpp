@@ -199,11 +199,10 @@ bool Host::pump(double budget_ms) {
     const bool more = engine_.job().active || (search && !search->done) || engine_.trace_busy();
     if (!more) return pump_warm_up(std::max(1.0, budget_ms - ms_since(t0)));
     if (ms_since(t0) >= budget_ms) return true;
-    // Pieces of the after image waiting: out of the heap first (the worker sends them
+    // A piece of the after image waiting: out of the heap first (the worker sends it
     // at the end of its slice), or a slice would hold tens of MB of them.
-    std::size_t waiting = 0;
-    for (const Answer& a : answers_) waiting += a.bytes.size();
-    if (waiting >= (4u << 20)) return true;
+    for (const Answer& a : answers_)
+      if (!a.bytes.empty()) return true;
   }
 }
 

@@ -181,6 +181,43 @@ TEST(WorkerProtocol, ADemoLoadsRunsAndIsReviewedThroughMessagesOnly) {
   EXPECT_TRUE(p.session.run() && p.session.run()->ok) << "a cancelled export leaves the run as it was";
 }
 
+// A slice of the after image's export ends once it has made a piece (1 MB): the
+// worker sends it out of the heap before the next, so the export never holds more
+// (4 MB waiting grew the worker's heap by 4 MB at ~100k and ~300k rows).
+TEST(WorkerProtocol, AnExportSliceEndsWithThePieceItMade) {
+  Page p;
+  load_demo(p, 1000);
+  p.session.start_run(at_fixed_time());
+  p.until([&] { return p.session.runs() == 1; });
+  ASSERT_TRUE(p.session.run() && p.session.run()->ok);
+  p.host.post(R"({"type":"after","id":5})");
+  std::size_t total = 0, of = 0;
+  int slices = 0;
+  bool done = false;
+  while (!done) {
+    ASSERT_LT(++slices, 1000) << "the export ends";
+    p.host.pump(1000);  // a budget that would copy the whole image at once
+    int pieces = 0;
+    while (p.host.has_answer()) {
+      auto a = p.host.take_answer();
+      auto j = nlohmann::json::parse(a.json);
+      ASSERT_FALSE(j.contains("error")) << j.dump();
+      if (j.value("piece", false)) {
+        ++pieces;
+        total += a.bytes.size();
+        of = j["of"];
+        EXPECT_LE(a.bytes.size(), std::size_t{1} << 20);
+      } else {
+        done = true;
+      }
+    }
+    EXPECT_LE(pieces, 1) << "slice " << slices;
+  }
+  EXPECT_EQ(total, of);
+  EXPECT_GT(of, std::size_t{3} << 20) << "an image of several pieces";
+  EXPECT_GT(slices, 3);
+}
+
 // The warm-up: run while the engine waits for a file, never seen by the page, and
 // dropped (not resumed) by the first request that brings data.
 TEST(WorkerProtocol, TheWarmUpRunsUnseenWhileIdleAndGivesWayToTheFirstLoad) {
