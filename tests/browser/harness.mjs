@@ -143,9 +143,10 @@ export function mainThreadOf(events) {
 
 // Records the page's main-thread tasks with Chromium's tracing (category 'toplevel':
 // each task's wall time and thread CPU time). `mark(page, name)` puts a named marker
-// in the trace (console.timeStamp); `stop()` resolves to the top-level tasks of the
-// page's main thread that started between two markers, as {ms, cpuMs, at} (at: ms
-// after the first marker), with what each spent its time on when it is long.
+// in the trace (console.timeStamp); `stop(from, to, since)` resolves to {tasks,
+// before}: the top-level tasks of the page's main thread that started between the
+// markers `from` and `to`, and those between `since` (if given) and `from`, as {ms,
+// cpuMs, at, inside} (at: ms after `from`; inside: what a long task spent its time on).
 export async function traceMainThread(context, page) {
   const cdp = await context.newCDPSession(page);
   const events = [];
@@ -157,23 +158,24 @@ export async function traceMainThread(context, page) {
   });
   return {
     mark: (name) => page.evaluate((n) => console.timeStamp(n), name),
-    async stop(from, to) {
+    async stop(from, to, since) {
       await cdp.send('Tracing.end');
       await complete;
       await cdp.detach();
       const main = mainThreadOf(events);
       const markAt = (n) => events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === n)?.ts;
-      const t0 = markAt(from), t1 = markAt(to);
-      if (t0 == null || t1 == null) throw new Error(`the trace has no marker ${t0 == null ? from : to}`);
+      const t0 = markAt(from), t1 = markAt(to), ts = since == null ? t0 : markAt(since);
+      for (const [n, at] of [[from, t0], [to, t1], [since, ts]]) if (at == null) throw new Error(`the trace has no marker ${n}`);
       if (!main.tasks.length || main.tasks.some((t) => t.tdur == null)) {
         throw new Error('the trace has no main-thread tasks with thread time (tdur): this Chromium cannot measure it');
       }
-      return main.tasks.filter((t) => t.ts >= t0 && t.ts <= t1).map((t) => ({
+      const between = (a, b) => main.tasks.filter((t) => t.ts >= a && t.ts < b).map((t) => ({
         ms: t.dur / 1000, cpuMs: t.tdur / 1000, at: (t.ts - t0) / 1000,
         // The task's longest events inside it (what a long task was busy with or waited on).
         inside: t.dur < 50000 ? [] : main.events.filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur)
           .sort((a, b) => b.dur - a.dur).slice(0, 3).map((e) => `${e.name} ${(e.dur / 1000).toFixed(1)}`),
       }));
+      return { tasks: between(t0, t1), before: between(ts, t0) };
     },
   };
 }
