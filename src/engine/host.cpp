@@ -146,9 +146,10 @@ void Host::handle(const json& r) {
     if (type == "after") {
       // Pieces of 1 MB, each out of the heap at the end of the slice that made it: a
       // slice makes tens of MB, and larger pieces held until then grew the heap
-      // (8 MB pieces: by ~60 MB at 1M rows). A step gives a piece at most, so what
-      // waits is bounded by pump()'s 4 MB, not by how many pages a step copies (a
-      // 5 ms step copied ~20 MB: the heap grew 18 MB at 1M rows).
+      // (8 MB pieces: by ~60 MB at 1M rows). A step gives a piece at most, and pump()
+      // ends the slice once a piece waits, so one piece is held at a time, however
+      // many pages a step copies (a 5 ms step copied ~20 MB: the heap grew 18 MB at
+      // 1M rows; 4 MB waiting grew it 4 MB at ~100k and ~300k rows).
       constexpr std::size_t kPiece = 1u << 20;
       struct Pieces {
         std::vector<std::uint8_t> piece;

@@ -191,7 +191,7 @@ test('a ~56k-row snapshot: the Run panel replays the run step by step only when 
     await page.mouse.click(at.x, at.y);
     await page.waitForFunction(() => !('replay' in window.redline.summary().rects), null, { timeout: 10000 });
     // The replay runs: the worker works on it (a copy of the ~8 MB file, every step).
-    await page.waitForFunction((b) => window.redline.frameStats().heap.timing.stages.background.ms - b > 200,
+    await page.waitForFunction((b) => (window.redline.frameStats().heap.timing.stages.background || { ms: 0 }).ms - b > 200,
                                before.background, { timeout: 60000 });
     // Its trace, with what each step did (the same options: the one under way).
     const plan = await page.evaluate((o) => window.redline.plan(o), report.options);
