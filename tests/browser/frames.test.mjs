@@ -59,7 +59,7 @@ const NOW = '2026-01-02 03:04:05';
 // spent 0.2-20 ms of them on the CPU, the rest waiting for the compositor thread or the
 // GPU process. So two bounds are asserted:
 // - the page's own work: no main-thread task of LONG_TASK_MS of CPU time, from the
-//   trace (this is what the page controls; the most measured in one task is ~21 ms);
+//   trace (this is what the page controls; the most measured in one task is ~22 ms);
 // - the wall time, from the PerformanceObserver: no task of FREEZE_MS or more, a hitch
 //   a user notices (the old design froze 1.35 s on a damaged file), which such a
 //   machine keeps with room. Tasks of LONG_TASK_MS on the wall are printed, with their

@@ -142,7 +142,7 @@ export function mainThreadOf(events) {
 }
 
 // Records the page's main-thread tasks with Chromium's tracing (category 'toplevel':
-// each task's wall time and thread CPU time). `mark(page, name)` puts a named marker
+// each task's wall time and thread CPU time). `mark(name)` puts a named marker
 // in the trace (console.timeStamp); `stop(from, to, since)` resolves to {tasks,
 // before}: the top-level tasks of the page's main thread that started between the
 // markers `from` and `to`, and those between `since` (if given) and `from`, as {ms,
