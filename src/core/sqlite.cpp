@@ -277,7 +277,6 @@ Result<bool> SerializeJob::work(double budget_ms) {
     if (!st) return st.error();
     pages_ = std::move(st.value());
   }
-  std::size_t given = 0;  // to the sink in this step
   for (;;) {
     auto r = pages_->step();
     if (!r) return r.error();
@@ -296,12 +295,17 @@ Result<bool> SerializeJob::work(double budget_ms) {
     }
     if (sink_) {
       REDLINE_TRY(sink_(bytes, n));
-      given += n;
     } else {
       out_.insert(out_.end(), bytes, bytes + n);
     }
     ++read_;
-    if (step_bytes_ != 0 && given >= step_bytes_ && read_ < page_count_) return false;
+    // A step ends where the bytes given in all reach a multiple of step_bytes, so a
+    // caller that cuts pieces of that size completes at most one per step (a bound on
+    // the bytes of a step alone let one step complete a piece and end the image,
+    // whose tail made a second piece).
+    if (step_bytes_ != 0 && (read_ - 1) * page_size_ / step_bytes_ != read_ * page_size_ / step_bytes_ &&
+        read_ < page_count_)
+      return false;
     // 64 pages (256 KB with 4 KB pages) between looks at the clock.
     if (read_ % 64 == 0 && ms_since(t0) >= budget_ms)
       return false;

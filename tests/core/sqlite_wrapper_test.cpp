@@ -256,40 +256,50 @@ TEST(SqliteWrapper, SerializeJobGivesSerializesBytes) {
   }
 }
 
-// The page's worker holds what a step gives its sink until the slice ends: with
-// set_step_bytes a step stops once the sink has that many bytes, however large its
-// budget, and the pages are the same bytes as serialize() gives.
+// The page's worker holds what a step gives its sink until the slice ends, and cuts
+// it into pieces of step_bytes: with set_step_bytes a step ends where the bytes given
+// in all reach a multiple of it, however large its budget, so a step completes at
+// most one piece, also when steps that ran out of time ended between two multiples
+// and when the image ends within the step. The pages are the bytes serialize() gives.
 TEST(SqliteWrapper, SerializeJobStepBytesBoundWhatAStepGives) {
   auto db = Database::open_memory();
   ASSERT_TRUE(db.ok());
-  ASSERT_TRUE(db->exec("CREATE TABLE big(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) "
+  ASSERT_TRUE(db->exec("CREATE TABLE big(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 16000) "
                        "INSERT INTO big SELECT randomblob(300) FROM n")
                   .ok());
   const auto want = db->serialize();
   ASSERT_TRUE(want.ok());
   const std::size_t page = static_cast<std::size_t>(db->query_int("PRAGMA page_size")->value_or(0));
-  const std::size_t limit = 64 * 1024;
+  ASSERT_GT(page, 0u);
+  // 100 pages: a step out of time ends every 64 pages, so off these multiples.
+  const std::size_t limit = 100 * page;
   ASSERT_GT(want->size(), 8 * limit);
-  std::vector<std::uint8_t> got;
-  std::size_t this_step = 0, most = 0;
-  sql::SerializeJob job(*db, [&](const std::uint8_t* b, std::size_t n) {
-    got.insert(got.end(), b, b + n);
-    this_step += n;
-    return ok_status();
-  });
-  job.set_step_bytes(limit);
-  Progress p;
-  int steps = 0;
-  do {
-    this_step = 0;
-    p = job.step(1e9);
-    most = std::max(most, this_step);
-    ++steps;
-  } while (p.state == JobState::More);
-  ASSERT_EQ(p.state, JobState::Done) << (p.error ? p.error->describe() : "");
-  EXPECT_TRUE(got == *want);
-  EXPECT_LE(most, limit + page) << "a step stops once the sink has its bytes";
-  EXPECT_GE(steps, static_cast<int>(want->size() / (limit + page)));
+  ASSERT_NE(want->size() % limit, 0u) << "the image ends within a piece";
+  for (bool mixed : {false, true}) {
+    SCOPED_TRACE(mixed ? "steps out of time between" : "large budgets only");
+    std::vector<std::uint8_t> got;
+    sql::SerializeJob job(*db, [&](const std::uint8_t* b, std::size_t n) {
+      got.insert(got.end(), b, b + n);
+      return ok_status();
+    });
+    job.set_step_bytes(limit);
+    Progress p;
+    int steps = 0;
+    do {
+      const std::size_t before = got.size();
+      // A zero budget ends the step at its first look at the clock (64 pages).
+      p = job.step(mixed && steps % 2 == 0 ? 0.0 : 1e9);
+      ++steps;
+      EXPECT_LE(got.size() / limit - before / limit, 1u) << "step " << steps << " completes at most one piece";
+      EXPECT_LE(got.size() - before, limit) << "step " << steps;
+      if (p.state == JobState::More && !(mixed && steps % 2 == 1)) {
+        EXPECT_EQ(got.size() % limit, 0u) << "step " << steps << " with time to spare ends at a multiple";
+      }
+    } while (p.state == JobState::More);
+    ASSERT_EQ(p.state, JobState::Done) << (p.error ? p.error->describe() : "");
+    EXPECT_TRUE(got == *want);
+    EXPECT_GE(steps, static_cast<int>(want->size() / limit));
+  }
 }
 
 // The after image is exported when the user asks, after the review's POST checks wrote
