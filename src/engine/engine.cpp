@@ -220,9 +220,9 @@ void Engine::pump(double budget_ms) {
       error_ = p->error;
     } else {
       Review rv = review_->take_result();
-      view.checks = rv.checks;
+      view.checks = std::move(rv.checks);
       view.strict = run_options_.strict;
-      Status filled = fill_review(view.report, rv);
+      Status filled = fill_review(view.report, rv.diff.get(), &rv.moves, &view.checks);
       if (filled) {
         moves_ = std::make_shared<const Moves>(std::move(rv.moves));
         view.reviewed = true;
@@ -230,7 +230,7 @@ void Engine::pump(double budget_ms) {
       if (!filled) {
         error_ = filled.error();
       } else if (run_options_.strict) {
-        if (Status verdict = strict_verdict(rv.checks); !verdict) {
+        if (Status verdict = strict_verdict(view.checks); !verdict) {
           view.ok = false;
           view.report.status = "refused";
           view.report.error = verdict.error();

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <set>
@@ -124,6 +125,35 @@ TEST(ReportRender, EscapingHelpers) {
   EXPECT_EQ(valid_utf8(std::string("\xE6\x9D")), "\xEF\xBF\xBD\xEF\xBF\xBD") << "cut short";
   EXPECT_EQ(valid_utf8("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");
   EXPECT_EQ(markdown_escape("a|b*c_d`e[f]<g>&\nh"), "a\\|b\\*c\\_d\\`e\\[f\\]&lt;g&gt;&amp;<br>h");
+}
+
+// to_json_text() writes the report's members one by one, "diff" and "checks" from the
+// report's own trees (a copy of them was the engine's peak): its bytes are those of
+// the whole document dumped by nlohmann, at every indent, with invalid UTF-8 in the
+// data replaced, an error and a status, and empty members.
+TEST(ReportRender, JsonTextIsTheWholeDocumentsDump) {
+  auto r = review_fixture(kDirtyFixture);
+  ASSERT_TRUE(r);
+  Report report = r->run.report;
+  ASSERT_TRUE(fill_review(report, r->run.diff.get(), &r->moves, &r->checks).ok());
+  ASSERT_GT(report.checks.size(), 10u);
+  report.input.name = std::string("bad \xFF utf-8 ") + kEvil;
+  report.checks[0]["detail"] = std::string("cut short \xE6\x9D");
+  report.status = "failed";
+  report.error = make_error(ErrorCode::Internal, kEvil, "context");
+  Report empty;
+  empty.diff = nlohmann::ordered_json::object();
+  for (const Report* one : {&report, &empty}) {
+    for (int indent : {-1, 0, 2, 4}) {
+      const std::string want =
+          one->to_json().dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+      const std::string got = one->to_json_text(indent);
+      EXPECT_EQ(got.size(), want.size()) << "indent " << indent;
+      EXPECT_TRUE(got == want) << "indent " << indent << ": first difference at "
+                               << std::mismatch(got.begin(), got.end(), want.begin(), want.end()).first - got.begin();
+    }
+  }
+  EXPECT_NE(report.to_json_text().find("\xEF\xBF\xBD"), std::string::npos) << "the bad bytes are replaced";
 }
 
 TEST(ReportRender, JsonDiffCountsEqualSqlOverBeforeAndAfter) {

@@ -30,7 +30,7 @@ nlohmann::ordered_json StepRecord::to_json(bool timings) const {
   return j;
 }
 
-nlohmann::ordered_json Report::to_json() const {
+nlohmann::ordered_json Report::document(bool with_large) const {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   nlohmann::ordered_json in = nlohmann::ordered_json::object();
   in["name"] = input.name;
@@ -44,8 +44,9 @@ nlohmann::ordered_json Report::to_json() const {
   for (const auto& h : hazards) j["hazards"].push_back(h.to_json());
   j["steps"] = nlohmann::ordered_json::array();
   for (const auto& s : steps) j["steps"].push_back(s.to_json(timings));
-  j["diff"] = diff;
-  j["checks"] = checks;
+  // Without them: null in their places, for to_json_text() to write from the report.
+  j["diff"] = with_large ? diff : nlohmann::ordered_json();
+  j["checks"] = with_large ? checks : nlohmann::ordered_json();
   j["carried"] = nlohmann::ordered_json::array();
   for (const auto& c : carried)
     j["carried"].push_back({{"table", c.table}, {"column", c.column}, {"type", c.type}, {"not_null", c.not_null}});
@@ -58,9 +59,34 @@ nlohmann::ordered_json Report::to_json() const {
   return j;
 }
 
+nlohmann::ordered_json Report::to_json() const { return document(true); }
+
 std::string Report::to_json_text(int indent) const {
   try {
-    return to_json().dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    // The document's members written one by one, "diff" and "checks" from the report's
+    // own trees: to_json() would copy both (the checks' evidence is several MB at
+    // ~300k rows, the engine's peak) only to write them out. nlohmann's own serializer
+    // writes each member at the depth it has in the document, so the bytes are
+    // to_json().dump(indent)'s (a test holds them equal).
+    using Json = nlohmann::ordered_json;
+    const Json doc = document(false);
+    const bool pretty = indent >= 0;
+    const auto step = static_cast<unsigned>(pretty ? indent : 0);
+    std::string out = pretty ? "{\n" : "{";
+    nlohmann::detail::serializer<Json> writer(nlohmann::detail::output_adapter<char>(out), ' ',
+                                              Json::error_handler_t::replace);
+    bool first = true;
+    for (const auto& [key, value] : doc.items()) {
+      if (!first) out += pretty ? ",\n" : ",";
+      first = false;
+      out.append(step, ' ');
+      writer.dump(Json(key), false, false, 0);
+      out += pretty ? ": " : ":";
+      const Json& member = key == "diff" ? diff : key == "checks" ? checks : value;
+      writer.dump(member, pretty, false, step, step);
+    }
+    out += pretty ? "\n}\n" : "}\n";
+    return out;
   } catch (const std::exception& e) {
     // Only an allocation failure can get here; say so instead of throwing.
     return std::string("{\"error\": \"cannot write the report\"}\n");

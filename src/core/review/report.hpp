@@ -72,8 +72,13 @@ struct Report {
   bool timings = true;         // false: every "ms" is written as 0 (reproducible reports)
 
   nlohmann::ordered_json to_json() const;
-  // Pretty-printed; invalid UTF-8 in data is replaced, never thrown about.
+  // to_json().dump(indent) and a newline (indent < 0: on one line), written without
+  // copying "diff" and "checks"; invalid UTF-8 in data is replaced, never thrown about.
   std::string to_json_text(int indent = 2) const;
+
+ private:
+  // The report as JSON; with_large false: "diff" and "checks" are null.
+  nlohmann::ordered_json document(bool with_large) const;
 };
 
 }  // namespace redline
