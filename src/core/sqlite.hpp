@@ -190,9 +190,9 @@ class SerializeJob final : public Job {
   // The image, once step() said Done (empty with a sink).
   std::vector<std::uint8_t> take() { return std::move(out_); }
   // With a sink: a step also ends where the bytes given in all reach a multiple of
-  // this (0: by its budget only). A caller that holds the pages until its slice ends (the page's
-  // worker) bounds what it holds by this, not by how fast the step copies: in wasm
-  // a 5 ms step gave ~20 MB, which grew the heap at 1M rows.
+  // this (0: by its budget only). A caller that holds the pages until its slice ends
+  // (the page's worker) bounds what it holds by this, not by how fast the step copies:
+  // in wasm a 5 ms step gave ~20 MB, which grew the heap at 1M rows.
   void set_step_bytes(std::size_t n) { step_bytes_ = n; }
 
  private:
