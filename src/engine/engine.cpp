@@ -220,9 +220,9 @@ void Engine::pump(double budget_ms) {
       error_ = p->error;
     } else {
       Review rv = review_->take_result();
-      view.checks = std::move(rv.checks);
       view.strict = run_options_.strict;
-      Status filled = fill_review(view.report, rv.diff.get(), &rv.moves, &view.checks);
+      Status filled = fill_review(view.report, rv);
+      view.checks = std::move(rv.checks);  // moved, not copied: the report has its own
       if (filled) {
         moves_ = std::make_shared<const Moves>(std::move(rv.moves));
         view.reviewed = true;
