@@ -36,6 +36,7 @@
   var timing = newTiming();
   var sliceEnd = 0;      // when the last slice ended (0: no work pending since)
   var images = {};       // after images being made, by request id: {as, buf, parts, at}
+  var outbox = [];       // answers taken from the engine, for the page: [message, transfer]
 
   function newTiming() { return { stages: {}, idle_ms: 0, slices: 0 }; }
   function charge(what, ms) {
@@ -76,13 +77,25 @@
   }
   function post(request) { withString(JSON.stringify(request), function (p) { M._redline_worker_post(p); }); }
 
-  // The messages and answers the engine has, to the page.
+  // The messages and answers the engine has, to the page: the views that changed
+  // first (the UI sees a new generation with its view in place), then the answers.
   function flush() {
-    var t = text(M._redline_worker_take());
+    var t = text(M._redline_worker_take());  // may queue answers (verify, traces)
+    takeAnswers();
     if (t !== '[]') self.postMessage({ kind: 'messages', text: t, heap: heapInfo() });
+    var out = outbox;
+    outbox = [];
+    out.forEach(function (o) { self.postMessage(o[0], o[1]); });
+  }
+  // Every answer the engine has, out of its heap (it frees each at the next): a piece
+  // of an after image into that image, the rest into the outbox flush() sends. True
+  // when there was one.
+  function takeAnswers() {
+    var took = false;
     for (;;) {
       var a = text(M._redline_worker_take_answer());
       if (!a) break;
+      took = true;
       var answer = JSON.parse(a);
       answer.kind = 'answer';
       if (answer.piece) {
@@ -92,18 +105,19 @@
       var image = images[answer.id];
       if (image) {
         delete images[answer.id];
-        if (!answer.error) { sendImage(answer, image); continue; }
+        if (!answer.error) { outbox.push(imageAnswer(answer, image)); continue; }
       }
       if (answer.bytes !== undefined) {
         var p = M._redline_worker_answer_data();
         var bytes = M.HEAPU8.slice(p, p + answer.bytes);  // out of the heap: it may move
         answer.bytes = bytes.buffer;
-        self.postMessage(answer, [bytes.buffer]);
+        outbox.push([answer, [bytes.buffer]]);
       } else {
-        self.postMessage(answer);
+        outbox.push([answer, []]);
       }
     }
     M._redline_worker_answer_release();
+    return took;
   }
 
   // A piece of an after image, out of the heap (the engine frees it at the next
@@ -136,23 +150,21 @@
     }
     image.at += answer.bytes;
   }
-  function sendImage(answer, image) {
-    if (image.failed) {
-      self.postMessage({ kind: 'answer', id: answer.id, error: { code: 'io', message: image.failed, context: 'after image' } });
-      return;
-    }
+  // The answer to an after image's request, once its last piece is in: [message, transfer].
+  function imageAnswer(answer, image) {
+    if (image.failed)
+      return [{ kind: 'answer', id: answer.id, error: { code: 'io', message: image.failed, context: 'after image' } }, []];
     if (image.overflow || image.at !== answer.size) {
-      self.postMessage({ kind: 'answer', id: answer.id, error: { code: 'internal', message: 'the after image came incomplete (' + image.at + ' of ' + answer.size + ' bytes)', context: 'after image' } });
-      return;
+      return [{ kind: 'answer', id: answer.id, error: { code: 'internal', message: 'the after image came incomplete (' +
+        image.at + ' of ' + answer.size + ' bytes)', context: 'after image' } }, []];
     }
     if (image.as === 'blob') {
       answer.blob = new Blob(image.parts, { type: 'application/vnd.sqlite3' });
-      self.postMessage(answer);
-    } else {
-      var buf = image.buf || new Uint8Array(0);
-      answer.bytes = buf.buffer;
-      self.postMessage(answer, [buf.buffer]);
+      return [answer, []];
     }
+    var buf = image.buf || new Uint8Array(0);
+    answer.bytes = buf.buffer;
+    return [answer, [buf.buffer]];
   }
 
   function handle(msg) {
@@ -287,6 +299,18 @@
     later.forEach(handle);
   }
 
+  // The engine's work for one slice. Its pump ends early once a piece of an after image
+  // waits in its heap: the piece is taken out and the engine goes on in the same slice
+  // (a slice per 1 MB piece made a ~200 MB image take ~200 slices, each with its
+  // messages to the page).
+  function pumpSlice(t0) {
+    var end = t0 + SLICE_MS;
+    for (;;) {
+      more = M._redline_worker_pump(Math.max(1, end - performance.now())) !== 0;
+      if (!more || !takeAnswers() || performance.now() >= end) return;
+    }
+  }
+
   function slice() {
     scheduled = false;
     var t0 = performance.now();
@@ -297,7 +321,7 @@
       var what = copy ? 'copy in' : text(M._redline_worker_activity()) ||
         (M._redline_worker_warming() ? 'warm-up' : 'background');
       if (copy) copyPiece();
-      else more = M._redline_worker_pump(SLICE_MS) !== 0;
+      else pumpSlice(t0);
       var t1 = performance.now();
       flush();
       if (what) charge(what, t1 - t0);
