@@ -151,6 +151,7 @@
       engine.heap = msg.heap;
       receive(msg.text);
     } else if (msg.kind === 'answer') {
+      if (msg.heap) engine.heap = msg.heap;
       var c = engine.calls[msg.id];
       if (!c) return;
       delete engine.calls[msg.id];

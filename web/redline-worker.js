@@ -17,7 +17,7 @@
 //   as: 'bytes' | 'blob'} is answered once, with its `size` and the whole image as
 //   `bytes` or as `blob`: the engine gives it in pieces as it makes it, and this
 //   worker copies each into the one buffer, or Blob, the page gets),
-//   {kind: 'fatal', message}.
+//   {kind: 'fatal', message}. A check's answer, and a refused load's, carry `heap` too.
 // The heap object sent with messages also carries `timing`, where the worker's time
 // went since the last load began: {stages: {"stage phase": {ms, slices, heap (bytes
 // after its last slice)}}, idle_ms (time
@@ -191,7 +191,9 @@
 
   function answerCheck(msg) {
     var e = check(msg.head, msg.size, msg.name);
-    self.postMessage({ kind: 'answer', id: msg.id, error: e || undefined, ok: !e });
+    // With the heap as it is now: a check ends the warm-up, whose growth no message
+    // reported (it publishes nothing).
+    self.postMessage({ kind: 'answer', id: msg.id, error: e || undefined, ok: !e, heap: heapInfo() });
   }
   // null when a file of `size` bytes starting with `head` fits in the heap, else the error.
   function check(head, size, name) {
@@ -215,7 +217,7 @@
     var refused = check(headOf(msg.file), total, msg.name);
     if (refused) {
       post({ type: 'skip', seq: msg.seq });  // the engine's status covers this load: it ended here
-      self.postMessage({ kind: 'answer', id: msg.id, error: refused });
+      self.postMessage({ kind: 'answer', id: msg.id, error: refused, heap: heapInfo() });
       return;
     }
     var parts = [{ which: 0, file: msg.file }];
