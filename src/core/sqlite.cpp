@@ -50,17 +50,24 @@ std::string quote_literal(std::string_view text) {
 
 // ---- Database ---------------------------------------------------------------
 
-Database::Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+// A held image moves with its connection: a vector's move keeps its buffer, so the
+// pages SQLite reads stay where they are.
+Database::Database(Database&& o) noexcept : db_(std::exchange(o.db_, nullptr)), held_(std::move(o.held_)) {}
 Database& Database::operator=(Database&& o) noexcept {
   if (this != &o) {
     if (db_) sqlite3_close_v2(db_);
-    db_ = o.db_;
-    o.db_ = nullptr;
+    db_ = std::exchange(o.db_, nullptr);
+    held_ = std::move(o.held_);  // after the close: the old image outlived its connection
   }
   return *this;
 }
 Database::~Database() {
   if (db_) sqlite3_close_v2(db_);
+}
+
+std::vector<std::uint8_t> Database::release_held_image() {
+  if (db_) sqlite3_close_v2(std::exchange(db_, nullptr));
+  return std::move(held_);
 }
 
 Result<Database> Database::open_memory() {
@@ -146,6 +153,31 @@ Result<Database> Database::deserialize(ImageBuffer& image, const std::string& na
     return e;
   }
   REDLINE_TRY(db.exec("PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON;"));
+  return db;
+}
+
+Result<Database> Database::open_in_place(std::vector<std::uint8_t>& image, const std::string& name) {
+  if (image.empty()) {
+    return make_error(ErrorCode::BadInput, "the SQLite file is empty", name);
+  }
+  auto opened = open_memory();
+  if (!opened) return opened.error();
+  Database db = std::move(opened.value());
+  // As deserialize(ImageBuffer&): hardened before the untrusted image is attached.
+  sqlite3_db_config(db.db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db.db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  // Read-only: the image stays the user's bytes (the fingerprint is taken from it).
+  // SQLite neither frees nor grows it.
+  auto size = static_cast<sqlite3_int64>(image.size());
+  int rc = sqlite3_deserialize(db.db_, "main", image.data(), size, size, SQLITE_DESERIALIZE_READONLY);
+  if (rc != SQLITE_OK) {
+    Error e = sqlite_error(db.db_, rc, "cannot read the SQLite file");
+    e.code = ErrorCode::BadInput;
+    e.context = name;
+    return e;
+  }
+  REDLINE_TRY(db.exec("PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON;"));
+  db.held_ = std::move(image);
   return db;
 }
 

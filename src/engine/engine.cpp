@@ -345,15 +345,18 @@ void Engine::preflight(double budget_ms) {
   // First the fingerprint, so that the user's bytes go before the page's preflight
   // makes its copy of the snapshot: held through it, they were the page's peak.
   if (pub.sha256.empty()) {
+    // A SQLite file's bytes are where its database reads them (read-only): hashed there.
+    const std::vector<std::uint8_t>* held = pub.snapshot.db.held_image();
+    const std::vector<std::uint8_t>& bytes = pub.original.empty() && held ? *held : pub.original;
     // A megabyte of SHA-256 is a few ms in wasm: hash until the budget is spent.
     constexpr std::size_t kChunk = 1 << 20;
-    while (pub.hashed < pub.original.size() && ms_since(t0) < budget_ms) {
-      const std::size_t n = std::min(kChunk, pub.original.size() - pub.hashed);
-      pub.digest.update(pub.original.data() + pub.hashed, n);
+    while (pub.hashed < bytes.size() && ms_since(t0) < budget_ms) {
+      const std::size_t n = std::min(kChunk, bytes.size() - pub.hashed);
+      pub.digest.update(bytes.data() + pub.hashed, n);
       pub.hashed += n;
     }
-    job_.fraction = pub.original.empty() ? 1.0 : static_cast<double>(pub.hashed) / pub.original.size();
-    if (pub.hashed < pub.original.size()) return;
+    job_.fraction = bytes.empty() ? 1.0 : static_cast<double>(pub.hashed) / bytes.size();
+    if (pub.hashed < bytes.size()) return;
     pub.sha256 = pub.digest.finish_hex();
   }
   // The bytes are hashed: nothing reads them again (the database holds the data), so

@@ -288,7 +288,7 @@ class Engine {
     std::optional<Error> preflight_error;
     std::unique_ptr<PreparedRun> prepared;  // the page's: a run's start, with the hazards
     Sha256 digest;
-    std::size_t hashed = 0;  // bytes of `original` in `digest`
+    std::size_t hashed = 0;  // bytes of `original` (or of the held image) in `digest`
     std::string sha256;      // set when all are
     std::unique_ptr<load::TextCharsJob> chars;
   };

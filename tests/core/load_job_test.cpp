@@ -43,8 +43,15 @@ Result<Snapshot> run_job(const std::vector<std::uint8_t>& bytes, const std::stri
     if (p.state != JobState::More) break;
   }
   if (slices) *slices = n;
-  EXPECT_EQ(job.take_bytes(), bytes) << "the user's bytes come back unmodified";
-  return job.take_snapshot();
+  std::vector<std::uint8_t> back = job.take_bytes();
+  auto snap = job.take_snapshot();
+  // A SQLite file's bytes stay in its database (read-only), the others come back.
+  const std::vector<std::uint8_t>* held = snap ? snap->db.held_image() : nullptr;
+  EXPECT_EQ(held ? *held : back, bytes) << "the user's bytes come back unmodified";
+  if (held) {
+    EXPECT_TRUE(back.empty());
+  }
+  return snap;
 }
 
 class LoadJobFixtures : public ::testing::TestWithParam<std::string> {};
@@ -284,36 +291,71 @@ TEST(LoadJob, DamageFarIntoALargeDumpdataFileGivesTheBlockingErrorInOneSlice) {
   }
 }
 
-// A SQLite file is copied into SQLite a megabyte per slice, not in one: a 30 MB
-// file's copy is tens of ms in a browser tab. WAL-mode files load as the blocking
-// loader loads them (header marked rollback on the copy, the same warning).
-TEST(LoadJob, SqliteFileIsCopiedInSlicesAndWalFilesLoadAsBlocking) {
+// A SQLite file is not copied: its bytes become the database's where they are,
+// read-only, and the checks run a b-tree per slice. A WAL-mode file's image (its
+// header marked rollback) is the database's instead, the user's bytes come back; both
+// load as the blocking loader loads them (the same warning).
+TEST(LoadJob, SqliteFileIsHeldWhereItIsAndWalFilesLoadAsBlocking) {
   auto db = generate_demo(DemoOptions{1500, 3, DemoOptions::Dirty});
   ASSERT_TRUE(db) << db.error().describe();
   auto image = db->serialize();
   ASSERT_TRUE(image);
-  ASSERT_GT(image->size(), 4u << 20) << "big enough for several copy slices";
   for (bool wal : {false, true}) {
     std::vector<std::uint8_t> bytes = *image;
     if (wal) bytes[18] = bytes[19] = 2;
-    LoadJob job(bytes, "big.sqlite3");
-    int copying = 0;  // slices that ended with the copy under way (no table checked yet)
+    std::vector<std::uint8_t> given = bytes;
+    const std::uint8_t* where = given.data();
+    LoadJob job(std::move(given), "big.sqlite3");
+    int slices = 0;
     for (;;) {
       Progress p = job.step(0.05);
+      ++slices;
       if (p.state != JobState::More) break;
-      if (p.phase == "loading" && job.bytes_consumed() > 0 && job.bytes_consumed() < job.bytes_total() / 2) ++copying;
+      EXPECT_LE(job.bytes_consumed(), job.bytes_total());
     }
-    EXPECT_GE(copying, 3) << "the copy took " << copying << " slices";
+    EXPECT_GE(slices, 3) << "the checks took " << slices << " slices";
+    std::vector<std::uint8_t> back = job.take_bytes();
     auto sliced = job.take_snapshot();
     ASSERT_TRUE(sliced) << sliced.error().describe();
+    const std::vector<std::uint8_t>* held = sliced->db.held_image();
+    ASSERT_NE(held, nullptr);
+    if (wal) {
+      EXPECT_EQ(back, bytes) << "the user's bytes come back unmodified";
+      EXPECT_EQ(held->size(), bytes.size());
+      EXPECT_EQ((*held)[18], 1) << "the image's header says rollback";
+    } else {
+      EXPECT_TRUE(back.empty());
+      EXPECT_EQ(held->data(), where) << "the bytes were copied";
+      EXPECT_EQ(*held, bytes);
+    }
+    EXPECT_FALSE(sliced->db.exec("CREATE TABLE t_new (a)").ok()) << "the held image is read-only";
     auto blocking = load_snapshot(bytes, "big.sqlite3");
     ASSERT_TRUE(blocking) << blocking.error().describe();
     EXPECT_EQ(sliced->summary.warnings, blocking->summary.warnings);
     EXPECT_EQ(sliced->summary.warnings.size(), wal ? 1u : 0u);
     EXPECT_EQ(sliced->summary.tables, blocking->summary.tables);
     EXPECT_TRUE(*sliced->db.serialize() == *blocking->db.serialize());
-    EXPECT_EQ(job.take_bytes(), bytes) << "the user's bytes come back unmodified";
   }
+}
+
+// A damaged SQLite file gives the user's bytes back with its error, as they came.
+TEST(LoadJob, DamagedSqliteFileGivesTheBytesBack) {
+  auto db = generate_demo(DemoOptions{300, 3, DemoOptions::Dirty});
+  ASSERT_TRUE(db) << db.error().describe();
+  auto image = db->serialize();
+  ASSERT_TRUE(image);
+  std::vector<std::uint8_t> bytes = *image;
+  // A page in the middle of the file overwritten: quick_check finds it.
+  const std::size_t page = 4096, at = (bytes.size() / page / 2) * page;
+  std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.begin() + static_cast<std::ptrdiff_t>(at + page), 0x5a);
+  LoadJob job(bytes, "damaged.sqlite3");
+  Progress p;
+  do p = job.step(0.05);
+  while (p.state == JobState::More);
+  ASSERT_EQ(p.state, JobState::Error);
+  EXPECT_EQ(p.error->code, ErrorCode::BadInput) << p.error->describe();
+  EXPECT_NE(p.error->context.find("damaged.sqlite3"), std::string::npos) << p.error->describe();
+  EXPECT_EQ(job.take_bytes(), bytes) << "the user's bytes come back unmodified";
 }
 
 TEST(LoadJob, RefusesWhatCannotFitAndSaysWhatCan) {

@@ -25,9 +25,10 @@ struct LoadJob::Impl {
   std::size_t next_table = 0;
   double work_ms = 0;
 
+  std::uint64_t total = 0;  // the bytes' size (a SQLite file's move into db)
   Position position() const {
     Position p;
-    const double total = bytes.empty() ? 1.0 : static_cast<double>(bytes.size());
+    const double total = this->total == 0 ? 1.0 : static_cast<double>(this->total);
     switch (phase) {
       case Phase::Start: p.phase = "reading"; break;
       case Phase::Format: {
@@ -118,6 +119,7 @@ struct LoadJob::Impl {
 LoadJob::LoadJob(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal)
     : impl_(std::make_unique<Impl>()) {
   impl_->bytes = std::move(bytes);
+  impl_->total = impl_->bytes.size();
   impl_->name = std::move(name);
   impl_->wal = std::move(wal);
 }
@@ -135,16 +137,19 @@ Result<bool> LoadJob::work(double budget_ms) {
 Position LoadJob::position() const { return impl_->position(); }
 
 void LoadJob::abandon(const Error&) {
-  // The half-loaded database goes now; the user's bytes stay (take_bytes()).
+  // The half-loaded database goes now; the user's bytes stay (take_bytes()), back
+  // from the database if it held them.
   impl_->loader.reset();
+  std::vector<std::uint8_t> held = impl_->db.release_held_image();
+  if (impl_->bytes.empty() && impl_->total > 0) impl_->bytes = std::move(held);
   impl_->db = sql::Database();
 }
 
 std::uint64_t LoadJob::bytes_consumed() const {
   if (impl_->phase == Impl::Phase::Format && impl_->loader) return impl_->loader->consumed();
-  return impl_->phase == Impl::Phase::Start ? 0 : impl_->bytes.size();
+  return impl_->phase == Impl::Phase::Start ? 0 : impl_->total;
 }
-std::uint64_t LoadJob::bytes_total() const { return impl_->bytes.size(); }
+std::uint64_t LoadJob::bytes_total() const { return impl_->total; }
 std::string LoadJob::table() const { return impl_->loader ? impl_->loader->table() : std::string(); }
 Format LoadJob::format() const { return impl_->summary.format; }
 
@@ -161,7 +166,9 @@ std::vector<std::uint8_t> LoadJob::take_bytes() { return std::move(impl_->bytes)
 // Peak heap per input byte, measured with the wasm page (state().heap.peak after a
 // load of the ~200k-row demo snapshot in each format, minus the heap before it):
 // the bytes themselves (the page's copy and the loader's), the SQLite database and
-// its page cache, and the loader's batches.
+// its page cache, and the loader's batches. A SQLite file is no longer copied by its
+// loader (it is read where it is); its 3.5 is kept, as the run after the load needs
+// about 3x the file (the worker's peak heap at ~300k and ~1M rows, docs/benchmarks.md).
 std::uint64_t estimated_load_peak(Format f, std::uint64_t bytes) {
   double per_byte = 4.0;
   switch (f) {

@@ -19,8 +19,10 @@ namespace redline {
 
 class LoadJob final : public Job {
  public:
-  // Takes the user's bytes; take_bytes() gives them back unmodified. `wal`: a
-  // SQLite file's -wal file that came with it (see load_snapshot()).
+  // Takes the user's bytes; take_bytes() gives them back unmodified, except a SQLite
+  // file's loaded without a WAL, which the snapshot's database holds where they are
+  // (Database::held_image(): read-only, the same bytes) and take_bytes() is empty.
+  // `wal`: a SQLite file's -wal file that came with it (see load_snapshot()).
   LoadJob(std::vector<std::uint8_t> bytes, std::string name, std::optional<WalInput> wal = std::nullopt);
   ~LoadJob();
   LoadJob(LoadJob&&) noexcept;

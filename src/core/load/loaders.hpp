@@ -86,7 +86,10 @@ Result<std::unique_ptr<SlicedLoader>> start_sliced(const std::vector<std::uint8_
   return std::unique_ptr<SlicedLoader>(std::move(l));
 }
 
-Result<std::unique_ptr<SlicedLoader>> start_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
+// A SQLite file: `bytes` (or, for a WAL-mode file, its image with the -wal applied)
+// moves into `db` when the loader opens it, read-only, and comes back to `bytes` if
+// the load fails; once loaded, db.held_image() holds it.
+Result<std::unique_ptr<SlicedLoader>> start_sqlite(std::vector<std::uint8_t>& bytes, const std::string& name,
                                                    sql::Database& db, LoadSummary& summary,
                                                    const WalInput* wal = nullptr);
 Result<std::unique_ptr<SlicedLoader>> start_pgdump(const std::vector<std::uint8_t>& bytes, const std::string& name,

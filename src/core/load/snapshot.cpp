@@ -472,35 +472,28 @@ Result<sql::Database> load_sqlite(const std::vector<std::uint8_t>& bytes, const 
 
 namespace {
 
-// The SQLite file in slices: the header check, the copy into SQLite a few MB per
-// slice, then quick_check one b-tree at a time (the schema, then each table with its
-// indexes). On a problem, the error is load_sqlite()'s (checked_sqlite() on the same
-// image: its count of problems and the table and page of the damage); the file is not
-// read again, but the image is checked whole once more on that path.
+// The SQLite file in slices: the header check, the image opened where it is (the
+// user's bytes, or a WAL-mode file's image with its -wal applied, moved into the
+// database, read-only: never copied), then quick_check one b-tree at a time (the
+// schema, then each table with its indexes). On a problem, the error is
+// load_sqlite()'s (checked_sqlite() on the same image: its count of problems and the
+// table and page of the damage); the file is not read again, but the image is
+// checked whole once more on that path.
 class SlicedSqlite final : public SlicedLoader {
  public:
-  SlicedSqlite(const std::vector<std::uint8_t>& bytes, const std::string& name, sql::Database& db,
-               LoadSummary& summary)
-      : bytes_(bytes), name_(name), db_(db), summary_(summary) {}
+  SlicedSqlite(std::vector<std::uint8_t>& bytes, const std::string& name, sql::Database& db, LoadSummary& summary)
+      : bytes_(bytes), name_(name), db_(db), summary_(summary), total_(bytes.size()) {}
 
   Status begin(const WalInput* wal) {
     if (auto bad = check_sqlite_header(bytes_, name_)) return *bad;
     auto src = sqlite_image(bytes_, name_, wal, storage_, summary_);
     if (!src) return src.error();
-    src_ = *src;
-    if (!image_.allocate(src_->size())) {
-      return make_error(ErrorCode::Io, "out of memory copying the SQLite file", name_);
-    }
+    in_bytes_ = *src == &bytes_;
     return ok_status();
   }
 
   Result<bool> step(std::chrono::steady_clock::time_point deadline) override {
-    // 1 MB between looks at the clock.
-    constexpr std::size_t kCopyChunk = 1 << 20;
-    while (image_.size() > 0) {
-      if (std::chrono::steady_clock::now() >= deadline) return false;
-      if (image_.fill(src_->data(), kCopyChunk) && !open()) return damaged();
-    }
+    if (!db_.valid() && !open()) return damaged();
     while (next_ < trees_.size()) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
       const std::string& t = trees_[next_];
@@ -516,29 +509,28 @@ class SlicedSqlite final : public SlicedLoader {
     }
     return true;
   }
-  // The copy is the first half of the work, the checks the second.
+  // The checks are the work (opening takes no time).
   std::uint64_t consumed() const override {
-    // The image can be larger than the user's file (a -wal's pages): scaled to the file.
-    if (image_.size() > 0) {
-      return static_cast<std::uint64_t>(static_cast<double>(image_.filled()) / 2 *
-                                         static_cast<double>(bytes_.size()) / static_cast<double>(image_.size()));
-    }
-    return bytes_.size() / 2 + (trees_.empty() ? 0 : bytes_.size() / 2 * next_ / trees_.size());
+    return trees_.empty() ? 0 : total_ * next_ / trees_.size();
   }
   std::string table() const override { return next_ < trees_.size() ? trees_[next_] : std::string(); }
 
  private:
-  // The error of a damaged file, as load_sqlite() words it.
+  std::vector<std::uint8_t>& image() { return in_bytes_ ? bytes_ : storage_; }
+
+  // The error of a damaged file, as load_sqlite() words it. The image comes back
+  // from the database first (the user's bytes go back to the job).
   Error damaged() {
+    if (db_.held_image()) image() = db_.release_held_image();
     db_ = sql::Database();
-    auto whole = checked_sqlite(*src_, name_);
+    auto whole = checked_sqlite(image(), name_);
     if (!whole) return whole.error();
     return make_error(ErrorCode::BadInput, "the SQLite file is corrupt", name_ + ", format: sqlite");
   }
 
-  // The image is in: SQLite takes it over; the b-trees to check are listed.
+  // SQLite takes the image where it is; the b-trees to check are listed.
   Status open() {
-    auto db = sql::Database::deserialize(image_, name_);
+    auto db = sql::Database::open_in_place(image(), name_);
     if (!db) return db.error();
     db_ = std::move(db.value());
     trees_.push_back("sqlite_schema");
@@ -553,19 +545,19 @@ class SlicedSqlite final : public SlicedLoader {
     return ok_status();
   }
 
-  const std::vector<std::uint8_t>& bytes_;
+  std::vector<std::uint8_t>& bytes_;  // the job's: moved into the database once open
   const std::string& name_;
   sql::Database& db_;
   LoadSummary& summary_;
+  std::uint64_t total_;                // the file's size
   std::vector<std::uint8_t> storage_;  // a WAL-mode file's image (sqlite_image)
-  const std::vector<std::uint8_t>* src_ = nullptr;
-  sql::ImageBuffer image_;
+  bool in_bytes_ = true;               // the image is the user's bytes (no WAL applied)
   std::vector<std::string> trees_;
   std::size_t next_ = 0;
 };
 }  // namespace
 
-Result<std::unique_ptr<SlicedLoader>> start_sqlite(const std::vector<std::uint8_t>& bytes, const std::string& name,
+Result<std::unique_ptr<SlicedLoader>> start_sqlite(std::vector<std::uint8_t>& bytes, const std::string& name,
                                                    sql::Database& db, LoadSummary& summary,
                                                    const WalInput* wal) {
   auto l = std::make_unique<SlicedSqlite>(bytes, name, db, summary);

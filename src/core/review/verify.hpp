@@ -51,7 +51,9 @@ constexpr std::size_t kMaxMismatches = 1000;
 Result<Verification> compare_with_prediction(sql::Database& before, sql::Database& predicted, sql::Database& actual);
 
 // Normalize a copy of `before` with `options` (or take `expected` as the prediction
-// when given), compare with `actual`, run the checklist on `actual`.
+// when given), compare with `actual`, run the checklist on `actual` (an image a load
+// held read-only in place is replaced by a writable copy: the API checks write and
+// roll back).
 Result<Verification> verify_result(sql::Database& before, sql::Database& actual, const NormalizeOptions& options,
                                    sql::Database* expected = nullptr);
 
