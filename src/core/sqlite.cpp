@@ -128,12 +128,16 @@ std::uint8_t* ImageBuffer::release() {
   return std::exchange(data_, nullptr);
 }
 
-Result<Database> Database::deserialize(ImageBuffer& image, const std::string& name) {
-  if (image.size() == 0) {
-    return make_error(ErrorCode::BadInput, "the SQLite file is empty", name);
-  }
+// A fresh in-memory database, hardened, with the image at `data` attached as "main"
+// under `flags` (with FREEONCLOSE the buffer is SQLite's from this call on, whatever
+// happens).
+Result<Database> Database::attach_image(std::uint8_t* data, std::size_t size, unsigned flags,
+                                        const std::string& name) {
   auto opened = open_memory();
-  if (!opened) return opened.error();
+  if (!opened) {
+    if (flags & SQLITE_DESERIALIZE_FREEONCLOSE) sqlite3_free(data);
+    return opened.error();
+  }
   Database db = std::move(opened.value());
 
   // Harden before the untrusted image is attached: defensive mode forbids writes to
@@ -142,10 +146,8 @@ Result<Database> Database::deserialize(ImageBuffer& image, const std::string& na
   sqlite3_db_config(db.db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(db.db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
 
-  // SQLite owns the buffer from here (and frees it itself if this fails) and may grow it.
-  auto size = static_cast<sqlite3_int64>(image.size());
-  int rc = sqlite3_deserialize(db.db_, "main", image.release(), size, size,
-                               SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+  auto n = static_cast<sqlite3_int64>(size);
+  int rc = sqlite3_deserialize(db.db_, "main", data, n, n, flags);
   if (rc != SQLITE_OK) {
     Error e = sqlite_error(db.db_, rc, "cannot read the SQLite file");
     e.code = ErrorCode::BadInput;
@@ -156,28 +158,24 @@ Result<Database> Database::deserialize(ImageBuffer& image, const std::string& na
   return db;
 }
 
+Result<Database> Database::deserialize(ImageBuffer& image, const std::string& name) {
+  if (image.size() == 0) {
+    return make_error(ErrorCode::BadInput, "the SQLite file is empty", name);
+  }
+  // SQLite owns the buffer from here and may grow it.
+  const std::size_t size = image.size();
+  return attach_image(image.release(), size, SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE, name);
+}
+
 Result<Database> Database::open_in_place(std::vector<std::uint8_t>& image, const std::string& name) {
   if (image.empty()) {
     return make_error(ErrorCode::BadInput, "the SQLite file is empty", name);
   }
-  auto opened = open_memory();
-  if (!opened) return opened.error();
-  Database db = std::move(opened.value());
-  // As deserialize(ImageBuffer&): hardened before the untrusted image is attached.
-  sqlite3_db_config(db.db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
-  sqlite3_db_config(db.db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   // Read-only: the image stays the user's bytes (the fingerprint is taken from it).
   // SQLite neither frees nor grows it.
-  auto size = static_cast<sqlite3_int64>(image.size());
-  int rc = sqlite3_deserialize(db.db_, "main", image.data(), size, size, SQLITE_DESERIALIZE_READONLY);
-  if (rc != SQLITE_OK) {
-    Error e = sqlite_error(db.db_, rc, "cannot read the SQLite file");
-    e.code = ErrorCode::BadInput;
-    e.context = name;
-    return e;
-  }
-  REDLINE_TRY(db.exec("PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON;"));
-  db.held_ = std::move(image);
+  auto db = attach_image(image.data(), image.size(), SQLITE_DESERIALIZE_READONLY, name);
+  if (!db) return db.error();
+  db->held_ = std::move(image);
   return db;
 }
 

@@ -112,6 +112,7 @@ class Database {
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
+  static Result<Database> attach_image(std::uint8_t* data, std::size_t size, unsigned flags, const std::string& name);
   sqlite3* db_ = nullptr;
   // open_in_place()'s image: SQLite reads it where it is, so it outlives the
   // connection (closed first, in the destructor's body).
