@@ -22,9 +22,10 @@ namespace redline::sql {
 
 class Statement;
 
-// A database image in memory SQLite can take over (from sqlite3_malloc64), filled
-// in pieces: copying a file of tens of MB into fresh memory touches every page of it
-// (about 1 ms per MB in a browser tab), too long for one slice of a job.
+// A database image in memory SQLite can take over (from sqlite3_malloc64), for the
+// copies deserialize(bytes) makes (the blocking loader, verify's writable actual
+// after). fill() can copy in pieces; the sliced loader that did no longer copies (it
+// opens the file in place, open_in_place()).
 class ImageBuffer {
  public:
   ImageBuffer() = default;
